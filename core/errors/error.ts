@@ -1,0 +1,170 @@
+/**
+ * Error classes: one base class carrying a stable `code` from the catalog, and a subclass per
+ * family so callers can `instanceof` broadly and switch on `code` precisely.
+ *
+ * @module
+ */
+import { ERROR_CATALOG, type ErrorCode } from "./catalog.ts";
+
+/** Options of {@link DeviceSessionError}. */
+export interface DeviceSessionErrorOptions {
+  /** Structured context (e.g. `cause` code of an inner token, a fresh `nonce`). */
+  readonly details?: Readonly<Record<string, unknown>>;
+  /** The underlying error, if any. */
+  readonly cause?: unknown;
+}
+
+/**
+ * The base of every error device-session raises or answers. `code` is stable; `message` is for
+ * people; `status` is the HTTP status the service answers it with, or `null`.
+ *
+ * @example
+ * ```ts
+ * try { await sdk.getSessionToken(); } catch (e) {
+ *   if (e instanceof DeviceSessionError && e.code === "ERR_TIMEOUT") retryLater();
+ * }
+ * ```
+ */
+export class DeviceSessionError extends Error {
+  /** Stable code from the catalog (SPEC §11). */
+  readonly code: ErrorCode;
+  /** HTTP status for this code, or `null` for in-process errors. */
+  readonly status: number | null;
+  /** Structured context; never contains secrets. */
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+
+  constructor(code: ErrorCode, message?: string, options: DeviceSessionErrorOptions = {}) {
+    super(message ?? ERROR_CATALOG[code].meaning, { cause: options.cause });
+    this.name = "DeviceSessionError";
+    this.code = code;
+    this.status = ERROR_CATALOG[code].status;
+    this.details = options.details;
+  }
+
+  /** The JSON error body of SPEC §6.5 (without `time`, which the service adds). */
+  toBody(): { code: ErrorCode; message: string; details?: Readonly<Record<string, unknown>> } {
+    return this.details === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+/**
+ * Invalid arguments, options or configuration (`ERR_INVALID_INPUT`, `ERR_CONFIG`).
+ *
+ * @example
+ * ```ts
+ * throw new InputError("ERR_INVALID_INPUT", "expirationSeconds must be 1..3600");
+ * ```
+ */
+export class InputError extends DeviceSessionError {
+  constructor(code: ErrorCode, message?: string, options?: DeviceSessionErrorOptions) {
+    super(code, message, options);
+    this.name = "InputError";
+  }
+}
+
+/**
+ * A token failed verification (SPEC §5).
+ *
+ * @example
+ * ```ts
+ * if (e instanceof TokenError && e.code === "ERR_REPLAYED") deny();
+ * ```
+ */
+export class TokenError extends DeviceSessionError {
+  constructor(code: ErrorCode, message?: string, options?: DeviceSessionErrorOptions) {
+    super(code, message, options);
+    this.name = "TokenError";
+  }
+}
+
+/**
+ * A request the service rejected at the HTTP level (body, route, auth, limits).
+ *
+ * @example
+ * ```ts
+ * throw new ProtocolError("ERR_BODY_TOO_LARGE");
+ * ```
+ */
+export class ProtocolError extends DeviceSessionError {
+  constructor(code: ErrorCode, message?: string, options?: DeviceSessionErrorOptions) {
+    super(code, message, options);
+    this.name = "ProtocolError";
+  }
+}
+
+/**
+ * The SDK's state forbids the call, or the transport failed (`ERR_TIMEOUT`, `ERR_CLOSED`, …).
+ *
+ * @example
+ * ```ts
+ * throw new SessionError("ERR_CLOSED");
+ * ```
+ */
+export class SessionError extends DeviceSessionError {
+  constructor(code: ErrorCode, message?: string, options?: DeviceSessionErrorOptions) {
+    super(code, message, options);
+    this.name = "SessionError";
+  }
+}
+
+const TOKEN_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  "ERR_TOKEN_TOO_LARGE",
+  "ERR_TOKEN_MALFORMED",
+  "ERR_TYP_MISMATCH",
+  "ERR_CRIT_UNSUPPORTED",
+  "ERR_ALG_NOT_ALLOWED",
+  "ERR_KEY_UNKNOWN",
+  "ERR_JWK_INVALID",
+  "ERR_SIGNATURE_INVALID",
+  "ERR_CLAIM_MISSING",
+  "ERR_CLAIM_INVALID",
+  "ERR_VERSION_UNSUPPORTED",
+  "ERR_ISSUER_MISMATCH",
+  "ERR_AUDIENCE_MISMATCH",
+  "ERR_TOKEN_EXPIRED",
+  "ERR_TOKEN_NOT_YET_VALID",
+  "ERR_LIFETIME_EXCEEDED",
+  "ERR_INNER_TOKEN_INVALID",
+  "ERR_BINDING_MISMATCH",
+  "ERR_ACTION_MISMATCH",
+  "ERR_REPLAYED",
+  "ERR_PROOF_TARGET_MISMATCH",
+  "ERR_NONCE_INVALID",
+  "ERR_KEY_MISMATCH",
+]);
+
+const SESSION_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  "ERR_DISABLED",
+  "ERR_SESSION_TOKEN_DISABLED",
+  "ERR_CLOSED",
+  "ERR_TIMEOUT",
+  "ERR_NETWORK",
+  "ERR_SERVICE",
+  "ERR_KEY_STORE",
+  "ERR_SESSION_UNKNOWN",
+  "ERR_SESSION_ENDED",
+]);
+
+/**
+ * Builds the error of the right class for `code` — used when an error crosses a boundary as
+ * data (an HTTP error body, a vector, a conformance message).
+ *
+ * @example
+ * ```ts
+ * const err = errorFromCode("ERR_REPLAYED"); // a TokenError
+ * ```
+ */
+export function errorFromCode(
+  code: ErrorCode,
+  message?: string,
+  options?: DeviceSessionErrorOptions,
+): DeviceSessionError {
+  if (code === "ERR_INVALID_INPUT" || code === "ERR_CONFIG") {
+    return new InputError(code, message, options);
+  }
+  if (TOKEN_CODES.has(code)) return new TokenError(code, message, options);
+  if (SESSION_CODES.has(code)) return new SessionError(code, message, options);
+  return new ProtocolError(code, message, options);
+}

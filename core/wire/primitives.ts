@@ -1,0 +1,174 @@
+/**
+ * Primitive schemas shared by every message (SPEC §1): identifiers, action types, user ids,
+ * base64url strings, integer times, flat attribute maps.
+ *
+ * Schemas carry explicit `v.GenericSchema<T>` types so JSR sees no slow types and the TypeScript
+ * interfaces stay the documented contract.
+ *
+ * @module
+ */
+import * as v from "valibot";
+
+/** UTF-8 byte length of a string, without allocating (used for size limits). */
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n += 4;
+        i++;
+      } else n += 3;
+    } else n += 3;
+  }
+  return n;
+}
+
+/** Serialized JSON size in bytes (SPEC §8.1 size limits). */
+export function jsonBytes(value: unknown): number {
+  return utf8Length(JSON.stringify(value) ?? "");
+}
+
+/** Opaque identifier: `^[A-Za-z0-9_-]{1,128}$` (SPEC §1.4). */
+export const Id: v.GenericSchema<string> = v.pipe(
+  v.string(),
+  v.regex(/^[A-Za-z0-9_-]{1,128}$/, "an identifier of 1-128 base64url characters"),
+);
+
+/** A `jti`: 16 to 128 base64url characters (generated ones are 22). */
+export const Jti: v.GenericSchema<string> = v.pipe(
+  v.string(),
+  v.regex(/^[A-Za-z0-9_-]{16,128}$/, "a jti of 16-128 base64url characters"),
+);
+
+/** RFC 7638 SHA-256 thumbprint, base64url: exactly 43 characters. */
+export const Thumbprint: v.GenericSchema<string> = v.pipe(
+  v.string(),
+  v.regex(/^[A-Za-z0-9_-]{43}$/, "a 43-character base64url SHA-256 thumbprint"),
+);
+
+/** Action type: `^[a-z][a-z0-9_]{0,63}$`, compared byte for byte (SPEC §1.5). */
+export const ActionType: v.GenericSchema<string> = v.pipe(
+  v.string(),
+  v.regex(/^[a-z][a-z0-9_]{0,63}$/, "an action type matching ^[a-z][a-z0-9_]{0,63}$"),
+);
+
+/** The well-known action types (SPEC §1.5); any other valid action type is custom. */
+export const WELL_KNOWN_ACTION_TYPES: readonly string[] = [
+  "login",
+  "register",
+  "transaction",
+  "checkout",
+  "password_reset",
+  "logout",
+  "account_details_change",
+  "account_auth_change",
+  "withdraw",
+  "credits_change",
+];
+
+/** Login-type actions: a successful result with a user id sets the session's user (§7.4). */
+export const LOGIN_TYPE_ACTIONS: readonly string[] = ["login", "register"];
+
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** User id: 1–256 characters, no control characters (SPEC §1.6). */
+export const UserId: v.GenericSchema<string> = v.pipe(
+  v.string(),
+  v.minLength(1, "a user id of at least 1 character"),
+  v.maxLength(256, "a user id of at most 256 characters"),
+  v.check((s) => !CONTROL.test(s), "a user id without control characters"),
+);
+
+/** Client id: `^[A-Za-z0-9._-]{1,128}$` (SPEC §1.7). */
+export const ClientId: v.GenericSchema<string> = v.pipe(
+  v.string(),
+  v.regex(/^[A-Za-z0-9._-]{1,128}$/, "a client id matching ^[A-Za-z0-9._-]{1,128}$"),
+);
+
+/** A non-negative integer number of seconds since the epoch (SPEC §1.1). */
+export const EpochSeconds: v.GenericSchema<number> = v.pipe(
+  v.number(),
+  v.integer("an integer number of seconds"),
+  v.minValue(0),
+  v.maxValue(253402300799, "a time before year 10000"),
+);
+
+/** A non-negative integer number of milliseconds since the epoch. */
+export const EpochMillis: v.GenericSchema<number> = v.pipe(
+  v.number(),
+  v.integer("an integer number of milliseconds"),
+  v.minValue(0),
+  v.maxValue(253402300799999),
+);
+
+/** A compact JWS as a string, bounded by the 8192-byte token cap (§4.2). */
+export const CompactJws: v.GenericSchema<string> = v.pipe(
+  v.string(),
+  v.minLength(5, "a compact JWS"),
+  v.maxLength(8192, "a token of at most 8192 bytes"),
+  v.regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, "a compact JWS"),
+);
+
+/** How a device holds its key (SPEC §3.4). */
+export type KeyAssurance =
+  | "persistent-nonextractable"
+  | "persistent-file"
+  | "persistent-custom"
+  | "ephemeral";
+
+/** Schema of {@link KeyAssurance}. */
+export const KeyAssuranceSchema: v.GenericSchema<KeyAssurance> = v.picklist([
+  "persistent-nonextractable",
+  "persistent-file",
+  "persistent-custom",
+  "ephemeral",
+]);
+
+/** Signature algorithms of the protocol (SPEC §3). */
+export type Alg = "EdDSA" | "ES256";
+
+/** Schema of {@link Alg}. */
+export const AlgSchema: v.GenericSchema<Alg> = v.picklist(["EdDSA", "ES256"]);
+
+/** Rejects arrays before a `v.record` (which would turn `[1]` into `{ "0": 1 }`). */
+export const NotArray: v.GenericSchema<unknown> = v.custom(
+  (x) => typeof x === "object" && x !== null && !Array.isArray(x),
+  "a JSON object",
+);
+
+/** A JSON object with any members (not an array, not null). */
+export const JsonObject: v.GenericSchema<Record<string, unknown>> = v.pipe(
+  NotArray,
+  v.record(v.string(), v.unknown()),
+) as v.GenericSchema<Record<string, unknown>>;
+
+/** A flat map of string, number and boolean values. */
+export type FlatAttributes = Record<string, string | number | boolean>;
+
+/**
+ * A flat attribute map with at most `maxEntries` members and `maxBytes` serialized bytes; keys
+ * 1–64 characters, strings at most 1024 characters.
+ */
+export function flatAttributes(
+  maxEntries: number,
+  maxBytes: number,
+): v.GenericSchema<FlatAttributes> {
+  return v.pipe(
+    NotArray,
+    v.record(
+      v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+      v.union([
+        v.pipe(v.string(), v.maxLength(1024)),
+        v.pipe(v.number(), v.finite()),
+        v.boolean(),
+      ]),
+    ),
+    v.check((r) => Object.keys(r).length <= maxEntries, `at most ${maxEntries} attributes`),
+    v.check((r) => jsonBytes(r) <= maxBytes, `attributes of at most ${maxBytes} bytes`),
+  ) as v.GenericSchema<FlatAttributes>;
+}
