@@ -6,3 +6,4 @@
  */
 export * from "./errors/mod.ts";
 export * from "./wire/mod.ts";
+export * from "./token/mod.ts";
