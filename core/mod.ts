@@ -7,3 +7,5 @@
 export * from "./errors/mod.ts";
 export * from "./wire/mod.ts";
 export * from "./token/mod.ts";
+export * from "./telemetry/mod.ts";
+export * from "./session/mod.ts";

@@ -1,0 +1,293 @@
+/**
+ * The session half of the machine: config, session create and refresh with device proofs
+ * (SPEC §6.1–§6.3, §9.4–§9.8), single flight, backoff, session end and key loss.
+ *
+ * @module
+ */
+import { decodeBase64Url } from "../token/base64url.ts";
+import { proofToken, secureToken } from "../token/claims.ts";
+import { compact, signingInput } from "../token/jws.ts";
+import { safeParseWith } from "../wire/parse.ts";
+import {
+  ConfigResponseSchema,
+  CreateSessionResponseSchema,
+  RefreshResponseSchema,
+} from "../wire/device.ts";
+import { dropSessionTokenIfIdle, retagPending } from "./events.ts";
+import type { Effect, MachineState } from "./types.ts";
+import {
+  backoffDelay,
+  errorBody,
+  jtiFrom,
+  learnOffset,
+  localMs,
+  newId,
+  serviceSeconds,
+  uniform,
+} from "./util.ts";
+
+type Fx = Effect[];
+
+/** Sends `GET /v1/device/config`. */
+export function startConfig(s: MachineState, now: number, fx: Fx): void {
+  const id = newId(s, "cfg");
+  const url = `${s.options.serverPath}v1/device/config?client_id=${encodeURIComponent(s.options.clientId)}`;
+  s.pending[id] = { purpose: "config", sentAt: now };
+  s.auth.configInflight = true;
+  fx.push({ type: "send", id, request: { method: "GET", url, headers: {}, body: null, purpose: "config" } });
+}
+
+/** Asks for a device proof for create (no session) or refresh (a session). */
+export function startAuth(s: MachineState, now: number, random: Uint8Array, fx: Fx): void {
+  const key = s.key!;
+  const refresh = s.session !== null;
+  const path = refresh ? `v1/device/sessions/${s.session!.id}/refresh` : "v1/device/sessions";
+  const { header, claims } = proofToken({
+    alg: key.alg,
+    jwk: key.jwk,
+    htm: "POST",
+    htu: s.options.serverPath + path,
+    iat: serviceSeconds(s, now),
+    jti: jtiFrom(random),
+    nonce: s.nonce!,
+  });
+  const id = newId(s, refresh ? "sr" : "sc");
+  const input = signingInput(header, claims);
+  s.pending[id] = { purpose: refresh ? "sign_refresh" : "sign_create", sentAt: now };
+  s.signInputs[id] = { input, url: s.options.serverPath + path };
+  s.auth.inflight = id;
+  fx.push({ type: "sign", id, input });
+}
+
+/** A proof was signed: send the create or refresh request carrying it. */
+export function onProofSigned(s: MachineState, id: string, sig: Uint8Array, now: number, fx: Fx) {
+  const pending = s.pending[id]!;
+  const { input, url } = s.signInputs[id]!;
+  delete s.pending[id];
+  delete s.signInputs[id];
+  const proof = compact(input, sig);
+  const create = pending.purpose === "sign_create";
+  const reqId = newId(s, create ? "create" : "refresh");
+  const body = create ? JSON.stringify(createBody(s)) : "{}";
+  s.pending[reqId] = { purpose: create ? "create" : "refresh", sentAt: now };
+  s.auth.inflight = reqId;
+  fx.push({
+    type: "send",
+    id: reqId,
+    request: {
+      method: "POST",
+      url,
+      headers: { "content-type": "application/json", "ds-proof": proof },
+      body,
+      purpose: create ? "create" : "refresh",
+    },
+  });
+}
+
+function createBody(s: MachineState) {
+  return {
+    client_id: s.options.clientId,
+    ...(s.deviceId !== null ? { device_id: s.deviceId } : {}),
+    ...(s.user !== null ? { user_id: s.user } : {}),
+    key_assurance: s.key!.assurance,
+    key_event: s.keyEvent,
+    ...(s.attributes !== undefined ? { attributes: s.attributes } : {}),
+  };
+}
+
+/** Records a failure of config/create/refresh and schedules the retry (SPEC §9.5). */
+export function authFailed(
+  s: MachineState,
+  now: number,
+  random: Uint8Array,
+  fx: Fx,
+  why: { code: string; message: string; retryAfterS?: number },
+): void {
+  s.auth.failures++;
+  s.auth.retryAt = now + backoffDelay({
+    n: s.auth.failures,
+    u: uniform(random, 20),
+    baseMs: s.options.backoffBaseMs,
+    capMs: s.options.backoffCapMs,
+    ...(why.retryAfterS !== undefined ? { retryAfterS: why.retryAfterS } : {}),
+  });
+  fx.push({ type: "emit", event: { type: "error", code: asCode(why.code), message: why.message } });
+}
+
+function asCode(code: string) {
+  return (/^ERR_[A-Z_]+$/.test(code) ? code : "ERR_SERVICE") as "ERR_SERVICE";
+}
+
+/** Handles the answer to config, create or refresh. */
+export function onAuthResponse(
+  s: MachineState,
+  purpose: "config" | "create" | "refresh",
+  r: { status: number; body: unknown; retryAfter?: number; sentAt: number; now: number; random: Uint8Array },
+  fx: Fx,
+): void {
+  learnOffset(s, (r.body as { time?: unknown } | null)?.time, r.sentAt, r.now);
+  const nonce = (r.body as { nonce?: unknown } | null)?.nonce;
+  if (typeof nonce === "string") s.nonce = nonce;
+  if (purpose === "config") {
+    s.auth.configInflight = false;
+    const parsed = r.status === 200 ? safeParseWith(ConfigResponseSchema, r.body) : null;
+    if (parsed?.ok) {
+      s.config = { tokenLifetimeS: parsed.value.token_lifetime_s, secureMaxS: parsed.value.secure_token_max_s };
+      s.auth.failures = 0;
+      s.auth.retryAt = 0;
+    } else authFailed(s, r.now, r.random, fx, failure(r));
+    return;
+  }
+  s.auth.inflight = null;
+  const ok = purpose === "create" ? r.status === 201 : r.status === 200;
+  const parsed = ok
+    ? safeParseWith(purpose === "create" ? CreateSessionResponseSchema : RefreshResponseSchema, r.body)
+    : null;
+  if (parsed?.ok) return tokenReceived(s, purpose, parsed.value as never, r.now, r.random, fx);
+  const { code, details } = errorBody(r.body);
+  if (code === "ERR_NONCE_INVALID" && typeof details.nonce === "string") {
+    s.nonce = details.nonce; // a fresh nonce: retry at once, but count it so a loop backs off
+    s.auth.failures++;
+    s.auth.retryAt = s.auth.failures > 2 ? r.now + 1000 : r.now;
+    return;
+  }
+  if (purpose === "refresh" && (code === "ERR_SESSION_ENDED" || code === "ERR_SESSION_UNKNOWN")) {
+    return endSession(s, code, fx);
+  }
+  if (code === "ERR_KEY_MISMATCH") return keyLost(s, "service reported ERR_KEY_MISMATCH", fx);
+  authFailed(s, r.now, r.random, fx, failure(r));
+}
+
+function failure(r: { status: number; body: unknown; retryAfter?: number }) {
+  const { code } = errorBody(r.body);
+  return {
+    code: code || "ERR_SERVICE",
+    message: `service answered ${r.status}${code ? ` ${code}` : ""}`,
+    ...(r.retryAfter !== undefined ? { retryAfterS: r.retryAfter } : {}),
+  };
+}
+
+interface TokenAnswer {
+  session_id?: string;
+  device_id?: string;
+  session_token: string;
+  token_expires_at: number;
+  session_expires_at: number;
+  idle_timeout_s?: number;
+  user_id: string | null;
+}
+
+function tokenReceived(
+  s: MachineState,
+  purpose: "create" | "refresh",
+  a: TokenAnswer,
+  now: number,
+  random: Uint8Array,
+  fx: Fx,
+): void {
+  s.auth.failures = 0;
+  s.auth.retryAt = 0;
+  const iat = tokenIat(a.session_token) ?? serviceSeconds(s, now);
+  if (purpose === "create") {
+    s.session = {
+      id: a.session_id!,
+      token: a.session_token,
+      tokenIat: iat,
+      tokenExp: a.token_expires_at,
+      expiresAt: a.session_expires_at,
+      idleTimeoutS: a.idle_timeout_s!,
+      refreshDueAt: 0,
+    };
+    s.keyEvent = "none";
+    if (s.deviceId !== a.device_id) {
+      s.deviceId = a.device_id!;
+      fx.push({ type: "persist", key: "device", value: { deviceId: a.device_id! } });
+    }
+    retagPending(s, a.session_id!, fx);
+    fx.push({ type: "emit", event: { type: "session_started", sessionId: a.session_id!, deviceId: a.device_id! } });
+  } else {
+    s.session!.token = a.session_token;
+    s.session!.tokenIat = iat;
+    s.session!.tokenExp = a.token_expires_at;
+  }
+  s.tokens[s.session!.id] = a.session_token;
+  if (a.user_id !== null && a.user_id !== s.user) s.user = a.user_id; // adopted without an event
+  const life = Math.max(1, s.session!.tokenExp - iat);
+  const jitter = (uniform(random, 16) * 2 - 1) * s.options.refreshJitter * life;
+  s.session!.refreshDueAt = localMs(s, iat + s.options.refreshAt * life + jitter);
+  fx.push({ type: "emit", event: { type: "token_refreshed", sessionId: s.session!.id, expiresAt: s.session!.tokenExp } });
+}
+
+/** `iat` of a session token, read without verification (the device trusts its own channel). */
+function tokenIat(token: string): number | null {
+  const bytes = decodeBase64Url(token.split(".")[1] ?? "");
+  if (bytes === null) return null;
+  try {
+    const json = JSON.parse(new TextDecoder().decode(bytes)) as { iat?: unknown };
+    return typeof json.iat === "number" ? json.iat : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Ends the current session (SPEC §9.6): user cleared, events kept, a new session next. */
+export function endSession(s: MachineState, reason: string, fx: Fx): void {
+  const old = s.session;
+  if (old === null) return;
+  s.session = null;
+  s.auth.inflight = null;
+  dropSessionTokenIfIdle(s, old.id);
+  fx.push({ type: "emit", event: { type: "session_ended", sessionId: old.id, reason } });
+  if (s.user !== null) {
+    s.user = null;
+    fx.push({ type: "emit", event: { type: "user_cleared", reason: "session_ended" } });
+  }
+}
+
+/** The device key is gone or rejected (SPEC §9.8): new key, new session, user cleared. */
+export function keyLost(s: MachineState, reason: string, fx: Fx): void {
+  endSession(s, "key_lost", fx);
+  s.key = null;
+  s.keyEvent = "lost";
+  s.auth.inflight = null;
+  s.keyInflight = true;
+  // Secure tokens being signed with the lost key are minted again with the new one.
+  for (const w of s.waiters) if (w.kind === "secure") delete w.signId;
+  fx.push({ type: "emit", event: { type: "key_lost", reason } });
+  fx.push({ type: "generate_key", reason: "lost" });
+}
+
+/** Signs a secure session token for a waiter (SPEC §5.4); `k` separates jtis in one step. */
+export function startSecureMint(
+  s: MachineState,
+  w: { id: number; actionType?: string; expirationSeconds?: number; signId?: string },
+  now: number,
+  random: Uint8Array,
+  k: number,
+  fx: Fx,
+): void {
+  const key = s.key!;
+  const { header, claims } = secureToken({
+    alg: key.alg,
+    jwk: key.jwk,
+    tok: s.session!.token,
+    act: w.actionType!,
+    iat: serviceSeconds(s, now),
+    expirationSeconds: w.expirationSeconds ?? 300,
+    jti: jtiFrom(random, k),
+  });
+  const id = newId(s, "ss");
+  const input = signingInput(header, claims);
+  s.pending[id] = { purpose: "sign_secure", sentAt: now };
+  s.signInputs[id] = { input, url: "" };
+  w.signId = id;
+  fx.push({ type: "sign", id, input });
+}
+
+/** Completes a secure token: the signature arrived. */
+export function secureSigned(s: MachineState, id: string, sig: Uint8Array): string {
+  const { input } = s.signInputs[id]!;
+  delete s.signInputs[id];
+  delete s.pending[id];
+  return compact(input, sig);
+}

@@ -1,0 +1,242 @@
+/**
+ * The telemetry half of the machine (SPEC §8): tracking, action and identify events, batches
+ * in flight, acknowledgements, permanent rejections, retries and the page-hide beacon.
+ *
+ * @module
+ */
+import { safeParseWith } from "../wire/parse.ts";
+import { TelemetryAckSchema } from "../wire/telemetry.ts";
+import type { EventType } from "../wire/telemetry.ts";
+import {
+  countDrop,
+  dropSession,
+  enqueue,
+  type QueueSnapshot,
+  releaseInflight,
+  removeInflight,
+  snapshotQueue,
+} from "../telemetry/queue.ts";
+import { beaconBody, buildBatch, flushReason, startBatch } from "../telemetry/sender.ts";
+import type { Effect, MachineState } from "./types.ts";
+import { endSession } from "./auth.ts";
+import { backoffDelay, errorBody, learnOffset, newId, uniform } from "./util.ts";
+
+type Fx = Effect[];
+
+/** Events tracked before a session exists belong to the next session (re-tagged on create). */
+export const PENDING_SID = "~";
+
+/** The session new events belong to. */
+export function currentSid(s: MachineState): string {
+  return s.session?.id ?? PENDING_SID;
+}
+
+/** The telemetry token of a session, if it still has one. */
+export function tokenFor(s: MachineState): (sid: string) => string | null {
+  return (sid) => s.tokens[sid] ?? null;
+}
+
+/** Enqueues an event; returns its seq or `null` if it was dropped at once. */
+export function track(
+  s: MachineState,
+  type: EventType,
+  data: Record<string, unknown>,
+  now: number,
+  fx: Fx,
+): number | null {
+  const sid = currentSid(s);
+  const r = enqueue(s.queue, s.options.flush, {
+    sid,
+    type,
+    timeMs: Math.max(0, Math.floor(now + s.offsetMs)),
+    at: now,
+    dataJson: JSON.stringify(data),
+  });
+  if (r.dropped > 0) {
+    fx.push({ type: "emit", event: { type: "dropped", sessionId: sid, count: r.dropped, reason: "queue_full" } });
+  }
+  if (type === "action" || type === "identify") s.sender.urgent = true;
+  if (type !== "interaction" || r.dropped > 0) persistQueue(s, fx);
+  return r.seq;
+}
+
+/** A persistable snapshot of the queue plus the tokens its sessions need (SPEC §8.8). */
+export function persistQueue(s: MachineState, fx: Fx): void {
+  const snap: QueueSnapshot = snapshotQueue(s.queue);
+  const tokens: Record<string, string> = {};
+  for (const e of snap.events) if (s.tokens[e.sid] !== undefined) tokens[e.sid] = s.tokens[e.sid]!;
+  fx.push({ type: "persist", key: "queue", value: { ...snap, tokens } });
+}
+
+/** Moves events tracked before the session existed into session `sid` (SPEC §9.6). */
+export function retagPending(s: MachineState, sid: string, fx: Fx): void {
+  const q = s.queue;
+  let moved = 0;
+  for (const e of q.events) {
+    if (e.sid === PENDING_SID) {
+      (e as { sid: string }).sid = sid;
+      moved++;
+    }
+  }
+  if (q.nextSeq[PENDING_SID] !== undefined) {
+    q.nextSeq[sid] = q.nextSeq[PENDING_SID]!;
+    delete q.nextSeq[PENDING_SID];
+  }
+  const d = q.dropped[PENDING_SID];
+  if (d !== undefined) {
+    for (const p of [1, 2, 3] as const) {
+      const n = d.by_priority[p] ?? 0;
+      if (n > 0) countDrop(q, sid, p, n);
+    }
+    delete q.dropped[PENDING_SID];
+  }
+  for (const w of s.waiters) if (w.sid === PENDING_SID) w.sid = sid;
+  if (moved > 0) persistQueue(s, fx);
+}
+
+/** Forgets the telemetry token of an ended session once nothing of it is queued. */
+export function dropSessionTokenIfIdle(s: MachineState, sid: string): void {
+  if (s.session?.id === sid) return;
+  if (s.queue.events.some((e) => e.sid === sid)) return;
+  delete s.tokens[sid];
+}
+
+/** Starts a batch if a flush trigger holds (SPEC §8.7). */
+export function maybeFlush(s: MachineState, now: number, fx: Fx): void {
+  if (flushReason(s.queue, s.sender, s.options.flush, now) === null) return;
+  const b = buildBatch(s.queue, s.options.flush, {
+    clientId: s.options.clientId,
+    tokenFor: tokenFor(s),
+    sentAtMs: Math.floor(now + s.offsetMs),
+  });
+  if (b === null) return;
+  if (b.count === 0 && b.droppedTotal <= (s.sender.ackedDropped[b.sid] ?? 0)) {
+    s.sender.urgent = false;
+    return;
+  }
+  const id = newId(s, "tel");
+  startBatch(s.queue, s.sender, b, id);
+  s.pending[id] = { purpose: "telemetry", sentAt: now };
+  fx.push({
+    type: "send",
+    id,
+    request: {
+      method: "POST",
+      url: `${s.options.serverPath}v1/device/telemetry`,
+      headers: { "content-type": "application/json" },
+      body: b.body,
+      purpose: "telemetry",
+    },
+  });
+}
+
+/** Handles the answer (or transport failure, `status` 0) to the batch in flight. */
+export function onTelemetryResponse(
+  s: MachineState,
+  id: string,
+  r: { status: number; body: unknown; retryAfter?: number; sentAt: number; now: number; random: Uint8Array },
+  fx: Fx,
+): void {
+  const inflight = s.sender.inflight;
+  if (inflight === null || inflight.id !== id) return; // late or duplicated answer: ignore
+  if (r.status !== 0) learnOffset(s, (r.body as { time?: unknown } | null)?.time, r.sentAt, r.now);
+  const ack = r.status === 200 ? safeParseWith(TelemetryAckSchema, r.body) : null;
+  const { code } = errorBody(r.body);
+  s.sender.inflight = null;
+  if (ack?.ok && (inflight.count === 0 || ack.value.acked_seq === inflight.maxSeq)) {
+    removeInflight(s.queue, false);
+    s.sender.failures = 0;
+    s.sender.retryAt = 0;
+    const prev = s.sender.ackedDropped[inflight.sid] ?? 0;
+    s.sender.ackedDropped[inflight.sid] = Math.max(prev, inflight.droppedTotal);
+    fx.push({ type: "emit", event: { type: "acked", sessionId: inflight.sid, seq: inflight.maxSeq, count: inflight.count } });
+    settleActions(s, inflight.sid, inflight.maxSeq, ack.value.actions, fx);
+    adoptUser(s, inflight.sid, ack.value.user_id);
+  } else if (r.status === 410 || r.status === 404) {
+    const n = removeInflight(s.queue, true).length + dropSession(s.queue, inflight.sid);
+    fx.push({ type: "emit", event: { type: "dropped", sessionId: inflight.sid, count: n, reason: code || "session_gone" } });
+    failActions(s, (w) => w.sid === inflight.sid, "ERR_SESSION_ENDED", fx);
+    delete s.tokens[inflight.sid];
+    if (s.session?.id === inflight.sid) {
+      return endSession(s, code || "ERR_SESSION_ENDED", fx);
+    }
+  } else if ([400, 401, 413, 422].includes(r.status)) {
+    const n = removeInflight(s.queue, true).length;
+    fx.push({ type: "emit", event: { type: "dropped", sessionId: inflight.sid, count: n, reason: code || `http_${r.status}` } });
+    failActions(s, (w) => w.sid === inflight.sid && w.seq! <= inflight.maxSeq, "ERR_SERVICE", fx);
+  } else {
+    releaseInflight(s.queue);
+    s.sender.failures++;
+    s.sender.retryAt = r.now + backoffDelay({
+      n: s.sender.failures,
+      u: uniform(r.random, 24),
+      baseMs: s.options.backoffBaseMs,
+      capMs: s.options.backoffCapMs,
+      ...(r.retryAfter !== undefined ? { retryAfterS: r.retryAfter } : {}),
+    });
+    return;
+  }
+  dropSessionTokenIfIdle(s, inflight.sid);
+  persistQueue(s, fx);
+}
+
+function settleActions(
+  s: MachineState,
+  sid: string,
+  maxSeq: number,
+  actions: readonly { seq: number; action_token: string }[],
+  fx: Fx,
+): void {
+  s.waiters = s.waiters.filter((w) => {
+    if (w.kind !== "action" || w.sid !== sid || w.seq! > maxSeq) return true;
+    const a = actions.find((x) => x.seq === w.seq);
+    fx.push(
+      a
+        ? { type: "resolve", waiter: w.id, value: { kind: "action", actionToken: a.action_token } }
+        : { type: "reject", waiter: w.id, code: "ERR_SERVICE", message: "no action record for the event" },
+    );
+    return false;
+  });
+}
+
+function failActions(
+  s: MachineState,
+  match: (w: MachineState["waiters"][number]) => boolean,
+  code: "ERR_SERVICE" | "ERR_SESSION_ENDED",
+  fx: Fx,
+): void {
+  s.waiters = s.waiters.filter((w) => {
+    if (w.kind !== "action" || !match(w)) return true;
+    fx.push({ type: "reject", waiter: w.id, code, message: "the action event was not accepted" });
+    return false;
+  });
+}
+
+/** Adopts the service's user unless an identify event of ours is still on its way. */
+function adoptUser(s: MachineState, sid: string, userId: string | null): void {
+  if (s.session?.id !== sid || userId === null || userId === s.user) return;
+  if (s.queue.events.some((e) => e.sid === sid && e.type === "identify")) return;
+  s.user = userId;
+}
+
+/** Sends the page-hide beacon and persists the queue (SPEC §8.7). */
+export function pageHide(s: MachineState, now: number, fx: Fx): void {
+  const b = beaconBody(s.queue, {
+    clientId: s.options.clientId,
+    tokenFor: tokenFor(s),
+    sentAtMs: Math.floor(now + s.offsetMs),
+  });
+  if (b !== null) {
+    fx.push({
+      type: "beacon",
+      request: {
+        method: "POST",
+        url: `${s.options.serverPath}v1/device/telemetry`,
+        headers: { "content-type": "text/plain;charset=UTF-8" },
+        body: b.body,
+        purpose: "telemetry",
+      },
+    });
+  }
+  persistQueue(s, fx);
+}

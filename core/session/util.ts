@@ -1,0 +1,99 @@
+/**
+ * Small pure helpers of the machine: randomness drawn from an input's bytes, backoff, service
+ * time, request ids.
+ *
+ * @module
+ */
+import { errorFromCode } from "../errors/error.ts";
+import { encodeBase64Url } from "../token/base64url.ts";
+import type { Effect, Input, MachineState, Phase } from "./types.ts";
+
+/** Bytes each input must carry: 16 for a jti, 4 each for jitter, auth and telemetry backoff. */
+export const RANDOM_BYTES = 32;
+
+/** Throws `ERR_INVALID_INPUT` unless the input carries a finite `now` and enough random bytes. */
+export function checkInput(input: Input): void {
+  if (!Number.isFinite(input.now)) throw errorFromCode("ERR_INVALID_INPUT", "now must be finite");
+  if (!(input.random instanceof Uint8Array) || input.random.length < RANDOM_BYTES) {
+    throw errorFromCode("ERR_INVALID_INPUT", `random must hold ${RANDOM_BYTES} bytes`);
+  }
+}
+
+/** A uniform number in [0, 1) from 4 bytes at `offset`. */
+export function uniform(random: Uint8Array, offset: 16 | 20 | 24 | 28): number {
+  const n = ((random[offset]! << 24) >>> 0) + (random[offset + 1]! << 16) +
+    (random[offset + 2]! << 8) + random[offset + 3]!;
+  return n / 4294967296;
+}
+
+/**
+ * A 22-character jti from the input's first 16 bytes. `k` distinguishes several jtis minted in
+ * one step (it perturbs the last byte), keeping 120 random bits each.
+ */
+export function jtiFrom(random: Uint8Array, k = 0): string {
+  const b = random.slice(0, 16);
+  b[15] = (b[15]! + k) & 255;
+  return encodeBase64Url(b);
+}
+
+/**
+ * Backoff after the n-th consecutive failure (SPEC §9.5): full jitter over
+ * `min(cap, base·2^(n−1))`, at least 250 ms, raised to `Retry-After` (capped at 300 s).
+ */
+export function backoffDelay(
+  o: { n: number; u: number; baseMs: number; capMs: number; retryAfterS?: number },
+): number {
+  const ceiling = Math.min(o.capMs, o.baseMs * 2 ** Math.min(o.n - 1, 30));
+  let d = Math.max(250, Math.floor(o.u * ceiling));
+  if (o.retryAfterS !== undefined && o.retryAfterS > 0) {
+    d = Math.max(d, Math.min(o.retryAfterS, 300) * 1000);
+  }
+  return d;
+}
+
+/** Service time in whole seconds (SPEC §9.7). */
+export function serviceSeconds(s: MachineState, now: number): number {
+  return Math.floor((now + s.offsetMs) / 1000);
+}
+
+/** Local ms corresponding to a service time in seconds. */
+export function localMs(s: MachineState, serviceS: number): number {
+  return serviceS * 1000 - s.offsetMs;
+}
+
+/** Learns the clock offset from a response's `time` (SPEC §9.7). */
+export function learnOffset(s: MachineState, time: unknown, sentAt: number, now: number): void {
+  if (typeof time === "number" && Number.isFinite(time) && time > 0) {
+    s.offsetMs = Math.round(time * 1000 - (sentAt + now) / 2);
+  }
+}
+
+/** A fresh request id. */
+export function newId(s: MachineState, prefix: string): string {
+  return `${prefix}${s.nextId++}`;
+}
+
+/** Emits a `state` event when the phase changes. */
+export function setPhase(s: MachineState, to: Phase, fx: Effect[]): void {
+  if (s.phase === to) return;
+  fx.push({ type: "emit", event: { type: "state", from: s.phase, to } });
+  s.phase = to;
+}
+
+/** Whether the current token may be handed out now (SPEC §9.4: `exp − margin`). */
+export function tokenUsable(s: MachineState, now: number): boolean {
+  return s.session !== null &&
+    serviceSeconds(s, now) < s.session.tokenExp - s.options.tokenMarginS;
+}
+
+/** Reads `code` and `details` from an error body, if it is one. */
+export function errorBody(body: unknown): { code: string; details: Record<string, unknown> } {
+  if (typeof body === "object" && body !== null && typeof (body as { code?: unknown }).code === "string") {
+    const b = body as { code: string; details?: unknown };
+    const details = typeof b.details === "object" && b.details !== null
+      ? b.details as Record<string, unknown>
+      : {};
+    return { code: b.code, details };
+  }
+  return { code: "", details: {} };
+}

@@ -1,0 +1,199 @@
+/**
+ * The device's bounded telemetry queue (SPEC §8.4, §8.8): events in enqueue order, bounded in
+ * count and bytes, evicting lowest priority first, oldest first within a priority, and
+ * counting every event it discards. Mutable on purpose: enqueue runs on every collected event
+ * and must cost well under a microsecond; callers snapshot with {@link snapshotQueue}.
+ *
+ * @module
+ */
+import { utf8Length } from "../wire/primitives.ts";
+import { EVENT_PRIORITY, type EventType } from "../wire/telemetry.ts";
+
+/** One queued event. `json` is its wire serialization, computed once at enqueue. */
+export interface QueuedEvent {
+  readonly sid: string;
+  readonly seq: number;
+  readonly type: EventType;
+  readonly priority: 1 | 2 | 3;
+  /** Local time of enqueue (ms), for the flush interval. */
+  readonly at: number;
+  /** `{"seq":…,"time_ms":…,"type":…,"data":…}` */
+  readonly json: string;
+  readonly bytes: number;
+}
+
+/** Per-session drop counters (cumulative, SPEC §8.3). */
+export interface Dropped {
+  total: number;
+  by_priority: { "1"?: number; "2"?: number; "3"?: number };
+}
+
+/** Queue bounds (SPEC §9.13). */
+export interface QueueLimits {
+  readonly maxEvents: number;
+  readonly maxBytes: number;
+}
+
+/** The queue's state. `inflight` events are the first `inflight` entries of `events`. */
+export interface QueueState {
+  events: QueuedEvent[];
+  bytes: number;
+  /** Number of head events currently in a batch in flight: never evicted. */
+  inflight: number;
+  /** Non-in-flight events per priority, to find the eviction victim's priority in O(1). */
+  evictable: [number, number, number];
+  /** Next `seq` per session. */
+  nextSeq: Record<string, number>;
+  dropped: Record<string, Dropped>;
+}
+
+/** An empty queue. */
+export function emptyQueue(): QueueState {
+  return { events: [], bytes: 0, inflight: 0, evictable: [0, 0, 0], nextSeq: {}, dropped: {} };
+}
+
+/** Counts one discarded event of `sid` at `priority`. */
+export function countDrop(q: QueueState, sid: string, priority: 1 | 2 | 3, n = 1): void {
+  const d = q.dropped[sid] ??= { total: 0, by_priority: {} };
+  d.total += n;
+  d.by_priority[priority] = (d.by_priority[priority] ?? 0) + n;
+}
+
+/** The result of {@link enqueue}: the event's seq, or `null` if the event itself was dropped. */
+export interface EnqueueResult {
+  readonly seq: number | null;
+  /** Number of events discarded to make room (including the new one if it was dropped). */
+  readonly dropped: number;
+}
+
+/**
+ * Appends an event of session `sid`, assigning its `seq`, evicting per SPEC §8.4 if needed.
+ * `dataJson` is the already-serialized `data` object.
+ */
+export function enqueue(
+  q: QueueState,
+  limits: QueueLimits,
+  e: { sid: string; type: EventType; timeMs: number; at: number; dataJson: string },
+): EnqueueResult {
+  const priority = EVENT_PRIORITY[e.type];
+  const seq = q.nextSeq[e.sid] ?? 1;
+  q.nextSeq[e.sid] = seq + 1;
+  const json = `{"seq":${seq},"time_ms":${e.timeMs},"type":"${e.type}","data":${e.dataJson}}`;
+  const bytes = utf8Length(json);
+  let dropped = 0;
+  while (q.events.length + 1 > limits.maxEvents || q.bytes + bytes > limits.maxBytes) {
+    const victim = lowestEvictable(q);
+    // The new event is the victim when nothing evictable has a lower priority than it.
+    if (victim === 0 || victim > priority || bytes > limits.maxBytes) {
+      countDrop(q, e.sid, priority);
+      return { seq: null, dropped: dropped + 1 };
+    }
+    evictOne(q, victim);
+    dropped++;
+  }
+  q.events.push({ sid: e.sid, seq, type: e.type, priority, at: e.at, json, bytes });
+  q.bytes += bytes;
+  q.evictable[priority - 1]!++;
+  return { seq, dropped };
+}
+
+function lowestEvictable(q: QueueState): 0 | 1 | 2 | 3 {
+  if (q.evictable[0] > 0) return 1;
+  if (q.evictable[1] > 0) return 2;
+  if (q.evictable[2] > 0) return 3;
+  return 0;
+}
+
+function evictOne(q: QueueState, priority: 1 | 2 | 3): void {
+  for (let i = q.inflight; i < q.events.length; i++) {
+    const ev = q.events[i]!;
+    if (ev.priority === priority) {
+      q.events.splice(i, 1);
+      q.bytes -= ev.bytes;
+      q.evictable[priority - 1]!--;
+      countDrop(q, ev.sid, priority);
+      return;
+    }
+  }
+}
+
+/** Marks the first `n` events as in flight (they stop being evictable). */
+export function markInflight(q: QueueState, n: number): void {
+  for (let i = q.inflight; i < n; i++) q.evictable[q.events[i]!.priority - 1]!--;
+  q.inflight = n;
+}
+
+/** Ends the in-flight batch without removing it (failure: the events stay queued). */
+export function releaseInflight(q: QueueState): void {
+  for (let i = 0; i < q.inflight; i++) q.evictable[q.events[i]!.priority - 1]!++;
+  q.inflight = 0;
+}
+
+/** Removes the in-flight batch (acknowledged, or permanently rejected when `countAsDropped`). */
+export function removeInflight(q: QueueState, countAsDropped: boolean): QueuedEvent[] {
+  const removed = q.events.splice(0, q.inflight);
+  for (const ev of removed) {
+    q.bytes -= ev.bytes;
+    if (countAsDropped) countDrop(q, ev.sid, ev.priority);
+  }
+  q.inflight = 0;
+  return removed;
+}
+
+/** Drops every queued (not in-flight) event of `sid`, counting them (session beyond retention). */
+export function dropSession(q: QueueState, sid: string): number {
+  let n = 0;
+  const kept: QueuedEvent[] = [];
+  for (let i = 0; i < q.events.length; i++) {
+    const ev = q.events[i]!;
+    if (i >= q.inflight && ev.sid === sid) {
+      q.bytes -= ev.bytes;
+      q.evictable[ev.priority - 1]!--;
+      countDrop(q, sid, ev.priority);
+      n++;
+    } else kept.push(ev);
+  }
+  q.events = kept;
+  return n;
+}
+
+/** A JSON-serializable snapshot of the queue (in-flight state is not persisted). */
+export interface QueueSnapshot {
+  v: 1;
+  events: { sid: string; seq: number; type: EventType; json: string }[];
+  nextSeq: Record<string, number>;
+  dropped: Record<string, Dropped>;
+  /** Session tokens the queued events need for delivery (added by the session machine). */
+  tokens?: Record<string, string>;
+}
+
+/** Snapshots the queue for persistence (SPEC §8.8). */
+export function snapshotQueue(q: QueueState): QueueSnapshot {
+  return {
+    v: 1,
+    events: q.events.map((e) => ({ sid: e.sid, seq: e.seq, type: e.type, json: e.json })),
+    nextSeq: { ...q.nextSeq },
+    dropped: structuredCloneDropped(q.dropped),
+  };
+}
+
+function structuredCloneDropped(d: Record<string, Dropped>): Record<string, Dropped> {
+  const out: Record<string, Dropped> = {};
+  for (const [k, v] of Object.entries(d)) out[k] = { total: v.total, by_priority: { ...v.by_priority } };
+  return out;
+}
+
+/** Restores a snapshot; restored events count as enqueued at `now` for the flush interval. */
+export function restoreQueue(s: QueueSnapshot, now: number): QueueState {
+  const q = emptyQueue();
+  for (const e of s.events) {
+    const priority = EVENT_PRIORITY[e.type];
+    const bytes = utf8Length(e.json);
+    q.events.push({ sid: e.sid, seq: e.seq, type: e.type, priority, at: now, json: e.json, bytes });
+    q.bytes += bytes;
+    q.evictable[priority - 1]!++;
+  }
+  q.nextSeq = { ...s.nextSeq };
+  q.dropped = structuredCloneDropped(s.dropped);
+  return q;
+}
