@@ -56,6 +56,7 @@ export function startAuth(s: MachineState, now: number, random: Uint8Array, fx: 
   s.pending[id] = { purpose: refresh ? "sign_refresh" : "sign_create", sentAt: now };
   s.signInputs[id] = { input, url: s.options.serverPath + path };
   s.auth.inflight = id;
+  s.auth.lastAttemptAt = now;
   fx.push({ type: "sign", id, input });
 }
 

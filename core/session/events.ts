@@ -140,6 +140,8 @@ export function onTelemetryResponse(
   const inflight = s.sender.inflight;
   if (inflight === null || inflight.id !== id) return; // late or duplicated answer: ignore
   if (r.status !== 0) learnOffset(s, (r.body as { time?: unknown } | null)?.time, r.sentAt, r.now);
+  const nonce = (r.body as { nonce?: unknown } | null)?.nonce;
+  if (r.status === 200 && typeof nonce === "string" && nonce.length <= 128) s.nonce = nonce;
   const ack = r.status === 200 ? safeParseWith(TelemetryAckSchema, r.body) : null;
   const { code } = errorBody(r.body);
   s.sender.inflight = null;

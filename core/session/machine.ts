@@ -47,7 +47,7 @@ export function createMachine(options: MachineOptionsInput): MachineState {
     attributes: undefined,
     offsetMs: 0,
     lastActivity: 0,
-    auth: { inflight: null, failures: 0, retryAt: 0, configInflight: false },
+    auth: { inflight: null, failures: 0, retryAt: 0, configInflight: false, lastAttemptAt: -Infinity },
     pending: {},
     signInputs: {},
     waiters: [],

@@ -9,4 +9,19 @@ export { derivePhase, nextDeadline } from "./progress.ts";
 export { RULES as SESSION_RULES, type Rule as SessionRule } from "./rules.ts";
 export { backoffDelay, RANDOM_BYTES } from "./util.ts";
 export { PENDING_SID } from "./events.ts";
-export type * from "./types.ts";
+export type {
+  DeviceKeyInfo,
+  Effect as SessionEffect,
+  Emitted as SessionEvent,
+  Input as SessionInput,
+  InputType as SessionInputType,
+  MachineOptions,
+  MachineState,
+  Pending,
+  Phase,
+  Request as SessionRequest,
+  Resolution,
+  SessionInfo,
+  Waiter,
+  WaiterId,
+} from "./types.ts";

@@ -62,7 +62,7 @@ function endSessionByTime(s: MachineState, now: number, fx: Fx): void {
 }
 
 function driveAuth(s: MachineState, now: number, random: Uint8Array, fx: Fx): void {
-  if (now < s.auth.retryAt) return;
+  if (now < s.auth.retryAt && !callerMayRetryEarly(s, now)) return;
   if (s.config === null) {
     if (!s.auth.configInflight) startConfig(s, now, fx);
     return;
@@ -74,6 +74,16 @@ function driveAuth(s: MachineState, now: number, random: Uint8Array, fx: Fx): vo
   if (s.key === null || s.nonce === null || s.auth.inflight !== null) return;
   if (s.session === null) return startAuth(s, now, random, fx);
   if (now >= s.session.refreshDueAt || !tokenUsable(s, now)) startAuth(s, now, random, fx);
+}
+
+/**
+ * A caller waiting for a token may cut a backoff short (SPEC §9.5), at most once per
+ * `backoff_base_ms`: a service that just came back then answers within the caller's wait.
+ */
+function callerMayRetryEarly(s: MachineState, now: number): boolean {
+  if (s.config === null || s.key === null) return false;
+  if (now - s.auth.lastAttemptAt < s.options.backoffBaseMs) return false;
+  return s.waiters.some((w) => w.kind === "token" || (w.kind === "secure" && w.signId === undefined));
 }
 
 function serveWaiters(s: MachineState, now: number, random: Uint8Array, fx: Fx): void {
@@ -134,6 +144,9 @@ export function nextDeadline(s: MachineState, now: number): number | null {
   if (s.phase !== "closing" && s.auth.inflight === null && !s.auth.configInflight) {
     const authDue = ses === null ? 0 : ses.refreshDueAt;
     consider(Math.max(authDue, s.auth.retryAt));
+    if (s.waiters.some((w) => w.kind === "token" || w.kind === "secure")) {
+      consider(s.auth.lastAttemptAt + s.options.backoffBaseMs);
+    }
   }
   const head = s.queue.events[0];
   if (head === undefined || s.tokens[head.sid] !== undefined) {

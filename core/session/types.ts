@@ -217,7 +217,14 @@ export interface MachineState {
   offsetMs: number;
   lastActivity: number;
   /** Session create/refresh: at most one in flight (single flight). */
-  auth: { inflight: string | null; failures: number; retryAt: number; configInflight: boolean };
+  auth: {
+    inflight: string | null;
+    failures: number;
+    retryAt: number;
+    configInflight: boolean;
+    /** Local time the last create/refresh attempt started. */
+    lastAttemptAt: number;
+  };
   pending: Record<string, Pending>;
   /** Signing inputs awaiting a signature, by sign id (and the URL a proof is for). */
   signInputs: Record<string, { input: string; url: string }>;

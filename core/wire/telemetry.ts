@@ -218,6 +218,8 @@ export interface TelemetryAck {
   actions: AckedAction[];
   user_id: string | null;
   time: number;
+  /** A fresh proof nonce (SPEC §6.0), keeping the device's nonce current between refreshes. */
+  nonce?: string;
 }
 
 /** Schema of {@link TelemetryAck}. */

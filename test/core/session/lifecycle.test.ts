@@ -1,0 +1,154 @@
+// Example-based tests of the session machine through the driver, in virtual time.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { DeviceSessionError } from "../../../core/mod.ts";
+import { payloadOf, sim, within } from "../../support/sim.ts";
+
+describe("session lifecycle (SPEC §9)", () => {
+  it("init creates the session at once with a proof and sends telemetry at once", async () => {
+    const s = sim();
+    await s.driver.start({ attributes: { platform: "test", automation: false } });
+    await s.time.advance(500);
+    assert.equal(s.driver.state.phase, "active");
+    assert.deepEqual(s.service.log.map((l) => l.purpose).slice(0, 2), ["config", "create"]);
+    const create = s.transport.sent.find((x) => x.req.purpose === "create")!.req;
+    const proof = payloadOf(create.headers["ds-proof"]!);
+    assert.equal(proof.htm, "POST");
+    assert.equal(proof.htu, "http://service.test/v1/device/sessions");
+    // The device event tracked at init is flushed within the flush interval.
+    await s.time.advance(5_000);
+    const [session] = [...s.service.sessions.values()];
+    assert.equal(session!.events.get(1)?.type, "device");
+  });
+
+  it("enabled: false sends nothing and answers ERR_DISABLED", async () => {
+    const s = sim({ driver: { enabled: false } });
+    await s.driver.start();
+    await s.time.advance(60_000);
+    assert.equal(s.driver.state.phase, "disabled");
+    assert.equal(s.transport.sent.length, 0);
+    await assert.rejects(s.driver.getSessionToken(), { code: "ERR_DISABLED" });
+    await assert.rejects(s.driver.triggerActionEvent("login"), { code: "ERR_DISABLED" });
+  });
+
+  it("getSessionToken requires enableSessionToken", async () => {
+    const s = sim({ driver: { enableSessionToken: false } });
+    await s.driver.start();
+    await assert.rejects(s.driver.getSessionToken(), { code: "ERR_SESSION_TOKEN_DISABLED" });
+    await assert.rejects(s.driver.getSecureSessionToken("login"), { code: "ERR_SESSION_TOKEN_DISABLED" });
+  });
+
+  it("refreshes ahead of expiry, at 80% of the lifetime within the jitter bound", async () => {
+    const s = sim({ service: { tokenLifetimeS: 1000 } });
+    await s.driver.start();
+    const first = await within(s.time, s.driver.getSessionToken());
+    const { iat } = payloadOf(first) as { iat: number };
+    const refreshed = () => s.events.filter((e) => e.type === "token_refreshed").length;
+    const before = refreshed();
+    await s.time.advance(740_000);
+    assert.equal(refreshed(), before);
+    await s.time.advance(120_000); // up to 86% of the lifetime: 80% ± 5%, plus latency
+    assert.equal(refreshed(), before + 1);
+    const second = await within(s.time, s.driver.getSessionToken());
+    assert.ok((payloadOf(second).iat as number) > iat);
+  });
+
+  it("concurrent token requests share one refresh (single flight)", async () => {
+    const s = sim({ service: { tokenLifetimeS: 60 } });
+    await s.driver.start();
+    await within(s.time, s.driver.getSessionToken());
+    s.transport.offline = true;
+    await s.time.advance(70_000); // token expired, refresh failing
+    s.transport.offline = false;
+    const before = s.service.log.filter((l) => l.purpose === "refresh").length;
+    const tokens = await within(s.time, Promise.all(Array.from({ length: 10 }, () => s.driver.getSessionToken())));
+    assert.equal(new Set(tokens).size, 1);
+    assert.ok(s.service.log.filter((l) => l.purpose === "refresh").length - before <= 1);
+  });
+
+  it("a token request times out with ERR_TIMEOUT when the service is unreachable", async () => {
+    const s = sim({ driver: { tokenWaitMs: 3000 } });
+    s.transport.offline = true;
+    await s.driver.start();
+    const p = s.driver.getSessionToken();
+    await assert.rejects(within(s.time, p), (e) => e instanceof DeviceSessionError && e.code === "ERR_TIMEOUT");
+  });
+
+  it("secure tokens: a new one per call, bound to the action, in service time", async () => {
+    const s = sim();
+    await s.driver.start();
+    const a = await within(s.time, s.driver.getSecureSessionToken("transaction", 120));
+    const b = await within(s.time, s.driver.getSecureSessionToken("transaction"));
+    const pa = payloadOf(a), pb = payloadOf(b);
+    assert.notEqual(pa.jti, pb.jti);
+    assert.equal(pa.act, "transaction");
+    assert.equal((pa.exp as number) - (pa.iat as number), 120);
+    assert.equal((pb.exp as number) - (pb.iat as number), 300);
+    assert.equal(pa.tok, await within(s.time, s.driver.getSessionToken()));
+    await assert.rejects(s.driver.getSecureSessionToken("Login"), { code: "ERR_INVALID_INPUT" });
+    await assert.rejects(s.driver.getSecureSessionToken("login", 0), { code: "ERR_INVALID_INPUT" });
+    await assert.rejects(s.driver.getSecureSessionToken("login", 3601), { code: "ERR_INVALID_INPUT" });
+  });
+
+  it("triggerActionEvent returns the action token from the telemetry ack", async () => {
+    const s = sim();
+    await s.driver.start();
+    const { actionToken } = await within(s.time, s.driver.triggerActionEvent("login", { correlation_id: "c1" }));
+    assert.match(actionToken, /^[\w-]+\.[\w-]+\.[\w-]+$/);
+    const [session] = [...s.service.sessions.values()];
+    const action = [...session!.events.values()].find((e) => e.type === "action");
+    assert.deepEqual(action?.data, { action_type: "login", correlation_id: "c1" });
+  });
+
+  it("setAuthenticatedUser / clearUser send identify events and are no-ops when unchanged", async () => {
+    const s = sim();
+    await s.driver.start();
+    assert.equal(await within(s.time, s.driver.setAuthenticatedUser("alice")), true);
+    assert.equal(await within(s.time, s.driver.setAuthenticatedUser("alice")), false);
+    assert.equal(await within(s.time, s.driver.clearUser()), true);
+    assert.equal(await within(s.time, s.driver.clearUser()), false);
+    await within(s.time, s.driver.flush());
+    const [session] = [...s.service.sessions.values()];
+    const ids = [...session!.events.values()].filter((e) => e.type === "identify").map((e) => e.data);
+    assert.deepEqual(ids, [{ user_id: "alice", previous_user_id: null }, { user_id: null, previous_user_id: "alice" }]);
+    await assert.rejects(s.driver.setAuthenticatedUser(""), { code: "ERR_INVALID_INPUT" });
+  });
+
+  it("when the session ends, a new one starts and the user is cleared", async () => {
+    const s = sim({ service: { sessionAbsoluteS: 600 } });
+    await s.driver.start({ userId: "bob" });
+    await within(s.time, s.driver.getSessionToken());
+    const first = s.driver.state.session!.id;
+    await s.time.advance(601_000);
+    assert.notEqual(s.driver.state.session?.id, first);
+    assert.equal(s.driver.state.user, null);
+    assert.ok(s.events.some((e) => e.type === "user_cleared" && e.reason === "session_ended"));
+  });
+
+  it("device key lost: new key, new session reporting key_event lost", async () => {
+    const s = sim();
+    await s.driver.start();
+    await within(s.time, s.driver.getSessionToken());
+    s.keys.broken = true;
+    s.keys.lose();
+    s.keys.broken = false;
+    await s.time.advance(900_000); // the refresh proof cannot be signed
+    assert.equal(s.keys.generated, 2);
+    const creates = s.transport.sent.filter((x) => x.req.purpose === "create");
+    assert.equal(JSON.parse(creates.at(-1)!.req.body!).key_event, "lost");
+    assert.ok(s.events.some((e) => e.type === "key_lost"));
+    assert.equal(s.driver.state.phase, "active");
+  });
+
+  it("shutdown flushes the queue, persists it and stops", async () => {
+    const s = sim();
+    await s.driver.start();
+    await within(s.time, s.driver.getSessionToken());
+    s.driver.track("interaction", { kind: "click" });
+    await within(s.time, s.driver.shutdown());
+    assert.equal(s.driver.state.phase, "closed");
+    assert.equal(s.driver.state.queue.events.length, 0);
+    await assert.rejects(s.driver.getSessionToken(), { code: "ERR_CLOSED" });
+    assert.ok(s.storage.map.has("device-session:queue"));
+  });
+});
