@@ -155,7 +155,7 @@ export class SessionDriver {
       now: this.#ports.clock.now(),
       random: this.#ports.random.bytes(RANDOM_BYTES),
     } as Input;
-    const { effects, deadline } = step(this.state, input);
+    const { effects, deadline } = (this.#ports.step ?? step)(this.state, input);
     for (const e of effects) this.#run(e);
     this.#arm(deadline);
   }

@@ -45,6 +45,8 @@ export class ScriptedTransport implements Transport {
   readonly o: ScriptedTransportOptions;
   /** When true, every request fails before delivery. */
   offline = false;
+  /** When set, overrides the scripted fault of every later request. */
+  force: Fault | null = null;
   /** Requests sent so far, with their fault. */
   readonly sent: { req: Request; fault: Fault }[] = [];
   /** Beacons handed over. */
@@ -57,7 +59,7 @@ export class ScriptedTransport implements Transport {
 
   send(req: Request, options: { signal: AbortSignal }): Promise<TransportResponse> {
     const n = this.#n++;
-    const fault: Fault = this.offline ? "fail_before" : this.o.fault?.(req, n) ?? "ok";
+    const fault: Fault = this.offline ? "fail_before" : this.force ?? this.o.fault?.(req, n) ?? "ok";
     this.sent.push({ req, fault });
     const delay = this.o.latency?.(req, n) ?? 20;
     return new Promise((resolve, reject) => {

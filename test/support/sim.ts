@@ -11,6 +11,7 @@ import {
   VirtualTime,
 } from "../../adapters/testing/mod.ts";
 import type { SessionEvent } from "../../core/mod.ts";
+import type { Ports, Transport } from "../../adapters/ports.ts";
 
 export const BASE = "http://service.test/";
 
@@ -24,6 +25,8 @@ export interface SimOptions {
   keys?: FakeKeyStore;
   time?: VirtualTime;
   service_?: FakeService;
+  wrapTransport?: (t: Transport) => Transport;
+  step?: Ports["step"];
 }
 
 export function sim(o: SimOptions = {}) {
@@ -39,7 +42,15 @@ export function sim(o: SimOptions = {}) {
   const storage = o.storage ?? new MemoryStorage();
   const driver = new SessionDriver(
     { clientId: "demo", serverPath: BASE, enableSessionToken: true, ...o.driver },
-    { clock: time, scheduler: time, random: new SeededRandom(o.seed ?? 1), keys, transport, storage },
+    {
+      clock: time,
+      scheduler: time,
+      random: new SeededRandom(o.seed ?? 1),
+      keys,
+      transport: o.wrapTransport ? o.wrapTransport(transport) : transport,
+      storage,
+      ...(o.step ? { step: o.step } : {}),
+    },
   );
   const events: SessionEvent[] = [];
   driver.on((e) => events.push(e));

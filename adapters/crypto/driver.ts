@@ -1,0 +1,141 @@
+/**
+ * Runs a core verification procedure (a generator of effects, `core/token/effects.ts`): performs
+ * each effect with the injected crypto, key source, nonce check and replay store, and resumes
+ * the procedure. It stays synchronous while the effects answer synchronously (node:crypto, cached
+ * keys), so the hot path pays for no promise it does not need.
+ *
+ * @module
+ */
+import {
+  type Alg,
+  type PublicJwk,
+  type VerifyEffect,
+  type VerifySteps,
+} from "../../core/mod.ts";
+import type { KeySource } from "../keys/key-set.ts";
+import type { ReplayStore } from "../replay/types.ts";
+import type { VerifyCrypto } from "./types.ts";
+
+/** What the driver needs to answer effects; a missing port fails loudly when asked for. */
+export interface VerifyEnv {
+  /** The crypto implementation, with its caches. */
+  readonly crypto: CryptoCache;
+  readonly keys?: KeySource;
+  readonly replayStore?: ReplayStore;
+  readonly isNonceValid?: (nonce: string) => boolean | Promise<boolean>;
+}
+
+/**
+ A crypto implementation with bounded caches of imported keys and key thumbprints (oldest
+ * entry goes first). Importing a key costs more than verifying with it, and keys recur.
+ *
+ * @example
+ * ```ts
+ * const crypto = new CryptoCache(webCrypto);
+ * ```
+ */
+export class CryptoCache {
+  /** The implementation the cached keys belong to. */
+  readonly crypto: VerifyCrypto;
+  readonly #max: number;
+  readonly #keys = new Map<string, unknown>();
+  readonly #digests = new Map<string, Uint8Array>();
+
+  constructor(crypto: VerifyCrypto, max = 1024) {
+    this.crypto = crypto;
+    this.#max = max;
+  }
+
+  /** The imported key for `jwk`, importing (and remembering) it on a miss. */
+  key(jwk: PublicJwk, alg: Alg): unknown {
+    const crypto = this.crypto;
+    const id = `${alg}.${jwk.x}.${jwk.kty === "EC" ? jwk.y : ""}`;
+    const hit = this.#keys.get(id);
+    if (hit !== undefined) return hit;
+    const imported = crypto.importKey(jwk, alg);
+    this.#put(this.#keys, id, imported);
+    if (isPromise(imported)) {
+      // Concurrent verifications share one import; the settled key replaces the promise.
+      imported.then((k) => this.#keys.get(id) === imported && this.#keys.set(id, k));
+    }
+    return imported;
+  }
+
+  /** SHA-256 of `text`, remembered. */
+  digest(text: string): Uint8Array | Promise<Uint8Array> {
+    const crypto = this.crypto;
+    const hit = this.#digests.get(text);
+    if (hit !== undefined) return hit;
+    const d = crypto.sha256(new TextEncoder().encode(text));
+    if (!isPromise(d)) {
+      this.#put(this.#digests, text, d);
+      return d;
+    }
+    return d.then((v) => (this.#put(this.#digests, text, v), v));
+  }
+
+  #put<V>(map: Map<string, V>, id: string, value: V): void {
+    if (map.size >= this.#max) map.delete(map.keys().next().value!);
+    map.set(id, value);
+  }
+}
+
+function isPromise(x: unknown): x is Promise<unknown> {
+  return typeof x === "object" && x !== null && typeof (x as { then?: unknown }).then === "function";
+}
+
+function perform(effect: VerifyEffect, env: VerifyEnv): unknown {
+  switch (effect.op) {
+    case "verify": {
+      const key = env.crypto.key(effect.jwk, effect.alg);
+      const check = (k: unknown) =>
+        k === null ? false : env.crypto.crypto.verify(effect.alg, k, effect.data, effect.signature);
+      return isPromise(key) ? key.then(check) : check(key);
+    }
+    case "key":
+      return need(env.keys, "a key source").getKey(effect.kid);
+    case "sha256":
+      return env.crypto.digest(effect.text);
+    case "nonce":
+      return need(env.isNonceValid, "a nonce check")(effect.nonce);
+    case "consume":
+      return need(env.replayStore, "a replay store").consume(effect.id, effect.until);
+  }
+}
+
+function need<T>(port: T | undefined, what: string): T {
+  if (port === undefined) throw new TypeError(`verification needs ${what}`);
+  return port;
+}
+
+/**
+ * Runs `steps` to completion. Resolves with the procedure's result or rejects with the error of
+ * the first failing step (or of a port, e.g. `ERR_NETWORK` from a JWKS fetch).
+ *
+ * @example
+ * ```ts
+ * const result = await runVerify(sessionTokenSteps(token, rules), env);
+ * ```
+ */
+export function runVerify<T>(steps: VerifySteps<T>, env: VerifyEnv): Promise<T> {
+  try {
+    let r = steps.next();
+    while (!r.done) {
+      const answer = perform(r.value, env);
+      if (isPromise(answer)) return finish(steps, answer, env);
+      r = steps.next(answer);
+    }
+    return Promise.resolve(r.value);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+async function finish<T>(steps: VerifySteps<T>, first: Promise<unknown>, env: VerifyEnv): Promise<T> {
+  let r = steps.next(await first);
+  while (!r.done) {
+    const answer = perform(r.value, env);
+    r = steps.next(isPromise(answer) ? await answer : answer);
+  }
+  return r.value;
+}

@@ -1,0 +1,83 @@
+/**
+ * Synchronous `node:crypto` verifier and signer: no thread-pool hop per operation, which makes
+ * verification several times cheaper than WebCrypto on Node. Import it only from Node-facing
+ * entries (it pulls in `node:crypto`); it also works on Bun and Deno.
+ *
+ * @module
+ */
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  type JsonWebKey as NodeJwk,
+  KeyObject,
+  sign as nodeSign,
+  verify as nodeVerify,
+} from "node:crypto";
+import type { Alg, PublicJwk } from "../../core/mod.ts";
+import type { TokenSigner, VerifyCrypto } from "./types.ts";
+import { publicMembers } from "./webcrypto.ts";
+
+/**
+ * Verification with `node:crypto`, entirely synchronous.
+ *
+ * @example
+ * ```ts
+ * import { nodeCrypto } from "device-session/node";
+ * await verifySessionToken(token, { issuer, audience, jwks, crypto: nodeCrypto });
+ * ```
+ */
+export const nodeCrypto: VerifyCrypto<KeyObject> = {
+  importKey(jwk: PublicJwk, _alg: Alg): KeyObject | null {
+    try {
+      return createPublicKey({ key: publicMembers(jwk) as NodeJwk, format: "jwk" });
+    } catch {
+      return null;
+    }
+  },
+  verify(alg: Alg, key: KeyObject, data: Uint8Array, signature: Uint8Array): boolean {
+    try {
+      return alg === "EdDSA"
+        ? nodeVerify(null, data, key, signature)
+        : nodeVerify("sha256", data, { key, dsaEncoding: "ieee-p1363" }, signature);
+    } catch {
+      return false;
+    }
+  },
+  sha256(data: Uint8Array): Uint8Array {
+    return createHash("sha256").update(data).digest();
+  },
+};
+
+/** A private JWK of a device or service key (`d` is the private scalar). */
+export interface PrivateJwk {
+  readonly kty: string;
+  readonly crv: string;
+  readonly x: string;
+  readonly y?: string;
+  readonly d: string;
+}
+
+/**
+ * A synchronous signer over a private JWK (with `d`) or KeyObject. ES256 signatures are raw
+ * `r || s` (IEEE P1363), never DER.
+ *
+ * @example
+ * ```ts
+ * const signer = nodeSigner("EdDSA", privateJwk);
+ * ```
+ */
+export function nodeSigner(alg: Alg, key: PrivateJwk | KeyObject): TokenSigner {
+  const keyObject = key instanceof KeyObject
+    ? key
+    : createPrivateKey({ key: { ...key } as NodeJwk, format: "jwk" });
+  return {
+    alg,
+    sign(data: Uint8Array): Uint8Array {
+      const sig = alg === "EdDSA"
+        ? nodeSign(null, data, keyObject)
+        : nodeSign("sha256", data, { key: keyObject, dsaEncoding: "ieee-p1363" });
+      return new Uint8Array(sig.buffer, sig.byteOffset, sig.byteLength);
+    },
+  };
+}

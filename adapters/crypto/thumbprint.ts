@@ -1,0 +1,24 @@
+/**
+ * RFC 7638 thumbprints (SHA-256, base64url): a device key's `jkt`, a service key's `kid`.
+ *
+ * @module
+ */
+import { encodeBase64Url, thumbprintInput } from "../../core/mod.ts";
+import type { VerifyCrypto } from "./types.ts";
+import { webCrypto } from "./webcrypto.ts";
+
+/**
+ * The RFC 7638 SHA-256 thumbprint of a JWK (any key type RFC 7638 defines: EC, OKP, RSA, oct).
+ *
+ * @example
+ * ```ts
+ * const jkt = await jwkThumbprint({ kty: "OKP", crv: "Ed25519", x: "…" }); // 43 characters
+ * ```
+ */
+export async function jwkThumbprint(
+  jwk: object,
+  crypto: Pick<VerifyCrypto, "sha256"> = webCrypto,
+): Promise<string> {
+  const input = thumbprintInput(jwk as Record<string, unknown>);
+  return encodeBase64Url(await crypto.sha256(new TextEncoder().encode(input)));
+}

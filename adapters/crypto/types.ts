@@ -1,0 +1,68 @@
+/**
+ * The crypto ports: what a verifier needs (import a public key, verify, SHA-256) and what a
+ * minter needs (a signer). WebCrypto implements them on every runtime; `node.ts` implements
+ * them synchronously with `node:crypto` for Node-facing entries.
+ *
+ * @module
+ */
+import type { Alg, DevicePublicJwk, PublicJwk } from "../../core/mod.ts";
+
+/**
+ * Verification primitives. Each may answer synchronously (node:crypto) or with a promise
+ * (WebCrypto); the driver only awaits when it must.
+ *
+ * @example
+ * ```ts
+ * const key = await webCrypto.importKey(jwk, "EdDSA");
+ * const ok = await webCrypto.verify("EdDSA", key, data, signature);
+ * ```
+ */
+export interface VerifyCrypto<K = unknown> {
+  /** Imports a public key for `alg`, or answers `null` if the runtime rejects it. */
+  importKey(jwk: PublicJwk, alg: Alg): K | null | Promise<K | null>;
+  /** Verifies a raw 64-byte signature (ES256: `r || s`) over `data`. Never throws. */
+  verify(alg: Alg, key: K, data: Uint8Array, signature: Uint8Array): boolean | Promise<boolean>;
+  /** SHA-256 of `data`. */
+  sha256(data: Uint8Array): Uint8Array | Promise<Uint8Array>;
+}
+
+/**
+ * Signs JWS signing input with a private key the signer holds (and never reveals).
+ *
+ * @example
+ * ```ts
+ * const sig = await signer.sign(new TextEncoder().encode(input));
+ * ```
+ */
+export interface TokenSigner {
+  /** The algorithm of the key. */
+  readonly alg: Alg;
+  /** A raw 64-byte signature (ES256: `r || s`, never DER). */
+  sign(data: Uint8Array): Uint8Array | Promise<Uint8Array>;
+}
+
+/**
+ * A device key's signer: its public JWK goes into the `jwk` header.
+ *
+ * @example
+ * ```ts
+ * const token = await mintDeviceProof(deviceSigner, { htm: "POST", htu, nonce });
+ * ```
+ */
+export interface DeviceSigner extends TokenSigner {
+  /** The public key (RFC 7638 members only). */
+  readonly jwk: DevicePublicJwk;
+}
+
+/**
+ * A service key's signer: `kid` is its RFC 7638 thumbprint (SPEC §3.1).
+ *
+ * @example
+ * ```ts
+ * const token = await mintSessionToken(serviceSigner, { issuer, clientId, … });
+ * ```
+ */
+export interface ServiceSigner extends TokenSigner {
+  /** The key id published in the JWKS. */
+  readonly kid: string;
+}

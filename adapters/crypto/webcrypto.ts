@@ -1,0 +1,139 @@
+/**
+ * WebCrypto (`globalThis.crypto.subtle`) on every runtime: Ed25519 and ES256 (P-256, raw
+ * `r || s` signatures, which is what WebCrypto produces), non-extractable key generation,
+ * public JWK import/export.
+ *
+ * @module
+ */
+import { type Alg, type DevicePublicJwk, errorFromCode, type PublicJwk } from "../../core/mod.ts";
+import type { TokenSigner, VerifyCrypto } from "./types.ts";
+
+const subtle = (): SubtleCrypto => globalThis.crypto.subtle;
+
+// WebCrypto's BufferSource excludes views of SharedArrayBuffer; ours never are.
+const buf = (b: Uint8Array): Uint8Array<ArrayBuffer> => b as Uint8Array<ArrayBuffer>;
+
+/** WebCrypto import/generate parameters of each algorithm. */
+export function keyAlgorithm(alg: Alg): EcKeyImportParams | Algorithm {
+  return alg === "EdDSA" ? { name: "Ed25519" } : { name: "ECDSA", namedCurve: "P-256" };
+}
+
+/** WebCrypto sign/verify parameters of each algorithm. */
+export function signAlgorithm(alg: Alg): EcdsaParams | Algorithm {
+  return alg === "EdDSA" ? { name: "Ed25519" } : { name: "ECDSA", hash: "SHA-256" };
+}
+
+/** The RFC 7638 members of a public key: what is imported, exported and hashed. */
+export function publicMembers(jwk: PublicJwk | JsonWebKey): DevicePublicJwk {
+  return jwk.kty === "OKP"
+    ? { kty: "OKP", crv: "Ed25519", x: jwk.x as string }
+    : { kty: "EC", crv: "P-256", x: jwk.x as string, y: (jwk as { y: string }).y };
+}
+
+/**
+ * Verification with WebCrypto. Key imports and verifies are asynchronous.
+ *
+ * @example
+ * ```ts
+ * await verifySessionToken(token, { issuer, audience, jwks, crypto: webCrypto });
+ * ```
+ */
+export const webCrypto: VerifyCrypto<CryptoKey> = {
+  async importKey(jwk: PublicJwk, alg: Alg): Promise<CryptoKey | null> {
+    try {
+      return await subtle().importKey("jwk", publicMembers(jwk), keyAlgorithm(alg), true, [
+        "verify",
+      ]);
+    } catch {
+      return null;
+    }
+  },
+  async verify(alg: Alg, key: CryptoKey, data: Uint8Array, signature: Uint8Array) {
+    try {
+      return await subtle().verify(signAlgorithm(alg), key, buf(signature), buf(data));
+    } catch {
+      return false;
+    }
+  },
+  async sha256(data: Uint8Array): Promise<Uint8Array> {
+    return new Uint8Array(await subtle().digest("SHA-256", buf(data)));
+  },
+};
+
+/**
+ * Generates a key pair; the private key is non-extractable unless asked otherwise.
+ *
+ * @example
+ * ```ts
+ * const pair = await generateKeyPair("EdDSA"); // pair.privateKey.extractable === false
+ * ```
+ */
+export async function generateKeyPair(
+  alg: Alg,
+  options: { readonly extractable?: boolean } = {},
+): Promise<CryptoKeyPair> {
+  try {
+    return await subtle().generateKey(keyAlgorithm(alg), options.extractable ?? false, [
+      "sign",
+      "verify",
+    ]) as CryptoKeyPair;
+  } catch (e) {
+    throw errorFromCode("ERR_CONFIG", `${alg} key generation is not supported here`, { cause: e });
+  }
+}
+
+/**
+ * Exports the public members of a public CryptoKey.
+ *
+ * @example
+ * ```ts
+ * const jwk = await exportPublicJwk(pair.publicKey); // { kty: "OKP", crv: "Ed25519", x }
+ * ```
+ */
+export async function exportPublicJwk(publicKey: CryptoKey): Promise<DevicePublicJwk> {
+  return publicMembers(await subtle().exportKey("jwk", publicKey));
+}
+
+/**
+ * Imports a private JWK (with `d`) as a signing CryptoKey, non-extractable by default, and its
+ * public half.
+ *
+ * @example
+ * ```ts
+ * const { privateKey, publicKey } = await importPrivateJwk(jwk, "EdDSA");
+ * ```
+ */
+export async function importPrivateJwk(
+  jwk: JsonWebKey,
+  alg: Alg,
+  options: { readonly extractable?: boolean } = {},
+): Promise<CryptoKeyPair> {
+  const pub = publicMembers(jwk);
+  const privateJwk = { ...pub, d: jwk.d };
+  const privateKey = await subtle().importKey(
+    "jwk",
+    privateJwk,
+    keyAlgorithm(alg),
+    options.extractable ?? false,
+    ["sign"],
+  );
+  const publicKey = await subtle().importKey("jwk", pub, keyAlgorithm(alg), true, ["verify"]);
+  return { privateKey, publicKey };
+}
+
+/**
+ * A signer over a private CryptoKey (which stays inside WebCrypto).
+ *
+ * @example
+ * ```ts
+ * const signer = webCryptoSigner("EdDSA", pair.privateKey);
+ * ```
+ */
+export function webCryptoSigner(alg: Alg, privateKey: CryptoKey): TokenSigner {
+  return {
+    alg,
+    async sign(data: Uint8Array): Promise<Uint8Array> {
+      return new Uint8Array(await subtle().sign(signAlgorithm(alg), privateKey, buf(data)));
+    },
+  };
+}

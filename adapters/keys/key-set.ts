@@ -1,0 +1,102 @@
+/**
+ * Key sources for verifiers: where a service-signed token's `kid` is looked up (SPEC §3.7).
+ * Only keys of the configured set are ever returned; nothing in a token's header can add one.
+ *
+ * @module
+ */
+import {
+  type DeviceSessionError,
+  encodeBase64Url,
+  errorFromCode,
+  type ErrorCode,
+  JwksSchema,
+  parseOrThrow,
+  publicJwkProblem,
+  type PublicJwk,
+  thumbprintInput,
+} from "../../core/mod.ts";
+import type { VerifyCrypto } from "../crypto/types.ts";
+import { webCrypto } from "../crypto/webcrypto.ts";
+
+/**
+ * Looks a `kid` up in a configured key set; `null` when it is not there.
+ *
+ * @example
+ * ```ts
+ * const source: KeySource = { getKey: (kid) => myKeys.get(kid) ?? null };
+ * ```
+ */
+export interface KeySource {
+  getKey(kid: string): PublicJwk | null | Promise<PublicJwk | null>;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Validates a JWKS document (SPEC §3.5: one or two public keys with `kid`, `alg`,
+ * `use: "sig"`; canonical coordinates on the curve; `kid` = RFC 7638 thumbprint; no duplicate
+ * `kid`) and indexes it by `kid`. Failures throw `code`.
+ *
+ * @example
+ * ```ts
+ * const byKid = await indexJwks(await res.json(), { code: "ERR_SERVICE" });
+ * ```
+ */
+export async function indexJwks(
+  jwks: unknown,
+  options: { readonly code: ErrorCode; readonly crypto?: VerifyCrypto },
+): Promise<Map<string, PublicJwk>> {
+  const { keys } = parseOrThrow(JwksSchema, jwks, options.code);
+  const crypto = options.crypto ?? webCrypto;
+  const map = new Map<string, PublicJwk>();
+  for (const key of keys) {
+    const problem = publicJwkProblem(key);
+    if (problem !== null) throw errorFromCode(options.code, `jwks key ${key.kid}: ${problem}`);
+    if (map.has(key.kid)) throw errorFromCode(options.code, `duplicate kid ${key.kid}`);
+    const input = thumbprintInput(key as unknown as Record<string, unknown>);
+    const jkt = encodeBase64Url(await crypto.sha256(encoder.encode(input)));
+    if (jkt !== key.kid) {
+      throw errorFromCode(options.code, `kid ${key.kid} is not the key's RFC 7638 thumbprint`);
+    }
+    // A frozen copy: later changes to the caller's object cannot add or swap keys.
+    map.set(key.kid, Object.freeze({ ...key }) as PublicJwk);
+  }
+  return map;
+}
+
+/**
+ * A key source over a local JWKS object, validated once (`ERR_INVALID_INPUT` if invalid). The
+ * object is read when this is called; later changes to it are not seen.
+ *
+ * @example
+ * ```ts
+ * const keys = localKeySet({ keys: [serviceJwk] });
+ * ```
+ */
+export function localKeySet(
+  jwks: unknown,
+  options: { readonly crypto?: VerifyCrypto } = {},
+): KeySource {
+  // Shape errors surface at once; the kid/thumbprint check needs a hash, so it is awaited lazily.
+  parseOrThrow(JwksSchema, jwks, "ERR_INVALID_INPUT");
+  const snapshot = structuredClone(jwks);
+  let index: Map<string, PublicJwk> | null = null;
+  let failure: DeviceSessionError | null = null;
+  const pending = indexJwks(snapshot, { code: "ERR_INVALID_INPUT", crypto: options.crypto }).then(
+    (m) => (index = m),
+    (e) => {
+      failure = e;
+      return null;
+    },
+  );
+  return {
+    getKey(kid: string): PublicJwk | null | Promise<PublicJwk | null> {
+      if (index !== null) return index.get(kid) ?? null;
+      if (failure !== null) throw failure;
+      return pending.then((m) => {
+        if (m === null) throw failure;
+        return m.get(kid) ?? null;
+      });
+    },
+  };
+}

@@ -1,0 +1,22 @@
+/**
+ * The replay store port (SPEC §5.7.1).
+ *
+ * @module
+ */
+
+/**
+ * Remembers single-use ids. Its one operation must be atomic: for any number of concurrent
+ * `consume` calls with the same `id`, exactly one answers `true` (Redis: `SET id 1 NX PXAT`).
+ *
+ * @example
+ * ```ts
+ * if (!(await store.consume(id, exp + 30))) throw new Error("replayed");
+ * ```
+ */
+export interface ReplayStore {
+  /**
+   * Records `id` until `untilSeconds` (epoch seconds) and answers `true` iff `id` was not
+   * already recorded and unexpired.
+   */
+  consume(id: string, untilSeconds: number): Promise<boolean>;
+}
