@@ -1,0 +1,6 @@
+/**
+ * Transports for the driver.
+ *
+ * @module
+ */
+export { FetchTransport, type FetchTransportOptions } from "./fetch.ts";
