@@ -6,12 +6,7 @@
  *
  * @module
  */
-import {
-  type Alg,
-  type PublicJwk,
-  type VerifyEffect,
-  type VerifySteps,
-} from "../../core/mod.ts";
+import type { Alg, PublicJwk, VerifyEffect, VerifySteps } from "../../core/mod.ts";
 import type { KeySource } from "../keys/key-set.ts";
 import type { ReplayStore } from "../replay/types.ts";
 import type { VerifyCrypto } from "./types.ts";
@@ -81,7 +76,8 @@ export class CryptoCache {
 }
 
 function isPromise(x: unknown): x is Promise<unknown> {
-  return typeof x === "object" && x !== null && typeof (x as { then?: unknown }).then === "function";
+  return typeof x === "object" && x !== null &&
+    typeof (x as { then?: unknown }).then === "function";
 }
 
 function perform(effect: VerifyEffect, env: VerifyEnv): unknown {
@@ -89,7 +85,9 @@ function perform(effect: VerifyEffect, env: VerifyEnv): unknown {
     case "verify": {
       const key = env.crypto.key(effect.jwk, effect.alg);
       const check = (k: unknown) =>
-        k === null ? false : env.crypto.crypto.verify(effect.alg, k, effect.data, effect.signature);
+        k === null
+          ? false
+          : env.crypto.crypto.verify(effect.alg, k, effect.input, effect.signature);
       return isPromise(key) ? key.then(check) : check(key);
     }
     case "key":
@@ -131,7 +129,11 @@ export function runVerify<T>(steps: VerifySteps<T>, env: VerifyEnv): Promise<T> 
   }
 }
 
-async function finish<T>(steps: VerifySteps<T>, first: Promise<unknown>, env: VerifyEnv): Promise<T> {
+async function finish<T>(
+  steps: VerifySteps<T>,
+  first: Promise<unknown>,
+  env: VerifyEnv,
+): Promise<T> {
   let r = steps.next(await first);
   while (!r.done) {
     const answer = perform(r.value, env);

@@ -35,7 +35,9 @@ export async function generateDeviceKey(
 ): Promise<DeviceKeyPair> {
   const wanted = options.alg ?? "auto";
   const extractable = options.extractable ?? false;
-  if (wanted !== "auto") return deviceKeyPair(wanted, await generateKeyPair(wanted, { extractable }));
+  if (wanted !== "auto") {
+    return deviceKeyPair(wanted, await generateKeyPair(wanted, { extractable }));
+  }
   try {
     return deviceKeyPair("EdDSA", await generateKeyPair("EdDSA", { extractable }));
   } catch {
@@ -58,7 +60,13 @@ export async function deviceKeyPair(alg: Alg, pair: CryptoKeyPair): Promise<Devi
     throw errorFromCode("ERR_INVALID_INPUT", `the key pair is not a ${alg} key pair`);
   }
   const jwk = await exportPublicJwk(pair.publicKey);
-  return { alg, privateKey: pair.privateKey, publicKey: pair.publicKey, jwk, jkt: await jwkThumbprint(jwk) };
+  return {
+    alg,
+    privateKey: pair.privateKey,
+    publicKey: pair.publicKey,
+    jwk,
+    jkt: await jwkThumbprint(jwk),
+  };
 }
 
 /**

@@ -43,7 +43,11 @@ const nowSeconds = (): number => Math.floor(Date.now() / 1000);
  * const token = await signToken(signer, { alg: "EdDSA", typ: "ds-session+jwt", kid }, claims);
  * ```
  */
-export async function signToken(signer: TokenSigner, header: object, claims: object): Promise<string> {
+export async function signToken(
+  signer: TokenSigner,
+  header: object,
+  claims: object,
+): Promise<string> {
   const input = signingInput(header, claims);
   const signature = await signer.sign(encoder.encode(input));
   if (signature.length !== 64) throw errorFromCode("ERR_INTERNAL", "a signature is 64 bytes");
@@ -54,7 +58,9 @@ function checkDeviceSigner(signer: DeviceSigner): void {
   const problem = publicJwkProblem(signer.jwk);
   const ok = problem === null &&
     (signer.alg === "EdDSA" ? signer.jwk.kty === "OKP" : signer.jwk.kty === "EC");
-  if (!ok) throw errorFromCode("ERR_INVALID_INPUT", `device signer: ${problem ?? "alg/key mismatch"}`);
+  if (!ok) {
+    throw errorFromCode("ERR_INVALID_INPUT", `device signer: ${problem ?? "alg/key mismatch"}`);
+  }
 }
 
 /** Validates a function argument (`ERR_INVALID_INPUT`), typed by the schema's output. */
@@ -64,7 +70,10 @@ function argument<S extends v.GenericSchema>(schema: S, value: unknown): v.Infer
 
 const Lifetime = (min: number, max: number, fallback: number) =>
   v.optional(v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max)), fallback);
-const Times = { iat: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))), jti: v.optional(v.string()) };
+const Times = {
+  iat: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+  jti: v.optional(v.string()),
+};
 
 const ProofInput = v.object({
   htm: v.string(),
@@ -134,7 +143,10 @@ export async function mintSecureSessionToken(
   checkDeviceSigner(signer);
   const o = argument(SecureInput, input);
   if (o.expirationSeconds > o.maxExpirationSeconds) {
-    throw errorFromCode("ERR_INVALID_INPUT", `expirationSeconds must be 1..${o.maxExpirationSeconds}`);
+    throw errorFromCode(
+      "ERR_INVALID_INPUT",
+      `expirationSeconds must be 1..${o.maxExpirationSeconds}`,
+    );
   }
   const iat = o.iat ?? nowSeconds();
   await checkInnerToken(o.sessionToken, signer, iat);

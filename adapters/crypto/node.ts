@@ -14,6 +14,7 @@ import {
   sign as nodeSign,
   verify as nodeVerify,
 } from "node:crypto";
+import { Buffer } from "node:buffer";
 import type { Alg, PublicJwk } from "../../core/mod.ts";
 import type { TokenSigner, VerifyCrypto } from "./types.ts";
 import { publicMembers } from "./webcrypto.ts";
@@ -35,8 +36,10 @@ export const nodeCrypto: VerifyCrypto<KeyObject> = {
       return null;
     }
   },
-  verify(alg: Alg, key: KeyObject, data: Uint8Array, signature: Uint8Array): boolean {
+  verify(alg: Alg, key: KeyObject, input: string, signature: Uint8Array): boolean {
     try {
+      // latin1 of an ASCII string is its bytes; small Buffers come from Node's pool.
+      const data = Buffer.from(input, "latin1");
       return alg === "EdDSA"
         ? nodeVerify(null, data, key, signature)
         : nodeVerify("sha256", data, { key, dsaEncoding: "ieee-p1363" }, signature);

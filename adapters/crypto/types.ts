@@ -20,8 +20,11 @@ import type { Alg, DevicePublicJwk, PublicJwk } from "../../core/mod.ts";
 export interface VerifyCrypto<K = unknown> {
   /** Imports a public key for `alg`, or answers `null` if the runtime rejects it. */
   importKey(jwk: PublicJwk, alg: Alg): K | null | Promise<K | null>;
-  /** Verifies a raw 64-byte signature (ES256: `r || s`) over `data`. Never throws. */
-  verify(alg: Alg, key: K, data: Uint8Array, signature: Uint8Array): boolean | Promise<boolean>;
+  /**
+   * Verifies a raw 64-byte signature (ES256: `r || s`) over the ASCII JWS signing input.
+   * Never throws: any failure is `false`.
+   */
+  verify(alg: Alg, key: K, input: string, signature: Uint8Array): boolean | Promise<boolean>;
   /** SHA-256 of `data`. */
   sha256(data: Uint8Array): Uint8Array | Promise<Uint8Array>;
 }

@@ -9,6 +9,7 @@ import { type Alg, type DevicePublicJwk, errorFromCode, type PublicJwk } from ".
 import type { TokenSigner, VerifyCrypto } from "./types.ts";
 
 const subtle = (): SubtleCrypto => globalThis.crypto.subtle;
+const encoder = new TextEncoder();
 
 // WebCrypto's BufferSource excludes views of SharedArrayBuffer; ours never are.
 const buf = (b: Uint8Array): Uint8Array<ArrayBuffer> => b as Uint8Array<ArrayBuffer>;
@@ -48,9 +49,10 @@ export const webCrypto: VerifyCrypto<CryptoKey> = {
       return null;
     }
   },
-  async verify(alg: Alg, key: CryptoKey, data: Uint8Array, signature: Uint8Array) {
+  async verify(alg: Alg, key: CryptoKey, input: string, signature: Uint8Array) {
     try {
-      return await subtle().verify(signAlgorithm(alg), key, buf(signature), buf(data));
+      const data = encoder.encode(input);
+      return await subtle().verify(signAlgorithm(alg), key, buf(signature), data);
     } catch {
       return false;
     }

@@ -7,12 +7,12 @@
 import {
   type DeviceSessionError,
   encodeBase64Url,
-  errorFromCode,
   type ErrorCode,
+  errorFromCode,
   JwksSchema,
   parseOrThrow,
-  publicJwkProblem,
   type PublicJwk,
+  publicJwkProblem,
   thumbprintInput,
 } from "../../core/mod.ts";
 import type { VerifyCrypto } from "../crypto/types.ts";

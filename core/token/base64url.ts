@@ -7,8 +7,10 @@
  */
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-const LOOKUP: Int16Array = (() => {
-  const t = new Int16Array(128).fill(-1);
+// 128 entries: char code → 6-bit value, or 64 for "not in the alphabet". Codes ≥ 128 are
+// rejected before the lookup, so one OR of four values tells whether a quad is valid.
+const LOOKUP: Uint8Array = (() => {
+  const t = new Uint8Array(128).fill(64);
   for (let i = 0; i < ALPHABET.length; i++) t[ALPHABET.charCodeAt(i)] = i;
   return t;
 })();
@@ -51,34 +53,59 @@ export function encodeBase64Url(bytes: Uint8Array): string {
  * ```
  */
 export function decodeBase64Url(s: string): Uint8Array | null {
-  const len = s.length;
-  if (len % 4 === 1) return null;
-  const out = new Uint8Array(Math.floor((len * 3) / 4));
-  let o = 0;
-  let i = 0;
-  for (; i + 3 < len; i += 4) {
-    const a = val(s, i), b = val(s, i + 1), c = val(s, i + 2), d = val(s, i + 3);
-    if ((a | b | c | d) < 0) return null;
-    const n = (a << 18) | (b << 12) | (c << 6) | d;
-    out[o++] = n >> 16;
-    out[o++] = (n >> 8) & 255;
-    out[o++] = n & 255;
-  }
-  const rest = len - i;
-  if (rest === 2) {
-    const a = val(s, i), b = val(s, i + 1);
-    if ((a | b) < 0 || (b & 15) !== 0) return null;
-    out[o++] = (a << 2) | (b >> 4);
-  } else if (rest === 3) {
-    const a = val(s, i), b = val(s, i + 1), c = val(s, i + 2);
-    if ((a | b | c) < 0 || (c & 3) !== 0) return null;
-    out[o++] = (a << 2) | (b >> 4);
-    out[o++] = ((b & 15) << 4) | (c >> 2);
-  }
-  return out;
+  const out = new Uint8Array((s.length * 3) >> 2);
+  return decodeBase64UrlInto(s, out) < 0 ? null : out;
 }
 
-function val(s: string, i: number): number {
-  const c = s.charCodeAt(i);
-  return c < 128 ? LOOKUP[c]! : -1;
+/**
+ * Decodes canonical base64url into `out` (which must hold `⌊3·length/4⌋` bytes) and returns
+ * the number of bytes written, or -1 under the same rules as {@link decodeBase64Url}.
+ *
+ * @example
+ * ```ts
+ * const buf = new Uint8Array(8192);
+ * const n = decodeBase64UrlInto(segment, buf); // bytes are buf.subarray(0, n)
+ * ```
+ */
+export function decodeBase64UrlInto(s: string, out: Uint8Array): number {
+  const len = s.length;
+  const rest = len & 3;
+  if (rest === 1 || (len * 3) >> 2 > out.length) return -1;
+  const full = len - rest;
+  let o = 0;
+  for (let i = 0; i < full; i += 4) {
+    const c0 = s.charCodeAt(i), c1 = s.charCodeAt(i + 1);
+    const c2 = s.charCodeAt(i + 2), c3 = s.charCodeAt(i + 3);
+    if ((c0 | c1 | c2 | c3) > 127) return -1;
+    const a = LOOKUP[c0]!, b = LOOKUP[c1]!, c = LOOKUP[c2]!, d = LOOKUP[c3]!;
+    if ((a | b | c | d) > 63) return -1;
+    out[o] = (a << 2) | (b >> 4);
+    out[o + 1] = ((b & 15) << 4) | (c >> 2);
+    out[o + 2] = ((c & 3) << 6) | d;
+    o += 3;
+  }
+  if (rest === 0) return o;
+  const c0 = s.charCodeAt(full), c1 = s.charCodeAt(full + 1);
+  const c2 = rest === 3 ? s.charCodeAt(full + 2) : 65; // "A": no bits, always valid
+  if ((c0 | c1 | c2) > 127) return -1;
+  const a = LOOKUP[c0]!, b = LOOKUP[c1]!, c = LOOKUP[c2]!;
+  if ((a | b | c) > 63) return -1;
+  out[o++] = (a << 2) | (b >> 4);
+  if (rest === 2) return (b & 15) === 0 ? o : -1; // 4 unused bits must be zero
+  out[o++] = ((b & 15) << 4) | (c >> 2);
+  return (c & 3) === 0 ? o : -1; // 2 unused bits must be zero
+}
+
+/**
+ * Whether `s` is the canonical base64url encoding of exactly `bytes` bytes.
+ *
+ * @example
+ * ```ts
+ * isBase64UrlOfLength("A".repeat(43), 32); // true: 43 characters encode 32 bytes
+ * ```
+ */
+export function isBase64UrlOfLength(s: unknown, bytes: number): boolean {
+  if (typeof s !== "string") return false;
+  const decoded = decodeBase64Url(s);
+  return decoded !== null && decoded.length === bytes;
 }

@@ -6,10 +6,12 @@
  * @module
  */
 import { errorFromCode } from "../errors/error.ts";
-import { decodeBase64Url, encodeBase64Url } from "./base64url.ts";
+import { utf8Length } from "../wire/primitives.ts";
+import { decodeBase64Url, decodeBase64UrlInto, encodeBase64Url } from "./base64url.ts";
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder("utf-8", { fatal: true });
+// ignoreBOM keeps a leading U+FEFF in the text, so JSON.parse rejects it: one token, one encoding.
+const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /** Token size cap in bytes (SPEC §4.2). */
 export const MAX_TOKEN_BYTES = 8192;
@@ -61,27 +63,42 @@ export interface ParsedJws {
  */
 export function parseJws(token: string): ParsedJws {
   if (typeof token !== "string") throw malformed("a token must be a string");
-  if (token.length > MAX_TOKEN_BYTES) throw errorFromCode("ERR_TOKEN_TOO_LARGE");
-  const parts = token.split(".");
-  if (parts.length !== 3) throw malformed("a compact JWS has three segments");
-  const [h, p, s] = parts as [string, string, string];
-  if (h === "" || p === "" || s === "") throw malformed("empty segment");
-  const signature = decodeBase64Url(s);
+  // S1 counts UTF-8 bytes; only a string longer than MAX/3 code units can exceed it.
+  if (
+    token.length > MAX_TOKEN_BYTES ||
+    (token.length > MAX_TOKEN_BYTES / 3 && utf8Length(token) > MAX_TOKEN_BYTES)
+  ) {
+    throw errorFromCode("ERR_TOKEN_TOO_LARGE", `a token is at most ${MAX_TOKEN_BYTES} bytes`);
+  }
+  const dot1 = token.indexOf(".");
+  const dot2 = dot1 < 0 ? -1 : token.indexOf(".", dot1 + 1);
+  if (dot2 < 0 || token.indexOf(".", dot2 + 1) >= 0) {
+    throw malformed("a compact JWS has three segments");
+  }
+  if (dot1 === 0 || dot2 === dot1 + 1 || dot2 === token.length - 1) {
+    throw malformed("empty segment");
+  }
+  const signature = decodeBase64Url(token.slice(dot2 + 1));
   if (signature === null) throw malformed("signature is not canonical base64url");
   return {
-    header: decodeObject(h, "header"),
-    payload: decodeObject(p, "payload"),
-    signingInput: `${h}.${p}`,
+    header: decodeObject(token.slice(0, dot1), "header"),
+    payload: decodeObject(token.slice(dot1 + 1, dot2), "payload"),
+    signingInput: token.slice(0, dot2),
     signature,
   };
 }
 
+// One scratch buffer for header and payload bytes: allocating a typed array per segment costs
+// more than decoding it on some engines. Safe because decoding is synchronous and the bytes are
+// turned into a string before anything else can run.
+const scratch = new Uint8Array(MAX_TOKEN_BYTES);
+
 function decodeObject(segment: string, what: string): Record<string, unknown> {
-  const bytes = decodeBase64Url(segment);
-  if (bytes === null) throw malformed(`${what} is not canonical base64url`);
+  const n = decodeBase64UrlInto(segment, scratch);
+  if (n < 0) throw malformed(`${what} is not canonical base64url`);
   let text: string;
   try {
-    text = decoder.decode(bytes);
+    text = decoder.decode(scratch.subarray(0, n));
   } catch {
     throw malformed(`${what} is not UTF-8`);
   }
@@ -101,45 +118,59 @@ function decodeObject(segment: string, what: string): Record<string, unknown> {
 /**
  * Whether a (valid) JSON text has an object with two members of the same name, at any depth.
  * `JSON.parse` silently keeps the last one, which lets two parsers disagree about a claim.
+ * Member names are compared decoded: `"a"` and `"\u0061"` are the same member.
+ *
+ * @example
+ * ```ts
+ * hasDuplicateMembers('{"a":1,"b":{"a":2}}'); // false
+ * hasDuplicateMembers('{"a":1,"\\u0061":2}'); // true
+ * ```
  */
 export function hasDuplicateMembers(text: string): boolean {
-  const stack: (Set<string> | null)[] = [];
-  let i = 0;
+  // One entry per open container: the member names seen so far (objects) or null (arrays).
+  // Token objects are small, so a linear scan of an array beats a Set.
+  const stack: (string[] | null)[] = [];
   let expectKey = false;
-  while (i < text.length) {
-    const c = text[i]!;
-    if (c === "{") {
-      stack.push(new Set());
-      expectKey = true;
-      i++;
-    } else if (c === "[") {
-      stack.push(null);
-      expectKey = false;
-      i++;
-    } else if (c === "}" || c === "]") {
-      stack.pop();
-      expectKey = false;
-      i++;
-    } else if (c === ",") {
-      expectKey = stack[stack.length - 1] instanceof Set;
-      i++;
-    } else if (c === '"') {
+  const len = text.length;
+  let i = 0;
+  while (i < len) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
       let j = i + 1;
-      while (text[j] !== '"') j += text[j] === "\\" ? 2 : 1;
+      let escaped = false;
+      for (let d = text.charCodeAt(j); d !== 0x22; d = text.charCodeAt(j)) {
+        if (d === 0x5c /* \ */) {
+          escaped = true;
+          j += 2;
+        } else j++;
+      }
       if (expectKey) {
-        // Compare decoded names: "a" and "\u0061" are the same member.
-        const name = JSON.parse(text.slice(i, j + 1)) as string;
-        const keys = stack[stack.length - 1] as Set<string>;
-        if (keys.has(name)) return true;
-        keys.add(name);
+        const name = escaped ? (JSON.parse(text.slice(i, j + 1)) as string) : text.slice(i + 1, j);
+        const keys = stack[stack.length - 1]!;
+        if (keys.includes(name)) return true;
+        keys.push(name);
         expectKey = false;
       }
       i = j + 1;
-    } else i++;
+      continue;
+    }
+    if (c === 0x7b /* { */) {
+      stack.push([]);
+      expectKey = true;
+    } else if (c === 0x5b /* [ */) {
+      stack.push(null);
+      expectKey = false;
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      stack.pop();
+      expectKey = false;
+    } else if (c === 0x2c /* , */) {
+      expectKey = stack[stack.length - 1] !== null;
+    }
+    i++;
   }
   return false;
 }
 
-function malformed(message: string) {
+function malformed(message: string): Error {
   return errorFromCode("ERR_TOKEN_MALFORMED", message);
 }

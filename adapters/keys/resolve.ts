@@ -1,0 +1,76 @@
+/**
+ * Turns the `jwks` option of the verify functions into a {@link KeySource}, reusing one per
+ * JWKS object, per URL and per crypto implementation, so that per-call options stay cheap.
+ *
+ * @module
+ */
+import { errorFromCode, type Jwks } from "../../core/mod.ts";
+import { CryptoCache } from "../crypto/driver.ts";
+import type { VerifyCrypto } from "../crypto/types.ts";
+import { type KeySource, localKeySet } from "./key-set.ts";
+import { remoteKeySet } from "./remote.ts";
+
+/** Where a verifier gets service keys: a JWKS object, its URL, or any {@link KeySource}. */
+export type JwksOption = Jwks | string | URL | KeySource;
+
+interface LocalEntry {
+  readonly fingerprint: string;
+  readonly source: KeySource;
+}
+
+const locals = new WeakMap<object, WeakMap<object, LocalEntry>>();
+const remotes = new Map<string, KeySource>();
+const caches = new WeakMap<object, CryptoCache>();
+
+// What identifies a JWKS's content; recomputed per call so an object changed in place is
+// re-read instead of silently verifying against a stale copy.
+function fingerprint(jwks: Jwks): string {
+  let s = "";
+  for (const k of jwks.keys) s += `${k.kid}|${k.alg}|${k.x}|${k.y ?? ""};`;
+  return s;
+}
+
+/**
+ * The key source for a `jwks` option.
+ *
+ * @example
+ * ```ts
+ * const keys = keySourceFor("https://risk.example.com/.well-known/jwks.json", webCrypto);
+ * ```
+ */
+export function keySourceFor(jwks: JwksOption, crypto: VerifyCrypto): KeySource {
+  if (typeof jwks === "string" || jwks instanceof URL) {
+    const href = String(jwks);
+    let source = remotes.get(href);
+    if (source === undefined) {
+      source = remoteKeySet(href, { crypto });
+      remotes.set(href, source);
+    }
+    return source;
+  }
+  if (typeof (jwks as KeySource).getKey === "function") return jwks as KeySource;
+  const set = jwks as Jwks;
+  if (!Array.isArray(set.keys)) throw errorFromCode("ERR_INVALID_INPUT", "jwks.keys is required");
+  let byCrypto = locals.get(set);
+  if (byCrypto === undefined) locals.set(set, byCrypto = new WeakMap());
+  const fp = fingerprint(set);
+  const hit = byCrypto.get(crypto);
+  if (hit !== undefined && hit.fingerprint === fp) return hit.source;
+  const source = localKeySet(set, { crypto });
+  byCrypto.set(crypto, { fingerprint: fp, source });
+  return source;
+}
+
+/**
+ * The shared {@link CryptoCache} of a crypto implementation.
+ *
+ * @example
+ * ```ts
+ * const cache = cacheFor(webCrypto);
+ * ```
+ */
+export function cacheFor(crypto: VerifyCrypto): CryptoCache {
+  let cache = caches.get(crypto);
+  if (cache === undefined) caches.set(crypto, cache = new CryptoCache(crypto));
+  return cache;
+}

@@ -1,0 +1,57 @@
+/**
+ * VerifySteps shared by every procedure: signature (via the driver) and key thumbprint.
+ *
+ * @module
+ */
+import { errorFromCode } from "../errors/error.ts";
+import type { Alg } from "../wire/primitives.ts";
+import { encodeBase64Url } from "./base64url.ts";
+import type { VerifySteps } from "./effects.ts";
+import type { PublicJwk } from "./jwk.ts";
+import type { ParsedJws } from "./jws.ts";
+import { thumbprintInput } from "./thumbprint.ts";
+
+/** Ed25519 and ES256 (raw `r || s`, never DER) signatures are both 64 bytes (SPEC §4.8). */
+export const SIGNATURE_BYTES = 64;
+
+/**
+ * Asks the driver to verify the token's signature with `jwk`; `ERR_SIGNATURE_INVALID` unless it
+ * answers `true`. A signature of the wrong length never reaches the driver.
+ *
+ * @example
+ * ```ts
+ * yield* signatureStep(parsed, alg, jwk);
+ * ```
+ */
+export function* signatureStep(parsed: ParsedJws, alg: Alg, jwk: PublicJwk): VerifySteps<void> {
+  if (parsed.signature.length !== SIGNATURE_BYTES) {
+    throw errorFromCode("ERR_SIGNATURE_INVALID", "a signature is 64 bytes");
+  }
+  const ok = yield {
+    op: "verify",
+    alg,
+    jwk,
+    input: parsed.signingInput,
+    signature: parsed.signature,
+  };
+  if (ok !== true) throw errorFromCode("ERR_SIGNATURE_INVALID");
+}
+
+/**
+ * The RFC 7638 SHA-256 thumbprint of `jwk`, base64url (43 characters), hashed by the driver.
+ *
+ * @example
+ * ```ts
+ * const jkt = yield* thumbprintStep(jwk);
+ * ```
+ */
+export function* thumbprintStep(jwk: PublicJwk): VerifySteps<string> {
+  const digest = yield {
+    op: "sha256",
+    text: thumbprintInput(jwk as unknown as Record<string, unknown>),
+  };
+  if (!(digest instanceof Uint8Array) || digest.length !== 32) {
+    throw new TypeError("the sha256 effect must answer 32 bytes");
+  }
+  return encodeBase64Url(digest);
+}

@@ -1,0 +1,158 @@
+/**
+ * Verification of device-signed tokens: the device proof (SPEC §5.2) and the secure session
+ * token (§5.4), step by step in SPEC order, as generators the driver runs.
+ *
+ * @module
+ */
+import { DeviceSessionError, errorFromCode } from "../errors/error.ts";
+import { parseClaims } from "../wire/parse.ts";
+import type { Alg } from "../wire/primitives.ts";
+import { MAX_LIFETIME_S, ProofClaimsSchema, SecureClaimsSchema } from "../wire/tokens.ts";
+import { checkAction, checkBinding, checkProofTarget, replayKey } from "./checks.ts";
+import { signatureStep, thumbprintStep } from "./common-steps.ts";
+import type { VerifySteps } from "./effects.ts";
+import { checkHeader } from "./header.ts";
+import { checkDeviceJwk } from "./jwk.ts";
+import { parseJws } from "./jws.ts";
+import type { ProofResult, SecureTokenResult } from "./results.ts";
+import { type ServiceTokenRules, serviceTokenSteps, sessionResult } from "./service-steps.ts";
+import { checkProofTime, checkTimes, PROOF_JTI_RETENTION_S } from "./time.ts";
+
+/** What a device proof is checked against (SPEC §5.2). */
+export interface ProofRules {
+  /** Allow-list of the proof's `alg`. */
+  readonly algorithms: readonly Alg[];
+  /** The request method (`htm` must equal it). */
+  readonly method: string;
+  /** The request URL as the service was configured to see it (§5.2.1). */
+  readonly url: string;
+  /** Service time, seconds. */
+  readonly now: number;
+  /** For a refresh: the jkt registered for the session (step 8). */
+  readonly expectedJkt?: string;
+}
+
+/**
+ * Device proof, steps 1–9. Effects: `verify`, `nonce`, `sha256`, `consume` (the `jti`, for
+ * 120 s, under `replayKey({ kind: "proof", issuer: "", audience: "", jti })`).
+ *
+ * @example
+ * ```ts
+ * const proof = await run(proofSteps(header, { algorithms, method: "POST", url, now }));
+ * ```
+ */
+export function* proofSteps(token: string, rules: ProofRules): VerifySteps<ProofResult> {
+  // 1. S1–S5
+  const parsed = parseJws(token);
+  const alg = checkHeader(parsed.header, "proof", rules.algorithms);
+  // 2. jwk valid and agreeing with alg
+  const jwk = checkDeviceJwk(parsed.header.jwk, alg);
+  // 3. signature
+  yield* signatureStep(parsed, alg, jwk);
+  // 4. claims
+  const c = parseClaims(ProofClaimsSchema, "proof", parsed.payload);
+  // 5. htm / htu
+  checkProofTarget(c, rules);
+  // 6. iat window
+  checkProofTime(c.iat, rules.now);
+  // 7. nonce
+  if ((yield { op: "nonce", nonce: c.nonce }) !== true) {
+    throw errorFromCode("ERR_NONCE_INVALID", "the nonce is unknown or stale");
+  }
+  // 8. refresh: same key as the session's
+  const jkt = yield* thumbprintStep(jwk);
+  if (rules.expectedJkt !== undefined && jkt !== rules.expectedJkt) {
+    throw errorFromCode("ERR_KEY_MISMATCH", "the proof is signed by another key");
+  }
+  // 9. single use
+  const id = replayKey({ kind: "proof", issuer: "", audience: "", jti: c.jti });
+  if ((yield { op: "consume", id, until: rules.now + PROOF_JTI_RETENTION_S }) !== true) {
+    throw errorFromCode("ERR_REPLAYED", "the proof jti was already used");
+  }
+  return {
+    kind: "proof",
+    jwk,
+    jkt,
+    alg,
+    method: c.htm,
+    url: c.htu,
+    nonce: c.nonce,
+    issuedAt: c.iat,
+    jti: c.jti,
+  };
+}
+
+/** What a secure session token is checked against (SPEC §5.4). */
+export interface SecureTokenRules extends ServiceTokenRules {
+  /** Allow-list of the inner session token's `alg` (`algorithms` is the outer token's). */
+  readonly sessionAlgorithms: readonly Alg[];
+  /** The action type the token must be bound to. */
+  readonly action: string;
+  /** Largest outer `exp − iat` (1–3600, default 3600). */
+  readonly maxLifetime: number;
+}
+
+/**
+ * Secure session token, steps 1–9. The replay id is
+ * `replayKey({ kind: "secure", issuer, audience, jti })` with the inner token's `iss`/`aud`,
+ * consumed until `exp + tolerance`, and only after every other step passed (§5.7.3).
+ *
+ * @example
+ * ```ts
+ * const result = await run(secureTokenSteps(token, { ...rules, action: "login" }));
+ * ```
+ */
+export function* secureTokenSteps(
+  token: string,
+  rules: SecureTokenRules,
+): VerifySteps<SecureTokenResult> {
+  // 1. S1–S5
+  const parsed = parseJws(token);
+  const alg = checkHeader(parsed.header, "secure", rules.algorithms);
+  // 2. jwk
+  const jwk = checkDeviceJwk(parsed.header.jwk, alg);
+  // 3. signature
+  yield* signatureStep(parsed, alg, jwk);
+  // 4. claims
+  const c = parseClaims(SecureClaimsSchema, "secure", parsed.payload);
+  // 5. inner session token: §5.3 steps 1–5, and step 6 at now := the outer iat
+  let inner;
+  try {
+    inner = yield* serviceTokenSteps(c.tok, "session", {
+      ...rules,
+      algorithms: rules.sessionAlgorithms,
+      now: c.iat,
+    });
+  } catch (e) {
+    if (!(e instanceof DeviceSessionError)) throw e;
+    throw errorFromCode("ERR_INNER_TOKEN_INVALID", `inner session token: ${e.message}`, {
+      details: { cause: e.code },
+      cause: e,
+    });
+  }
+  // 6. device binding
+  checkBinding(yield* thumbprintStep(jwk), inner.cnf.jkt);
+  // 7. outer times
+  checkTimes({
+    iat: c.iat,
+    exp: c.exp,
+    now: rules.now,
+    tolerance: rules.tolerance,
+    maxLifetime: Math.min(rules.maxLifetime, MAX_LIFETIME_S.secure),
+  });
+  // 8. action
+  checkAction(c.act, rules.action);
+  // 9. single use
+  const id = replayKey({ kind: "secure", issuer: inner.iss, audience: inner.aud, jti: c.jti });
+  if ((yield { op: "consume", id, until: c.exp + rules.tolerance }) !== true) {
+    throw errorFromCode("ERR_REPLAYED", "the secure token was already used");
+  }
+  return {
+    ...sessionResult(inner),
+    kind: "secure",
+    action: c.act,
+    secureJti: c.jti,
+    secureIssuedAt: c.iat,
+    secureExpiresAt: c.exp,
+  };
+}

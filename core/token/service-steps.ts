@@ -1,0 +1,169 @@
+/**
+ * Verification of service-signed tokens (SPEC §5.3 session, §5.5 action, §5.6 access): the
+ * numbered steps in order, as a generator the driver runs (see `effects.ts`).
+ *
+ * @module
+ */
+import type * as v from "valibot";
+import { errorFromCode } from "../errors/error.ts";
+import { parseClaims } from "../wire/parse.ts";
+import type { Alg } from "../wire/primitives.ts";
+import {
+  type AccessClaims,
+  type ActionClaims,
+  CLAIMS_SCHEMA,
+  MAX_LIFETIME_S,
+  type SessionClaims,
+} from "../wire/tokens.ts";
+import { checkIssuerAudience } from "./checks.ts";
+import { signatureStep } from "./common-steps.ts";
+import type { VerifySteps } from "./effects.ts";
+import { checkHeader } from "./header.ts";
+import { checkKeyAlg, type PublicJwk } from "./jwk.ts";
+import { parseJws } from "./jws.ts";
+import type { AccessTokenResult, ActionTokenResult, SessionTokenResult } from "./results.ts";
+import { checkTimes } from "./time.ts";
+
+/** What a service-signed token is checked against. */
+export interface ServiceTokenRules {
+  /** Allow-list of `alg` (S5). */
+  readonly algorithms: readonly Alg[];
+  /** Expected `iss`. */
+  readonly issuer: string;
+  /** Expected `aud` (the client id; for access tokens, the issuer). */
+  readonly audience: string;
+  /** Verifier time, seconds. */
+  readonly now: number;
+  /** Clock tolerance, seconds (0–300). */
+  readonly tolerance: number;
+}
+
+type ServiceKind = "session" | "action" | "access";
+interface ClaimsOf {
+  session: SessionClaims;
+  action: ActionClaims;
+  access: AccessClaims;
+}
+
+/**
+ * §5.3 steps 1–6 for `kind`; returns the validated claims.
+ *
+ * @example
+ * ```ts
+ * const claims = yield* serviceTokenSteps(token, "session", rules);
+ * ```
+ */
+export function* serviceTokenSteps<K extends ServiceKind>(
+  token: string,
+  kind: K,
+  rules: ServiceTokenRules,
+): VerifySteps<ClaimsOf[K]> {
+  // 1. S1–S5
+  const parsed = parseJws(token);
+  const alg = checkHeader(parsed.header, kind, rules.algorithms);
+  // 2. kid names a configured key (never jku/x5u/jwk/x5c from the header), agreeing with alg.
+  const kid = parsed.header.kid;
+  if (typeof kid !== "string" || kid === "") {
+    throw errorFromCode("ERR_KEY_UNKNOWN", "kid is required");
+  }
+  const key = yield { op: "key", kid };
+  if (typeof key !== "object" || key === null) {
+    throw errorFromCode("ERR_KEY_UNKNOWN", "kid is not in the configured key set", {
+      details: { kid: kid.slice(0, 64) },
+    });
+  }
+  checkKeyAlg(key as PublicJwk, alg);
+  // 3. signature
+  yield* signatureStep(parsed, alg, key as PublicJwk);
+  // 4. claims present and typed, ver 1
+  const schema = CLAIMS_SCHEMA[kind] as v.GenericSchema<ClaimsOf[K]>;
+  const claims = parseClaims(schema, kind, parsed.payload);
+  // 5. iss, aud
+  checkIssuerAudience(claims, rules);
+  // 6. times
+  checkTimes({
+    iat: claims.iat,
+    exp: claims.exp,
+    now: rules.now,
+    tolerance: rules.tolerance,
+    maxLifetime: MAX_LIFETIME_S[kind],
+  });
+  return claims;
+}
+
+/**
+ * Session token (SPEC §5.3).
+ *
+ * @example
+ * ```ts
+ * const result = await run(sessionTokenSteps(token, rules));
+ * ```
+ */
+export function* sessionTokenSteps(
+  token: string,
+  rules: ServiceTokenRules,
+): VerifySteps<SessionTokenResult> {
+  return sessionResult(yield* serviceTokenSteps(token, "session", rules));
+}
+
+/** The result object of verified session claims. */
+export function sessionResult(c: SessionClaims): SessionTokenResult {
+  return {
+    kind: "session",
+    sessionId: c.sub,
+    deviceId: c.did,
+    clientId: c.aud,
+    jkt: c.cnf.jkt,
+    issuedAt: c.iat,
+    expiresAt: c.exp,
+    jti: c.jti,
+  };
+}
+
+/**
+ * Action token (SPEC §5.5).
+ *
+ * @example
+ * ```ts
+ * const result = await run(actionTokenSteps(token, rules));
+ * ```
+ */
+export function* actionTokenSteps(
+  token: string,
+  rules: ServiceTokenRules,
+): VerifySteps<ActionTokenResult> {
+  const c = yield* serviceTokenSteps(token, "action", rules);
+  return {
+    kind: "action",
+    sessionId: c.sub,
+    clientId: c.aud,
+    actionId: c.aid,
+    action: c.act,
+    issuedAt: c.iat,
+    expiresAt: c.exp,
+    jti: c.jti,
+  };
+}
+
+/**
+ * Access token (SPEC §5.6): the expected `aud` is the issuer itself, whatever `rules.audience`.
+ *
+ * @example
+ * ```ts
+ * const result = await run(accessTokenSteps(token, rules));
+ * ```
+ */
+export function* accessTokenSteps(
+  token: string,
+  rules: ServiceTokenRules,
+): VerifySteps<AccessTokenResult> {
+  const c = yield* serviceTokenSteps(token, "access", { ...rules, audience: rules.issuer });
+  return {
+    kind: "access",
+    clientId: c.sub,
+    scope: c.scope,
+    issuedAt: c.iat,
+    expiresAt: c.exp,
+    jti: c.jti,
+  };
+}
