@@ -1,0 +1,79 @@
+// Harness self-test (`npm run test:harness`): proves each leg runs the node:test features the
+// suite relies on and fails when a test fails, so a green `npm test` means something.
+//   selftest/features.test.ts must pass on node, deno, bun and browser (it asserts its own hook
+//   order, subtests, skips, opt-outs, mocks and fast-check runs);
+//   selftest/failures.test.ts must make every leg exit 1, and the browser must report each
+//   expected failure as "not ok" (and the passing test as ok).
+// Output of the legs is shown only when an expectation is not met.
+import { spawnSync } from "node:child_process";
+import { ROOT } from "../find-tests.mjs";
+
+const FEATURES = "./tools/browser-test/selftest/features.test.ts";
+const FAILURES = "./tools/browser-test/selftest/failures.test.ts";
+const EXPECTED_FAILURES = [
+  "deepEqual diff",
+  "bad sub",
+  "failing subtest",
+  "victim",
+  "node api without opt-out",
+];
+const LEGS = {
+  node: ["tools/test-runtime.mjs", "node"],
+  deno: ["tools/test-runtime.mjs", "deno"],
+  bun: ["tools/test-runtime.mjs", "bun"],
+  browser: ["tools/browser-test/run.mjs"],
+};
+
+const run = (leg, file) => {
+  const r = spawnSync(process.execPath, [...LEGS[leg], file], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1", CI: "" },
+  });
+  return { code: r.status, out: `${r.stdout}${r.stderr}` };
+};
+
+let ok = true;
+const expect = (what, cond, out) => {
+  console.log(`${cond ? "ok  " : "FAIL"} ${what}`);
+  if (!cond) [ok] = [false, console.log(out.split("\n").map((l) => `    | ${l}`).join("\n"))];
+};
+
+for (const leg of Object.keys(LEGS)) {
+  const features = run(leg, FEATURES);
+  if (leg === "browser" && /^skipped: no Chromium found$/m.test(features.out)) {
+    const required = process.env.REQUIRE_BROWSER === "1";
+    expect(
+      `browser: no Chromium found${required ? " (REQUIRE_BROWSER=1)" : ", skipped"}`,
+      !required,
+      "",
+    );
+    continue;
+  }
+  expect(`${leg}: features.test.ts passes`, features.code === 0, features.out);
+  const failures = run(leg, FAILURES);
+  expect(`${leg}: failures.test.ts fails the leg (exit 1)`, failures.code === 1, failures.out);
+  if (leg === "browser") {
+    const reported = (status, name) =>
+      new RegExp(`^${status} \\d+ - .* > ${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} \\(`, "m")
+        .test(failures.out);
+    const missing = EXPECTED_FAILURES.filter((n) => !reported("not ok", n));
+    expect(
+      `browser: reports each expected failure`,
+      missing.length === 0,
+      `missing: ${missing}\n${failures.out}`,
+    );
+    expect(
+      `browser: passing tests next to failures still pass`,
+      reported("ok", "passes"),
+      failures.out,
+    );
+    expect(
+      `browser: opt-out describe is skipped with its reason`,
+      /# SKIP needs a server runtime$/m.test(features.out),
+      features.out,
+    );
+  }
+}
+console.log(ok ? "harness self-test ok" : "harness self-test FAILED");
+process.exitCode = ok ? 0 : 1;

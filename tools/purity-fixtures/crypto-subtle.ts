@@ -1,0 +1,3 @@
+// expect: crypto
+export const hash = (b: Uint8Array<ArrayBuffer>): Promise<ArrayBuffer> =>
+  crypto.subtle.digest("SHA-256", b);

@@ -1,0 +1,2 @@
+// expect: Date
+export const now = (): number => Date.now();

@@ -1,0 +1,2 @@
+// expect: fetch
+export const send = (url: string): Promise<Response> => fetch(url);

@@ -1,0 +1,2 @@
+// expect: Math.random
+export const jitter = (ms: number): number => ms * Math.random();

@@ -1,0 +1,2 @@
+// expect: process
+export const debug = (): boolean => process.env.DEBUG === "1";

@@ -1,0 +1,3 @@
+// expect: crypto
+// `{ crypto }` is a reference to the global, not a property key.
+export const ports = (): object => ({ crypto });

@@ -1,0 +1,41 @@
+// Runs the suite (tools/find-tests.mjs) on one server runtime: `node tools/test-runtime.mjs
+// node|deno|bun [files...]`. Extra args replace the file list (handy: one file, one leg).
+import { spawnSync } from "node:child_process";
+import { findTests, ROOT } from "./find-tests.mjs";
+
+const bin = (name) => `${ROOT}node_modules/.bin/${name}`;
+const LEGS = {
+  // Node 20 cannot strip types: tsx's loader does it. spec reporter: readable in CI logs.
+  node: (
+    files,
+  ) => [process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", ...files]],
+  // Type-checks with Deno's bundled TS; node_modules is read, never written ("manual").
+  // DENO_JUNIT_PATH (set by test-all.mjs): JUnit report, used to count leaf tests.
+  deno: (files) => [bin("deno"), [
+    "test",
+    "-A",
+    ...(process.env.DENO_JUNIT_PATH ? [`--junit-path=${process.env.DENO_JUNIT_PATH}`] : []),
+    ...files,
+  ]],
+  // "./"-prefixed args are paths for bun, not name filters.
+  bun: (files) => [bin("bun"), ["test", ...files]],
+};
+
+const [leg, ...args] = process.argv.slice(2);
+if (!LEGS[leg]) {
+  console.error(`usage: test-runtime.mjs ${Object.keys(LEGS).join("|")} [files...]`);
+  process.exit(2);
+}
+const files = args.length ? args : findTests();
+if (files.length === 0) {
+  console.error(`${leg}: no test files found under test/`);
+  process.exit(1);
+}
+const [cmd, cmdArgs] = LEGS[leg](files);
+const r = spawnSync(cmd, cmdArgs, {
+  cwd: ROOT,
+  stdio: "inherit",
+  env: { DENO_NO_UPDATE_CHECK: "1", DENO_NO_PROMPT: "1", ...process.env },
+});
+if (r.error) throw r.error;
+process.exit(r.status ?? 1);
