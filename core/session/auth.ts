@@ -140,6 +140,10 @@ export function onAuthResponse(
     return;
   }
   s.auth.inflight = null;
+  if (s.auth.stale) { // answered for a session or key that is gone: only its nonce counts
+    s.auth.stale = false;
+    return;
+  }
   const ok = purpose === "create" ? r.status === 201 : r.status === 200;
   const parsed = ok
     ? safeParseWith(purpose === "create" ? CreateSessionResponseSchema : RefreshResponseSchema, r.body)
@@ -200,6 +204,8 @@ function tokenReceived(
       refreshDueAt: 0,
     };
     s.keyEvent = "none";
+    // Idle time counts from the session's start: an old activity must not end a new session.
+    s.lastActivity = Math.max(s.lastActivity, now);
     if (s.deviceId !== a.device_id) {
       s.deviceId = a.device_id!;
       fx.push({ type: "persist", key: "device", value: { deviceId: a.device_id! } });
@@ -236,7 +242,7 @@ export function endSession(s: MachineState, reason: string, fx: Fx): void {
   const old = s.session;
   if (old === null) return;
   s.session = null;
-  s.auth.inflight = null;
+  abandonAuth(s);
   dropSessionTokenIfIdle(s, old.id);
   fx.push({ type: "emit", event: { type: "session_ended", sessionId: old.id, reason } });
   if (s.user !== null) {
@@ -245,12 +251,30 @@ export function endSession(s: MachineState, reason: string, fx: Fx): void {
   }
 }
 
+/**
+ * Forgets the create/refresh in progress. A request already on the network stays the one in
+ * flight (single flight, SPEC §9.4) but its answer will be ignored; a signature still being
+ * computed is simply discarded when it arrives.
+ */
+function abandonAuth(s: MachineState): void {
+  const id = s.auth.inflight;
+  if (id === null) return;
+  const purpose = s.pending[id]?.purpose;
+  if (purpose === "create" || purpose === "refresh") {
+    s.auth.stale = true;
+    return;
+  }
+  delete s.pending[id];
+  delete s.signInputs[id];
+  s.auth.inflight = null;
+}
+
 /** The device key is gone or rejected (SPEC §9.8): new key, new session, user cleared. */
 export function keyLost(s: MachineState, reason: string, fx: Fx): void {
   endSession(s, "key_lost", fx);
   s.key = null;
   s.keyEvent = "lost";
-  s.auth.inflight = null;
+  abandonAuth(s);
   s.keyInflight = true;
   // Secure tokens being signed with the lost key are minted again with the new one.
   for (const w of s.waiters) if (w.kind === "secure") delete w.signId;

@@ -112,7 +112,10 @@ export const onResponse: Handler = (s, input, fx) => {
   if (p.purpose !== "config" && p.purpose !== "create" && p.purpose !== "refresh") return;
   if (status === 0) {
     if (p.purpose === "config") s.auth.configInflight = false;
-    else s.auth.inflight = null;
+    else {
+      s.auth.inflight = null;
+      if (s.auth.stale) return void (s.auth.stale = false);
+    }
     const code = (body as { code: string }).code;
     return authFailed(s, i.now, i.random, fx, { code, message: `${p.purpose} failed: ${code}` });
   }

@@ -224,6 +224,8 @@ export interface MachineState {
     configInflight: boolean;
     /** Local time the last create/refresh attempt started. */
     lastAttemptAt: number;
+    /** The request in flight belongs to a session or key that is gone: ignore its answer. */
+    stale: boolean;
   };
   pending: Record<string, Pending>;
   /** Signing inputs awaiting a signature, by sign id (and the URL a proof is for). */

@@ -27,7 +27,7 @@ export function setup(o: SetupOptions) {
     requested: 0,
     ...sim({
       seed: o.seed,
-      service: { tokenLifetimeS: 120, sessionAbsoluteS: 3600, sessionIdleS: 900 },
+      service: { tokenLifetimeS: 120, sessionAbsoluteS: 3600, sessionIdleS: 300 },
       driver: { tokenWaitMs: 5000, maxQueueEvents: 40, maxQueueBytes: 8192, flushCount: 5 },
       fault: (_p, n) => o.faults[n % o.faults.length] ?? "ok",
       latency: (_p, n) => o.latencies[n % o.latencies.length] ?? 20,
@@ -42,7 +42,13 @@ export function setup(o: SetupOptions) {
       ...(o.step ? { step: o.step } : {}),
     }),
   };
+  const startedAt = new Map<string, number>();
   r.driver.on((e) => {
+    if (e.type === "session_started") startedAt.set(e.sessionId, r.time.now());
+    if (e.type === "session_ended" && e.reason === "idle_lifetime") {
+      const age = r.time.now() - (startedAt.get(e.sessionId) ?? 0);
+      if (age < 300_000) r.violations.push(`session ${e.sessionId} idled out after ${age} ms`);
+    }
     if (e.type === "session_ended" && r.driver.state.user !== null) {
       r.violations.push(`user ${r.driver.state.user} kept after session ${e.sessionId} ended`);
     }
