@@ -65,7 +65,9 @@ export class SessionDriver {
 
   /** Loads persisted state and initializes the machine (creates the session at once). */
   async start(o: { userId?: string; attributes?: FlatAttributes } = {}): Promise<void> {
-    const device = await this.#ports.storage.get(`${this.#prefix}device`) as { deviceId?: unknown } | null;
+    const device = await this.#ports.storage.get(`${this.#prefix}device`) as
+      | { deviceId?: unknown }
+      | null;
     const queue = await this.#ports.storage.get(`${this.#prefix}queue`) as QueueSnapshot | null;
     this.#dispatch({
       type: "init",
@@ -99,7 +101,10 @@ export class SessionDriver {
   }
 
   /** Records an action through telemetry and waits for its action token (SPEC §8.6). */
-  async triggerActionEvent(actionType: string, attributes: ActionAttributes = {}): Promise<{ actionToken: string }> {
+  async triggerActionEvent(
+    actionType: string,
+    attributes: ActionAttributes = {},
+  ): Promise<{ actionToken: string }> {
     const r = await this.#ask({ type: "trigger_action", actionType, attributes });
     return { actionToken: (r as { actionToken: string }).actionToken };
   }
@@ -258,7 +263,11 @@ export class SessionDriver {
       });
     } catch {
       this.#ports.scheduler.clear(timer);
-      this.#dispatch({ type: "transport_failed", id, code: timedOut ? "ERR_TIMEOUT" : "ERR_NETWORK" });
+      this.#dispatch({
+        type: "transport_failed",
+        id,
+        code: timedOut ? "ERR_TIMEOUT" : "ERR_NETWORK",
+      });
     }
   }
 }

@@ -82,7 +82,10 @@ export class FakeService {
   }
 
   #err(status: number, code: string, details?: Record<string, unknown>): TransportResponse {
-    return { status, body: { code, message: code, time: this.#t(), ...(details ? { details } : {}) } };
+    return {
+      status,
+      body: { code, message: code, time: this.#t(), ...(details ? { details } : {}) },
+    };
   }
 
   /** Answers one request. */
@@ -101,9 +104,15 @@ export class FakeService {
     return {
       status: 200,
       body: {
-        ver: 1, client_id: "demo", time: this.#t(), nonce: this.#nonce(), issuer: "fake",
-        algorithms: ["EdDSA"], token_lifetime_s: Math.max(60, this.o.tokenLifetimeS),
-        secure_token_max_s: 3600, session_absolute_s: this.o.sessionAbsoluteS,
+        ver: 1,
+        client_id: "demo",
+        time: this.#t(),
+        nonce: this.#nonce(),
+        issuer: "fake",
+        algorithms: ["EdDSA"],
+        token_lifetime_s: Math.max(60, this.o.tokenLifetimeS),
+        secure_token_max_s: 3600,
+        session_absolute_s: this.o.sessionAbsoluteS,
         session_idle_s: this.o.sessionIdleS,
         telemetry: { max_batch_events: 100, max_batch_bytes: 61440, max_event_bytes: 4096 },
       },
@@ -113,9 +122,13 @@ export class FakeService {
   #proof(req: Request): { x: string } | TransportResponse {
     const proof = parseJws(req.headers["ds-proof"] ?? "");
     const c = proof.payload as { htm?: string; htu?: string; nonce?: string; iat?: number };
-    if (c.htm !== req.method || c.htu !== req.url) return this.#err(401, "ERR_PROOF_TARGET_MISMATCH");
+    if (c.htm !== req.method || c.htu !== req.url) {
+      return this.#err(401, "ERR_PROOF_TARGET_MISMATCH");
+    }
     const age = this.#t() - Number(String(c.nonce).slice(1));
-    if (!(age >= 0 && age < 300)) return this.#err(401, "ERR_NONCE_INVALID", { nonce: this.#nonce() });
+    if (!(age >= 0 && age < 300)) {
+      return this.#err(401, "ERR_NONCE_INVALID", { nonce: this.#nonce() });
+    }
     if (Math.abs((c.iat ?? 0) - this.#t()) > 60) return this.#err(401, "ERR_TOKEN_EXPIRED");
     return { x: (proof.header.jwk as { x: string }).x };
   }
@@ -123,7 +136,12 @@ export class FakeService {
   #issue(s: FakeSession) {
     const iat = this.#t();
     return {
-      session_token: this.#token({ sub: s.id, did: s.deviceId, iat, exp: iat + this.o.tokenLifetimeS }),
+      session_token: this.#token({
+        sub: s.id,
+        did: s.deviceId,
+        iat,
+        exp: iat + this.o.tokenLifetimeS,
+      }),
       token_expires_at: iat + this.o.tokenLifetimeS,
       session_expires_at: s.expiresAt,
       user_id: s.user,
@@ -136,18 +154,33 @@ export class FakeService {
     const p = this.#proof(req);
     if ("status" in p) return p;
     const body = JSON.parse(req.body ?? "{}") as { device_id?: string; user_id?: string };
-    const deviceId = body.device_id && this.devices.has(body.device_id) ? body.device_id : this.#id("d_");
+    const deviceId = body.device_id && this.devices.has(body.device_id)
+      ? body.device_id
+      : this.#id("d_");
     this.devices.set(deviceId, p.x);
     const t = this.#t();
     const s: FakeSession = {
-      id: this.#id("s_"), deviceId, keyX: p.x, createdAt: t, expiresAt: t + this.o.sessionAbsoluteS,
-      lastSeen: t, ended: false, user: body.user_id ?? null, events: new Map(), dropped: 0,
+      id: this.#id("s_"),
+      deviceId,
+      keyX: p.x,
+      createdAt: t,
+      expiresAt: t + this.o.sessionAbsoluteS,
+      lastSeen: t,
+      ended: false,
+      user: body.user_id ?? null,
+      events: new Map(),
+      dropped: 0,
       actions: new Map(),
     };
     this.sessions.set(s.id, s);
     return {
       status: 201,
-      body: { session_id: s.id, device_id: deviceId, idle_timeout_s: this.o.sessionIdleS, ...this.#issue(s) },
+      body: {
+        session_id: s.id,
+        device_id: deviceId,
+        idle_timeout_s: this.o.sessionIdleS,
+        ...this.#issue(s),
+      },
     };
   }
 
@@ -178,19 +211,27 @@ export class FakeService {
     };
     const s = this.sessions.get(b.session_id);
     if (s === undefined) return this.#err(404, "ERR_SESSION_UNKNOWN");
-    if (parseJws(b.session_token).payload.sub !== s.id) return this.#err(401, "ERR_AUDIENCE_MISMATCH");
+    if (parseJws(b.session_token).payload.sub !== s.id) {
+      return this.#err(401, "ERR_AUDIENCE_MISMATCH");
+    }
     s.dropped = Math.max(s.dropped, b.dropped.total);
     for (const e of b.events) {
       if (s.events.has(e.seq)) continue;
       s.events.set(e.seq, { type: e.type, data: e.data });
       if (e.type === "action") {
-        s.actions.set(e.seq, { action_id: this.#id("a_"), action_token: this.#token({ sub: s.id, aid: e.seq }) });
+        s.actions.set(e.seq, {
+          action_id: this.#id("a_"),
+          action_token: this.#token({ sub: s.id, aid: e.seq }),
+        });
       }
       if (e.type === "identify") s.user = (e.data.user_id as string | null) ?? null;
     }
     if (!s.ended) s.lastSeen = this.#t();
     const seqs = b.events.map((e) => e.seq);
-    const actions = seqs.filter((q) => s.actions.has(q)).map((q) => ({ seq: q, ...s.actions.get(q)! }));
+    const actions = seqs.filter((q) => s.actions.has(q)).map((q) => ({
+      seq: q,
+      ...s.actions.get(q)!,
+    }));
     return {
       status: 200,
       body: {

@@ -59,7 +59,9 @@ export class ScriptedTransport implements Transport {
 
   send(req: Request, options: { signal: AbortSignal }): Promise<TransportResponse> {
     const n = this.#n++;
-    const fault: Fault = this.offline ? "fail_before" : this.force ?? this.o.fault?.(req, n) ?? "ok";
+    const fault: Fault = this.offline
+      ? "fail_before"
+      : this.force ?? this.o.fault?.(req, n) ?? "ok";
     this.sent.push({ req, fault });
     const delay = this.o.latency?.(req, n) ?? 20;
     return new Promise((resolve, reject) => {

@@ -62,7 +62,10 @@ export class VirtualTime implements Clock, Scheduler {
     for (;;) {
       let next: Timer | undefined;
       for (const t of this.#timers) {
-        if (t.at <= end && (next === undefined || t.at < next.at || (t.at === next.at && t.seq < next.seq))) {
+        if (
+          t.at <= end &&
+          (next === undefined || t.at < next.at || (t.at === next.at && t.seq < next.seq))
+        ) {
           next = t;
         }
       }

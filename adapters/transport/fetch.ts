@@ -55,7 +55,11 @@ export class FetchTransport implements Transport {
       }
     }
     const ra = Number(res.headers.get("retry-after"));
-    return { status: res.status, body, ...(Number.isFinite(ra) && ra > 0 ? { retryAfter: ra } : {}) };
+    return {
+      status: res.status,
+      body,
+      ...(Number.isFinite(ra) && ra > 0 ? { retryAfter: ra } : {}),
+    };
   }
 
   beacon(request: Request): boolean {
@@ -63,7 +67,9 @@ export class FetchTransport implements Transport {
       .navigator;
     if (typeof nav?.sendBeacon === "function" && request.body !== null) {
       // text/plain keeps the beacon a CORS "simple" request (SPEC §6.0).
-      if (nav.sendBeacon(request.url, new Blob([request.body], { type: "text/plain" }))) return true;
+      if (nav.sendBeacon(request.url, new Blob([request.body], { type: "text/plain" }))) {
+        return true;
+      }
     }
     const f = this.#fetch?.() ?? globalThis.fetch;
     f(request.url, {

@@ -13,6 +13,57 @@ export interface ErrorEntry {
   readonly meaning: string;
 }
 
+/** Every code of the catalog, spelled out so the type is explicit (JSR) and greppable. */
+type ErrorCodeName =
+  | "ERR_INVALID_INPUT"
+  | "ERR_INVALID_BODY"
+  | "ERR_INVALID_QUERY"
+  | "ERR_BODY_TOO_LARGE"
+  | "ERR_UNSUPPORTED_MEDIA_TYPE"
+  | "ERR_BATCH_TOO_LARGE"
+  | "ERR_NOT_FOUND"
+  | "ERR_METHOD_NOT_ALLOWED"
+  | "ERR_CONFLICT"
+  | "ERR_RATE_LIMITED"
+  | "ERR_INTERNAL"
+  | "ERR_UNAUTHENTICATED"
+  | "ERR_FORBIDDEN"
+  | "ERR_CLIENT_UNKNOWN"
+  | "ERR_TOKEN_TOO_LARGE"
+  | "ERR_TOKEN_MALFORMED"
+  | "ERR_TYP_MISMATCH"
+  | "ERR_CRIT_UNSUPPORTED"
+  | "ERR_ALG_NOT_ALLOWED"
+  | "ERR_KEY_UNKNOWN"
+  | "ERR_JWK_INVALID"
+  | "ERR_SIGNATURE_INVALID"
+  | "ERR_CLAIM_MISSING"
+  | "ERR_CLAIM_INVALID"
+  | "ERR_VERSION_UNSUPPORTED"
+  | "ERR_ISSUER_MISMATCH"
+  | "ERR_AUDIENCE_MISMATCH"
+  | "ERR_TOKEN_EXPIRED"
+  | "ERR_TOKEN_NOT_YET_VALID"
+  | "ERR_LIFETIME_EXCEEDED"
+  | "ERR_INNER_TOKEN_INVALID"
+  | "ERR_BINDING_MISMATCH"
+  | "ERR_ACTION_MISMATCH"
+  | "ERR_REPLAYED"
+  | "ERR_PROOF_TARGET_MISMATCH"
+  | "ERR_NONCE_INVALID"
+  | "ERR_KEY_MISMATCH"
+  | "ERR_SESSION_UNKNOWN"
+  | "ERR_SESSION_ENDED"
+  | "ERR_ACTION_UNKNOWN"
+  | "ERR_DISABLED"
+  | "ERR_SESSION_TOKEN_DISABLED"
+  | "ERR_CLOSED"
+  | "ERR_TIMEOUT"
+  | "ERR_NETWORK"
+  | "ERR_SERVICE"
+  | "ERR_KEY_STORE"
+  | "ERR_CONFIG";
+
 const entry = (status: number | null, meaning: string): ErrorEntry => ({ status, meaning });
 
 /**
@@ -24,7 +75,7 @@ const entry = (status: number | null, meaning: string): ErrorEntry => ({ status,
  * ERROR_CATALOG.ERR_REPLAYED.status; // 409
  * ```
  */
-export const ERROR_CATALOG = {
+export const ERROR_CATALOG: Readonly<Record<ErrorCodeName, ErrorEntry>> = {
   ERR_INVALID_INPUT: entry(null, "an argument of a public function failed validation"),
   ERR_INVALID_BODY: entry(400, "request body is not valid JSON or does not match its schema"),
   ERR_INVALID_QUERY: entry(400, "a query parameter is missing or invalid"),
@@ -69,17 +120,20 @@ export const ERROR_CATALOG = {
   ERR_SESSION_ENDED: entry(410, "the device session reached its absolute or idle lifetime"),
   ERR_ACTION_UNKNOWN: entry(404, "no such action"),
   ERR_DISABLED: entry(null, "the SDK was initialized with enabled: false"),
-  ERR_SESSION_TOKEN_DISABLED: entry(null, "a session token was requested without enableSessionToken"),
+  ERR_SESSION_TOKEN_DISABLED: entry(
+    null,
+    "a session token was requested without enableSessionToken",
+  ),
   ERR_CLOSED: entry(null, "the SDK was shut down"),
   ERR_TIMEOUT: entry(null, "no answer within the allowed time"),
   ERR_NETWORK: entry(null, "the transport failed"),
   ERR_SERVICE: entry(null, "the service answered something the protocol does not allow"),
   ERR_KEY_STORE: entry(null, "the key store failed or holds a corrupt or foreign key"),
   ERR_CONFIG: entry(null, "invalid configuration"),
-} as const satisfies Record<string, ErrorEntry>;
+};
 
 /** The union of every stable error code (SPEC §11). */
-export type ErrorCode = keyof typeof ERROR_CATALOG;
+export type ErrorCode = ErrorCodeName;
 
 /** Every code, in catalog order. */
 export const ERROR_CODES: readonly ErrorCode[] = Object.keys(ERROR_CATALOG) as ErrorCode[];

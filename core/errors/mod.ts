@@ -3,7 +3,13 @@
  *
  * @module
  */
-export { ERROR_CATALOG, ERROR_CODES, type ErrorCode, type ErrorEntry, isErrorCode } from "./catalog.ts";
+export {
+  ERROR_CATALOG,
+  ERROR_CODES,
+  type ErrorCode,
+  type ErrorEntry,
+  isErrorCode,
+} from "./catalog.ts";
 export {
   DeviceSessionError,
   type DeviceSessionErrorOptions,

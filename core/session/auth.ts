@@ -31,10 +31,16 @@ type Fx = Effect[];
 /** Sends `GET /v1/device/config`. */
 export function startConfig(s: MachineState, now: number, fx: Fx): void {
   const id = newId(s, "cfg");
-  const url = `${s.options.serverPath}v1/device/config?client_id=${encodeURIComponent(s.options.clientId)}`;
+  const url = `${s.options.serverPath}v1/device/config?client_id=${
+    encodeURIComponent(s.options.clientId)
+  }`;
   s.pending[id] = { purpose: "config", sentAt: now };
   s.auth.configInflight = true;
-  fx.push({ type: "send", id, request: { method: "GET", url, headers: {}, body: null, purpose: "config" } });
+  fx.push({
+    type: "send",
+    id,
+    request: { method: "GET", url, headers: {}, body: null, purpose: "config" },
+  });
 }
 
 /** Asks for a device proof for create (no session) or refresh (a session). */
@@ -123,7 +129,14 @@ function asCode(code: string) {
 export function onAuthResponse(
   s: MachineState,
   purpose: "config" | "create" | "refresh",
-  r: { status: number; body: unknown; retryAfter?: number; sentAt: number; now: number; random: Uint8Array },
+  r: {
+    status: number;
+    body: unknown;
+    retryAfter?: number;
+    sentAt: number;
+    now: number;
+    random: Uint8Array;
+  },
   fx: Fx,
 ): void {
   learnOffset(s, (r.body as { time?: unknown } | null)?.time, r.sentAt, r.now);
@@ -133,7 +146,10 @@ export function onAuthResponse(
     s.auth.configInflight = false;
     const parsed = r.status === 200 ? safeParseWith(ConfigResponseSchema, r.body) : null;
     if (parsed?.ok) {
-      s.config = { tokenLifetimeS: parsed.value.token_lifetime_s, secureMaxS: parsed.value.secure_token_max_s };
+      s.config = {
+        tokenLifetimeS: parsed.value.token_lifetime_s,
+        secureMaxS: parsed.value.secure_token_max_s,
+      };
       s.auth.failures = 0;
       s.auth.retryAt = 0;
     } else authFailed(s, r.now, r.random, fx, failure(r));
@@ -146,7 +162,10 @@ export function onAuthResponse(
   }
   const ok = purpose === "create" ? r.status === 201 : r.status === 200;
   const parsed = ok
-    ? safeParseWith(purpose === "create" ? CreateSessionResponseSchema : RefreshResponseSchema, r.body)
+    ? safeParseWith(
+      purpose === "create" ? CreateSessionResponseSchema : RefreshResponseSchema,
+      r.body,
+    )
     : null;
   if (parsed?.ok) return tokenReceived(s, purpose, parsed.value as never, r.now, r.random, fx);
   const { code, details } = errorBody(r.body);
@@ -211,7 +230,10 @@ function tokenReceived(
       fx.push({ type: "persist", key: "device", value: { deviceId: a.device_id! } });
     }
     retagPending(s, a.session_id!, fx);
-    fx.push({ type: "emit", event: { type: "session_started", sessionId: a.session_id!, deviceId: a.device_id! } });
+    fx.push({
+      type: "emit",
+      event: { type: "session_started", sessionId: a.session_id!, deviceId: a.device_id! },
+    });
   } else {
     s.session!.token = a.session_token;
     s.session!.tokenIat = iat;
@@ -221,8 +243,11 @@ function tokenReceived(
   if (a.user_id !== null && a.user_id !== s.user) s.user = a.user_id; // adopted without an event
   const life = Math.max(1, s.session!.tokenExp - iat);
   const jitter = (uniform(random, 16) * 2 - 1) * s.options.refreshJitter * life;
-  s.session!.refreshDueAt = localMs(s, iat + s.options.refreshAt * life + jitter);
-  fx.push({ type: "emit", event: { type: "token_refreshed", sessionId: s.session!.id, expiresAt: s.session!.tokenExp } });
+  s.session!.refreshDueAt = Math.floor(localMs(s, iat + s.options.refreshAt * life + jitter));
+  fx.push({
+    type: "emit",
+    event: { type: "token_refreshed", sessionId: s.session!.id, expiresAt: s.session!.tokenExp },
+  });
 }
 
 /** `iat` of a session token, read without verification (the device trusts its own channel). */

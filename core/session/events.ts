@@ -53,7 +53,10 @@ export function track(
     dataJson: JSON.stringify(data),
   });
   if (r.dropped > 0) {
-    fx.push({ type: "emit", event: { type: "dropped", sessionId: sid, count: r.dropped, reason: "queue_full" } });
+    fx.push({
+      type: "emit",
+      event: { type: "dropped", sessionId: sid, count: r.dropped, reason: "queue_full" },
+    });
   }
   if (type === "action" || type === "identify") s.sender.urgent = true;
   if (type !== "interaction" || r.dropped > 0) persistQueue(s, fx);
@@ -134,7 +137,14 @@ export function maybeFlush(s: MachineState, now: number, fx: Fx): void {
 export function onTelemetryResponse(
   s: MachineState,
   id: string,
-  r: { status: number; body: unknown; retryAfter?: number; sentAt: number; now: number; random: Uint8Array },
+  r: {
+    status: number;
+    body: unknown;
+    retryAfter?: number;
+    sentAt: number;
+    now: number;
+    random: Uint8Array;
+  },
   fx: Fx,
 ): void {
   const inflight = s.sender.inflight;
@@ -151,12 +161,23 @@ export function onTelemetryResponse(
     s.sender.retryAt = 0;
     const prev = s.sender.ackedDropped[inflight.sid] ?? 0;
     s.sender.ackedDropped[inflight.sid] = Math.max(prev, inflight.droppedTotal);
-    fx.push({ type: "emit", event: { type: "acked", sessionId: inflight.sid, seq: inflight.maxSeq, count: inflight.count } });
+    fx.push({
+      type: "emit",
+      event: {
+        type: "acked",
+        sessionId: inflight.sid,
+        seq: inflight.maxSeq,
+        count: inflight.count,
+      },
+    });
     settleActions(s, inflight.sid, inflight.maxSeq, ack.value.actions, fx);
     adoptUser(s, inflight.sid, ack.value.user_id);
   } else if (r.status === 410 || r.status === 404) {
     const n = removeInflight(s.queue, true).length + dropSession(s.queue, inflight.sid);
-    fx.push({ type: "emit", event: { type: "dropped", sessionId: inflight.sid, count: n, reason: code || "session_gone" } });
+    fx.push({
+      type: "emit",
+      event: { type: "dropped", sessionId: inflight.sid, count: n, reason: code || "session_gone" },
+    });
     failActions(s, (w) => w.sid === inflight.sid, "ERR_SESSION_ENDED", fx);
     delete s.tokens[inflight.sid];
     if (s.session?.id === inflight.sid) {
@@ -164,7 +185,15 @@ export function onTelemetryResponse(
     }
   } else if ([400, 401, 413, 422].includes(r.status)) {
     const n = removeInflight(s.queue, true).length;
-    fx.push({ type: "emit", event: { type: "dropped", sessionId: inflight.sid, count: n, reason: code || `http_${r.status}` } });
+    fx.push({
+      type: "emit",
+      event: {
+        type: "dropped",
+        sessionId: inflight.sid,
+        count: n,
+        reason: code || `http_${r.status}`,
+      },
+    });
     failActions(s, (w) => w.sid === inflight.sid && w.seq! <= inflight.maxSeq, "ERR_SERVICE", fx);
   } else {
     releaseInflight(s.queue);
@@ -195,7 +224,12 @@ function settleActions(
     fx.push(
       a
         ? { type: "resolve", waiter: w.id, value: { kind: "action", actionToken: a.action_token } }
-        : { type: "reject", waiter: w.id, code: "ERR_SERVICE", message: "no action record for the event" },
+        : {
+          type: "reject",
+          waiter: w.id,
+          code: "ERR_SERVICE",
+          message: "no action record for the event",
+        },
     );
     return false;
   });

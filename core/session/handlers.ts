@@ -135,10 +135,20 @@ export const onGetToken: Handler = (s, input, fx) => {
   const max = s.config?.secureMaxS ?? 3600;
   const exp = i.expirationSeconds ?? 300;
   if (!safeParseWith(ActionType, i.actionType).ok) {
-    return reject(fx, i.waiter, "ERR_INVALID_INPUT", "actionType must match ^[a-z][a-z0-9_]{0,63}$");
+    return reject(
+      fx,
+      i.waiter,
+      "ERR_INVALID_INPUT",
+      "actionType must match ^[a-z][a-z0-9_]{0,63}$",
+    );
   }
   if (!Number.isInteger(exp) || exp < 1 || exp > max) {
-    return reject(fx, i.waiter, "ERR_INVALID_INPUT", `expirationSeconds must be an integer 1..${max}`);
+    return reject(
+      fx,
+      i.waiter,
+      "ERR_INVALID_INPUT",
+      `expirationSeconds must be an integer 1..${max}`,
+    );
   }
   s.waiters.push({
     id: i.waiter,
@@ -159,12 +169,23 @@ export const onTriggerAction: Handler = (s, input, fx) => {
   const i = input as In<"trigger_action">;
   s.lastActivity = i.now;
   if (!safeParseWith(ActionType, i.actionType).ok) {
-    return reject(fx, i.waiter, "ERR_INVALID_INPUT", "actionType must match ^[a-z][a-z0-9_]{0,63}$");
+    return reject(
+      fx,
+      i.waiter,
+      "ERR_INVALID_INPUT",
+      "actionType must match ^[a-z][a-z0-9_]{0,63}$",
+    );
   }
   const seq = track(s, "action", { action_type: i.actionType, ...i.attributes }, i.now, fx);
   if (seq === null) return reject(fx, i.waiter, "ERR_NETWORK", "the telemetry queue is full");
   const sid = s.session?.id ?? "~";
-  s.waiters.push({ id: i.waiter, kind: "action", deadline: i.now + s.options.actionWaitMs, sid, seq });
+  s.waiters.push({
+    id: i.waiter,
+    kind: "action",
+    deadline: i.now + s.options.actionWaitMs,
+    sid,
+    seq,
+  });
 };
 
 export const onSetUser: Handler = (s, input, fx) => {
@@ -172,7 +193,12 @@ export const onSetUser: Handler = (s, input, fx) => {
   s.lastActivity = i.now;
   const next = i.type === "set_user" ? i.userId : null;
   if (next !== null && !safeParseWith(UserId, next).ok) {
-    return reject(fx, i.waiter, "ERR_INVALID_INPUT", "userId must be 1-256 characters, no controls");
+    return reject(
+      fx,
+      i.waiter,
+      "ERR_INVALID_INPUT",
+      "userId must be 1-256 characters, no controls",
+    );
   }
   const changed = next !== s.user;
   if (changed) {
@@ -180,7 +206,9 @@ export const onSetUser: Handler = (s, input, fx) => {
     s.user = next;
     fx.push({
       type: "emit",
-      event: next === null ? { type: "user_cleared", reason: "clear_user" } : { type: "user_set", userId: next },
+      event: next === null
+        ? { type: "user_cleared", reason: "clear_user" }
+        : { type: "user_set", userId: next },
     });
   }
   fx.push({ type: "resolve", waiter: i.waiter, value: { kind: "done", changed } });

@@ -47,7 +47,12 @@ export function createMachine(options: MachineOptionsInput): MachineState {
     attributes: undefined,
     offsetMs: 0,
     lastActivity: 0,
-    auth: { inflight: null, failures: 0, retryAt: 0, configInflight: false, lastAttemptAt: -Infinity,
+    auth: {
+      inflight: null,
+      failures: 0,
+      retryAt: 0,
+      configInflight: false,
+      lastAttemptAt: -Infinity,
       stale: false,
     },
     pending: {},

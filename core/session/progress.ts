@@ -49,7 +49,12 @@ function expireWaiters(s: MachineState, now: number, fx: Fx): void {
     if (w.kind === "shutdown" || now < w.deadline) return true;
     // A secure token whose signature is on its way is not abandoned mid-flight.
     if (w.kind === "secure" && w.signId !== undefined) return true;
-    fx.push({ type: "reject", waiter: w.id, code: "ERR_TIMEOUT", message: `${w.kind} not available in time` });
+    fx.push({
+      type: "reject",
+      waiter: w.id,
+      code: "ERR_TIMEOUT",
+      message: `${w.kind} not available in time`,
+    });
     return false;
   });
 }
@@ -83,7 +88,9 @@ function driveAuth(s: MachineState, now: number, random: Uint8Array, fx: Fx): vo
 function callerMayRetryEarly(s: MachineState, now: number): boolean {
   if (s.config === null || s.key === null) return false;
   if (now - s.auth.lastAttemptAt < s.options.backoffBaseMs) return false;
-  return s.waiters.some((w) => w.kind === "token" || (w.kind === "secure" && w.signId === undefined));
+  return s.waiters.some((w) =>
+    w.kind === "token" || (w.kind === "secure" && w.signId === undefined)
+  );
 }
 
 function serveWaiters(s: MachineState, now: number, random: Uint8Array, fx: Fx): void {

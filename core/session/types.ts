@@ -124,8 +124,18 @@ export type Emitted =
   | { readonly type: "user_cleared"; readonly reason: "session_ended" | "clear_user" | "service" }
   | { readonly type: "user_set"; readonly userId: string }
   | { readonly type: "key_lost"; readonly reason: string }
-  | { readonly type: "acked"; readonly sessionId: string; readonly seq: number; readonly count: number }
-  | { readonly type: "dropped"; readonly sessionId: string; readonly count: number; readonly reason: string }
+  | {
+    readonly type: "acked";
+    readonly sessionId: string;
+    readonly seq: number;
+    readonly count: number;
+  }
+  | {
+    readonly type: "dropped";
+    readonly sessionId: string;
+    readonly count: number;
+    readonly reason: string;
+  }
   | { readonly type: "error"; readonly code: ErrorCode; readonly message: string };
 
 /** What the machine asks for. */

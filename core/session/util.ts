@@ -88,7 +88,10 @@ export function tokenUsable(s: MachineState, now: number): boolean {
 
 /** Reads `code` and `details` from an error body, if it is one. */
 export function errorBody(body: unknown): { code: string; details: Record<string, unknown> } {
-  if (typeof body === "object" && body !== null && typeof (body as { code?: unknown }).code === "string") {
+  if (
+    typeof body === "object" && body !== null &&
+    typeof (body as { code?: unknown }).code === "string"
+  ) {
     const b = body as { code: string; details?: unknown };
     const details = typeof b.details === "object" && b.details !== null
       ? b.details as Record<string, unknown>

@@ -179,7 +179,9 @@ export function snapshotQueue(q: QueueState): QueueSnapshot {
 
 function structuredCloneDropped(d: Record<string, Dropped>): Record<string, Dropped> {
   const out: Record<string, Dropped> = {};
-  for (const [k, v] of Object.entries(d)) out[k] = { total: v.total, by_priority: { ...v.by_priority } };
+  for (const [k, v] of Object.entries(d)) {
+    out[k] = { total: v.total, by_priority: { ...v.by_priority } };
+  }
   return out;
 }
 

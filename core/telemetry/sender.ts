@@ -116,7 +116,9 @@ function envelope(sid: string, token: string, env: BatchEnvelope, dropped: Dropp
   const d = dropped ?? { total: 0, by_priority: {} };
   const head = `{"ver":1,"client_id":${JSON.stringify(env.clientId)},"session_id":${
     JSON.stringify(sid)
-  },"session_token":${JSON.stringify(token)},"dropped":${JSON.stringify(d)},"sent_at_ms":${env.sentAtMs},"events":[`;
+  },"session_token":${JSON.stringify(token)},"dropped":${
+    JSON.stringify(d)
+  },"sent_at_ms":${env.sentAtMs},"events":[`;
   return { head, tail: "]}", total: d.total };
 }
 
@@ -140,7 +142,13 @@ export function buildBatch(q: QueueState, cfg: FlushConfig, env: BatchEnvelope):
     bytes += ev.bytes + 1;
     maxSeq = ev.seq;
   }
-  return { sid, count: parts.length, maxSeq, body: head + parts.join(",") + tail, droppedTotal: total };
+  return {
+    sid,
+    count: parts.length,
+    maxSeq,
+    body: head + parts.join(",") + tail,
+    droppedTotal: total,
+  };
 }
 
 function firstSessionWithDrops(q: QueueState, env: BatchEnvelope): string | undefined {

@@ -5,7 +5,7 @@
  */
 import * as v from "valibot";
 import { ActionType, ClientId, CompactJws, Id, UserId } from "./primitives.ts";
-import { type ActionAttributes, ACTION_ATTRIBUTE_ENTRIES, claimedTypeHasId } from "./telemetry.ts";
+import { ACTION_ATTRIBUTE_ENTRIES, type ActionAttributes, claimedTypeHasId } from "./telemetry.ts";
 
 /** `POST /v1/oauth/token` form fields, after form decoding (SPEC §7.1). */
 export interface AccessTokenRequest {
@@ -165,7 +165,8 @@ export interface Rule extends RuleInput {
   id: string;
 }
 
-const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/(3[0-2]|[12]?\d)$/;
+const IPV4_CIDR =
+  /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/(3[0-2]|[12]?\d)$/;
 const IPV6_CIDR = /^[0-9A-Fa-f:.]{2,45}\/(12[0-8]|1[01]\d|[1-9]?\d)$/;
 
 /** An IPv4 or IPv6 CIDR string. */
@@ -223,4 +224,3 @@ export const TriggerActionResponseSchema: v.GenericSchema<TriggerActionResponse>
   action_token: CompactJws,
   recommendation: v.optional(v.unknown()),
 });
-

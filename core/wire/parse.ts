@@ -32,10 +32,12 @@ export function parseOrThrow<T>(schema: v.GenericSchema<T>, value: unknown, code
   const result = v.safeParse(schema, value);
   if (result.success) return result.output;
   throw errorFromCode(code, describeIssues(result.issues), {
-    details: { issues: result.issues.slice(0, 3).map((i) => ({
-      path: v.getDotPath(i),
-      message: i.message,
-    })) },
+    details: {
+      issues: result.issues.slice(0, 3).map((i) => ({
+        path: v.getDotPath(i),
+        message: i.message,
+      })),
+    },
   });
 }
 

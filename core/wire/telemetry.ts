@@ -9,11 +9,11 @@ import {
   ClientId,
   CompactJws,
   EpochMillis,
-  flatAttributes,
   type FlatAttributes,
+  flatAttributes,
   Id,
-  JsonObject,
   jsonBytes,
+  JsonObject,
   UserId,
 } from "./primitives.ts";
 
@@ -164,7 +164,11 @@ const Count = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
 /** Schema of {@link DroppedCounters}. */
 export const DroppedCountersSchema: v.GenericSchema<DroppedCounters> = v.looseObject({
   total: Count,
-  by_priority: v.looseObject({ "1": v.optional(Count), "2": v.optional(Count), "3": v.optional(Count) }),
+  by_priority: v.looseObject({
+    "1": v.optional(Count),
+    "2": v.optional(Count),
+    "3": v.optional(Count),
+  }),
 });
 
 /** A telemetry batch, the body of `POST /v1/device/telemetry` (SPEC §8.3). */

@@ -243,5 +243,9 @@ export const CLAIMS_SCHEMA: {
 };
 
 /** Maximum lifetime (`exp − iat`, seconds) of each kind (SPEC §12). */
-export const MAX_LIFETIME_S: { session: number; secure: number; action: number; access: number } =
-  { session: 3600, secure: 3600, action: 86400, access: 86400 };
+export const MAX_LIFETIME_S: { session: number; secure: number; action: number; access: number } = {
+  session: 3600,
+  secure: 3600,
+  action: 86400,
+  access: 86400,
+};

@@ -71,7 +71,9 @@ function watchToken(r: Real, p: Promise<string>, kind: "session" | "secure"): vo
     }
   }, (e: { code?: string }) => {
     r.settled++;
-    if (!["ERR_TIMEOUT", "ERR_CLOSED"].includes(e.code ?? "")) r.violations.push(`token rejected: ${e.code}`);
+    if (!["ERR_TIMEOUT", "ERR_CLOSED"].includes(e.code ?? "")) {
+      r.violations.push(`token rejected: ${e.code}`);
+    }
   });
 }
 
@@ -80,11 +82,15 @@ export function checkInvariants(r: Real): void {
   const st = r.driver.state;
   const cap = st.options.backoffCapMs;
   if (r.maxOpenAuth > 1) r.violations.push(`${r.maxOpenAuth} create/refresh requests in flight`);
-  if (st.queue.events.length > st.options.flush.maxEvents) r.violations.push("queue above maxEvents");
+  if (st.queue.events.length > st.options.flush.maxEvents) {
+    r.violations.push("queue above maxEvents");
+  }
   if (st.queue.bytes > st.options.flush.maxBytes) r.violations.push("queue above maxBytes");
   const now = r.time.now();
   if (st.auth.retryAt - now > cap) r.violations.push(`auth backoff ${st.auth.retryAt - now} > cap`);
-  if (st.sender.retryAt - now > cap) r.violations.push(`telemetry backoff ${st.sender.retryAt - now} > cap`);
+  if (st.sender.retryAt - now > cap) {
+    r.violations.push(`telemetry backoff ${st.sender.retryAt - now} > cap`);
+  }
   if (r.violations.length > 0) throw new Error(r.violations.join("; "));
 }
 
@@ -97,7 +103,9 @@ export function checkAccounting(r: Real, exact: boolean): void {
     const dropped = st.queue.dropped[sid]?.total ?? 0;
     const queued = st.queue.events.filter((e) => e.sid === sid).length;
     if (acked + dropped + queued !== assigned) {
-      throw new Error(`${sid}: acked ${acked} + dropped ${dropped} + queued ${queued} != ${assigned}`);
+      throw new Error(
+        `${sid}: acked ${acked} + dropped ${dropped} + queued ${queued} != ${assigned}`,
+      );
     }
     const stored = r.service.sessions.get(sid)?.events.size ?? 0;
     if (stored < acked || (exact && stored !== acked)) {
@@ -117,10 +125,17 @@ const cmd = (name: string, run: (m: Model, r: Real) => Promise<void> | void): Cm
 
 /** The command arbitraries. */
 export const commands: fc.Arbitrary<Cmd>[] = [
-  fc.integer({ min: 1, max: 200_000 }).map((ms) => cmd(`advance(${ms})`, (_m, r) => r.time.advance(ms))),
-  fc.constant(cmd("getSessionToken", (_m, r) => watchToken(r, r.driver.getSessionToken(), "session"))),
+  fc.integer({ min: 1, max: 200_000 }).map((ms) =>
+    cmd(`advance(${ms})`, (_m, r) => r.time.advance(ms))
+  ),
+  fc.constant(
+    cmd("getSessionToken", (_m, r) => watchToken(r, r.driver.getSessionToken(), "session")),
+  ),
   fc.constantFrom("login", "transaction").map((a) =>
-    cmd(`getSecureSessionToken(${a})`, (_m, r) => watchToken(r, r.driver.getSecureSessionToken(a, 60), "secure"))
+    cmd(
+      `getSecureSessionToken(${a})`,
+      (_m, r) => watchToken(r, r.driver.getSecureSessionToken(a, 60), "secure"),
+    )
   ),
   fc.tuple(
     fc.constantFrom("interaction", "page", "device"),
@@ -128,11 +143,17 @@ export const commands: fc.Arbitrary<Cmd>[] = [
     fc.integer({ min: 0, max: 900 }),
   ).map(([t, count, n]) =>
     cmd(`track(${t}×${count},${n})`, (_m, r) => {
-      for (let i = 0; i < count; i++) r.driver.track(t as "page", { kind: "x", pad: "p".repeat(n) });
+      for (let i = 0; i < count; i++) {
+        r.driver.track(t as "page", { kind: "x", pad: "p".repeat(n) });
+      }
     })
   ),
-  fc.constant(cmd("triggerActionEvent", (_m, r) => void r.driver.triggerActionEvent("login").catch(() => {}))),
-  fc.constantFrom("alice", "bob").map((u) => cmd(`setUser(${u})`, (_m, r) => void r.driver.setAuthenticatedUser(u))),
+  fc.constant(
+    cmd("triggerActionEvent", (_m, r) => void r.driver.triggerActionEvent("login").catch(() => {})),
+  ),
+  fc.constantFrom("alice", "bob").map((u) =>
+    cmd(`setUser(${u})`, (_m, r) => void r.driver.setAuthenticatedUser(u))
+  ),
   fc.constant(cmd("clearUser", (_m, r) => void r.driver.clearUser())),
   fc.boolean().map((b) => cmd(`offline(${b})`, (_m, r) => void (r.transport.offline = b))),
   fc.constant(cmd("serviceEndsSession", (_m, r) => {
@@ -148,14 +169,24 @@ export const commands: fc.Arbitrary<Cmd>[] = [
 ];
 
 /** Arbitrary network conditions. */
-export const network: fc.Arbitrary<{ seed: number; faults: Fault[]; latencies: number[] }> = fc.record({
-  seed: fc.integer({ min: 1, max: 0x7fffffff }),
-  faults: fc.array(
-    fc.constantFrom<Fault>("ok", "ok", "ok", "fail_before", "fail_after", "hang", "duplicate", "error_503"),
-    { minLength: 1, maxLength: 12 },
-  ),
-  latencies: fc.array(fc.integer({ min: 1, max: 3000 }), { minLength: 1, maxLength: 6 }),
-});
+export const network: fc.Arbitrary<{ seed: number; faults: Fault[]; latencies: number[] }> = fc
+  .record({
+    seed: fc.integer({ min: 1, max: 0x7fffffff }),
+    faults: fc.array(
+      fc.constantFrom<Fault>(
+        "ok",
+        "ok",
+        "ok",
+        "fail_before",
+        "fail_after",
+        "hang",
+        "duplicate",
+        "error_503",
+      ),
+      { minLength: 1, maxLength: 12 },
+    ),
+    latencies: fc.array(fc.integer({ min: 1, max: 3000 }), { minLength: 1, maxLength: 6 }),
+  });
 
 /** What the scenarios exercised, summed (to prove the properties are not vacuous). */
 export const coverage = { acked: 0, dropped: 0, sessions: 0, refreshes: 0, tokens: 0, keysLost: 0 };
@@ -175,10 +206,17 @@ export async function scenario(
   for (let i = 0; i < 12; i++) await real.time.advance(30_000);
   checkInvariants(real);
   checkAccounting(real, !model.pageHidden);
-  if (real.driver.state.queue.events.length > 0) throw new Error("events left queued after recovery");
-  if (real.settled !== real.requested) throw new Error(`${real.requested - real.settled} token requests never settled`);
+  if (real.driver.state.queue.events.length > 0) {
+    throw new Error("events left queued after recovery");
+  }
+  if (real.settled !== real.requested) {
+    throw new Error(`${real.requested - real.settled} token requests never settled`);
+  }
   coverage.acked += [...real.acked.values()].reduce((a, b) => a + b, 0);
-  coverage.dropped += Object.values(real.driver.state.queue.dropped).reduce((a, d) => a + d.total, 0);
+  coverage.dropped += Object.values(real.driver.state.queue.dropped).reduce(
+    (a, d) => a + d.total,
+    0,
+  );
   coverage.sessions += real.service.sessions.size;
   coverage.refreshes += real.events.filter((e) => e.type === "token_refreshed").length;
   coverage.tokens += real.settled;

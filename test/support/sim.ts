@@ -1,10 +1,10 @@
 // A simulated device + fake service in virtual time, shared by the session tests.
-import { SessionDriver, type DriverOptions } from "../../adapters/driver/mod.ts";
+import { type DriverOptions, SessionDriver } from "../../adapters/driver/mod.ts";
 import {
-  type Fault,
   FakeKeyStore,
   FakeService,
   type FakeServiceOptions,
+  type Fault,
   MemoryStorage,
   ScriptedTransport,
   SeededRandom,
@@ -31,7 +31,8 @@ export interface SimOptions {
 
 export function sim(o: SimOptions = {}) {
   const time = o.time ?? new VirtualTime();
-  const service = o.service_ ?? new FakeService({ now: () => time.now(), base: BASE, ...o.service });
+  const service = o.service_ ??
+    new FakeService({ now: () => time.now(), base: BASE, ...o.service });
   const transport = new ScriptedTransport({
     time,
     handle: (r) => service.handle(r),

@@ -27,7 +27,9 @@ const groups = Object.entries(WIRE_MESSAGES).map(([name, entry]) => {
   const add = (comment: string, value: unknown, expected: string | null, flags: string[]) => {
     const got = outcome(name, value);
     if (got !== expected) {
-      throw new Error(`${name} / ${comment}: expected ${expected ?? "valid"}, got ${got ?? "valid"}`);
+      throw new Error(
+        `${name} / ${comment}: expected ${expected ?? "valid"}, got ${got ?? "valid"}`,
+      );
     }
     tests.push({
       tcId: ++tcId,
@@ -40,7 +42,9 @@ const groups = Object.entries(WIRE_MESSAGES).map(([name, entry]) => {
   };
   add("base example", ex.valid, null, ["Valid"]);
   for (const v of ex.variants ?? []) add(v.comment, v.apply(ex.valid), null, ["Valid"]);
-  for (const m of ex.invalid) add(m.comment, m.apply(ex.valid), m.code ?? entry.code, m.flags ?? ["Invalid"]);
+  for (const m of ex.invalid) {
+    add(m.comment, m.apply(ex.valid), m.code ?? entry.code, m.flags ?? ["Invalid"]);
+  }
   return { type: "WireMessageTest", message: name, spec: `SPEC §${entry.spec}`, tests };
 });
 
@@ -59,5 +63,8 @@ const file = {
   },
   testGroups: groups,
 };
-writeFileSync(new URL("../../vectors/wire/messages.json", import.meta.url), JSON.stringify(file, null, 2) + "\n");
+writeFileSync(
+  new URL("../../vectors/wire/messages.json", import.meta.url),
+  JSON.stringify(file, null, 2) + "\n",
+);
 console.log(`vectors/wire/messages.json: ${tcId} tests in ${groups.length} groups`);

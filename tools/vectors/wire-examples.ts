@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-explicit-any -- mutations transform arbitrary JSON examples.
 /**
  * Valid base examples of every wire message and the mutations that must make them invalid.
  * `gen-wire.ts` turns them into `vectors/wire/messages.json`.
@@ -40,9 +41,16 @@ const event = (seq: number, type = "interaction", data: unknown = { kind: "click
 export const EXAMPLES: Record<string, MessageExamples> = {
   ConfigResponse: {
     valid: {
-      ver: 1, client_id: "demo", time: T, nonce: "n0nce-AbC_123", issuer: "http://localhost:8787",
-      algorithms: ["EdDSA", "ES256"], token_lifetime_s: 900, secure_token_max_s: 3600,
-      session_absolute_s: 86400, session_idle_s: 1800,
+      ver: 1,
+      client_id: "demo",
+      time: T,
+      nonce: "n0nce-AbC_123",
+      issuer: "http://localhost:8787",
+      algorithms: ["EdDSA", "ES256"],
+      token_lifetime_s: 900,
+      secure_token_max_s: 3600,
+      session_absolute_s: 86400,
+      session_idle_s: 1800,
       telemetry: { max_batch_events: 100, max_batch_bytes: 61440, max_event_bytes: 4096 },
     },
     variants: [{ comment: "unknown member ignored", apply: set("future_field", { a: 1 }) }],
@@ -57,11 +65,21 @@ export const EXAMPLES: Record<string, MessageExamples> = {
   },
   CreateSessionRequest: {
     valid: {
-      client_id: "demo", device_id: "d_0123456789abcdefABCDEF", key_assurance: "ephemeral",
-      key_event: "none", attributes: { platform: "browser", automation: false, width: 1280 },
+      client_id: "demo",
+      device_id: "d_0123456789abcdefABCDEF",
+      key_assurance: "ephemeral",
+      key_event: "none",
+      attributes: { platform: "browser", automation: false, width: 1280 },
     },
     variants: [
-      { comment: "minimal", apply: () => ({ client_id: "demo", key_assurance: "persistent-file", key_event: "created" }) },
+      {
+        comment: "minimal",
+        apply: () => ({
+          client_id: "demo",
+          key_assurance: "persistent-file",
+          key_event: "created",
+        }),
+      },
       { comment: "with user", apply: set("user_id", "user-42") },
     ],
     invalid: [
@@ -79,9 +97,15 @@ export const EXAMPLES: Record<string, MessageExamples> = {
   },
   CreateSessionResponse: {
     valid: {
-      session_id: "s_0123456789abcdefABCDEF", device_id: "d_0123456789abcdefABCDEF",
-      session_token: JWS, token_expires_at: T + 900, session_expires_at: T + 86400,
-      idle_timeout_s: 1800, user_id: null, time: T, nonce: "n1",
+      session_id: "s_0123456789abcdefABCDEF",
+      device_id: "d_0123456789abcdefABCDEF",
+      session_token: JWS,
+      token_expires_at: T + 900,
+      session_expires_at: T + 86400,
+      idle_timeout_s: 1800,
+      user_id: null,
+      time: T,
+      nonce: "n1",
     },
     invalid: [
       { comment: "token not a JWS", apply: set("session_token", "abc") },
@@ -91,7 +115,14 @@ export const EXAMPLES: Record<string, MessageExamples> = {
     ],
   },
   RefreshResponse: {
-    valid: { session_token: JWS, token_expires_at: T + 900, session_expires_at: T + 86400, user_id: "u1", time: T, nonce: "n2" },
+    valid: {
+      session_token: JWS,
+      token_expires_at: T + 900,
+      session_expires_at: T + 86400,
+      user_id: "u1",
+      time: T,
+      nonce: "n2",
+    },
     invalid: [
       { comment: "user id number", apply: set("user_id", 7) },
       { comment: "missing session_token", apply: del("session_token") },
@@ -100,9 +131,23 @@ export const EXAMPLES: Record<string, MessageExamples> = {
   TelemetryEvent: {
     valid: event(1),
     variants: [
-      { comment: "action event", apply: () => event(2, "action", { action_type: "login", claimed_user_id: "h1", claimed_user_id_type: "email" }) },
-      { comment: "identify event clearing the user", apply: () => event(3, "identify", { user_id: null, previous_user_id: "u1" }) },
-      { comment: "device event", apply: () => event(4, "device", { platform: "node", automation: false }) },
+      {
+        comment: "action event",
+        apply: () =>
+          event(2, "action", {
+            action_type: "login",
+            claimed_user_id: "h1",
+            claimed_user_id_type: "email",
+          }),
+      },
+      {
+        comment: "identify event clearing the user",
+        apply: () => event(3, "identify", { user_id: null, previous_user_id: "u1" }),
+      },
+      {
+        comment: "device event",
+        apply: () => event(4, "device", { platform: "node", automation: false }),
+      },
     ],
     invalid: [
       { comment: "seq 0", apply: set("seq", 0) },
@@ -111,19 +156,35 @@ export const EXAMPLES: Record<string, MessageExamples> = {
       { comment: "data is an array", apply: set("data", [1]) },
       { comment: "data above 4096 bytes", apply: set("data", { pad: "x".repeat(4100) }) },
       { comment: "action without action_type", apply: () => event(2, "action", {}) },
-      { comment: "action type upper case", apply: () => event(2, "action", { action_type: "Login" }) },
-      { comment: "claimed type without claimed id", apply: () => event(2, "action", { action_type: "login", claimed_user_id_type: "email" }) },
-      { comment: "identify without previous_user_id", apply: () => event(3, "identify", { user_id: "u" }) },
+      {
+        comment: "action type upper case",
+        apply: () => event(2, "action", { action_type: "Login" }),
+      },
+      {
+        comment: "claimed type without claimed id",
+        apply: () => event(2, "action", { action_type: "login", claimed_user_id_type: "email" }),
+      },
+      {
+        comment: "identify without previous_user_id",
+        apply: () => event(3, "identify", { user_id: "u" }),
+      },
     ],
   },
   TelemetryBatch: {
     valid: {
-      ver: 1, client_id: "demo", session_id: "s_0123456789abcdefABCDEF", session_token: JWS,
+      ver: 1,
+      client_id: "demo",
+      session_id: "s_0123456789abcdefABCDEF",
+      session_token: JWS,
       events: [event(1), event(2, "page", { kind: "load" })],
-      dropped: { total: 0, by_priority: {} }, sent_at_ms: T * 1000,
+      dropped: { total: 0, by_priority: {} },
+      sent_at_ms: T * 1000,
     },
     variants: [
-      { comment: "empty events carrying only a drop count", apply: (v) => ({ ...v, events: [], dropped: { total: 3, by_priority: { "1": 3 } } }) },
+      {
+        comment: "empty events carrying only a drop count",
+        apply: (v) => ({ ...v, events: [], dropped: { total: 3, by_priority: { "1": 3 } } }),
+      },
     ],
     invalid: [
       { comment: "events out of order", apply: (v) => ({ ...v, events: [event(2), event(1)] }) },
@@ -135,7 +196,13 @@ export const EXAMPLES: Record<string, MessageExamples> = {
     ],
   },
   TelemetryAck: {
-    valid: { acked_seq: 2, high_seq: 2, actions: [{ seq: 2, action_id: "a_1", action_token: JWS }], user_id: null, time: T },
+    valid: {
+      acked_seq: 2,
+      high_seq: 2,
+      actions: [{ seq: 2, action_id: "a_1", action_token: JWS }],
+      user_id: null,
+      time: T,
+    },
     invalid: [
       { comment: "acked_seq negative", apply: set("acked_seq", -1) },
       { comment: "action without token", apply: set("actions", [{ seq: 2, action_id: "a_1" }]) },
@@ -151,7 +218,10 @@ export const EXAMPLES: Record<string, MessageExamples> = {
   },
   AccessTokenRequest: {
     valid: { grant_type: "client_credentials", client_id: "demo", client_secret: "s3cret" },
-    variants: [{ comment: "credentials in Basic header instead", apply: () => ({ grant_type: "client_credentials" }) }],
+    variants: [{
+      comment: "credentials in Basic header instead",
+      apply: () => ({ grant_type: "client_credentials" }),
+    }],
     invalid: [
       { comment: "password grant", apply: set("grant_type", "password") },
       { comment: "empty secret", apply: set("client_secret", "") },
@@ -163,13 +233,20 @@ export const EXAMPLES: Record<string, MessageExamples> = {
   },
   TriggerActionRequest: {
     valid: {
-      action_type: "transaction", session_token: JWS, correlation_id: "order-17",
-      claimed_user_id: "5f2b", claimed_user_id_type: "email",
+      action_type: "transaction",
+      session_token: JWS,
+      correlation_id: "order-17",
+      claimed_user_id: "5f2b",
+      claimed_user_id_type: "email",
       transaction_data: { amount: 120.5, currency: "EUR", type: "money_transfer" },
-      custom_attributes: { tier: "gold", vip: true, n: 3 }, ip: "203.0.113.7",
+      custom_attributes: { tier: "gold", vip: true, n: 3 },
+      ip: "203.0.113.7",
     },
     variants: [
-      { comment: "secured token instead", apply: (v) => ({ action_type: v.action_type, secured_session_token: JWS }) },
+      {
+        comment: "secured token instead",
+        apply: (v) => ({ action_type: v.action_type, secured_session_token: JWS }),
+      },
       { comment: "custom action type", apply: set("action_type", "gift_card_redeem") },
       { comment: "IPv6", apply: set("ip", "2001:db8::1") },
     ],
@@ -178,11 +255,23 @@ export const EXAMPLES: Record<string, MessageExamples> = {
       { comment: "no token", apply: del("session_token") },
       { comment: "action type with a space", apply: set("action_type", "login ") },
       { comment: "amount zero", apply: set("transaction_data", { amount: 0, currency: "EUR" }) },
-      { comment: "amount too large", apply: set("transaction_data", { amount: 1e9, currency: "EUR" }) },
-      { comment: "currency lower case", apply: set("transaction_data", { amount: 1, currency: "eur" }) },
+      {
+        comment: "amount too large",
+        apply: set("transaction_data", { amount: 1e9, currency: "EUR" }),
+      },
+      {
+        comment: "currency lower case",
+        apply: set("transaction_data", { amount: 1, currency: "eur" }),
+      },
       { comment: "claimed type without id", apply: del("claimed_user_id") },
       { comment: "bad IP", apply: set("ip", "999.1.1.1") },
-      { comment: "51 custom attributes", apply: set("custom_attributes", Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, i]))) },
+      {
+        comment: "51 custom attributes",
+        apply: set(
+          "custom_attributes",
+          Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, i])),
+        ),
+      },
       { comment: "oversize token", apply: set("session_token", `${"a".repeat(8190)}.b.c`) },
     ],
   },
@@ -199,17 +288,33 @@ export const EXAMPLES: Record<string, MessageExamples> = {
   },
   ClearUserRequest: {
     valid: { session_token: JWS },
-    variants: [{ comment: "secure token with action", apply: () => ({ secured_session_token: JWS, action_type: "logout" }) }],
+    variants: [{
+      comment: "secure token with action",
+      apply: () => ({ secured_session_token: JWS, action_type: "logout" }),
+    }],
     invalid: [
       { comment: "empty", apply: () => ({}) },
       { comment: "secure token without action", apply: () => ({ secured_session_token: JWS }) },
     ],
   },
   RuleInput: {
-    valid: { name: "block-range", priority: 10, enabled: true, mode: "production", match: { ip_cidrs: ["198.51.100.0/24", "2001:db8::/32"] }, recommendation: "DENY" },
-    variants: [{ comment: "device matcher in preview", apply: (v) => ({ ...v, mode: "preview", match: { device_ids: ["d_1"] } }) }],
+    valid: {
+      name: "block-range",
+      priority: 10,
+      enabled: true,
+      mode: "production",
+      match: { ip_cidrs: ["198.51.100.0/24", "2001:db8::/32"] },
+      recommendation: "DENY",
+    },
+    variants: [{
+      comment: "device matcher in preview",
+      apply: (v) => ({ ...v, mode: "preview", match: { device_ids: ["d_1"] } }),
+    }],
     invalid: [
-      { comment: "two matchers", apply: set("match", { ip_cidrs: ["10.0.0.0/8"], user_ids: ["u"] }) },
+      {
+        comment: "two matchers",
+        apply: set("match", { ip_cidrs: ["10.0.0.0/8"], user_ids: ["u"] }),
+      },
       { comment: "no matcher", apply: set("match", {}) },
       { comment: "unknown matcher", apply: set("match", { country_codes: ["FR"] }) },
       { comment: "empty matcher list", apply: set("match", { user_ids: [] }) },
@@ -220,13 +325,26 @@ export const EXAMPLES: Record<string, MessageExamples> = {
     ],
   },
   Rule: {
-    valid: { id: "r_1", name: "trust-me", priority: 1, enabled: false, mode: "preview", match: { key_thumbprints: [TP] }, recommendation: "TRUST" },
+    valid: {
+      id: "r_1",
+      name: "trust-me",
+      priority: 1,
+      enabled: false,
+      mode: "preview",
+      match: { key_thumbprints: [TP] },
+      recommendation: "TRUST",
+    },
     invalid: [{ comment: "missing id", apply: del("id") }],
   },
   Recommendation: {
     valid: {
-      id: "a_1", issued_at_ms: T * 1000, recommendation: { type: "CHALLENGE", result: null },
-      risk_score: 55, reasons: ["NO_INTERACTION", "NEW_DEVICE_FOR_USER"], context: { action_type: "login" }, preview_rule: null,
+      id: "a_1",
+      issued_at_ms: T * 1000,
+      recommendation: { type: "CHALLENGE", result: null },
+      risk_score: 55,
+      reasons: ["NO_INTERACTION", "NEW_DEVICE_FOR_USER"],
+      context: { action_type: "login" },
+      preview_rule: null,
     },
     invalid: [
       { comment: "score above 100", apply: set("risk_score", 101) },
@@ -237,19 +355,42 @@ export const EXAMPLES: Record<string, MessageExamples> = {
   Jwks: {
     valid: { keys: [{ kty: "OKP", crv: "Ed25519", x: X, kid: TP, alg: "EdDSA", use: "sig" }] },
     invalid: [
-      { comment: "private member d", apply: () => ({ keys: [{ kty: "OKP", crv: "Ed25519", x: X, d: X, kid: TP, alg: "EdDSA", use: "sig" }] }) },
-      { comment: "alg disagrees with kty", apply: () => ({ keys: [{ kty: "OKP", crv: "Ed25519", x: X, kid: TP, alg: "ES256", use: "sig" }] }) },
+      {
+        comment: "private member d",
+        apply: () => ({
+          keys: [{ kty: "OKP", crv: "Ed25519", x: X, d: X, kid: TP, alg: "EdDSA", use: "sig" }],
+        }),
+      },
+      {
+        comment: "alg disagrees with kty",
+        apply: () => ({
+          keys: [{ kty: "OKP", crv: "Ed25519", x: X, kid: TP, alg: "ES256", use: "sig" }],
+        }),
+      },
       { comment: "three keys", apply: (v) => ({ keys: [...v.keys, ...v.keys, ...v.keys] }) },
       { comment: "no keys", apply: () => ({ keys: [] }) },
     ],
   },
   Discovery: {
-    valid: { issuer: "http://localhost:8787", jwks_uri: "http://localhost:8787/.well-known/jwks.json", token_endpoint: "http://localhost:8787/v1/oauth/token", versions: [1], algorithms: ["EdDSA"] },
+    valid: {
+      issuer: "http://localhost:8787",
+      jwks_uri: "http://localhost:8787/.well-known/jwks.json",
+      token_endpoint: "http://localhost:8787/v1/oauth/token",
+      versions: [1],
+      algorithms: ["EdDSA"],
+    },
     invalid: [{ comment: "no versions", apply: set("versions", []) }],
   },
   DeviceSignedHeader: {
     valid: { alg: "EdDSA", typ: "ds-proof+jwt", jwk: { kty: "OKP", crv: "Ed25519", x: X } },
-    variants: [{ comment: "EC key", apply: () => ({ alg: "ES256", typ: "ds-secure+jwt", jwk: { kty: "EC", crv: "P-256", x: X, y: X } }) }],
+    variants: [{
+      comment: "EC key",
+      apply: () => ({
+        alg: "ES256",
+        typ: "ds-secure+jwt",
+        jwk: { kty: "EC", crv: "P-256", x: X, y: X },
+      }),
+    }],
     invalid: [
       { comment: "private jwk", apply: (v) => ({ ...v, jwk: { ...v.jwk, d: X } }) },
       { comment: "RSA jwk", apply: (v) => ({ ...v, jwk: { kty: "RSA", n: "AQAB", e: "AQAB" } }) },
@@ -259,10 +400,20 @@ export const EXAMPLES: Record<string, MessageExamples> = {
   },
   ServiceSignedHeader: {
     valid: { alg: "EdDSA", typ: "ds-session+jwt", kid: TP },
-    invalid: [{ comment: "missing kid", apply: del("kid") }, { comment: "kid not a thumbprint", apply: set("kid", "key-1") }],
+    invalid: [{ comment: "missing kid", apply: del("kid") }, {
+      comment: "kid not a thumbprint",
+      apply: set("kid", "key-1"),
+    }],
   },
   ProofClaims: {
-    valid: { htm: "POST", htu: "http://localhost:8787/v1/device/sessions", iat: T, jti: "0123456789abcdefABCDEF", nonce: "n1", ver: 1 },
+    valid: {
+      htm: "POST",
+      htu: "http://localhost:8787/v1/device/sessions",
+      iat: T,
+      jti: "0123456789abcdefABCDEF",
+      nonce: "n1",
+      ver: 1,
+    },
     invalid: [
       { comment: "missing nonce", apply: del("nonce"), code: "ERR_CLAIM_MISSING" },
       { comment: "ver 2", apply: set("ver", 2), code: "ERR_VERSION_UNSUPPORTED" },
@@ -272,7 +423,17 @@ export const EXAMPLES: Record<string, MessageExamples> = {
     ],
   },
   SessionClaims: {
-    valid: { iss: "http://localhost:8787", aud: "demo", sub: "s_1", did: "d_1", cnf: { jkt: TP }, iat: T, exp: T + 900, jti: "0123456789abcdefABCDEF", ver: 1 },
+    valid: {
+      iss: "http://localhost:8787",
+      aud: "demo",
+      sub: "s_1",
+      did: "d_1",
+      cnf: { jkt: TP },
+      iat: T,
+      exp: T + 900,
+      jti: "0123456789abcdefABCDEF",
+      ver: 1,
+    },
     invalid: [
       { comment: "missing cnf", apply: del("cnf"), code: "ERR_CLAIM_MISSING" },
       { comment: "missing exp", apply: del("exp"), code: "ERR_CLAIM_MISSING" },
@@ -283,7 +444,14 @@ export const EXAMPLES: Record<string, MessageExamples> = {
     ],
   },
   SecureClaims: {
-    valid: { tok: JWS, act: "transaction", iat: T, exp: T + 300, jti: "0123456789abcdefABCDEF", ver: 1 },
+    valid: {
+      tok: JWS,
+      act: "transaction",
+      iat: T,
+      exp: T + 300,
+      jti: "0123456789abcdefABCDEF",
+      ver: 1,
+    },
     invalid: [
       { comment: "missing act", apply: del("act"), code: "ERR_CLAIM_MISSING" },
       { comment: "act upper case", apply: set("act", "TRANSACTION") },
@@ -291,11 +459,36 @@ export const EXAMPLES: Record<string, MessageExamples> = {
     ],
   },
   ActionClaims: {
-    valid: { iss: "http://localhost:8787", aud: "demo", sub: "s_1", aid: "a_1", act: "login", iat: T, exp: T + 3600, jti: "0123456789abcdefABCDEF", ver: 1 },
-    invalid: [{ comment: "missing aid", apply: del("aid"), code: "ERR_CLAIM_MISSING" }, { comment: "aid with space", apply: set("aid", "a 1") }],
+    valid: {
+      iss: "http://localhost:8787",
+      aud: "demo",
+      sub: "s_1",
+      aid: "a_1",
+      act: "login",
+      iat: T,
+      exp: T + 3600,
+      jti: "0123456789abcdefABCDEF",
+      ver: 1,
+    },
+    invalid: [{ comment: "missing aid", apply: del("aid"), code: "ERR_CLAIM_MISSING" }, {
+      comment: "aid with space",
+      apply: set("aid", "a 1"),
+    }],
   },
   AccessClaims: {
-    valid: { iss: "http://localhost:8787", aud: "http://localhost:8787", sub: "demo", scope: "backend", iat: T, exp: T + 3600, jti: "0123456789abcdefABCDEF", ver: 1 },
-    invalid: [{ comment: "missing scope", apply: del("scope"), code: "ERR_CLAIM_MISSING" }, { comment: "scope with comma", apply: set("scope", "a,b") }],
+    valid: {
+      iss: "http://localhost:8787",
+      aud: "http://localhost:8787",
+      sub: "demo",
+      scope: "backend",
+      iat: T,
+      exp: T + 3600,
+      jti: "0123456789abcdefABCDEF",
+      ver: 1,
+    },
+    invalid: [{ comment: "missing scope", apply: del("scope"), code: "ERR_CLAIM_MISSING" }, {
+      comment: "scope with comma",
+      apply: set("scope", "a,b"),
+    }],
   },
 };

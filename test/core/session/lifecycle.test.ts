@@ -35,7 +35,9 @@ describe("session lifecycle (SPEC §9)", () => {
     const s = sim({ driver: { enableSessionToken: false } });
     await s.driver.start();
     await assert.rejects(s.driver.getSessionToken(), { code: "ERR_SESSION_TOKEN_DISABLED" });
-    await assert.rejects(s.driver.getSecureSessionToken("login"), { code: "ERR_SESSION_TOKEN_DISABLED" });
+    await assert.rejects(s.driver.getSecureSessionToken("login"), {
+      code: "ERR_SESSION_TOKEN_DISABLED",
+    });
   });
 
   it("refreshes ahead of expiry, at 80% of the lifetime within the jitter bound", async () => {
@@ -61,7 +63,10 @@ describe("session lifecycle (SPEC §9)", () => {
     await s.time.advance(70_000); // token expired, refresh failing
     s.transport.offline = false;
     const before = s.service.log.filter((l) => l.purpose === "refresh").length;
-    const tokens = await within(s.time, Promise.all(Array.from({ length: 10 }, () => s.driver.getSessionToken())));
+    const tokens = await within(
+      s.time,
+      Promise.all(Array.from({ length: 10 }, () => s.driver.getSessionToken())),
+    );
     assert.equal(new Set(tokens).size, 1);
     assert.ok(s.service.log.filter((l) => l.purpose === "refresh").length - before <= 1);
   });
@@ -71,7 +76,10 @@ describe("session lifecycle (SPEC §9)", () => {
     s.transport.offline = true;
     await s.driver.start();
     const p = s.driver.getSessionToken();
-    await assert.rejects(within(s.time, p), (e) => e instanceof DeviceSessionError && e.code === "ERR_TIMEOUT");
+    await assert.rejects(
+      within(s.time, p),
+      (e) => e instanceof DeviceSessionError && e.code === "ERR_TIMEOUT",
+    );
   });
 
   it("secure tokens: a new one per call, bound to the action, in service time", async () => {
@@ -87,13 +95,18 @@ describe("session lifecycle (SPEC §9)", () => {
     assert.equal(pa.tok, await within(s.time, s.driver.getSessionToken()));
     await assert.rejects(s.driver.getSecureSessionToken("Login"), { code: "ERR_INVALID_INPUT" });
     await assert.rejects(s.driver.getSecureSessionToken("login", 0), { code: "ERR_INVALID_INPUT" });
-    await assert.rejects(s.driver.getSecureSessionToken("login", 3601), { code: "ERR_INVALID_INPUT" });
+    await assert.rejects(s.driver.getSecureSessionToken("login", 3601), {
+      code: "ERR_INVALID_INPUT",
+    });
   });
 
   it("triggerActionEvent returns the action token from the telemetry ack", async () => {
     const s = sim();
     await s.driver.start();
-    const { actionToken } = await within(s.time, s.driver.triggerActionEvent("login", { correlation_id: "c1" }));
+    const { actionToken } = await within(
+      s.time,
+      s.driver.triggerActionEvent("login", { correlation_id: "c1" }),
+    );
     assert.match(actionToken, /^[\w-]+\.[\w-]+\.[\w-]+$/);
     const [session] = [...s.service.sessions.values()];
     const action = [...session!.events.values()].find((e) => e.type === "action");
@@ -109,8 +122,13 @@ describe("session lifecycle (SPEC §9)", () => {
     assert.equal(await within(s.time, s.driver.clearUser()), false);
     await within(s.time, s.driver.flush());
     const [session] = [...s.service.sessions.values()];
-    const ids = [...session!.events.values()].filter((e) => e.type === "identify").map((e) => e.data);
-    assert.deepEqual(ids, [{ user_id: "alice", previous_user_id: null }, { user_id: null, previous_user_id: "alice" }]);
+    const ids = [...session!.events.values()].filter((e) => e.type === "identify").map((e) =>
+      e.data
+    );
+    assert.deepEqual(ids, [{ user_id: "alice", previous_user_id: null }, {
+      user_id: null,
+      previous_user_id: "alice",
+    }]);
     await assert.rejects(s.driver.setAuthenticatedUser(""), { code: "ERR_INVALID_INPUT" });
   });
 

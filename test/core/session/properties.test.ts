@@ -9,12 +9,16 @@ import type { SessionEffect, SessionInput } from "../../../core/mod.ts";
 import { commands, coverage, network, scenario } from "../../support/model.ts";
 import { payloadOf } from "../../support/sim.ts";
 
-const RUNS = Number((globalThis as { process?: { env: Record<string, string> } }).process?.env
-  .PROPERTY_RUNS ?? 200);
+const RUNS = Number(
+  (globalThis as { process?: { env: Record<string, string> } }).process?.env
+    .PROPERTY_RUNS ?? 200,
+);
 
 const property = (mutant?: typeof step) =>
-  fc.asyncProperty(network, fc.commands(commands, { maxCommands: 40 }), (net, cmds) =>
-    scenario(net, cmds, mutant)
+  fc.asyncProperty(
+    network,
+    fc.commands(commands, { maxCommands: 40 }),
+    (net, cmds) => scenario(net, cmds, mutant),
   );
 
 describe("session machine properties (fast-check, SPEC §8–§9)", () => {
@@ -30,7 +34,9 @@ const doubleRefresh: typeof step = (s, i) => {
   const r = step(s, i);
   const extra: SessionEffect[] = [];
   for (const e of r.effects) {
-    if (e.type === "send" && e.request.purpose === "refresh") extra.push({ ...e, id: `${e.id}-dup` });
+    if (e.type === "send" && e.request.purpose === "refresh") {
+      extra.push({ ...e, id: `${e.id}-dup` });
+    }
   }
   return { ...r, effects: [...r.effects, ...extra] };
 };
@@ -39,7 +45,9 @@ let stale: string | null = null;
 const expiredToken: typeof step = (s, i) => {
   const r = step(s, i);
   const effects = r.effects.map((e) => {
-    if (e.type !== "resolve" || e.value.kind !== "token" || "tok" in payloadOf(e.value.token)) return e;
+    if (e.type !== "resolve" || e.value.kind !== "token" || "tok" in payloadOf(e.value.token)) {
+      return e;
+    }
     stale ??= e.value.token;
     return { ...e, value: { kind: "token" as const, token: stale } };
   });
@@ -58,11 +66,13 @@ const forgetUnacked: typeof step = (s, i: SessionInput) => {
 };
 
 describe("the properties catch broken machines", () => {
-  for (const [name, mutant] of [
-    ["double refresh", doubleRefresh],
-    ["handing out an expired token", expiredToken],
-    ["forgetting an unacknowledged event", forgetUnacked],
-  ] as const) {
+  for (
+    const [name, mutant] of [
+      ["double refresh", doubleRefresh],
+      ["handing out an expired token", expiredToken],
+      ["forgetting an unacknowledged event", forgetUnacked],
+    ] as const
+  ) {
     it(`rejects: ${name}`, async () => {
       stale = null;
       await assert.rejects(fc.assert(property(mutant), { numRuns: RUNS }), /Property failed/);

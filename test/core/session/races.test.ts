@@ -15,15 +15,21 @@ import {
 import type { KeyStore, Transport } from "../../../adapters/ports.ts";
 import { BASE, payloadOf } from "../../support/sim.ts";
 
-const RUNS = Number((globalThis as { process?: { env: Record<string, string> } }).process?.env
-  .PROPERTY_RUNS ?? 200);
+const RUNS = Number(
+  (globalThis as { process?: { env: Record<string, string> } }).process?.env
+    .PROPERTY_RUNS ?? 200,
+);
 
 async function race(
   sch: fc.Scheduler,
   o: { tokens: number; secure: number; shutdown: boolean; lifetime: number; warm: number },
 ): Promise<void> {
   const time = new VirtualTime();
-  const service = new FakeService({ now: () => time.now(), base: BASE, tokenLifetimeS: o.lifetime });
+  const service = new FakeService({
+    now: () => time.now(),
+    base: BASE,
+    tokenLifetimeS: o.lifetime,
+  });
   let open = 0;
   let maxOpen = 0;
   const transport: Transport = {
@@ -47,7 +53,14 @@ async function race(
   };
   const driver = new SessionDriver(
     { clientId: "demo", serverPath: BASE, enableSessionToken: true, tokenWaitMs: 4000 },
-    { clock: time, scheduler: time, random: new SeededRandom(7), keys, transport, storage: new MemoryStorage() },
+    {
+      clock: time,
+      scheduler: time,
+      random: new SeededRandom(7),
+      keys,
+      transport,
+      storage: new MemoryStorage(),
+    },
   );
   await driver.start();
   // Let the session come up part of the way (or fully), then fire everything at once.
@@ -56,13 +69,25 @@ async function race(
   const outcomes: Promise<string>[] = [];
   const calls: Promise<unknown>[] = [];
   for (let i = 0; i < o.tokens; i++) {
-    calls.push(sch.schedule(Promise.resolve(), `token${i}`).then(() => outcomes.push(settle(driver.getSessionToken()))));
+    calls.push(
+      sch.schedule(Promise.resolve(), `token${i}`).then(() =>
+        outcomes.push(settle(driver.getSessionToken()))
+      ),
+    );
   }
   for (let i = 0; i < o.secure; i++) {
-    calls.push(sch.schedule(Promise.resolve(), `secure${i}`).then(() => outcomes.push(settle(driver.getSecureSessionToken("login")))));
+    calls.push(
+      sch.schedule(Promise.resolve(), `secure${i}`).then(() =>
+        outcomes.push(settle(driver.getSecureSessionToken("login")))
+      ),
+    );
   }
   let stopped: Promise<void> | null = null;
-  if (o.shutdown) calls.push(sch.schedule(Promise.resolve(), "shutdown").then(() => (stopped = driver.shutdown())));
+  if (o.shutdown) {
+    calls.push(
+      sch.schedule(Promise.resolve(), "shutdown").then(() => (stopped = driver.shutdown())),
+    );
+  }
   for (let i = 0; i < 40; i++) {
     await sch.waitAll();
     await time.advance(500);
