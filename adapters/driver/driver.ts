@@ -272,6 +272,17 @@ export class SessionDriver {
   }
 }
 
+function isJsonObject(text: unknown): boolean {
+  if (typeof text !== "string") return false;
+  try {
+    const v = JSON.parse(text);
+    return typeof v === "object" && v !== null && !Array.isArray(v);
+  } catch {
+    return false;
+  }
+}
+
+/** A persisted queue is untrusted input: anything malformed is ignored, not half-used. */
 function isSnapshot(x: unknown): x is QueueSnapshot {
   if (typeof x !== "object" || x === null) return false;
   const s = x as Partial<QueueSnapshot>;
@@ -279,7 +290,7 @@ function isSnapshot(x: unknown): x is QueueSnapshot {
     typeof s.dropped === "object" &&
     s.events.every((e) =>
       typeof e === "object" && e !== null && typeof e.sid === "string" &&
-      Number.isSafeInteger(e.seq) && typeof e.json === "string" &&
+      Number.isSafeInteger(e.seq) && Number.isSafeInteger(e.time_ms) && isJsonObject(e.data) &&
       ["action", "identify", "device", "page", "interaction"].includes(e.type)
     );
 }

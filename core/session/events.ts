@@ -59,12 +59,25 @@ export function track(
     });
   }
   if (type === "action" || type === "identify") s.sender.urgent = true;
-  if (type !== "interaction" || r.dropped > 0) persistQueue(s, fx);
+  // High-value events are persisted at once; the rest within PERSIST_EVERY_MS (coalesced, so an
+  // offline flood does not snapshot the queue on every event).
+  if (type !== "interaction") persistQueue(s, fx, now);
+  else s.persist.dirty = true;
   return r.seq;
 }
 
+/** Longest time a queue change waits before it is persisted (SPEC §8.8). */
+export const PERSIST_EVERY_MS = 1000;
+
+/** Persists the queue now if a coalesced change has waited long enough. */
+export function maybePersist(s: MachineState, now: number, fx: Fx): void {
+  if (s.persist.dirty && now >= s.persist.lastAt + PERSIST_EVERY_MS) persistQueue(s, fx, now);
+}
+
 /** A persistable snapshot of the queue plus the tokens its sessions need (SPEC §8.8). */
-export function persistQueue(s: MachineState, fx: Fx): void {
+export function persistQueue(s: MachineState, fx: Fx, now: number): void {
+  s.persist.dirty = false;
+  s.persist.lastAt = now;
   const snap: QueueSnapshot = snapshotQueue(s.queue);
   const tokens: Record<string, string> = {};
   for (const e of snap.events) if (s.tokens[e.sid] !== undefined) tokens[e.sid] = s.tokens[e.sid]!;
@@ -94,7 +107,7 @@ export function retagPending(s: MachineState, sid: string, fx: Fx): void {
     delete q.dropped[PENDING_SID];
   }
   for (const w of s.waiters) if (w.sid === PENDING_SID) w.sid = sid;
-  if (moved > 0) persistQueue(s, fx);
+  if (moved > 0) s.persist.dirty = true;
 }
 
 /** Forgets the telemetry token of an ended session once nothing of it is queued. */
@@ -208,7 +221,7 @@ export function onTelemetryResponse(
     return;
   }
   dropSessionTokenIfIdle(s, inflight.sid);
-  persistQueue(s, fx);
+  persistQueue(s, fx, r.now);
 }
 
 function settleActions(
@@ -274,5 +287,5 @@ export function pageHide(s: MachineState, now: number, fx: Fx): void {
       },
     });
   }
-  persistQueue(s, fx);
+  persistQueue(s, fx, now);
 }

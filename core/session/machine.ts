@@ -60,6 +60,7 @@ export function createMachine(options: MachineOptionsInput): MachineState {
     waiters: [],
     queue: emptyQueue(),
     sender: emptySender(),
+    persist: { dirty: false, lastAt: -Infinity },
     nextId: 1,
     closeDeadline: 0,
   };

@@ -8,7 +8,7 @@
  */
 import { flushDeadline } from "../telemetry/sender.ts";
 import { endSession, startAuth, startConfig, startSecureMint } from "./auth.ts";
-import { maybeFlush, persistQueue } from "./events.ts";
+import { maybeFlush, maybePersist, PERSIST_EVERY_MS, persistQueue } from "./events.ts";
 import type { Effect, MachineState, Phase } from "./types.ts";
 import { localMs, serviceSeconds, setPhase, tokenUsable } from "./util.ts";
 
@@ -24,6 +24,7 @@ export function progress(s: MachineState, now: number, random: Uint8Array, fx: F
   if (s.phase !== "closing") driveAuth(s, now, random, fx);
   serveWaiters(s, now, random, fx);
   maybeFlush(s, now, fx);
+  maybePersist(s, now, fx);
   if (s.phase === "closing") return finishClosing(s, now, fx);
   setPhase(s, derivePhase(s, now), fx);
 }
@@ -117,7 +118,7 @@ function finishClosing(s: MachineState, now: number, fx: Fx): void {
   if (s.sender.inflight !== null && now < s.closeDeadline) return;
   const sendable = s.queue.events.some((e) => s.tokens[e.sid] !== undefined);
   if (sendable && now < s.closeDeadline) return;
-  persistQueue(s, fx);
+  persistQueue(s, fx, now);
   for (const w of s.waiters) {
     fx.push(
       w.kind === "shutdown"
@@ -155,6 +156,7 @@ export function nextDeadline(s: MachineState, now: number): number | null {
       consider(s.auth.lastAttemptAt + s.options.backoffBaseMs);
     }
   }
+  if (s.persist.dirty) consider(s.persist.lastAt + PERSIST_EVERY_MS);
   const head = s.queue.events[0];
   if (head === undefined || s.tokens[head.sid] !== undefined) {
     consider(flushDeadline(s.queue, s.sender, s.options.flush));

@@ -243,6 +243,8 @@ export interface MachineState {
   waiters: Waiter[];
   queue: QueueState;
   sender: SenderState;
+  /** Coalesced queue persistence: a change is waiting, and when the last snapshot was taken. */
+  persist: { dirty: boolean; lastAt: number };
   nextId: number;
   closeDeadline: number;
 }

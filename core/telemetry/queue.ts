@@ -9,7 +9,10 @@
 import { utf8Length } from "../wire/primitives.ts";
 import { EVENT_PRIORITY, type EventType } from "../wire/telemetry.ts";
 
-/** One queued event. `json` is its wire serialization, computed once at enqueue. */
+/**
+ * One queued event. `data` is its `data` member already serialized (once, at enqueue); the
+ * event's wire form is built by {@link eventJson} only when it is sent or persisted.
+ */
 export interface QueuedEvent {
   readonly sid: string;
   readonly seq: number;
@@ -17,9 +20,33 @@ export interface QueuedEvent {
   readonly priority: 1 | 2 | 3;
   /** Local time of enqueue (ms), for the flush interval. */
   readonly at: number;
-  /** `{"seq":…,"time_ms":…,"type":…,"data":…}` */
-  readonly json: string;
+  /** Event time in service time (ms). */
+  readonly timeMs: number;
+  /** The serialized `data` object. */
+  readonly data: string;
+  /** Size of the event's wire form in bytes. */
   readonly bytes: number;
+}
+
+/** The wire form `{"seq":…,"time_ms":…,"type":…,"data":…}` of a queued event (SPEC §8.1). */
+export function eventJson(e: QueuedEvent): string {
+  return `{"seq":${e.seq},"time_ms":${e.timeMs},"type":"${e.type}","data":${e.data}}`;
+}
+
+// `{"seq":,"time_ms":,"type":"","data":}` is 36 ASCII bytes around the four values.
+const ENVELOPE_BYTES = 36;
+
+function digits(n: number): number {
+  let d = 1;
+  while (n >= 10) {
+    n = Math.floor(n / 10);
+    d++;
+  }
+  return d;
+}
+
+function wireBytes(seq: number, timeMs: number, type: string, data: string): number {
+  return ENVELOPE_BYTES + digits(seq) + digits(timeMs) + type.length + utf8Length(data);
 }
 
 /** Per-session drop counters (cumulative, SPEC §8.3). */
@@ -78,8 +105,7 @@ export function enqueue(
   const priority = EVENT_PRIORITY[e.type];
   const seq = q.nextSeq[e.sid] ?? 1;
   q.nextSeq[e.sid] = seq + 1;
-  const json = `{"seq":${seq},"time_ms":${e.timeMs},"type":"${e.type}","data":${e.dataJson}}`;
-  const bytes = utf8Length(json);
+  const bytes = wireBytes(seq, e.timeMs, e.type, e.dataJson);
   let dropped = 0;
   while (q.events.length + 1 > limits.maxEvents || q.bytes + bytes > limits.maxBytes) {
     const victim = lowestEvictable(q);
@@ -91,7 +117,16 @@ export function enqueue(
     evictOne(q, victim);
     dropped++;
   }
-  q.events.push({ sid: e.sid, seq, type: e.type, priority, at: e.at, json, bytes });
+  q.events.push({
+    sid: e.sid,
+    seq,
+    type: e.type,
+    priority,
+    at: e.at,
+    timeMs: e.timeMs,
+    data: e.dataJson,
+    bytes,
+  });
   q.bytes += bytes;
   q.evictable[priority - 1]!++;
   return { seq, dropped };
@@ -108,7 +143,9 @@ function evictOne(q: QueueState, priority: 1 | 2 | 3): void {
   for (let i = q.inflight; i < q.events.length; i++) {
     const ev = q.events[i]!;
     if (ev.priority === priority) {
-      q.events.splice(i, 1);
+      // shift() is O(1) in engines (left-trimming); the head is the usual victim when offline.
+      if (i === 0) q.events.shift();
+      else q.events.splice(i, 1);
       q.bytes -= ev.bytes;
       q.evictable[priority - 1]!--;
       countDrop(q, ev.sid, priority);
@@ -160,7 +197,8 @@ export function dropSession(q: QueueState, sid: string): number {
 /** A JSON-serializable snapshot of the queue (in-flight state is not persisted). */
 export interface QueueSnapshot {
   v: 1;
-  events: { sid: string; seq: number; type: EventType; json: string }[];
+  /** Events with `data` as its JSON text. */
+  events: { sid: string; seq: number; type: EventType; time_ms: number; data: string }[];
   nextSeq: Record<string, number>;
   dropped: Record<string, Dropped>;
   /** Session tokens the queued events need for delivery (added by the session machine). */
@@ -171,7 +209,13 @@ export interface QueueSnapshot {
 export function snapshotQueue(q: QueueState): QueueSnapshot {
   return {
     v: 1,
-    events: q.events.map((e) => ({ sid: e.sid, seq: e.seq, type: e.type, json: e.json })),
+    events: q.events.map((e) => ({
+      sid: e.sid,
+      seq: e.seq,
+      type: e.type,
+      time_ms: e.timeMs,
+      data: e.data,
+    })),
     nextSeq: { ...q.nextSeq },
     dropped: structuredCloneDropped(q.dropped),
   };
@@ -190,8 +234,17 @@ export function restoreQueue(s: QueueSnapshot, now: number): QueueState {
   const q = emptyQueue();
   for (const e of s.events) {
     const priority = EVENT_PRIORITY[e.type];
-    const bytes = utf8Length(e.json);
-    q.events.push({ sid: e.sid, seq: e.seq, type: e.type, priority, at: now, json: e.json, bytes });
+    const bytes = wireBytes(e.seq, e.time_ms, e.type, e.data);
+    q.events.push({
+      sid: e.sid,
+      seq: e.seq,
+      type: e.type,
+      priority,
+      at: now,
+      timeMs: e.time_ms,
+      data: e.data,
+      bytes,
+    });
     q.bytes += bytes;
     q.evictable[priority - 1]!++;
   }

@@ -9,6 +9,7 @@ import { TELEMETRY_LIMITS } from "../wire/telemetry.ts";
 import { utf8Length } from "../wire/primitives.ts";
 import {
   type Dropped,
+  eventJson,
   markInflight,
   type QueuedEvent,
   type QueueLimits,
@@ -138,7 +139,7 @@ export function buildBatch(q: QueueState, cfg: FlushConfig, env: BatchEnvelope):
   for (const ev of q.events) {
     if (ev.sid !== sid || parts.length >= cfg.maxBatchEvents) break;
     if (bytes + ev.bytes + 1 > cfg.maxBatchBytes) break;
-    parts.push(ev.json);
+    parts.push(eventJson(ev));
     bytes += ev.bytes + 1;
     maxSeq = ev.seq;
   }
@@ -190,5 +191,5 @@ export function beaconBody(
   }
   if (chosen.length === 0) return null;
   chosen.sort((a, b) => a.seq - b.seq);
-  return { body: head + chosen.map((e) => e.json).join(",") + tail, count: chosen.length };
+  return { body: head + chosen.map(eventJson).join(",") + tail, count: chosen.length };
 }

@@ -9,8 +9,13 @@
  */
 import * as v from "valibot";
 
+// deno-lint-ignore no-control-regex
+const NON_ASCII = /[^\x00-\x7f]/;
+
 /** UTF-8 byte length of a string, without allocating (used for size limits). */
 export function utf8Length(s: string): number {
+  // Fast path: telemetry is almost always ASCII, and a native regex scan beats a JS loop.
+  if (!NON_ASCII.test(s)) return s.length;
   let n = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
