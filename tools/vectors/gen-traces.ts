@@ -47,6 +47,7 @@ const file = {
     Clock: "clock offset (SPEC §9.7)",
     Offline: "service unreachable",
     Persistence: "restored queue (SPEC §8.8)",
+    Regression: "a counterexample the property tests once found, kept as a vector",
   },
   testGroups: [{ type: "SessionTraceTest", tests }],
 };

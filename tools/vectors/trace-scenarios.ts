@@ -460,6 +460,47 @@ export const SCENARIOS: Named[] = [
         : "old session delivered",
   },
   {
+    comment: "regression (shrunk counterexample): the session ends while a refresh is on the " +
+      "network — its answer is ignored and only then is one create sent (single flight)",
+    flags: ["Regression", "SingleFlight"],
+    seed: 37,
+    until: 3 * MIN,
+    service: { tokenLifetimeS: 60 },
+    answer: (p, _n, t) =>
+      p === "telemetry" && t > 40_000 && t < 60_000
+        ? { status: 410, body: { code: "ERR_SESSION_ENDED", message: "", time: 0 } }
+        : p === "refresh"
+        ? "hang"
+        : "ok",
+    script: [{ at: 50_000, input: input("track", { eventType: "page", data: { kind: "load" } }) }, {
+      at: 50_001,
+      input: input("flush", { waiter: 1 }),
+    }],
+    expect: (s) => {
+      // After the 410, no create may be sent until the hung refresh has failed.
+      let refreshOpen = false;
+      for (const st of s) {
+        if (st.input.type === "transport_failed") refreshOpen = false;
+        for (const e of st.effects) {
+          if (e.type !== "send") continue;
+          const p = (e.request as { purpose: string }).purpose;
+          if (p === "refresh") refreshOpen = true;
+          if (p === "create" && refreshOpen) return "create sent while a refresh was open";
+        }
+      }
+      return emitted(s, "session_ended").length >= 1 ? null : "session ended";
+    },
+  },
+  {
+    comment: "regression (shrunk counterexample): after an idle end the new session is not " +
+      "idle-ended at once (idle time counts from the session's start)",
+    flags: ["Regression", "Lifetime"],
+    seed: 38,
+    until: 40 * MIN,
+    service: { sessionIdleS: 1800 },
+    expect: (s) => sends(s, "create").length <= 3 ? null : "session creation loop",
+  },
+  {
     comment: "activity keeps the session from idling out",
     flags: ["Lifetime"],
     seed: 36,

@@ -1,0 +1,525 @@
+/**
+ * Vectors of service-signed kinds: session (SPEC §5.3), action (§5.5), access (§5.6) tokens —
+ * validity, algorithm and key selection, signatures, claims, issuer/audience, times, rotation.
+ */
+import { encodeBase64Url } from "../../core/mod.ts";
+import {
+  AUD,
+  type Fixtures,
+  hs256,
+  ISS,
+  jws,
+  SESSION_ID,
+  T0,
+  withSignature,
+} from "./token-fixtures.ts";
+import { access, action, type Case, session, sessionClaims, sessionHeader } from "./token-kinds.ts";
+
+export function serviceCases(f: Fixtures): Case[] {
+  const c: Case[] = [];
+  const s = (
+    comment: string,
+    flags: string[],
+    token: string,
+    expect: Case["expect"],
+    options?: Case["options"],
+  ) => c.push({ kind: "session", comment, flags, token, expect, ...(options ? { options } : {}) });
+  const claims = sessionClaims(f);
+  const header = sessionHeader(f);
+  const edOnly = { jwks: f.jwks("service-ed25519") };
+
+  // Valid tokens
+  c.push({
+    kind: "session",
+    comment: "valid session token, EdDSA",
+    flags: ["Valid"],
+    token: session(f),
+    expect: "valid",
+    expected: {
+      kind: "session",
+      sessionId: SESSION_ID,
+      deviceId: claims.did,
+      clientId: AUD,
+      jkt: f.kid("device-ed25519"),
+      issuedAt: T0,
+      expiresAt: T0 + 900,
+      jti: claims.jti,
+    },
+  });
+  s(
+    "valid session token, ES256 (raw r||s signature)",
+    ["Valid"],
+    session(f, { key: "service-es256" }),
+    "valid",
+  );
+  s(
+    "valid: signed by the previous key during rotation (both keys published)",
+    ["Valid", "Rotation"],
+    session(f, { key: "service-ed25519-previous" }),
+    "valid",
+    { jwks: f.jwks("service-ed25519", "service-ed25519-previous") },
+  );
+  s("valid: one second before exp + tolerance", ["Valid", "Time"], session(f), "valid", {
+    now: T0 + 900 + 29,
+  });
+  s("valid: iat exactly now + tolerance", ["Valid", "Time"], session(f), "valid", { now: T0 - 30 });
+  s("valid: tolerance 300 accepts 299 s after exp", ["Valid", "Time"], session(f), "valid", {
+    now: T0 + 900 + 299,
+    clockTolerance: 300,
+  });
+  s(
+    "valid: members in another order, unknown claims and header members ignored",
+    ["Valid"],
+    jws(f, "service-ed25519", { kid: header.kid, x_note: 1, typ: header.typ, alg: "EdDSA" }, {
+      ver: 1,
+      jti: claims.jti,
+      extra: { a: [1, 2] },
+      exp: claims.exp,
+      iat: T0,
+      cnf: claims.cnf,
+      did: claims.did,
+      sub: claims.sub,
+      aud: AUD,
+      iss: ISS,
+    }),
+    "valid",
+  );
+  s(
+    "valid: jku and x5u in the header are ignored (the key comes from kid only)",
+    ["Valid", "KeySelection"],
+    session(f, {
+      header: { jku: "https://attacker.example/jwks.json", x5u: "https://attacker.example/c.pem" },
+    }),
+    "valid",
+  );
+
+  // Algorithms (S5, step 2)
+  s(
+    "alg none with an empty signature segment",
+    ["AlgNone"],
+    withSignature({ ...header, alg: "none" }, claims, ""),
+    "ERR_TOKEN_MALFORMED",
+  );
+  s(
+    "alg none with a non-empty signature",
+    ["AlgNone"],
+    withSignature({ ...header, alg: "none" }, claims, "AAAA"),
+    "ERR_ALG_NOT_ALLOWED",
+  );
+  const edX = f.pub("service-ed25519").x;
+  s(
+    "HS256 keyed with the service public key bytes",
+    ["AlgConfusion"],
+    hs256(
+      { ...header, alg: "HS256" },
+      claims,
+      Uint8Array.from(atob(edX.replace(/-/g, "+").replace(/_/g, "/")), (ch) => ch.charCodeAt(0)),
+    ),
+    "ERR_ALG_NOT_ALLOWED",
+  );
+  s(
+    "HS256 keyed with the service JWK as JSON text",
+    ["AlgConfusion"],
+    hs256({ ...header, alg: "HS256" }, claims, JSON.stringify(f.jwks("service-ed25519").keys[0])),
+    "ERR_ALG_NOT_ALLOWED",
+  );
+  s(
+    "alg RS256",
+    ["AlgConfusion"],
+    withSignature({ ...header, alg: "RS256" }, claims, "A".repeat(342)),
+    "ERR_ALG_NOT_ALLOWED",
+  );
+  s(
+    "alg in lower case (eddsa)",
+    ["AlgConfusion"],
+    session(f, { header: { alg: "eddsa" } }),
+    "ERR_ALG_NOT_ALLOWED",
+  );
+  s(
+    "alg missing",
+    ["AlgConfusion"],
+    session(f, { header: { alg: undefined } }),
+    "ERR_ALG_NOT_ALLOWED",
+  );
+  s(
+    "alg ES256 with a kid naming the Ed25519 key (alg/key mismatch)",
+    ["AlgConfusion"],
+    jws(f, "attacker-es256", { ...header, alg: "ES256" }, claims),
+    "ERR_ALG_NOT_ALLOWED",
+  );
+  s(
+    "alg EdDSA with a kid naming the P-256 key (alg/key mismatch)",
+    ["AlgConfusion"],
+    jws(f, "service-ed25519", { ...sessionHeader(f, "service-es256"), alg: "EdDSA" }, claims),
+    "ERR_ALG_NOT_ALLOWED",
+  );
+  s("EdDSA token, allow-list [ES256]", ["AlgConfusion"], session(f), "ERR_ALG_NOT_ALLOWED", {
+    algorithms: ["ES256"],
+  });
+
+  // typ and crit (S3, S4)
+  s("typ JWT", ["TypConfusion"], session(f, { header: { typ: "JWT" } }), "ERR_TYP_MISMATCH");
+  s(
+    "typ missing",
+    ["TypConfusion"],
+    session(f, { header: { typ: undefined } }),
+    "ERR_TYP_MISMATCH",
+  );
+  s(
+    "typ in upper case",
+    ["TypConfusion"],
+    session(f, { header: { typ: "DS-SESSION+JWT" } }),
+    "ERR_TYP_MISMATCH",
+  );
+  s(
+    "typ with the application/ prefix",
+    ["TypConfusion"],
+    session(f, { header: { typ: "application/ds-session+jwt" } }),
+    "ERR_TYP_MISMATCH",
+  );
+  s(
+    "typ checked before alg: typ JWT and alg none",
+    ["TypConfusion", "AlgNone"],
+    withSignature({ ...header, typ: "JWT", alg: "none" }, claims, "AAAA"),
+    "ERR_TYP_MISMATCH",
+  );
+  s("crit naming exp", ["Crit"], session(f, { header: { crit: ["exp"] } }), "ERR_CRIT_UNSUPPORTED");
+  s("crit empty", ["Crit"], session(f, { header: { crit: [] } }), "ERR_CRIT_UNSUPPORTED");
+  s(
+    "b64 false under crit (unencoded payload)",
+    ["Crit"],
+    session(f, { header: { b64: false, crit: ["b64"] } }),
+    "ERR_CRIT_UNSUPPORTED",
+  );
+  s(
+    "crit checked before alg: crit and HS256",
+    ["Crit", "AlgConfusion"],
+    hs256({ ...header, alg: "HS256", crit: ["exp"] }, claims, "secret"),
+    "ERR_CRIT_UNSUPPORTED",
+  );
+
+  // Key selection (step 2)
+  s("kid missing", ["KeySelection"], session(f, { header: { kid: undefined } }), "ERR_KEY_UNKNOWN");
+  s("kid not a string", ["KeySelection"], session(f, { header: { kid: 7 } }), "ERR_KEY_UNKNOWN");
+  s(
+    "kid of a key outside the JWKS (attacker-signed)",
+    ["KeySelection"],
+    session(f, { key: "attacker-ed25519" }),
+    "ERR_KEY_UNKNOWN",
+  );
+  s(
+    "jku pointing at the attacker's JWKS, attacker kid",
+    ["KeySelection"],
+    session(f, { key: "attacker-ed25519", header: { jku: "https://attacker.example/jwks.json" } }),
+    "ERR_KEY_UNKNOWN",
+  );
+  s(
+    "jwk header carrying the attacker key, attacker kid",
+    ["KeySelection"],
+    session(f, { key: "attacker-ed25519", header: { jwk: f.pub("attacker-ed25519") } }),
+    "ERR_KEY_UNKNOWN",
+  );
+  s(
+    "x5u pointing elsewhere, real kid, attacker signature",
+    ["KeySelection"],
+    jws(f, "attacker-ed25519", { ...header, x5u: "https://attacker.example/cert.pem" }, claims),
+    "ERR_SIGNATURE_INVALID",
+  );
+  s(
+    "jwk header carrying the attacker key, real kid, attacker signature",
+    ["KeySelection"],
+    jws(f, "attacker-ed25519", { ...header, jwk: f.pub("attacker-ed25519") }, claims),
+    "ERR_SIGNATURE_INVALID",
+  );
+  s(
+    "previous key after it left the JWKS",
+    ["Rotation", "KeySelection"],
+    session(f, { key: "service-ed25519-previous" }),
+    "ERR_KEY_UNKNOWN",
+  );
+  s(
+    "ES256 key not in a JWKS of the Ed25519 key only",
+    ["KeySelection"],
+    session(f, { key: "service-es256" }),
+    "ERR_KEY_UNKNOWN",
+    edOnly,
+  );
+
+  // Signature (step 3)
+  s(
+    "re-signed with a fresh key under the real kid",
+    ["Tampered"],
+    jws(f, "attacker-ed25519", header, claims),
+    "ERR_SIGNATURE_INVALID",
+  );
+  const good = session(f);
+  const [h, p, sig] = good.split(".") as [string, string, string];
+  s(
+    "payload changed (aud), signature kept",
+    ["Tampered"],
+    `${h}.${
+      encodeBase64Url(new TextEncoder().encode(JSON.stringify({ ...claims, aud: "other" })))
+    }.${sig}`,
+    "ERR_SIGNATURE_INVALID",
+  );
+  s(
+    "header changed (member added), signature kept",
+    ["Tampered"],
+    `${encodeBase64Url(new TextEncoder().encode(JSON.stringify({ ...header, x: 1 })))}.${p}.${sig}`,
+    "ERR_SIGNATURE_INVALID",
+  );
+  s(
+    "one signature bit flipped",
+    ["Tampered"],
+    `${h}.${p}.${flipFirst(sig)}`,
+    "ERR_SIGNATURE_INVALID",
+  );
+  s(
+    "signature truncated to 63 bytes",
+    ["Tampered"],
+    `${h}.${p}.${encodeBase64Url(b64bytes(sig).slice(0, 63))}`,
+    "ERR_SIGNATURE_INVALID",
+  );
+  s(
+    "signature of another token of the same key",
+    ["Tampered"],
+    `${h}.${p}.${session(f, { claims: { jti: "jti-vector-other-000001" } }).split(".")[2]}`,
+    "ERR_SIGNATURE_INVALID",
+  );
+  const es = session(f, { key: "service-es256" }).split(".") as [string, string, string];
+  s(
+    "ES256 signature in DER form",
+    ["Tampered"],
+    `${es[0]}.${es[1]}.${encodeBase64Url(toDer(b64bytes(es[2])))}`,
+    "ERR_SIGNATURE_INVALID",
+  );
+  s(
+    "signature checked before claims: bad signature and expired",
+    ["Tampered", "Time"],
+    `${h}.${p}.${flipFirst(sig)}`,
+    "ERR_SIGNATURE_INVALID",
+    { now: T0 + 5000 },
+  );
+
+  // Claims (step 4)
+  s("exp missing", ["Claims"], session(f, { claims: { exp: undefined } }), "ERR_CLAIM_MISSING");
+  s("cnf missing", ["Claims"], session(f, { claims: { cnf: undefined } }), "ERR_CLAIM_MISSING");
+  s("ver missing", ["Claims"], session(f, { claims: { ver: undefined } }), "ERR_CLAIM_MISSING");
+  s(
+    "iat as a string",
+    ["Claims"],
+    session(f, { claims: { iat: String(T0) } }),
+    "ERR_CLAIM_INVALID",
+  );
+  s(
+    "exp not an integer",
+    ["Claims"],
+    session(f, { claims: { exp: T0 + 900.5 } }),
+    "ERR_CLAIM_INVALID",
+  );
+  s(
+    "cnf.jkt of 42 characters",
+    ["Claims"],
+    session(f, { claims: { cnf: { jkt: "A".repeat(42) } } }),
+    "ERR_CLAIM_INVALID",
+  );
+  s("aud as an array", ["Claims"], session(f, { claims: { aud: [AUD] } }), "ERR_CLAIM_INVALID");
+  s("ver 2", ["Claims"], session(f, { claims: { ver: 2 } }), "ERR_VERSION_UNSUPPORTED");
+  s(
+    'ver "1" (a string)',
+    ["Claims"],
+    session(f, { claims: { ver: "1" } }),
+    "ERR_VERSION_UNSUPPORTED",
+  );
+
+  // Issuer and audience (step 5)
+  s(
+    "another issuer",
+    ["IssuerAudience"],
+    session(f, { claims: { iss: "https://evil.example" } }),
+    "ERR_ISSUER_MISMATCH",
+  );
+  s(
+    "issuer with a trailing slash",
+    ["IssuerAudience"],
+    session(f, { claims: { iss: `${ISS}/` } }),
+    "ERR_ISSUER_MISMATCH",
+  );
+  s(
+    "another client's token (aud)",
+    ["IssuerAudience"],
+    session(f, { claims: { aud: "other-app" } }),
+    "ERR_AUDIENCE_MISMATCH",
+  );
+  s(
+    "audience differing in case",
+    ["IssuerAudience"],
+    session(f, { claims: { aud: "Demo" } }),
+    "ERR_AUDIENCE_MISMATCH",
+  );
+  s(
+    "issuer checked before time: wrong iss and expired",
+    ["IssuerAudience", "Time"],
+    session(f, { claims: { iss: "https://evil.example" } }),
+    "ERR_ISSUER_MISMATCH",
+    { now: T0 + 5000 },
+  );
+
+  // Times (step 6)
+  s("expired: now = exp + tolerance", ["Time"], session(f), "ERR_TOKEN_EXPIRED", {
+    now: T0 + 900 + 30,
+  });
+  s("expired with tolerance 0 at exp", ["Time"], session(f), "ERR_TOKEN_EXPIRED", {
+    now: T0 + 900,
+    clockTolerance: 0,
+  });
+  s("not yet valid: iat = now + tolerance + 1", ["Time"], session(f), "ERR_TOKEN_NOT_YET_VALID", {
+    now: T0 - 31,
+  });
+  s(
+    "lifetime 3601 s (max 3600)",
+    ["Time"],
+    session(f, { claims: { exp: T0 + 3601 } }),
+    "ERR_LIFETIME_EXCEEDED",
+  );
+  s("lifetime 0", ["Time"], session(f, { claims: { exp: T0 } }), "ERR_LIFETIME_EXCEEDED");
+  s("exp before iat", ["Time"], session(f, { claims: { exp: T0 - 1 } }), "ERR_LIFETIME_EXCEEDED");
+  s(
+    "lifetime checked first: too long and expired",
+    ["Time"],
+    session(f, { claims: { exp: T0 + 7200 } }),
+    "ERR_LIFETIME_EXCEEDED",
+    { now: T0 + 9000 },
+  );
+  s(
+    "not yet valid: issued 500 s in the future",
+    ["Time"],
+    session(f, { claims: { iat: T0 + 500, exp: T0 + 600 } }),
+    "ERR_TOKEN_NOT_YET_VALID",
+    { now: T0 },
+  );
+
+  // Action tokens (§5.5)
+  const a = (
+    comment: string,
+    flags: string[],
+    token: string,
+    expect: Case["expect"],
+    options?: Case["options"],
+  ) => c.push({ kind: "action", comment, flags, token, expect, ...(options ? { options } : {}) });
+  c.push({
+    kind: "action",
+    comment: "valid action token, EdDSA",
+    flags: ["Valid"],
+    token: action(f),
+    expect: "valid",
+    expected: {
+      kind: "action",
+      sessionId: SESSION_ID,
+      clientId: AUD,
+      action: "login",
+      issuedAt: T0,
+    },
+  });
+  a("valid action token, ES256", ["Valid"], action(f, { key: "service-es256" }), "valid");
+  a(
+    "valid: lifetime 86400 s",
+    ["Valid", "Time"],
+    action(f, { claims: { exp: T0 + 86400 } }),
+    "valid",
+  );
+  a(
+    "lifetime 86401 s",
+    ["Time"],
+    action(f, { claims: { exp: T0 + 86401 } }),
+    "ERR_LIFETIME_EXCEEDED",
+  );
+  a(
+    "another client's action token",
+    ["IssuerAudience"],
+    action(f, { claims: { aud: "other-app" } }),
+    "ERR_AUDIENCE_MISMATCH",
+  );
+  a("aid missing", ["Claims"], action(f, { claims: { aid: undefined } }), "ERR_CLAIM_MISSING");
+  a(
+    "act not an action type (Login)",
+    ["Claims", "Action"],
+    action(f, { claims: { act: "Login" } }),
+    "ERR_CLAIM_INVALID",
+  );
+  a("expired", ["Time"], action(f), "ERR_TOKEN_EXPIRED", { now: T0 + 3630 });
+  a("kid unknown", ["KeySelection"], action(f, { key: "attacker-ed25519" }), "ERR_KEY_UNKNOWN");
+
+  // Access tokens (§5.6)
+  const x = (
+    comment: string,
+    flags: string[],
+    token: string,
+    expect: Case["expect"],
+    options?: Case["options"],
+  ) => c.push({ kind: "access", comment, flags, token, expect, ...(options ? { options } : {}) });
+  c.push({
+    kind: "access",
+    comment: "valid access token",
+    flags: ["Valid"],
+    token: access(f),
+    expect: "valid",
+    expected: {
+      kind: "access",
+      clientId: AUD,
+      scope: "backend",
+      issuedAt: T0,
+      expiresAt: T0 + 3600,
+    },
+  });
+  x("valid access token, ES256", ["Valid"], access(f, { key: "service-es256" }), "valid");
+  x(
+    "aud is a client id, not the issuer",
+    ["IssuerAudience"],
+    access(f, { claims: { aud: AUD } }),
+    "ERR_AUDIENCE_MISMATCH",
+  );
+  x(
+    "scope not in the grammar",
+    ["Claims"],
+    access(f, { claims: { scope: "Backend" } }),
+    "ERR_CLAIM_INVALID",
+  );
+  x("expired", ["Time"], access(f), "ERR_TOKEN_EXPIRED", { now: T0 + 3630 });
+  x(
+    "signed by a key outside the JWKS",
+    ["KeySelection"],
+    access(f, { key: "attacker-es256" }),
+    "ERR_KEY_UNKNOWN",
+  );
+  x(
+    "HS256 keyed with the public key",
+    ["AlgConfusion"],
+    hs256({ alg: "HS256", typ: "ds-access+jwt", kid: f.kid("service-ed25519") }, {}, edX),
+    "ERR_ALG_NOT_ALLOWED",
+  );
+  return c;
+}
+
+function b64bytes(s: string): Uint8Array {
+  return Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/")), (ch) => ch.charCodeAt(0));
+}
+
+function flipFirst(sig: string): string {
+  const bytes = b64bytes(sig);
+  bytes[0] = bytes[0]! ^ 1;
+  return encodeBase64Url(bytes);
+}
+
+/** DER `SEQUENCE { INTEGER r, INTEGER s }` of a raw `r || s` signature. */
+function toDer(raw: Uint8Array): Uint8Array {
+  const int = (b: Uint8Array): number[] => {
+    let i = 0;
+    while (i < b.length - 1 && b[i] === 0) i++;
+    const v = [...b.slice(i)];
+    if (v[0]! & 0x80) v.unshift(0);
+    return [0x02, v.length, ...v];
+  };
+  const body = [...int(raw.slice(0, 32)), ...int(raw.slice(32))];
+  return Uint8Array.from([0x30, body.length, ...body]);
+}
