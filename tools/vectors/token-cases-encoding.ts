@@ -51,10 +51,15 @@ export function encodingCases(f: Fixtures): Case[] {
     "valid",
   );
   const over = padTo(f, 8193, { atLeast: true });
-  s(`${over.length} bytes (one segment length short of 8193 is impossible)`.replace(
-    / \(one.*\)/,
-    over.length === 8193 ? "" : " (8193 is not a reachable length for this header)",
-  ), ["Oversize"], over, "ERR_TOKEN_TOO_LARGE");
+  s(
+    `${over.length} bytes (one segment length short of 8193 is impossible)`.replace(
+      / \(one.*\)/,
+      over.length === 8193 ? "" : " (8193 is not a reachable length for this header)",
+    ),
+    ["Oversize"],
+    over,
+    "ERR_TOKEN_TOO_LARGE",
+  );
   s(
     "6000 characters but 12000 UTF-8 bytes: size is counted in bytes, before decoding",
     ["Oversize"],
