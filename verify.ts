@@ -25,20 +25,23 @@
  * @module
  */
 import * as v from "valibot";
+import { errorFromCode } from "./core/errors/mod.ts";
+import {
+  ActionType,
+  type Alg,
+  AlgSchema,
+  ClientId,
+  parseOrThrow,
+  Thumbprint,
+} from "./core/wire/mod.ts";
 import {
   type AccessTokenResult,
   accessTokenSteps,
   type ActionTokenResult,
   actionTokenSteps,
-  ActionType,
-  type Alg,
-  AlgSchema,
-  ClientId,
   DEFAULT_ALGORITHMS,
   DEFAULT_CLOCK_TOLERANCE,
-  errorFromCode,
   MAX_CLOCK_TOLERANCE,
-  parseOrThrow,
   type ProofResult,
   proofSteps,
   type SecureTokenResult,
@@ -46,9 +49,8 @@ import {
   type ServiceTokenRules,
   type SessionTokenResult,
   sessionTokenSteps,
-  Thumbprint,
   type VerifySteps,
-} from "./core/mod.ts";
+} from "./core/token/mod.ts";
 import { runVerify } from "./adapters/crypto/driver.ts";
 import type { VerifyCrypto } from "./adapters/crypto/types.ts";
 import { webCrypto } from "./adapters/crypto/webcrypto.ts";
@@ -63,7 +65,7 @@ export type {
   SecureTokenResult,
   SessionTokenResult,
 };
-export { DeviceSessionError, type ErrorCode, TokenError } from "./core/mod.ts";
+export { DeviceSessionError, type ErrorCode, TokenError } from "./core/errors/mod.ts";
 export type { JwksOption, KeySource, ReplayStore, VerifyCrypto };
 export { localKeySet } from "./adapters/keys/key-set.ts";
 export {

@@ -6,7 +6,8 @@
  *
  * @module
  */
-import type { Alg, PublicJwk, VerifyEffect, VerifySteps } from "../../core/mod.ts";
+import type { Alg } from "../../core/wire/mod.ts";
+import type { PublicJwk, VerifyEffect, VerifySteps } from "../../core/token/mod.ts";
 import type { KeySource } from "../keys/key-set.ts";
 import type { ReplayStore } from "../replay/types.ts";
 import type { VerifyCrypto } from "./types.ts";

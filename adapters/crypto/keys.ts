@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { type Alg, type DevicePublicJwk, errorFromCode } from "../../core/mod.ts";
+import { errorFromCode } from "../../core/errors/mod.ts";
+import type { Alg, DevicePublicJwk } from "../../core/wire/mod.ts";
 import { jwkThumbprint } from "./thumbprint.ts";
 import type { DeviceSigner } from "./types.ts";
 import { exportPublicJwk, generateKeyPair, webCryptoSigner } from "./webcrypto.ts";

@@ -6,27 +6,29 @@
  * @module
  */
 import * as v from "valibot";
+import { errorFromCode } from "../../core/errors/mod.ts";
 import {
   AccessClaimsSchema,
-  accessToken,
   ActionClaimsSchema,
-  actionToken,
   ActionType,
-  compact,
-  errorFromCode,
-  normalizeHtu,
-  parseJws,
   parseOrThrow,
   ProofClaimsSchema,
+  SecureClaimsSchema,
+  SessionClaimsSchema,
+  TOKEN_TYP,
+} from "../../core/wire/mod.ts";
+import {
+  accessToken,
+  actionToken,
+  compact,
+  normalizeHtu,
+  parseJws,
   proofToken,
   publicJwkProblem,
-  SecureClaimsSchema,
   secureToken,
-  SessionClaimsSchema,
   sessionToken,
   signingInput,
-  TOKEN_TYP,
-} from "../../core/mod.ts";
+} from "../../core/token/mod.ts";
 import { randomId } from "./random.ts";
 import { jwkThumbprint } from "./thumbprint.ts";
 import type { DeviceSigner, ServiceSigner, TokenSigner } from "./types.ts";

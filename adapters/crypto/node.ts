@@ -15,7 +15,8 @@ import {
   verify as nodeVerify,
 } from "node:crypto";
 import { Buffer } from "node:buffer";
-import type { Alg, PublicJwk } from "../../core/mod.ts";
+import type { Alg } from "../../core/wire/mod.ts";
+import type { PublicJwk } from "../../core/token/mod.ts";
 import type { TokenSigner, VerifyCrypto } from "./types.ts";
 import { publicMembers } from "./webcrypto.ts";
 

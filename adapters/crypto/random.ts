@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { encodeBase64Url } from "../../core/mod.ts";
+import { encodeBase64Url } from "../../core/token/mod.ts";
 
 /**
  * A fresh identifier: `prefix` + 22 base64url characters (128 random bits).

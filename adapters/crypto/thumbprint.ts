@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { encodeBase64Url, thumbprintInput } from "../../core/mod.ts";
+import { encodeBase64Url, thumbprintInput } from "../../core/token/mod.ts";
 import type { VerifyCrypto } from "./types.ts";
 import { webCrypto } from "./webcrypto.ts";
 

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import type { Alg, DevicePublicJwk, PublicJwk } from "../../core/mod.ts";
+import type { Alg, DevicePublicJwk } from "../../core/wire/mod.ts";
+import type { PublicJwk } from "../../core/token/mod.ts";
 
 /**
  * Verification primitives. Each may answer synchronously (node:crypto) or with a promise

@@ -5,7 +5,9 @@
  *
  * @module
  */
-import { type Alg, type DevicePublicJwk, errorFromCode, type PublicJwk } from "../../core/mod.ts";
+import { errorFromCode } from "../../core/errors/mod.ts";
+import type { Alg, DevicePublicJwk } from "../../core/wire/mod.ts";
+import type { PublicJwk } from "../../core/token/mod.ts";
 import type { TokenSigner, VerifyCrypto } from "./types.ts";
 
 const subtle = (): SubtleCrypto => globalThis.crypto.subtle;

@@ -4,17 +4,14 @@
  *
  * @module
  */
+import { type DeviceSessionError, type ErrorCode, errorFromCode } from "../../core/errors/mod.ts";
+import { JwksSchema, parseOrThrow } from "../../core/wire/mod.ts";
 import {
-  type DeviceSessionError,
   encodeBase64Url,
-  type ErrorCode,
-  errorFromCode,
-  JwksSchema,
-  parseOrThrow,
   type PublicJwk,
   publicJwkProblem,
   thumbprintInput,
-} from "../../core/mod.ts";
+} from "../../core/token/mod.ts";
 import type { VerifyCrypto } from "../crypto/types.ts";
 import { webCrypto } from "../crypto/webcrypto.ts";
 

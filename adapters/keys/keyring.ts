@@ -6,7 +6,9 @@
  *
  * @module
  */
-import { errorFromCode, type Jwks, MAX_CLOCK_TOLERANCE } from "../../core/mod.ts";
+import { errorFromCode } from "../../core/errors/mod.ts";
+import type { Jwks } from "../../core/wire/mod.ts";
+import { MAX_CLOCK_TOLERANCE } from "../../core/token/mod.ts";
 import type { ServiceKey } from "./service-key.ts";
 
 /** The service's signing keys. */

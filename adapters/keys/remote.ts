@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { DeviceSessionError, errorFromCode, type PublicJwk } from "../../core/mod.ts";
+import { DeviceSessionError, errorFromCode } from "../../core/errors/mod.ts";
+import type { PublicJwk } from "../../core/token/mod.ts";
 import type { VerifyCrypto } from "../crypto/types.ts";
 import { indexJwks, type KeySource } from "./key-set.ts";
 

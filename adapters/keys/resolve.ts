@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { errorFromCode, type Jwks } from "../../core/mod.ts";
+import { errorFromCode } from "../../core/errors/mod.ts";
+import type { Jwks } from "../../core/wire/mod.ts";
 import { CryptoCache } from "../crypto/driver.ts";
 import type { VerifyCrypto } from "../crypto/types.ts";
 import { type KeySource, localKeySet } from "./key-set.ts";

@@ -4,13 +4,9 @@
  *
  * @module
  */
-import {
-  type Alg,
-  algOfKey,
-  errorFromCode,
-  publicJwkProblem,
-  type ServiceJwk,
-} from "../../core/mod.ts";
+import { errorFromCode } from "../../core/errors/mod.ts";
+import type { Alg, ServiceJwk } from "../../core/wire/mod.ts";
+import { algOfKey, publicJwkProblem } from "../../core/token/mod.ts";
 import { jwkThumbprint } from "../crypto/thumbprint.ts";
 import type { ServiceSigner, TokenSigner } from "../crypto/types.ts";
 import {

@@ -5,13 +5,9 @@
  *
  * @module
  */
-import {
-  type Alg,
-  DeviceSessionError,
-  type Jwks,
-  replayKey,
-  type TokenKind,
-} from "../../core/mod.ts";
+import { DeviceSessionError } from "../../core/errors/mod.ts";
+import type { Alg, Jwks, TokenKind } from "../../core/wire/mod.ts";
+import { replayKey } from "../../core/token/mod.ts";
 import type { VerifyCrypto } from "../../adapters/crypto/types.ts";
 import { createMemoryReplayStore } from "../../adapters/replay/memory.ts";
 import {

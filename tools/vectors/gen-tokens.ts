@@ -9,7 +9,7 @@
  * Run: `node --import tsx tools/vectors/gen-tokens.ts`.
  */
 import { writeFileSync } from "node:fs";
-import { TOKEN_TYP, type TokenKind } from "../../core/mod.ts";
+import { TOKEN_TYP, type TokenKind } from "../../core/wire/mod.ts";
 import { nodeCrypto } from "../../adapters/crypto/node.ts";
 import { webCrypto } from "../../adapters/crypto/webcrypto.ts";
 import { mismatch, runTokenVector, type TokenVector } from "../../test/verify/vector-runner.ts";

@@ -18,7 +18,7 @@ import {
   T0,
   withSignature,
 } from "./token-fixtures.ts";
-import { encodeBase64Url } from "../../core/mod.ts";
+import { encodeBase64Url } from "../../core/token/mod.ts";
 
 export function secureCases(f: Fixtures): Case[] {
   const c: Case[] = [];

@@ -2,7 +2,8 @@
  * Vectors of the common steps S1–S3 (SPEC §4.2–§4.4): size, canonical base64url, JSON objects
  * without duplicate members, and `typ` swaps between every pair of kinds.
  */
-import { encodeBase64Url, type TokenKind } from "../../core/mod.ts";
+import type { TokenKind } from "../../core/wire/mod.ts";
+import { encodeBase64Url } from "../../core/token/mod.ts";
 import { b64, type Fixtures, signRaw, T0 } from "./token-fixtures.ts";
 import {
   type Case,

@@ -2,7 +2,7 @@
  * Vectors of service-signed kinds: session (SPEC §5.3), action (§5.5), access (§5.6) tokens —
  * validity, algorithm and key selection, signatures, claims, issuer/audience, times, rotation.
  */
-import { encodeBase64Url } from "../../core/mod.ts";
+import { encodeBase64Url } from "../../core/token/mod.ts";
 import {
   AUD,
   type Fixtures,

@@ -6,12 +6,8 @@
  */
 import { createHmac, generateKeyPairSync } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import {
-  type DevicePublicJwk,
-  encodeBase64Url,
-  type Jwks,
-  type ServiceJwk,
-} from "../../core/mod.ts";
+import type { DevicePublicJwk, Jwks, ServiceJwk } from "../../core/wire/mod.ts";
+import { encodeBase64Url } from "../../core/token/mod.ts";
 import { nodeSigner, type PrivateJwk } from "../../adapters/crypto/node.ts";
 import { jwkThumbprint } from "../../adapters/crypto/thumbprint.ts";
 import { nodeCrypto } from "../../adapters/crypto/node.ts";

@@ -2,7 +2,8 @@
  * Default header and claims of each token kind for the vectors, and the `Case` shape the case
  * files produce. A case overrides members (an `undefined` member removes it).
  */
-import type { ErrorCode, TokenKind } from "../../core/mod.ts";
+import type { ErrorCode } from "../../core/errors/mod.ts";
+import type { TokenKind } from "../../core/wire/mod.ts";
 import type { TokenVector } from "../../test/verify/vector-runner.ts";
 import {
   ACTION_ID,

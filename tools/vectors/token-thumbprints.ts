@@ -2,7 +2,8 @@
  * RFC 7638 thumbprint known answers: the RFC's own RSA example (§3.1), RFC 9449's example
  * P-256 key (its `jkt`), and the fixed keys; each expectation checked against our code.
  */
-import { DeviceSessionError, thumbprintInput } from "../../core/mod.ts";
+import { DeviceSessionError } from "../../core/errors/mod.ts";
+import { thumbprintInput } from "../../core/token/mod.ts";
 import { nodeCrypto } from "../../adapters/crypto/node.ts";
 import { jwkThumbprint } from "../../adapters/crypto/thumbprint.ts";
 import { webCrypto } from "../../adapters/crypto/webcrypto.ts";
