@@ -14,6 +14,7 @@ import type {
   Emitted,
   Input,
   MachineState,
+  PersistedSession,
   Resolution,
   WaiterId,
 } from "../../core/session/types.ts";
@@ -69,10 +70,12 @@ export class SessionDriver {
       | { deviceId?: unknown }
       | null;
     const queue = await this.#ports.storage.get(`${this.#prefix}queue`) as QueueSnapshot | null;
+    const session = await this.#ports.storage.get(`${this.#prefix}session`);
     this.#dispatch({
       type: "init",
       deviceId: typeof device?.deviceId === "string" ? device.deviceId : null,
       queue: isSnapshot(queue) ? queue : null,
+      session: isPersistedSession(session) ? session : null,
       ...(o.userId !== undefined ? { userId: o.userId } : {}),
       ...(o.attributes !== undefined ? { attributes: o.attributes } : {}),
     });
@@ -270,6 +273,15 @@ export class SessionDriver {
       });
     }
   }
+}
+
+function isPersistedSession(x: unknown): x is PersistedSession {
+  if (typeof x !== "object" || x === null) return false;
+  const p = x as Record<string, unknown>;
+  const ints = ["tokenIat", "tokenExp", "expiresAt", "idleTimeoutS", "offsetMs"];
+  return p.v === 1 && typeof p.id === "string" && typeof p.token === "string" &&
+    typeof p.jkt === "string" && (p.user === null || typeof p.user === "string") &&
+    ints.every((k) => Number.isSafeInteger(p[k]));
 }
 
 function isJsonObject(text: unknown): boolean {

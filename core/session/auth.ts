@@ -248,6 +248,53 @@ function tokenReceived(
     type: "emit",
     event: { type: "token_refreshed", sessionId: s.session!.id, expiresAt: s.session!.tokenExp },
   });
+  persistSession(s, fx);
+}
+
+/** Persists the current session (or its absence) so a reload or another tab resumes it. */
+export function persistSession(s: MachineState, fx: Fx): void {
+  const ses = s.session;
+  fx.push({
+    type: "persist",
+    key: "session",
+    value: ses === null || s.key === null ? null : {
+      v: 1,
+      id: ses.id,
+      token: ses.token,
+      tokenIat: ses.tokenIat,
+      tokenExp: ses.tokenExp,
+      expiresAt: ses.expiresAt,
+      idleTimeoutS: ses.idleTimeoutS,
+      user: s.user,
+      jkt: s.key.jkt,
+      offsetMs: s.offsetMs,
+    },
+  });
+}
+
+/**
+ * Resumes a persisted session once the key is known (SPEC §9.15): only with the same key and
+ * before the session's absolute end; the token is refreshed as usual if it is stale.
+ */
+export function resumeSession(s: MachineState, now: number): void {
+  const r = s.resume;
+  s.resume = null;
+  if (r === null || s.key === null || r.jkt !== s.key.jkt || s.session !== null) return;
+  s.offsetMs = r.offsetMs;
+  if (serviceSeconds(s, now) >= r.expiresAt) return;
+  const life = Math.max(1, r.tokenExp - r.tokenIat);
+  s.session = {
+    id: r.id,
+    token: r.token,
+    tokenIat: r.tokenIat,
+    tokenExp: r.tokenExp,
+    expiresAt: r.expiresAt,
+    idleTimeoutS: r.idleTimeoutS,
+    refreshDueAt: Math.floor(localMs(s, r.tokenIat + s.options.refreshAt * life)),
+  };
+  s.tokens[r.id] = r.token;
+  s.user = r.user;
+  s.lastActivity = now;
 }
 
 /** `iat` of a session token, read without verification (the device trusts its own channel). */
@@ -274,6 +321,7 @@ export function endSession(s: MachineState, reason: string, fx: Fx): void {
     s.user = null;
     fx.push({ type: "emit", event: { type: "user_cleared", reason: "session_ended" } });
   }
+  persistSession(s, fx);
 }
 
 /**

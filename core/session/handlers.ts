@@ -9,7 +9,15 @@ import { ActionType, UserId } from "../wire/primitives.ts";
 import { safeParseWith } from "../wire/parse.ts";
 import { restoreQueue } from "../telemetry/queue.ts";
 import type { ErrorCode } from "../errors/catalog.ts";
-import { authFailed, keyLost, onAuthResponse, onProofSigned, secureSigned } from "./auth.ts";
+import {
+  authFailed,
+  keyLost,
+  onAuthResponse,
+  onProofSigned,
+  persistSession,
+  resumeSession,
+  secureSigned,
+} from "./auth.ts";
 import { onTelemetryResponse, pageHide, track } from "./events.ts";
 import type { Effect, Input, MachineState } from "./types.ts";
 import { setPhase } from "./util.ts";
@@ -43,6 +51,7 @@ export const onInit: Handler = (s, input, fx) => {
     s.queue = restoreQueue(i.queue, i.now);
     s.tokens = { ...(i.queue.tokens ?? {}) };
   }
+  s.resume = i.session ?? null;
   if (!s.options.enabled) return setPhase(s, "disabled", fx);
   setPhase(s, "starting", fx);
   s.keyInflight = true;
@@ -56,6 +65,7 @@ export const onKeyReady: Handler = (s, input) => {
   s.keyInflight = false;
   // A new key while a device id is remembered means the old key was lost (SPEC §9.8).
   s.keyEvent = i.event === "created" && s.deviceId !== null ? "lost" : i.event;
+  resumeSession(s, i.now);
 };
 
 export const onKeyFailed: Handler = (s, input, fx) => {
@@ -204,6 +214,7 @@ export const onSetUser: Handler = (s, input, fx) => {
   if (changed) {
     track(s, "identify", { user_id: next, previous_user_id: s.user }, i.now, fx);
     s.user = next;
+    persistSession(s, fx);
     fx.push({
       type: "emit",
       event: next === null

@@ -61,6 +61,7 @@ export function createMachine(options: MachineOptionsInput): MachineState {
     queue: emptyQueue(),
     sender: emptySender(),
     persist: { dirty: false, lastAt: -Infinity },
+    resume: null,
     nextId: 1,
     closeDeadline: 0,
   };

@@ -18,6 +18,7 @@ export type {
   MachineOptions,
   MachineState,
   Pending,
+  PersistedSession,
   Phase,
   Request as SessionRequest,
   Resolution,

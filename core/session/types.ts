@@ -48,6 +48,8 @@ export type Input =
     /** Persisted device id and queue, as the driver found them in storage. */
     readonly deviceId: string | null;
     readonly queue: QueueSnapshot | null;
+    /** The session persisted by an earlier run (a reload, another tab), resumed if still valid. */
+    readonly session?: PersistedSession | null;
     readonly userId?: string;
     readonly attributes?: FlatAttributes;
   }
@@ -147,6 +149,7 @@ export type Effect =
   | { readonly type: "beacon"; readonly request: Request }
   | { readonly type: "persist"; readonly key: "device"; readonly value: { deviceId: string } }
   | { readonly type: "persist"; readonly key: "queue"; readonly value: QueueSnapshot }
+  | { readonly type: "persist"; readonly key: "session"; readonly value: PersistedSession | null }
   | { readonly type: "resolve"; readonly waiter: WaiterId; readonly value: Resolution }
   | {
     readonly type: "reject";
@@ -172,6 +175,21 @@ export interface MachineOptions {
   readonly shutdownFlushMs: number;
   readonly tokenMarginS: number;
   readonly flush: FlushConfig;
+}
+
+/** The session as persisted between runs (SPEC §9.15). Times are service seconds. */
+export interface PersistedSession {
+  readonly v: 1;
+  readonly id: string;
+  readonly token: string;
+  readonly tokenIat: number;
+  readonly tokenExp: number;
+  readonly expiresAt: number;
+  readonly idleTimeoutS: number;
+  readonly user: string | null;
+  /** Thumbprint of the key the session is bound to: a different key cannot resume it. */
+  readonly jkt: string;
+  readonly offsetMs: number;
 }
 
 /** The current device session. */
@@ -243,6 +261,8 @@ export interface MachineState {
   waiters: Waiter[];
   queue: QueueState;
   sender: SenderState;
+  /** A persisted session waiting for the key to be loaded, to be resumed if it matches. */
+  resume: PersistedSession | null;
   /** Coalesced queue persistence: a change is waiting, and when the last snapshot was taken. */
   persist: { dirty: boolean; lastAt: number };
   nextId: number;

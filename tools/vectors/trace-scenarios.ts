@@ -501,6 +501,39 @@ export const SCENARIOS: Named[] = [
     expect: (s) => sends(s, "create").length <= 3 ? null : "session creation loop",
   },
   {
+    comment: "a persisted session is resumed with the same key: its stale token is refreshed " +
+      "(here the service no longer knows it, so a create follows)",
+    flags: ["Persistence"],
+    seed: 39,
+    until: 2000,
+    keyStored: true,
+    init: {
+      deviceId: "d_0000000000000000000001",
+      session: {
+        v: 1,
+        id: "s_resumed",
+        token: "eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJzX3Jlc3VtZWQifQ.AAAA",
+        tokenIat: 1767224000,
+        tokenExp: 1767224900,
+        expiresAt: 1767300000,
+        idleTimeoutS: 1800,
+        user: "dave",
+        jkt: "ZWVlZWVlZWVlZWVlZWVlZWVlZWVlZWVlZWVlZWVlZWU",
+        offsetMs: 0,
+      },
+    },
+    script: [{ at: 1000, input: input("get_token", { waiter: 1 }) }],
+    expect: (s) => {
+      const first = effects(s).find((e) =>
+        e.type === "send" &&
+        ["create", "refresh"].includes((e.request as { purpose: string }).purpose)
+      );
+      return (first?.request as { purpose?: string } | undefined)?.purpose === "refresh"
+        ? null
+        : "resumed";
+    },
+  },
+  {
     comment: "activity keeps the session from idling out",
     flags: ["Lifetime"],
     seed: 36,

@@ -158,6 +158,44 @@ describe("session lifecycle (SPEC §9)", () => {
     assert.equal(s.driver.state.phase, "active");
   });
 
+  it("a reload resumes the persisted session with the same key, without a create", async () => {
+    const first = sim();
+    await first.driver.start({ userId: "carol" });
+    await within(first.time, first.driver.getSessionToken());
+    const sid = first.driver.state.session!.id;
+    const second = sim({
+      storage: first.storage,
+      keys: first.keys,
+      time: first.time,
+      service_: first.service,
+    });
+    const creates = () => first.service.log.filter((l) => l.purpose === "create").length;
+    const before = creates();
+    await second.driver.start();
+    const token = await within(second.time, second.driver.getSessionToken());
+    assert.equal(second.driver.state.session?.id, sid);
+    assert.equal(payloadOf(token).sub, sid);
+    assert.equal(second.driver.state.user, "carol");
+    assert.equal(creates(), before);
+  });
+
+  it("a persisted session is not resumed with another key", async () => {
+    const first = sim();
+    await first.driver.start();
+    await within(first.time, first.driver.getSessionToken());
+    const sid = first.driver.state.session!.id;
+    first.keys.lose(); // storage of the key cleared, session record left behind
+    const second = sim({
+      storage: first.storage,
+      keys: first.keys,
+      time: first.time,
+      service_: first.service,
+    });
+    await second.driver.start();
+    await within(second.time, second.driver.getSessionToken());
+    assert.notEqual(second.driver.state.session?.id, sid);
+  });
+
   it("shutdown flushes the queue, persists it and stops", async () => {
     const s = sim();
     await s.driver.start();
