@@ -72,7 +72,11 @@ export async function within<T>(time: VirtualTime, p: Promise<T>, ms = 60_000): 
     failed = true;
     error = e;
   });
-  for (let t = 0; t < ms && !done; t += 50) await time.advance(50);
+  for (let t = 0; t < ms && !done; t += 50) {
+    await time.advance(50);
+    // Real WebCrypto work completes on the event loop, not in microtasks: yield to it.
+    await new Promise((r) => setTimeout(r, 0));
+  }
   if (!done) throw new Error(`did not settle within ${ms} ms of virtual time`);
   if (failed) throw error;
   return value as T;

@@ -1,0 +1,149 @@
+/**
+ * The SDK object every entry returns: Mosaic's method names on top of the driver, with
+ * validated arguments and typed errors. Runtime entries (`/browser`, `/node`, `/bun`,
+ * `/deno`) only choose the ports.
+ *
+ * @module
+ */
+import { SessionDriver } from "../driver/driver.ts";
+import type { Ports } from "../ports.ts";
+import type { Phase, SessionEvent } from "../../core/mod.ts";
+import type { FlatAttributes } from "../../core/wire/primitives.ts";
+import {
+  type ActionEventOptions,
+  type InitOptions,
+  parseInitOptions,
+  toActionAttributes,
+} from "./options.ts";
+
+/** A read-only view of the device session, for dashboards and debugging. */
+export interface SessionSnapshot {
+  readonly phase: Phase;
+  readonly sessionId: string | null;
+  readonly deviceId: string | null;
+  readonly userId: string | null;
+  /** Current token's expiry (service time, seconds), or `null`. */
+  readonly tokenExpiresAt: number | null;
+  /** Service time minus local time, in ms. */
+  readonly clockOffsetMs: number;
+  readonly queueLength: number;
+  readonly queueBytes: number;
+  /** Largest acknowledged `seq` of the current session. */
+  readonly ackedSeq: number;
+  /** Events discarded (counted) in the current session. */
+  readonly dropped: number;
+  readonly keyAssurance: string | null;
+}
+
+/** The SDK (SPEC §9; Mosaic-style API). */
+export interface DeviceSession {
+  /** A regular session token for your backend (needs `enableSessionToken`). */
+  getSessionToken(): Promise<string>;
+  /** A new secure session token bound to `actionType`, valid `expirationSeconds` (default 300). */
+  getSecureSessionToken(actionType: string, expirationSeconds?: number): Promise<string>;
+  /** Reports an action; resolves with its action token (for your backend's recommendation). */
+  triggerActionEvent(
+    actionType: string,
+    options?: ActionEventOptions,
+  ): Promise<{ actionToken: string }>;
+  /** Sets the authenticated user (after full authentication); `true` if it changed. */
+  setAuthenticatedUser(userId: string): Promise<boolean>;
+  /** Clears the user; `true` if there was one. */
+  clearUser(): Promise<boolean>;
+  /** Sends queued telemetry now; resolves when the queue is empty. */
+  flush(): Promise<void>;
+  /** Flushes, persists and stops; later calls reject with `ERR_CLOSED`. */
+  shutdown(): Promise<void>;
+  /** Observable events (state changes, refreshes, drops, errors); returns an unsubscribe. */
+  on(listener: (event: SessionEvent) => void): () => void;
+  /** The current state. */
+  snapshot(): SessionSnapshot;
+  /** Records a telemetry event (collectors use this). Never blocks, never throws. */
+  track(eventType: "device" | "page" | "interaction", data: Record<string, unknown>): void;
+  /** Marks user activity (keeps the session from idling out). */
+  activity(): void;
+  /** The page is being hidden: beacon what fits and persist (browser adapters call this). */
+  pageHide(): void;
+}
+
+/** Extra inputs of {@link createDeviceSession}. */
+export interface CreateOptions {
+  /** Device attributes sent at session creation and as the first `device` event. */
+  readonly attributes?: FlatAttributes;
+  /** Storage key prefix (default `device-session:<clientId>:`). */
+  readonly storagePrefix?: string;
+}
+
+/**
+ * Creates and starts a device session with the given ports — the entry point for custom
+ * runtimes (the runtime entries call it with their own ports).
+ *
+ * @example
+ * ```ts
+ * const ds = createDeviceSession(
+ *   { clientId: "demo", serverPath: "https://risk.example.com/", enableSessionToken: true },
+ *   { clock, random, scheduler, keys, transport, storage },
+ * );
+ * const token = await ds.getSessionToken();
+ * ```
+ */
+export function createDeviceSession(
+  options: InitOptions,
+  ports: Ports,
+  extra: CreateOptions = {},
+): DeviceSession {
+  const o = parseInitOptions(options);
+  const driver = new SessionDriver(
+    { ...o, storagePrefix: extra.storagePrefix ?? `device-session:${o.clientId}:` },
+    ports,
+  );
+  let acked = { sid: "", seq: 0 };
+  driver.on((e) => {
+    if (e.type === "acked" && e.count > 0) {
+      acked = {
+        sid: e.sessionId,
+        seq: e.sessionId === acked.sid ? Math.max(acked.seq, e.seq) : e.seq,
+      };
+    }
+  });
+  const ready = driver.start({
+    ...(o.userId !== undefined ? { userId: o.userId } : {}),
+    ...(extra.attributes !== undefined ? { attributes: extra.attributes } : {}),
+  });
+  // Every method waits for start (storage reads) and turns a sync validation error into a rejection.
+  const call = async <T>(f: () => Promise<T>): Promise<T> => {
+    await ready;
+    return await f();
+  };
+  return {
+    getSessionToken: () => call(() => driver.getSessionToken()),
+    getSecureSessionToken: (a, e) => call(() => driver.getSecureSessionToken(a, e)),
+    triggerActionEvent: (a, opts) =>
+      call(() => driver.triggerActionEvent(a, toActionAttributes(opts))),
+    setAuthenticatedUser: (u) => call(() => driver.setAuthenticatedUser(u)),
+    clearUser: () => call(() => driver.clearUser()),
+    flush: () => call(() => driver.flush()),
+    shutdown: () => call(() => driver.shutdown()),
+    on: (l) => driver.on(l),
+    track: (t, d) => void ready.then(() => driver.track(t, d)),
+    activity: () => void ready.then(() => driver.activity()),
+    pageHide: () => driver.pageHide(),
+    snapshot: () => {
+      const s = driver.state;
+      const sid = s.session?.id ?? null;
+      return {
+        phase: s.phase,
+        sessionId: sid,
+        deviceId: s.deviceId,
+        userId: s.user,
+        tokenExpiresAt: s.session?.tokenExp ?? null,
+        clockOffsetMs: s.offsetMs,
+        queueLength: s.queue.events.length,
+        queueBytes: s.queue.bytes,
+        ackedSeq: sid !== null && acked.sid === sid ? acked.seq : 0,
+        dropped: sid !== null ? s.queue.dropped[sid]?.total ?? 0 : 0,
+        keyAssurance: s.key?.assurance ?? null,
+      };
+    },
+  };
+}

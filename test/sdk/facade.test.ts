@@ -1,0 +1,109 @@
+// The SDK object (Mosaic-style API) on injected ports, with real WebCrypto device keys.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { DeviceSessionError, init, MemoryKeyStore } from "../../mod.ts";
+import {
+  FakeService,
+  MemoryStorage,
+  ScriptedTransport,
+  SeededRandom,
+  VirtualTime,
+} from "../../adapters/testing/mod.ts";
+import { BASE, payloadOf, within } from "../support/sim.ts";
+
+function setup(opts: Record<string, unknown> = {}) {
+  const time = new VirtualTime();
+  const service = new FakeService({ now: () => time.now(), base: BASE });
+  const transport = new ScriptedTransport({ time, handle: (r) => service.handle(r) });
+  const ds = init(
+    { clientId: "demo", serverPath: BASE, enableSessionToken: true, ...opts },
+    {
+      clock: time,
+      scheduler: time,
+      random: new SeededRandom(3),
+      keys: new MemoryKeyStore(),
+      transport,
+      storage: new MemoryStorage(),
+    },
+    { attributes: { platform: "test" } },
+  );
+  return { time, service, ds };
+}
+
+describe("SDK facade", () => {
+  it("rejects invalid init options with ERR_INVALID_INPUT", () => {
+    for (
+      const bad of [{}, { clientId: "demo" }, { clientId: "a/b", serverPath: BASE }, {
+        clientId: "demo",
+        serverPath: "not a url",
+      }, { clientId: "demo", serverPath: BASE, tokenWaitMs: 5 }]
+    ) {
+      assert.throws(
+        () => setupWith(bad),
+        (e) => e instanceof DeviceSessionError && e.code === "ERR_INVALID_INPUT",
+      );
+    }
+  });
+
+  it("mints secure tokens with a real non-extractable key and reports the snapshot", async () => {
+    const { time, ds } = setup();
+    const token = await within(time, ds.getSecureSessionToken("transaction", 90));
+    const claims = payloadOf(token);
+    assert.equal(claims.act, "transaction");
+    const header = JSON.parse(atob(token.split(".")[0]!.replace(/-/g, "+").replace(/_/g, "/")));
+    assert.ok(header.alg === "EdDSA" || header.alg === "ES256");
+    assert.equal(header.typ, "ds-secure+jwt");
+    const snap = ds.snapshot();
+    assert.equal(snap.phase, "active");
+    assert.equal(snap.keyAssurance, "ephemeral");
+    assert.ok(snap.sessionId?.startsWith("s_"));
+  });
+
+  it("maps camelCase action options to the wire and validates them", async () => {
+    const { time, service, ds } = setup();
+    const { actionToken } = await within(
+      time,
+      ds.triggerActionEvent("transaction", {
+        correlationId: "order-1",
+        claimedUserId: "h-123",
+        claimedUserIdType: "email",
+        transactionData: { amount: 10, currency: "EUR" },
+        customAttributes: { vip: true },
+      }),
+    );
+    assert.ok(actionToken.length > 10);
+    const [session] = [...service.sessions.values()];
+    const action = [...session!.events.values()].find((e) => e.type === "action")!;
+    assert.deepEqual(action.data, {
+      action_type: "transaction",
+      correlation_id: "order-1",
+      claimed_user_id: "h-123",
+      claimed_user_id_type: "email",
+      transaction_data: { amount: 10, currency: "EUR" },
+      custom_attributes: { vip: true },
+    });
+    await assert.rejects(ds.triggerActionEvent("login", { claimedUserIdType: "email" }), {
+      code: "ERR_INVALID_INPUT",
+    });
+    await assert.rejects(
+      ds.triggerActionEvent("login", { transactionData: { amount: -1, currency: "EUR" } }),
+      { code: "ERR_INVALID_INPUT" },
+    );
+    await assert.rejects(ds.triggerActionEvent("login", { unknown: 1 } as never), {
+      code: "ERR_INVALID_INPUT",
+    });
+    await assert.rejects(ds.triggerActionEvent("LOGIN"), { code: "ERR_INVALID_INPUT" });
+  });
+});
+
+function setupWith(o: Record<string, unknown>) {
+  const time = new VirtualTime();
+  return init(o as never, {
+    clock: time,
+    scheduler: time,
+    random: new SeededRandom(1),
+    keys: new MemoryKeyStore(),
+    transport: new ScriptedTransport({ time, handle: () => ({ status: 500, body: null }) }),
+    storage: new MemoryStorage(),
+  });
+}
