@@ -1,0 +1,205 @@
+// The device-session/verify entry: options validation, typed results and errors, never burning
+// a secure token on an invalid presentation, 1,000 concurrent presentations of one token.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { DeviceSessionError } from "../../core/errors/mod.ts";
+import {
+  createMemoryReplayStore,
+  verifyAccessToken,
+  verifyActionToken,
+  verifyDeviceProof,
+  verifySecureSessionToken,
+  verifySessionToken,
+} from "../../verify.ts";
+import { CLIENT, HTU, ISSUER, NONCE, world } from "./support.ts";
+
+const codeOf = async (p: Promise<unknown>): Promise<string | null> => {
+  try {
+    await p;
+    return null;
+  } catch (e) {
+    assert.ok(e instanceof DeviceSessionError, String(e));
+    return e.code;
+  }
+};
+
+describe("verify entry", () => {
+  it("returns typed results for every kind", async () => {
+    const w = await world();
+    const o = { issuer: ISSUER, audience: CLIENT, jwks: w.jwks };
+    const s = await verifySessionToken(w.tokens.session, o);
+    assert.deepEqual(
+      [s.kind, s.sessionId, s.deviceId, s.clientId, s.jkt],
+      ["session", "s_test", "d_test", CLIENT, w.device.jkt],
+    );
+    assert.equal(s.expiresAt - s.issuedAt, 900);
+    const replayStore = createMemoryReplayStore();
+    const sec = await verifySecureSessionToken(w.tokens.secure, {
+      ...o,
+      action: "login",
+      replayStore,
+    });
+    assert.deepEqual([sec.kind, sec.action, sec.jkt], ["secure", "login", w.device.jkt]);
+    assert.equal(sec.secureExpiresAt - sec.secureIssuedAt, 300);
+    const a = await verifyActionToken(w.tokens.action, o);
+    assert.deepEqual([a.kind, a.actionId, a.action], ["action", "a_test", "login"]);
+    const x = await verifyAccessToken(w.tokens.access, { issuer: ISSUER, jwks: w.jwks });
+    assert.deepEqual([x.kind, x.clientId, x.scope], ["access", CLIENT, "backend"]);
+    const p = await verifyDeviceProof(w.tokens.proof, {
+      method: "POST",
+      url: HTU,
+      isNonceValid: (n) => n === NONCE,
+      replayStore,
+    });
+    assert.deepEqual([p.kind, p.jkt, p.method, p.url], ["proof", w.device.jkt, "POST", HTU]);
+  });
+
+  it("rejects invalid options with ERR_INVALID_INPUT, as a rejected promise", async () => {
+    const w = await world();
+    const good = { issuer: ISSUER, audience: CLIENT, jwks: w.jwks };
+    const bad: unknown[] = [
+      { ...good, issuer: "" },
+      { ...good, audience: "bad client" },
+      { ...good, clockTolerance: 301 },
+      { ...good, clockTolerance: 1.5 },
+      { ...good, algorithms: ["HS256"] },
+      { ...good, algorithms: [] },
+      { ...good, now: -1 },
+      { ...good, jwks: 42 },
+      { ...good, crypto: {} },
+      { audience: CLIENT, jwks: w.jwks },
+    ];
+    for (const o of bad) {
+      const p = verifySessionToken(w.tokens.session, o as never);
+      assert.ok(p instanceof Promise);
+      assert.equal(await codeOf(p), "ERR_INVALID_INPUT", JSON.stringify(o));
+    }
+    assert.equal(await codeOf(verifySessionToken(42 as never, good)), "ERR_INVALID_INPUT");
+    const replayStore = createMemoryReplayStore();
+    for (
+      const extra of [{ action: "Login", replayStore }, { action: "login" }, {
+        action: "login",
+        replayStore,
+        maxLifetime: 3601,
+      }]
+    ) {
+      assert.equal(
+        await codeOf(verifySecureSessionToken(w.tokens.secure, { ...good, ...extra } as never)),
+        "ERR_INVALID_INPUT",
+      );
+    }
+    assert.equal(
+      await codeOf(
+        verifyDeviceProof(w.tokens.proof, { method: "POST", url: HTU, replayStore } as never),
+      ),
+      "ERR_INVALID_INPUT",
+    );
+  });
+
+  it("rejects an invalid JWKS: kid not the thumbprint, private members, too many keys", async () => {
+    const w = await world();
+    const o = { issuer: ISSUER, audience: CLIENT };
+    const k = w.service.jwk;
+    for (
+      const keys of [[{ ...k, kid: "A".repeat(43) }], [{ ...k, d: "AAAA" }], [k, k, k], [k, k]]
+    ) {
+      assert.equal(
+        await codeOf(verifySessionToken(w.tokens.session, { ...o, jwks: { keys } as never })),
+        "ERR_INVALID_INPUT",
+      );
+    }
+  });
+
+  it("sees a JWKS object changed in place", async () => {
+    const w = await world();
+    const other = await world();
+    const jwks = { keys: [other.service.jwk] };
+    const o = { issuer: ISSUER, audience: CLIENT, jwks };
+    assert.equal(await codeOf(verifySessionToken(w.tokens.session, o)), "ERR_KEY_UNKNOWN");
+    jwks.keys.push(w.service.jwk);
+    assert.equal(await codeOf(verifySessionToken(w.tokens.session, o)), null);
+  });
+
+  it("an invalid presentation never burns a secure token (SPEC §5.7.3)", async () => {
+    const w = await world();
+    const replayStore = createMemoryReplayStore();
+    const o = { issuer: ISSUER, audience: CLIENT, jwks: w.jwks, replayStore };
+    assert.equal(
+      await codeOf(verifySecureSessionToken(w.tokens.secure, { ...o, action: "transaction" })),
+      "ERR_ACTION_MISMATCH",
+    );
+    assert.equal(
+      await codeOf(verifySecureSessionToken(w.tokens.secure, { ...o, action: "login" })),
+      null,
+    );
+    assert.equal(
+      await codeOf(verifySecureSessionToken(w.tokens.secure, { ...o, action: "login" })),
+      "ERR_REPLAYED",
+    );
+  });
+
+  it("1,000 concurrent verifications of one secure token accept exactly one", async () => {
+    const w = await world();
+    const replayStore = createMemoryReplayStore();
+    const o = { issuer: ISSUER, audience: CLIENT, jwks: w.jwks, action: "login", replayStore };
+    const results = await Promise.allSettled(
+      Array.from({ length: 1000 }, () => verifySecureSessionToken(w.tokens.secure, o)),
+    );
+    const accepted = results.filter((r) => r.status === "fulfilled");
+    assert.equal(accepted.length, 1);
+    for (const r of results) {
+      if (r.status === "rejected") {
+        assert.equal((r.reason as DeviceSessionError).code, "ERR_REPLAYED");
+      }
+    }
+  });
+
+  it("separate replay stores each count one use (backend and service, SPEC §5.7.3)", async () => {
+    const w = await world();
+    const o = { issuer: ISSUER, audience: CLIENT, jwks: w.jwks, action: "login" };
+    const backend = createMemoryReplayStore();
+    const service = createMemoryReplayStore();
+    assert.equal(
+      await codeOf(verifySecureSessionToken(w.tokens.secure, { ...o, replayStore: backend })),
+      null,
+    );
+    assert.equal(
+      await codeOf(verifySecureSessionToken(w.tokens.secure, { ...o, replayStore: service })),
+      null,
+    );
+    assert.equal(
+      await codeOf(verifySecureSessionToken(w.tokens.secure, { ...o, replayStore: service })),
+      "ERR_REPLAYED",
+    );
+  });
+
+  it("a proof's jti is consumed for 120 s", async () => {
+    let now = 1_800_000_000;
+    const w = await world("EdDSA", now);
+    const replayStore = createMemoryReplayStore({ now: () => now });
+    const o = { method: "POST", url: HTU, isNonceValid: () => true, replayStore, now };
+    assert.equal(await codeOf(verifyDeviceProof(w.tokens.proof, o)), null);
+    assert.equal(await codeOf(verifyDeviceProof(w.tokens.proof, o)), "ERR_REPLAYED");
+    now += 121; // the replay window has passed; the proof is now too old anyway
+    assert.equal(
+      await codeOf(verifyDeviceProof(w.tokens.proof, { ...o, now })),
+      "ERR_TOKEN_EXPIRED",
+    );
+  });
+});
+
+describe("memory replay store", () => {
+  it("consumes once until the deadline, then forgets and sweeps", async () => {
+    let now = 100;
+    const store = createMemoryReplayStore({ now: () => now, sweepIntervalSeconds: 10 });
+    assert.equal(await store.consume("a", 150), true);
+    assert.equal(await store.consume("a", 150), false);
+    now = 150;
+    assert.equal(await store.consume("a", 200), true);
+    for (let i = 0; i < 50; i++) await store.consume(`x${i}`, 160);
+    assert.equal(store.size, 51);
+    now = 170;
+    await store.consume("b", 300);
+    assert.equal(store.size, 2); // "a" (until 200) and "b"
+  });
+});
