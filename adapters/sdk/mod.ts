@@ -18,3 +18,4 @@ export {
   toActionAttributes,
 } from "./options.ts";
 export { MemoryKeyStore, signerFor, systemClock, timerScheduler, webRandom } from "./ports-web.ts";
+export { keyPort } from "./keys.ts";

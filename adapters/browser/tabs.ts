@@ -1,0 +1,219 @@
+/**
+ * One device session for all tabs of a browser profile (SPEC §9.9): the tab holding a Web
+ * Lock is the leader and runs the session; the others forward every call to it over a
+ * BroadcastChannel. When the leader's tab goes away the lock passes to another tab, which
+ * resumes the persisted session (SPEC §9.15) — never one session per tab.
+ *
+ * @module
+ */
+import { errorFromCode } from "../../core/errors/error.ts";
+import type { ErrorCode } from "../../core/errors/catalog.ts";
+import type { SessionEvent } from "../../core/mod.ts";
+import type { DeviceSession, SessionSnapshot } from "../sdk/device-session.ts";
+
+type Method =
+  | "getSessionToken"
+  | "getSecureSessionToken"
+  | "triggerActionEvent"
+  | "setAuthenticatedUser"
+  | "clearUser"
+  | "flush";
+
+type Msg =
+  | { kind: "call"; id: string; from: string; method: Method; args: unknown[] }
+  | { kind: "result"; id: string; to: string; ok: true; value: unknown }
+  | { kind: "result"; id: string; to: string; ok: false; code: ErrorCode; message: string }
+  | { kind: "track"; eventType: "device" | "page" | "interaction"; data: Record<string, unknown> }
+  | { kind: "activity" }
+  | { kind: "leader"; tabId: string }
+  | { kind: "state"; snapshot: SessionSnapshot };
+
+/** What the coordinator needs from the page. */
+export interface TabOptions {
+  readonly clientId: string;
+  /** Starts the real session in this tab once it leads. */
+  readonly lead: () => DeviceSession;
+  /** How long a forwarded call may wait for the leader (ms). */
+  readonly callTimeoutMs: number;
+  readonly locks?: LockManager;
+  readonly channel?: (name: string) => BroadcastChannel;
+  readonly tabId?: string;
+}
+
+interface Pending {
+  msg: Extract<Msg, { kind: "call" }>;
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+const EMPTY: SessionSnapshot = {
+  phase: "starting",
+  sessionId: null,
+  deviceId: null,
+  userId: null,
+  tokenExpiresAt: null,
+  clockOffsetMs: 0,
+  queueLength: 0,
+  queueBytes: 0,
+  ackedSeq: 0,
+  dropped: 0,
+  keyAssurance: null,
+};
+
+/**
+ * A {@link DeviceSession} shared by every tab. Without Web Locks or BroadcastChannel each tab
+ * leads on its own (degraded, documented in the README).
+ *
+ * @example
+ * ```ts
+ * const ds = sharedSession({ clientId, lead: () => createDeviceSession(opts, ports), callTimeoutMs: 12_000 });
+ * ```
+ */
+export function sharedSession(o: TabOptions): DeviceSession & { isLeader(): boolean } {
+  const locks = o.locks ?? (globalThis.navigator as { locks?: LockManager } | undefined)?.locks;
+  const makeChannel = o.channel ??
+    (typeof BroadcastChannel === "function" ? (n: string) => new BroadcastChannel(n) : undefined);
+  if (locks === undefined || makeChannel === undefined) {
+    const ds = o.lead();
+    return { ...ds, isLeader: () => true };
+  }
+  const tabId = o.tabId ?? Math.random().toString(36).slice(2); // an id, not a secret
+  const channel = makeChannel(`device-session:${o.clientId}`);
+  const pending = new Map<string, Pending>();
+  const handled = new Map<string, Msg>(); // the leader's answers, for re-sent calls
+  const listeners = new Set<(e: SessionEvent) => void>();
+  let leader: DeviceSession | null = null;
+  let snapshot = EMPTY;
+  let release: (() => void) | null = null;
+  let closed = false;
+  let seq = 0;
+
+  const post = (m: Msg) => channel.postMessage(m);
+
+  channel.onmessage = (ev: MessageEvent<Msg>) => {
+    const m = ev.data;
+    if (m.kind === "result" && m.to === tabId) {
+      const p = pending.get(m.id);
+      if (p === undefined) return;
+      pending.delete(m.id);
+      clearTimeout(p.timer);
+      if (m.ok) p.resolve(m.value);
+      else p.reject(errorFromCode(m.code, m.message));
+    } else if (m.kind === "leader") {
+      for (const p of pending.values()) post(p.msg); // a new leader: re-send what is unanswered
+    } else if (m.kind === "state") {
+      snapshot = m.snapshot;
+    } else if (leader !== null) {
+      if (m.kind === "call") void serve(leader, m);
+      else if (m.kind === "track") leader.track(m.eventType, m.data);
+      else if (m.kind === "activity") leader.activity();
+    }
+  };
+
+  async function serve(ds: DeviceSession, m: Extract<Msg, { kind: "call" }>): Promise<void> {
+    const done = handled.get(m.id);
+    if (done !== undefined) return post(done);
+    handled.set(m.id, {
+      kind: "result",
+      id: m.id,
+      to: m.from,
+      ok: false,
+      code: "ERR_TIMEOUT",
+      message: "in progress",
+    });
+    let answer: Msg;
+    try {
+      const f = ds[m.method] as (...a: unknown[]) => Promise<unknown>;
+      answer = { kind: "result", id: m.id, to: m.from, ok: true, value: await f(...m.args) };
+    } catch (e) {
+      const err = e as { code?: ErrorCode; message?: string };
+      answer = {
+        kind: "result",
+        id: m.id,
+        to: m.from,
+        ok: false,
+        code: err.code ?? "ERR_SERVICE",
+        message: err.message ?? String(e),
+      };
+    }
+    handled.set(m.id, answer);
+    setTimeout(() => handled.delete(m.id), 60_000);
+    post(answer);
+  }
+
+  void locks.request(`device-session:${o.clientId}`, () =>
+    new Promise<void>((resolve) => {
+      if (closed) return resolve();
+      release = resolve;
+      leader = o.lead();
+      leader.on((e) => {
+        for (const l of listeners) l(e);
+        post({ kind: "state", snapshot: leader!.snapshot() });
+      });
+      post({ kind: "leader", tabId });
+      // Calls this tab made while it was a follower now go to itself.
+      for (const [id, p] of pending) {
+        pending.delete(id);
+        clearTimeout(p.timer);
+        const f = leader[p.msg.method] as (...a: unknown[]) => Promise<unknown>;
+        f(...p.msg.args).then(p.resolve, p.reject);
+      }
+    })).catch(() => {/* the lock manager refused (e.g. opaque origin): stay a follower */});
+
+  function call(method: Method, args: unknown[]): Promise<unknown> {
+    if (closed) return Promise.reject(errorFromCode("ERR_CLOSED"));
+    if (leader !== null) {
+      return (leader[method] as (...a: unknown[]) => Promise<unknown>)(...args);
+    }
+    return new Promise((resolve, reject) => {
+      const msg: Extract<Msg, { kind: "call" }> = {
+        kind: "call",
+        id: `${tabId}:${seq++}`,
+        from: tabId,
+        method,
+        args,
+      };
+      const timer = setTimeout(() => {
+        pending.delete(msg.id);
+        reject(errorFromCode("ERR_TIMEOUT", "no tab answered for the device session"));
+      }, o.callTimeoutMs);
+      pending.set(msg.id, { msg, resolve, reject, timer });
+      post(msg);
+    });
+  }
+
+  return {
+    isLeader: () => leader !== null,
+    getSessionToken: () => call("getSessionToken", []) as Promise<string>,
+    getSecureSessionToken: (a, e) =>
+      call("getSecureSessionToken", e === undefined ? [a] : [a, e]) as Promise<string>,
+    triggerActionEvent: (a, opts) =>
+      call("triggerActionEvent", opts === undefined ? [a] : [a, opts]) as Promise<
+        { actionToken: string }
+      >,
+    setAuthenticatedUser: (u) => call("setAuthenticatedUser", [u]) as Promise<boolean>,
+    clearUser: () => call("clearUser", []) as Promise<boolean>,
+    flush: () => call("flush", []) as Promise<void>,
+    on: (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    snapshot: () => leader?.snapshot() ?? snapshot,
+    track: (eventType, data) =>
+      leader ? leader.track(eventType, data) : post({ kind: "track", eventType, data }),
+    activity: () => leader ? leader.activity() : post({ kind: "activity" }),
+    pageHide: () => leader?.pageHide(),
+    shutdown: async () => {
+      closed = true;
+      for (const p of pending.values()) {
+        clearTimeout(p.timer);
+        p.reject(errorFromCode("ERR_CLOSED"));
+      }
+      pending.clear();
+      if (leader !== null) await leader.shutdown();
+      (release as (() => void) | null)?.();
+      channel.close();
+    },
+  };
+}

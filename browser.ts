@@ -1,0 +1,98 @@
+/**
+ * `device-session/browser` — the SDK for web pages: a non-extractable device key in
+ * IndexedDB (ephemeral fallback where a CryptoKey cannot be stored), `fetch` and `sendBeacon`,
+ * the telemetry queue persisted in IndexedDB, the collectors, and one device session shared by
+ * every tab (Web Locks + BroadcastChannel). Nothing touches `window` at import time, so it is
+ * safe to import under SSR; call `init` in the browser.
+ *
+ * @example
+ * ```ts
+ * import { init } from "device-session/browser";
+ * const ds = init({ clientId: "demo", serverPath: "https://risk.example.com/", enableSessionToken: true });
+ * const token = await ds.getSessionToken(); // send it to your backend
+ * const secure = await ds.getSecureSessionToken("transaction", 120);
+ * ```
+ *
+ * @module
+ */
+import { createDeviceSession, type DeviceSession } from "./adapters/sdk/device-session.ts";
+import { type InitOptions, parseInitOptions } from "./adapters/sdk/options.ts";
+import { systemClock, timerScheduler, webRandom } from "./adapters/sdk/ports-web.ts";
+import { keyPort } from "./adapters/sdk/keys.ts";
+import { createIndexedDbKeyStore } from "./adapters/keystore/indexeddb.ts";
+import { FetchTransport } from "./adapters/transport/fetch.ts";
+import { IdbStorage } from "./adapters/browser/idb-storage.ts";
+import { sharedSession } from "./adapters/browser/tabs.ts";
+import { deviceAttributes, startCollectors } from "./adapters/browser/collectors/mod.ts";
+import type { CollectorOptions } from "./adapters/browser/collectors/types.ts";
+
+export type { ActionEventOptions, InitOptions } from "./adapters/sdk/options.ts";
+export type { DeviceSession, SessionSnapshot } from "./adapters/sdk/device-session.ts";
+export { DeviceSessionError } from "./core/errors/error.ts";
+
+/** Browser-only options. */
+export interface BrowserOptions extends InitOptions {
+  /** Start the collectors (default `true`); pass collector options to tune them. */
+  collect?: boolean | Omit<CollectorOptions, "sink" | "onHide">;
+  /** Share one session across tabs (default `true`). */
+  shareTabs?: boolean;
+}
+
+/** The browser SDK: a {@link DeviceSession} that also stops its collectors on shutdown. */
+export type BrowserDeviceSession = DeviceSession & {
+  /** Whether this tab runs the shared session (the others forward to it). */
+  isLeader(): boolean;
+};
+
+/**
+ * Starts the device session in this page (SPEC §9). Returns at once; the session is created
+ * in the background (or resumed, after a reload or in another tab).
+ *
+ * @example
+ * ```ts
+ * const ds = init({ clientId: "demo", serverPath: "/risk/", enableSessionToken: true });
+ * await ds.setAuthenticatedUser("user-42"); // after full authentication
+ * ```
+ */
+export function init(options: BrowserOptions): BrowserDeviceSession {
+  const { collect = true, shareTabs = true, ...rest } = options;
+  const o = parseInitOptions({ ...rest, serverPath: absolute(rest.serverPath) });
+  const lead = () =>
+    createDeviceSession(o, {
+      clock: systemClock,
+      random: webRandom,
+      scheduler: timerScheduler(),
+      keys: keyPort(createIndexedDbKeyStore({ name: o.clientId })),
+      transport: new FetchTransport(),
+      storage: new IdbStorage(),
+    }, { attributes: o.enabled === false ? {} : deviceAttributes() });
+  const ds = shareTabs
+    ? sharedSession({ clientId: o.clientId, lead, callTimeoutMs: (o.tokenWaitMs ?? 10000) + 2000 })
+    : { ...lead(), isLeader: () => true };
+  let stop = () => {};
+  if (collect !== false && o.enabled !== false) {
+    stop = startCollectors({
+      ...(typeof collect === "object" ? collect : {}),
+      device: false, // the session sends device attributes itself, at creation
+      sink: { track: (t, d) => ds.track(t, d), activity: () => ds.activity() },
+      onHide: () => ds.pageHide(),
+    });
+  }
+  return {
+    ...ds,
+    shutdown: async () => {
+      stop();
+      await ds.shutdown();
+    },
+  };
+}
+
+/** Resolves a relative `serverPath` (e.g. `/risk/`) against the page's location. */
+function absolute(serverPath: string): string {
+  const base = (globalThis as { location?: { href: string } }).location?.href;
+  try {
+    return new URL(serverPath, base).href;
+  } catch {
+    return serverPath; // validation reports it
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * `device-session/bun` — the SDK on Bun: device key in a file (mode 0600), queue
+ * and session persisted under a directory, clean shutdown on SIGINT/SIGTERM.
+ *
+ * @example
+ * ```ts
+ * import { init } from "device-session/bun";
+ * const ds = init({ clientId: "demo", serverPath: "http://localhost:8787/", enableSessionToken: true });
+ * console.log(await ds.getSessionToken());
+ * await ds.shutdown();
+ * ```
+ *
+ * @module
+ */
+import process from "node:process";
+import { availableParallelism } from "node:os";
+import type { DeviceSession } from "./adapters/sdk/device-session.ts";
+import { initServer, type ServerInitOptions } from "./adapters/sdk/server-runtime.ts";
+
+export type { ServerInitOptions } from "./adapters/sdk/server-runtime.ts";
+export type { ActionEventOptions } from "./adapters/sdk/options.ts";
+export type { DeviceSession, SessionSnapshot } from "./adapters/sdk/device-session.ts";
+export { DeviceSessionError } from "./core/errors/error.ts";
+
+/**
+ * Starts the device session of this Bun process.
+ *
+ * @example
+ * ```ts
+ * const ds = init({ clientId: "demo", serverPath, enableSessionToken: true, dir: "/var/lib/app/ds" });
+ * ```
+ */
+export function init(options: ServerInitOptions): DeviceSession {
+  return initServer(options, {
+    runtime: {
+      runtime: "bun",
+      version: process.versions.bun,
+      os: process.platform,
+      arch: process.arch,
+      cpus: availableParallelism(),
+    },
+    unref: (t) => (t as { unref?: () => void }).unref?.(),
+    onSignal: (fn) => {
+      const int = () => fn("SIGINT"), term = () => fn("SIGTERM");
+      process.once("SIGINT", int);
+      process.once("SIGTERM", term);
+      return () => {
+        process.off("SIGINT", int);
+        process.off("SIGTERM", term);
+      };
+    },
+    exit: (code) => process.exit(code),
+  });
+}
