@@ -49,7 +49,8 @@ export const nodeCrypto: VerifyCrypto<KeyObject> = {
     }
   },
   sha256(data: Uint8Array): Uint8Array {
-    return createHash("sha256").update(data).digest();
+    const d = createHash("sha256").update(data).digest();
+    return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
   },
 };
 
