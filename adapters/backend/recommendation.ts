@@ -46,7 +46,14 @@ export interface ActionRecommendation {
   [member: string]: unknown;
 }
 
-/** `snake_case` → `camelCase`; names without `_` are unchanged. */
+/**
+ * `snake_case` → `camelCase`; names without `_` are unchanged.
+ *
+ * @example
+ * ```ts
+ * camelName("device_actions_60s"); // "deviceActions60s"
+ * ```
+ */
 export function camelName(name: string): string {
   return name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }

@@ -26,7 +26,15 @@ import {
 } from "../../core/mod.ts";
 import { type SecureVerifyOptions, verifySecureSessionToken } from "../../verify.ts";
 
-/** The default request header that carries the secure session token. */
+/**
+ * The default request header that carries the secure session token.
+ *
+ * @example
+ * ```ts
+ * // In the page:
+ * fetch("/api/transfer", { method: "POST", headers: { [SECURE_TOKEN_HEADER]: token }, body });
+ * ```
+ */
 export const SECURE_TOKEN_HEADER = "DS-Secure-Session-Token";
 
 /** What a middleware leaves for the handlers after a successful verification. */
