@@ -55,6 +55,7 @@ type ErrorCodeName =
   | "ERR_SESSION_UNKNOWN"
   | "ERR_SESSION_ENDED"
   | "ERR_ACTION_UNKNOWN"
+  | "ERR_RULE_UNKNOWN"
   | "ERR_DISABLED"
   | "ERR_SESSION_TOKEN_DISABLED"
   | "ERR_CLOSED"
@@ -119,6 +120,7 @@ export const ERROR_CATALOG: Readonly<Record<ErrorCodeName, ErrorEntry>> = {
   ERR_SESSION_UNKNOWN: entry(404, "no such device session"),
   ERR_SESSION_ENDED: entry(410, "the device session reached its absolute or idle lifetime"),
   ERR_ACTION_UNKNOWN: entry(404, "no such action"),
+  ERR_RULE_UNKNOWN: entry(404, "no such rule for this client"),
   ERR_DISABLED: entry(null, "the SDK was initialized with enabled: false"),
   ERR_SESSION_TOKEN_DISABLED: entry(
     null,

@@ -1,0 +1,89 @@
+/**
+ * `POST /v1/device/telemetry` (SPEC §6.4, §8): a batch authenticated by the session token in its
+ * body (so `sendBeacon` can send it as `text/plain`), stored idempotently by `(session, seq)`,
+ * answered with `acked_seq`/`high_seq`, the action records of its action events and the user.
+ *
+ * @module
+ */
+import {
+  type ActionEventData,
+  errorFromCode,
+  parseOrThrow,
+  TelemetryBatchSchema,
+} from "../../../core/mod.ts";
+import { batchLimitProblem, planBatch } from "../../../core/service/telemetry.ts";
+import { sessionRetainUntil, sessionStatus } from "../../../core/service/session.ts";
+import { recordAction } from "../actions.ts";
+import type { Deps, Req } from "../context.ts";
+import { readJson } from "../http/body.ts";
+import { deviceClient, withNonce } from "./common.ts";
+import { deviceExpiry } from "./sessions.ts";
+
+/**
+ * Ingests one telemetry batch.
+ *
+ * @example
+ * ```ts
+ * app.post("/v1/device/telemetry", (c) => postTelemetry(deps, req(c)));
+ * ```
+ */
+export async function postTelemetry(d: Deps, r: Req): Promise<Response> {
+  const l = d.opts.limits;
+  const { value, bytes } = await readJson(r.raw, {
+    maxBytes: l.maxBodyBytes,
+    accepted: ["json", "text"],
+  });
+  const tooLarge = batchLimitProblem(value, bytes);
+  if (tooLarge !== null) throw errorFromCode("ERR_BATCH_TOO_LARGE", tooLarge);
+  const batch = parseOrThrow(TelemetryBatchSchema, value, "ERR_INVALID_BODY");
+  if (batch.events.length === 0 && batch.dropped.total === 0) {
+    // SPEC §8.3: an empty batch only carries a changed drop counter.
+    throw errorFromCode("ERR_INVALID_BODY", "events: at least one event, unless dropped changed");
+  }
+  const client = deviceClient(d, r, batch.client_id);
+  // Signature, issuer and audience, not expiry (SPEC §8.5).
+  const token = await d.tokens.verifySessionForTelemetry(batch.session_token, client.id, r.now);
+  if (token.sessionId !== batch.session_id) {
+    throw errorFromCode("ERR_CLAIM_INVALID", "the session token's sub is not session_id");
+  }
+  const before = await d.store.getSession(batch.session_id);
+  // The token proves the service created this session: if it is gone, it ended long ago.
+  if (before === null || sessionStatus(before, r.now, l.retentionS) === "gone") {
+    throw errorFromCode("ERR_SESSION_ENDED", "the device session has ended beyond its retention");
+  }
+  const { fresh, highSeq } = await d.store.appendEvents(
+    batch.session_id,
+    batch.events.map((e) => e.seq),
+    sessionRetainUntil(before, l.retentionS) * 1000,
+  );
+  const plan = planBatch({ batch, fresh, before, highSeq, now: r.now });
+  const after = await d.store.patchSession(batch.session_id, plan.patch, r.now, l.retentionS) ??
+    before;
+  for (const user of plan.usersSet) {
+    await d.store.linkUser(client.id, after.deviceId, user, deviceExpiry(d, r));
+  }
+  const actions = [];
+  for (const a of plan.actions) {
+    const record = await d.store.getActionBySeq(after.id, a.seq) ??
+      await recordAction(d, {
+        session: after,
+        source: "telemetry",
+        seq: a.seq,
+        data: a.event.data as unknown as ActionEventData,
+        userId: a.userId,
+        interactionsBefore: a.interactionsBefore,
+        automation: a.automation,
+        platform: a.platform,
+        ip: r.ip,
+        userAgent: r.raw.headers.get("user-agent")?.slice(0, 1024) ?? null,
+        nowMs: r.nowMs,
+      });
+    actions.push({ seq: a.seq, action_id: record.id, action_token: record.token });
+  }
+  return withNonce(d, r, 200, {
+    acked_seq: plan.ackedSeq,
+    high_seq: highSeq,
+    actions,
+    user_id: after.userId,
+  });
+}

@@ -1,0 +1,147 @@
+/**
+ * Request bodies, capped before they are read whole (SPEC §6.0, §14): a declared
+ * `Content-Length` above the cap is refused at once, and the stream is read chunk by chunk and
+ * cancelled as soon as it passes the cap. Then media type, UTF-8 and JSON are checked.
+ *
+ * @module
+ */
+import { errorFromCode } from "../../../core/mod.ts";
+
+/** The media types the APIs accept. */
+export type MediaType = "json" | "text" | "form";
+
+const MEDIA: Record<string, MediaType> = {
+  "application/json": "json",
+  "text/plain": "text",
+  "application/x-www-form-urlencoded": "form",
+};
+
+/**
+ * The request's media type among `accepted`; `ERR_UNSUPPORTED_MEDIA_TYPE` otherwise. A body-less
+ * request (no `Content-Type`, `Content-Length: 0`) passes when `allowEmpty`.
+ *
+ * @example
+ * ```ts
+ * mediaType(request, ["json", "text"]); // "text" for a sendBeacon
+ * ```
+ */
+export function mediaType(
+  request: Request,
+  accepted: readonly MediaType[],
+  allowEmpty = false,
+): MediaType | "empty" {
+  const header = request.headers.get("content-type");
+  if (header === null) {
+    if (allowEmpty) return "empty";
+    throw errorFromCode(
+      "ERR_UNSUPPORTED_MEDIA_TYPE",
+      `Content-Type must be one of ${names(accepted)}`,
+    );
+  }
+  const [type, ...params] = header.split(";").map((s) => s.trim().toLowerCase());
+  const kind = MEDIA[type!];
+  const charset = params.find((p) => p.startsWith("charset="))?.slice(8).replace(/"/g, "");
+  if (
+    kind === undefined || !accepted.includes(kind) || (charset !== undefined && charset !== "utf-8")
+  ) {
+    throw errorFromCode(
+      "ERR_UNSUPPORTED_MEDIA_TYPE",
+      `Content-Type must be one of ${names(accepted)} (UTF-8)`,
+    );
+  }
+  return kind;
+}
+
+function names(kinds: readonly MediaType[]): string {
+  return kinds.map((k) => Object.keys(MEDIA).find((m) => MEDIA[m] === k)).join(", ");
+}
+
+/**
+ * The body's bytes, at most `maxBytes`; `ERR_BODY_TOO_LARGE` (413) as soon as it is known to be
+ * larger, without reading the rest.
+ *
+ * @example
+ * ```ts
+ * const bytes = await readCapped(request, 65536);
+ * ```
+ */
+export async function readCapped(request: Request, maxBytes: number): Promise<Uint8Array> {
+  const declared = request.headers.get("content-length");
+  if (declared !== null && (!/^\d{1,15}$/.test(declared.trim()) || Number(declared) > maxBytes)) {
+    await request.body?.cancel().catch(() => {});
+    throw tooLarge(maxBytes);
+  }
+  if (request.body === null) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out;
+}
+
+function tooLarge(max: number) {
+  return errorFromCode("ERR_BODY_TOO_LARGE", `the body must be at most ${max} bytes`, {
+    details: { max_bytes: max },
+  });
+}
+
+const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
+/** UTF-8 text of `bytes`; `ERR_INVALID_BODY` for invalid UTF-8. */
+export function utf8(bytes: Uint8Array): string {
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    throw errorFromCode("ERR_INVALID_BODY", "the body is not valid UTF-8");
+  }
+}
+
+/**
+ * Parses a JSON body; `ERR_INVALID_BODY` when it is not JSON (or empty and `emptyAs` unset).
+ *
+ * @example
+ * ```ts
+ * const body = parseJson(utf8(bytes));
+ * ```
+ */
+export function parseJson(text: string, emptyAs?: unknown): unknown {
+  if (text.trim() === "" && emptyAs !== undefined) return emptyAs;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw errorFromCode("ERR_INVALID_BODY", "the body is not valid JSON");
+  }
+}
+
+/**
+ * Reads a capped JSON body (media types `accepted`).
+ *
+ * @example
+ * ```ts
+ * const { value, bytes } = await readJson(request, { maxBytes: 65536, accepted: ["json"] });
+ * ```
+ */
+export async function readJson(
+  request: Request,
+  o: { maxBytes: number; accepted: readonly MediaType[]; emptyAs?: unknown },
+): Promise<{ value: unknown; bytes: number }> {
+  mediaType(request, o.accepted, o.emptyAs !== undefined);
+  const bytes = await readCapped(request, o.maxBytes);
+  return { value: parseJson(utf8(bytes), o.emptyAs), bytes: bytes.byteLength };
+}

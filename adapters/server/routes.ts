@@ -1,0 +1,85 @@
+/**
+ * The hono application: every route of SPEC §6 and §7 bound to its handler, 404 vs 405, and
+ * thrown errors turned into SPEC §6.5 bodies by the caller (`app.ts`).
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import type { Context } from "hono";
+import { errorFromCode } from "../../core/mod.ts";
+import type { Deps, Req } from "./context.ts";
+import { getConfig } from "./device/config.ts";
+import { createSession, refreshSession } from "./device/sessions.ts";
+import { postTelemetry } from "./device/telemetry.ts";
+import { issueToken } from "./backend/oauth.ts";
+import { triggerAction } from "./backend/actions.ts";
+import { getRecommendation, reportResult } from "./backend/recommendation.ts";
+import { clearUser } from "./backend/users.ts";
+import { createRule, deleteRule, getRule, listRules, updateRule } from "./backend/rules.ts";
+import { getDiscovery, getJwks } from "./well-known.ts";
+import { allowedMethods } from "./http/routes.ts";
+import { json } from "./http/respond.ts";
+
+/** What each request carries into hono (as its "bindings"). */
+export interface Bindings {
+  readonly req: Req;
+}
+
+type Handler = (d: Deps, r: Req) => Response | Promise<Response>;
+
+/** Thrown by a route to hand an error back to the caller of `app.fetch`. */
+export class RouteError {
+  readonly error: unknown;
+  constructor(error: unknown) {
+    this.error = error;
+  }
+}
+
+/**
+ * Builds the hono app over `deps`. Errors propagate out of `fetch` as {@link RouteError}s.
+ *
+ * @example
+ * ```ts
+ * const app = buildApp(deps);
+ * const res = await app.fetch(request, { req });
+ * ```
+ */
+export function buildApp(d: Deps): Hono<{ Bindings: Bindings }> {
+  const app = new Hono<{ Bindings: Bindings }>();
+  const bind = (h: Handler) => (c: Context<{ Bindings: Bindings }>) => {
+    const r = c.env.req;
+    r.id = c.req.param("id");
+    return h(d, r);
+  };
+  app.get("/v1/device/config", bind(getConfig));
+  app.post("/v1/device/sessions", bind(createSession));
+  app.post("/v1/device/sessions/:id/refresh", bind(refreshSession));
+  app.post("/v1/device/telemetry", bind(postTelemetry));
+  app.post("/v1/oauth/token", bind(issueToken));
+  app.post("/v1/backend/actions", bind(triggerAction));
+  app.get("/v1/backend/recommendation", bind(getRecommendation));
+  app.post("/v1/backend/actions/result", bind(reportResult));
+  app.post("/v1/backend/users/clear", bind(clearUser));
+  app.get("/v1/backend/rules", bind(listRules));
+  app.post("/v1/backend/rules", bind(createRule));
+  app.get("/v1/backend/rules/:id", bind(getRule));
+  app.put("/v1/backend/rules/:id", bind(updateRule));
+  app.delete("/v1/backend/rules/:id", bind(deleteRule));
+  app.get("/.well-known/jwks.json", bind(getJwks));
+  app.get("/.well-known/device-session", bind(getDiscovery));
+  app.get("/healthz", (c) => json(200, { status: "ok", time: c.env.req.now }));
+  app.notFound((c) => {
+    const allowed = allowedMethods(c.env.req.path);
+    throw new RouteError(
+      allowed === null
+        ? errorFromCode("ERR_NOT_FOUND", "no such route")
+        : errorFromCode("ERR_METHOD_NOT_ALLOWED", `allowed: ${allowed.join(", ")}`, {
+          details: { allow: allowed },
+        }),
+    );
+  });
+  app.onError((err) => {
+    throw err instanceof RouteError ? err : new RouteError(err);
+  });
+  return app;
+}

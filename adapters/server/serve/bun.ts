@@ -1,0 +1,70 @@
+/**
+ * Serves a fetch handler with `Bun.serve`; `shutdown` stops accepting and lets in-flight
+ * requests finish (`stop(false)`), then force-closes after the timeout.
+ *
+ * @example
+ * ```ts
+ * import { serve } from "device-session/server/bun";
+ * const server = await serve({ fetch: service.fetch, port: 8787 });
+ * process.on("SIGTERM", () => server.shutdown());
+ * ```
+ *
+ * @module
+ */
+import type { RunningServer, ServeOptions } from "./types.ts";
+import { listenUrl } from "./types.ts";
+
+export type { RunningServer, ServeOptions } from "./types.ts";
+
+interface BunServer {
+  readonly port: number;
+  readonly pendingRequests: number;
+  stop(closeActiveConnections?: boolean): Promise<void> | void;
+  requestIP(req: Request): { address: string } | null;
+}
+interface BunNs {
+  serve(options: {
+    port: number;
+    hostname: string;
+    maxRequestBodySize: number;
+    fetch: (req: Request, server: BunServer) => Response | Promise<Response>;
+  }): BunServer;
+}
+
+/**
+ * Listens and serves `fetch` until `shutdown`.
+ *
+ * @example
+ * ```ts
+ * const server = await serve({ fetch: (req) => new Response("ok"), port: 0 });
+ * ```
+ */
+export function serve(options: ServeOptions): Promise<RunningServer> {
+  const bun = (globalThis as unknown as { Bun: BunNs }).Bun;
+  const hostname = options.hostname ?? "127.0.0.1";
+  const server = bun.serve({
+    port: options.port ?? 8787,
+    hostname,
+    // A backstop only: the handler caps every body at its own limit (65536) while streaming.
+    maxRequestBodySize: 1024 * 1024,
+    fetch: (req, s) => options.fetch(req, { remoteAddr: s.requestIP(req)?.address ?? null }),
+  });
+  return Promise.resolve({
+    port: server.port,
+    hostname,
+    url: listenUrl(hostname, server.port),
+    async shutdown(timeoutMs = 10_000): Promise<void> {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const graceful = Promise.resolve(server.stop(false)).then(async () => {
+        // stop(false) may resolve before in-flight handlers finish on some versions.
+        while (server.pendingRequests > 0) await new Promise((r) => setTimeout(r, 10));
+      });
+      const timedOut = await Promise.race([
+        graceful.then(() => false),
+        new Promise<boolean>((r) => (timer = setTimeout(() => r(true), timeoutMs))),
+      ]);
+      clearTimeout(timer);
+      if (timedOut) await server.stop(true);
+    },
+  });
+}

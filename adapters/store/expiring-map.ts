@@ -1,0 +1,115 @@
+/**
+ * A Map whose entries expire, with bounded size: what every in-memory table of the store is
+ * built on. No timers: expired entries are invisible at once (checked on read) and removed by an
+ * incremental sweep that every write advances a few steps, so memory is reclaimed even for keys
+ * nobody reads again, and a process with no traffic holds no timer.
+ *
+ * @module
+ */
+
+/** Entries examined per write by the incremental sweep. */
+const SWEEP_STEP = 8;
+
+/** Options of {@link ExpiringMap}. */
+export interface ExpiringMapOptions {
+  /** Most entries; inserting beyond evicts the oldest inserted entry. */
+  readonly maxSize: number;
+  /** The clock, epoch milliseconds. */
+  readonly now: () => number;
+}
+
+/**
+ * An expiring, size-bounded map.
+ *
+ * @example
+ * ```ts
+ * const m = new ExpiringMap<string, number>({ maxSize: 1000, now: Date.now });
+ * m.set("a", 1, Date.now() + 60_000);
+ * m.get("a"); // 1
+ * ```
+ */
+export class ExpiringMap<K, V> {
+  readonly #values = new Map<K, V>();
+  readonly #expiry = new Map<K, number>();
+  readonly #max: number;
+  readonly #now: () => number;
+  #cursor: Iterator<[K, number]> | null = null;
+  /** Entries evicted because the map was full (monitoring). */
+  evicted = 0;
+
+  constructor(options: ExpiringMapOptions) {
+    this.#max = options.maxSize;
+    this.#now = options.now;
+  }
+
+  /** Live entries plus expired ones not swept yet. */
+  get size(): number {
+    return this.#values.size;
+  }
+
+  /** The value, or `undefined` when absent or expired. */
+  get(key: K): V | undefined {
+    const exp = this.#expiry.get(key);
+    if (exp === undefined) return undefined;
+    if (exp <= this.#now()) {
+      this.delete(key);
+      return undefined;
+    }
+    return this.#values.get(key);
+  }
+
+  /** Expiry of a live entry, or `undefined`. */
+  expiresAt(key: K): number | undefined {
+    const exp = this.#expiry.get(key);
+    return exp !== undefined && exp > this.#now() ? exp : undefined;
+  }
+
+  /** Sets `key` until `expiresAtMs` (an existing key keeps its insertion position). */
+  set(key: K, value: V, expiresAtMs: number): void {
+    this.sweep(SWEEP_STEP);
+    if (!this.#values.has(key) && this.#values.size >= this.#max) {
+      const oldest = this.#values.keys().next();
+      if (!oldest.done) {
+        this.delete(oldest.value);
+        this.evicted++;
+      }
+    }
+    this.#values.set(key, value);
+    this.#expiry.set(key, expiresAtMs);
+  }
+
+  /** Moves a live entry's expiry. */
+  touch(key: K, expiresAtMs: number): void {
+    if (this.#values.has(key)) this.#expiry.set(key, expiresAtMs);
+  }
+
+  /** Removes `key`; `true` if it was present (expired or not). */
+  delete(key: K): boolean {
+    this.#expiry.delete(key);
+    return this.#values.delete(key);
+  }
+
+  /**
+   * Examines up to `steps` entries (all with `Infinity`) and removes the expired ones. The
+   * cursor survives between calls (Map iterators tolerate deletion), so repeated small sweeps
+   * cover the whole map.
+   */
+  sweep(steps: number = Infinity): number {
+    const now = this.#now();
+    let removed = 0;
+    for (let i = 0; i < steps; i++) {
+      this.#cursor ??= this.#expiry.entries();
+      const next = this.#cursor.next();
+      if (next.done) {
+        this.#cursor = null; // the next sweep starts over
+        break;
+      }
+      const [key, exp] = next.value;
+      if (exp <= now) {
+        this.delete(key);
+        removed++;
+      }
+    }
+    return removed;
+  }
+}

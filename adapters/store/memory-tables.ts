@@ -1,0 +1,175 @@
+/**
+ * The small tables of the in-memory store: sliding-window and distinct counters, fixed-window
+ * rate counters, devices, and rules. Each method runs to completion without awaiting, which is
+ * what makes it atomic in one process.
+ *
+ * @module
+ */
+import type { Rule } from "../../core/wire/backend.ts";
+import type { DeviceRegistration, RuleWrite } from "./types.ts";
+import { ExpiringMap } from "./expiring-map.ts";
+
+/** Most timestamps kept per sliding-window key: counts saturate there (far above thresholds). */
+export const MAX_HITS_PER_KEY = 10_000;
+/** Most members kept per distinct-counter key (oldest sighting dropped first). */
+export const MAX_DISTINCT_PER_KEY = 1_000;
+/** Most users remembered per device (least recently associated dropped first). */
+export const MAX_USERS_PER_DEVICE = 64;
+
+/** Sliding-window counters over timestamps. */
+export class HitCounters {
+  readonly #map: ExpiringMap<string, number[]>;
+  constructor(maxKeys: number, now: () => number) {
+    this.#map = new ExpiringMap({ maxSize: maxKeys, now });
+  }
+  hit(key: string, nowMs: number, windowMs: number): number {
+    let times = this.#map.get(key);
+    if (times === undefined) times = [];
+    const floor = nowMs - windowMs;
+    let drop = 0;
+    while (drop < times.length && times[drop]! <= floor) drop++;
+    if (drop > 0) times.splice(0, drop);
+    times.push(nowMs);
+    if (times.length > MAX_HITS_PER_KEY) times.shift();
+    this.#map.set(key, times, nowMs + windowMs);
+    return times.length;
+  }
+  sweep(): number {
+    return this.#map.sweep();
+  }
+}
+
+/** Distinct members per key, by last sighting. */
+export class DistinctCounters {
+  readonly #map: ExpiringMap<string, Map<string, number>>;
+  constructor(maxKeys: number, now: () => number) {
+    this.#map = new ExpiringMap({ maxSize: maxKeys, now });
+  }
+  add(key: string, member: string | null, nowMs: number, windowMs: number): number {
+    let seen = this.#map.get(key);
+    if (seen === undefined) {
+      if (member === null) return 0;
+      seen = new Map();
+    }
+    const floor = nowMs - windowMs;
+    for (const [m, t] of seen) if (t <= floor) seen.delete(m);
+    if (member !== null) {
+      seen.delete(member); // re-insert: Map order is then oldest sighting first
+      seen.set(member, nowMs);
+      if (seen.size > MAX_DISTINCT_PER_KEY) seen.delete(seen.keys().next().value!);
+      this.#map.set(key, seen, nowMs + windowMs);
+    }
+    return seen.size;
+  }
+  sweep(): number {
+    return this.#map.sweep();
+  }
+}
+
+/** Fixed-window counters (rate limits). */
+export class WindowCounters {
+  readonly #map: ExpiringMap<string, { count: number; resetAtMs: number }>;
+  constructor(maxKeys: number, now: () => number) {
+    this.#map = new ExpiringMap({ maxSize: maxKeys, now });
+  }
+  incr(key: string, nowMs: number, windowMs: number): { count: number; resetAtMs: number } {
+    let w = this.#map.get(key);
+    if (w === undefined || w.resetAtMs <= nowMs) {
+      w = { count: 0, resetAtMs: nowMs + windowMs };
+      this.#map.set(key, w, w.resetAtMs);
+    }
+    w.count++;
+    return { count: w.count, resetAtMs: w.resetAtMs };
+  }
+  sweep(): number {
+    return this.#map.sweep();
+  }
+}
+
+interface DeviceEntry {
+  jkt: string;
+  /** Users associated with the device, least recent first; `null` while none. */
+  users: string[] | null;
+}
+
+/** Device records: key thumbprint and users seen, per client. */
+export class Devices {
+  readonly #map: ExpiringMap<string, DeviceEntry>;
+  constructor(maxDevices: number, now: () => number) {
+    this.#map = new ExpiringMap({ maxSize: maxDevices, now });
+  }
+  get size(): number {
+    return this.#map.size;
+  }
+  register(o: {
+    clientId: string;
+    requestedId: string | null;
+    freshId: string;
+    jkt: string;
+    expiresAtMs: number;
+  }): DeviceRegistration {
+    if (o.requestedId !== null) {
+      const key = `${o.clientId}\n${o.requestedId}`;
+      const known = this.#map.get(key);
+      if (known !== undefined) {
+        const keyChanged = known.jkt !== o.jkt;
+        if (keyChanged) known.jkt = o.jkt;
+        this.#map.set(key, known, o.expiresAtMs);
+        return { deviceId: o.requestedId, created: false, keyChanged };
+      }
+    }
+    this.#map.set(`${o.clientId}\n${o.freshId}`, { jkt: o.jkt, users: null }, o.expiresAtMs);
+    return { deviceId: o.freshId, created: true, keyChanged: false };
+  }
+  link(clientId: string, deviceId: string, userId: string, expiresAtMs: number): boolean {
+    const key = `${clientId}\n${deviceId}`;
+    const d = this.#map.get(key);
+    if (d === undefined) return false;
+    const users = d.users ?? (d.users = []);
+    const i = users.indexOf(userId);
+    if (i !== -1) users.splice(i, 1);
+    users.push(userId);
+    if (users.length > MAX_USERS_PER_DEVICE) users.shift();
+    this.#map.touch(key, Math.max(expiresAtMs, this.#map.expiresAt(key) ?? 0));
+    return i !== -1;
+  }
+  knows(clientId: string, deviceId: string, userId: string): boolean {
+    return this.#map.get(`${clientId}\n${deviceId}`)?.users?.includes(userId) ?? false;
+  }
+  sweep(): number {
+    return this.#map.sweep();
+  }
+}
+
+/** Rules per client, kept sorted by priority; priorities unique per client. */
+export class Rules {
+  readonly #byClient = new Map<string, Rule[]>();
+  list(clientId: string): readonly Rule[] {
+    return this.#byClient.get(clientId) ?? [];
+  }
+  get(clientId: string, id: string): Rule | null {
+    return this.list(clientId).find((r) => r.id === id) ?? null;
+  }
+  put(clientId: string, rule: Rule, mode: "create" | "update", maxRules: number): RuleWrite {
+    const rules = this.list(clientId);
+    const index = rules.findIndex((r) => r.id === rule.id);
+    if (mode === "update" && index === -1) return { ok: false, reason: "not_found" };
+    if (mode === "create" && rules.length >= maxRules) return { ok: false, reason: "limit" };
+    if (rules.some((r) => r.priority === rule.priority && r.id !== rule.id)) {
+      return { ok: false, reason: "priority_taken" };
+    }
+    const frozen = Object.freeze({ ...rule, match: Object.freeze({ ...rule.match }) }) as Rule;
+    // A new array each write: readers holding the old list see a consistent snapshot.
+    const next = rules.filter((r) => r.id !== rule.id);
+    next.push(frozen);
+    next.sort((a, b) => a.priority - b.priority);
+    this.#byClient.set(clientId, next);
+    return { ok: true, rule: frozen };
+  }
+  delete(clientId: string, id: string): boolean {
+    const rules = this.list(clientId);
+    if (!rules.some((r) => r.id === id)) return false;
+    this.#byClient.set(clientId, rules.filter((r) => r.id !== id));
+    return true;
+  }
+}

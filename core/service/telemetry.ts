@@ -1,0 +1,152 @@
+/**
+ * Telemetry ingest decisions (SPEC §8.3–§8.6): raw batch limits (422 before schema errors),
+ * what a batch changes in its session, the `acked_seq`/`high_seq` answer, and the action events
+ * that need an action record, each with the session facts as they stood at its `seq`.
+ *
+ * @module
+ */
+import type { TelemetryBatch, TelemetryEvent } from "../wire/telemetry.ts";
+import { jsonBytes } from "../wire/primitives.ts";
+import { BATCH_LIMITS } from "./limits.ts";
+import type { SessionPatch, SessionRecord } from "./session.ts";
+
+/**
+ * Why a parsed-but-unvalidated batch body breaks the batch limits (SPEC §8.3: too many events,
+ * an event's `data` too large, the batch too large; answered 422 `ERR_BATCH_TOO_LARGE`), or
+ * `null`. Checked before the schema, so a too-large event is a 422 and not a 400.
+ *
+ * @example
+ * ```ts
+ * batchLimitProblem({ events: new Array(101).fill({}) }, 2000); // "at most 100 events"
+ * ```
+ */
+export function batchLimitProblem(body: unknown, bodyBytes: number): string | null {
+  if (bodyBytes > BATCH_LIMITS.maxBatchBytes) {
+    return `a batch of at most ${BATCH_LIMITS.maxBatchBytes} bytes`;
+  }
+  const events = (body as { events?: unknown } | null)?.events;
+  if (!Array.isArray(events)) return null; // the schema reports it
+  if (events.length > BATCH_LIMITS.maxEvents) return `at most ${BATCH_LIMITS.maxEvents} events`;
+  for (const e of events) {
+    const data = (e as { data?: unknown } | null)?.data;
+    if (
+      typeof data === "object" && data !== null && jsonBytes(data) > BATCH_LIMITS.maxEventDataBytes
+    ) {
+      return `event data of at most ${BATCH_LIMITS.maxEventDataBytes} bytes`;
+    }
+  }
+  return null;
+}
+
+/** An action event of a batch, with the session facts at its `seq`. */
+export interface PlannedAction {
+  readonly seq: number;
+  readonly event: TelemetryEvent;
+  /** The session's user when the event was enqueued (identify events before it applied). */
+  readonly userId: string | null;
+  /** Interaction events stored before it. */
+  readonly interactionsBefore: number;
+  /** Automation reported before it. */
+  readonly automation: boolean;
+  /** The platform known at it. */
+  readonly platform: string | null;
+}
+
+/** What a batch does: the session patch, the answer's seqs and the actions to record. */
+export interface BatchPlan {
+  readonly patch: SessionPatch;
+  readonly ackedSeq: number;
+  /** Every action event of the batch, fresh or duplicate (duplicates get the stored record). */
+  readonly actions: readonly PlannedAction[];
+  /** Users the batch's identify events associated with the session, in order. */
+  readonly usersSet: readonly string[];
+}
+
+/**
+ * Plans a stored batch. `fresh` are the `seq`s the store had not seen (only they change the
+ * session); `before` is the session as read before the batch; `highSeq` the store's answer.
+ *
+ * @example
+ * ```ts
+ * const { fresh, highSeq } = await store.appendEvents(sid, batch.events.map((e) => e.seq), until);
+ * const plan = planBatch({ batch, fresh, before: session, highSeq, now });
+ * ```
+ */
+export function planBatch(o: {
+  readonly batch: TelemetryBatch;
+  readonly fresh: readonly number[];
+  readonly before: SessionRecord;
+  readonly highSeq: number;
+  readonly now: number;
+}): BatchPlan {
+  const fresh = new Set(o.fresh);
+  let user = o.before.userId;
+  let userSeq = o.before.userSeq;
+  let interactions = o.before.interactions;
+  let automation = o.before.automation;
+  let platform = o.before.platform;
+  let newInteractions = 0;
+  let newAutomation = false;
+  let newPlatform: string | undefined;
+  let userChange: { id: string | null; seq: number } | undefined;
+  const usersSet: string[] = [];
+  const actions: PlannedAction[] = [];
+  // Events are in increasing seq order (schema-checked), so a running state gives each action
+  // the facts as they stood when it was enqueued.
+  for (const e of o.batch.events) {
+    const isFresh = fresh.has(e.seq);
+    switch (e.type) {
+      case "interaction":
+        if (isFresh) {
+          interactions++;
+          newInteractions++;
+        }
+        break;
+      case "device": {
+        if (e.data.automation === true) {
+          automation = true;
+          if (isFresh) newAutomation = true;
+        }
+        const p = e.data.platform;
+        if (typeof p === "string" && platform === null) {
+          platform = p.slice(0, 32);
+          if (isFresh) newPlatform = platform;
+        }
+        break;
+      }
+      case "identify": {
+        const id = e.data.user_id as string | null;
+        if (isFresh && e.seq > userSeq) {
+          user = id;
+          userSeq = e.seq;
+          userChange = { id, seq: e.seq };
+          if (id !== null) usersSet.push(id);
+        }
+        break;
+      }
+      case "action":
+        actions.push({
+          seq: e.seq,
+          event: e,
+          userId: user,
+          interactionsBefore: interactions,
+          automation,
+          platform,
+        });
+        break;
+      case "page":
+        break;
+    }
+  }
+  const lastSeq = o.batch.events.length ? o.batch.events[o.batch.events.length - 1]!.seq : 0;
+  const patch: SessionPatch = {
+    seen: o.now,
+    dropped: o.batch.dropped.total,
+    ...(newInteractions > 0 ? { interactions: newInteractions } : {}),
+    ...(newAutomation ? { automation: true } : {}),
+    ...(newPlatform !== undefined ? { platform: newPlatform } : {}),
+    ...(userChange !== undefined ? { user: userChange } : {}),
+  };
+  // An empty batch (a drop counter alone) acknowledges everything stored so far (SPEC §8.5).
+  return { patch, ackedSeq: lastSeq === 0 ? o.highSeq : lastSeq, actions, usersSet };
+}
