@@ -171,7 +171,8 @@ export const onGetToken: Handler = (s, input, fx) => {
 
 export const onTrack: Handler = (s, input, fx) => {
   const i = input as In<"track">;
-  s.lastActivity = i.now;
+  // Tracking is not activity: a script dispatching synthetic events must not keep a session
+  // alive. Collectors send `activity` for trusted user input (SPEC §9.6).
   track(s, i.eventType, i.data, i.now, fx);
 };
 

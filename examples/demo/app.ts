@@ -2,7 +2,15 @@
 // backend (which verifies the secure token locally, then asks the service), and a live view.
 import { init } from "../../browser.ts";
 
-const ds = init({ clientId: "demo", serverPath: "/", enableSessionToken: true });
+// `?refreshAt=0.5` shortens the refresh point for the end-to-end tests; nothing else is tunable.
+const q = new URLSearchParams(location.search);
+const refreshAt = q.has("refreshAt") ? Number(q.get("refreshAt")) : undefined;
+const ds = init({
+  clientId: "demo",
+  serverPath: "/",
+  enableSessionToken: true,
+  ...(refreshAt !== undefined ? { refreshAt } : {}),
+});
 (globalThis as { deviceSession?: unknown }).deviceSession = ds; // for the end-to-end tests
 
 const $ = (id: string) => document.getElementById(id)!;

@@ -128,8 +128,11 @@ export const commands: fc.Arbitrary<Cmd>[] = [
   fc.integer({ min: 1, max: 200_000 }).map((ms) =>
     cmd(`advance(${ms})`, (_m, r) => r.time.advance(ms))
   ),
-  fc.constant(
-    cmd("getSessionToken", (_m, r) => watchToken(r, r.driver.getSessionToken(), "session")),
+  // Listed three times: token requests are what most invariants are about, so weigh them up.
+  ...[1, 2, 3].map(() =>
+    fc.constant(
+      cmd("getSessionToken", (_m, r) => watchToken(r, r.driver.getSessionToken(), "session")),
+    )
   ),
   fc.constantFrom("login", "transaction").map((a) =>
     cmd(
@@ -204,6 +207,11 @@ export async function scenario(
   real.transport.offline = false;
   real.transport.force = "ok";
   for (let i = 0; i < 12; i++) await real.time.advance(30_000);
+  // Once healthy, tokens must flow, and stay fresh across a refresh.
+  for (let i = 0; i < 2; i++) {
+    watchToken(real, real.driver.getSessionToken(), "session");
+    await real.time.advance(200_000);
+  }
   checkInvariants(real);
   checkAccounting(real, !model.pageHidden);
   if (real.driver.state.queue.events.length > 0) {

@@ -41,15 +41,16 @@ const doubleRefresh: typeof step = (s, i) => {
   return { ...r, effects: [...r.effects, ...extra] };
 };
 
-let stale: string | null = null;
+// The first session token each machine handed out, handed out again forever after.
+const staleBy = new WeakMap<object, string>();
 const expiredToken: typeof step = (s, i) => {
   const r = step(s, i);
   const effects = r.effects.map((e) => {
     if (e.type !== "resolve" || e.value.kind !== "token" || "tok" in payloadOf(e.value.token)) {
       return e;
     }
-    stale ??= e.value.token;
-    return { ...e, value: { kind: "token" as const, token: stale } };
+    if (!staleBy.has(s)) staleBy.set(s, e.value.token);
+    return { ...e, value: { kind: "token" as const, token: staleBy.get(s)! } };
   });
   return { ...r, effects };
 };
@@ -74,7 +75,6 @@ describe("the properties catch broken machines", () => {
     ] as const
   ) {
     it(`rejects: ${name}`, async () => {
-      stale = null;
       await assert.rejects(fc.assert(property(mutant), { numRuns: RUNS }), /Property failed/);
     });
   }
