@@ -1,0 +1,217 @@
+// End to end in a real headless Chromium against the real service on loopback (issue 6 §7):
+// the demo flow, reloads, two tabs, offline, page hide. Runs from Node (playwright-core).
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { e2eSkip } from "../support/chromium.ts";
+
+type Snap = {
+  phase: string;
+  sessionId: string | null;
+  deviceId: string | null;
+  tokenExpiresAt: number | null;
+  queueLength: number;
+  ackedSeq: number;
+  dropped: number;
+  userId: string | null;
+  keyAssurance: string | null;
+};
+declare const deviceSession: {
+  snapshot(): Snap;
+  flush(): Promise<void>;
+  isLeader(): boolean;
+  getSessionToken(): Promise<string>;
+};
+
+const skip = e2eSkip();
+// Computed specifiers: the browser leg bundles this file (and skips it); the server and
+// playwright must stay out of that bundle.
+const SUPPORT = "../support/";
+
+describe("demo end to end (Chromium + service on loopback)", { skip, timeout: 240_000 }, () => {
+  // deno-lint-ignore no-explicit-any
+  let demo: any, launch: () => Promise<any>;
+
+  before(async () => {
+    ({ launch } = await import(SUPPORT + "chromium.ts"));
+    const { startDemo } = await import(SUPPORT + "demo-server.ts");
+    demo = await startDemo();
+  });
+  after(async () => await demo?.close());
+
+  // deno-lint-ignore no-explicit-any
+  async function open(context: any, query = "") {
+    const page = await context.newPage();
+    page.on("pageerror", (e: Error) => console.error("page error:", e.message));
+    await page.goto(`${demo.base}/demo/${query}`);
+    await page.waitForFunction(() => deviceSession.snapshot().phase === "active", null, {
+      timeout: 20_000,
+    });
+    return page;
+  }
+  // deno-lint-ignore no-explicit-any
+  const snap = (page: any): Promise<Snap> => page.evaluate(() => deviceSession.snapshot());
+
+  it("login and transfer: a secure token per action, verified locally, recommendation shown", async () => {
+    const context = await launch();
+    try {
+      const page = await open(context);
+      await page.click("#username");
+      await page.keyboard.type("-x");
+      await page.click("#password");
+      await page.keyboard.type("s3cret-typed");
+      await page.click("#login-btn");
+      const login = await page.waitForSelector("#login-result [data-testid=type]", {
+        timeout: 15_000,
+      });
+      assert.ok(["TRUST", "ALLOW", "CHALLENGE", "DENY"].includes(await login.textContent()));
+      assert.match(await page.textContent("#login-result"), /verified locally: device d_/);
+      await page.click("#transfer-btn");
+      const transfer = await page.waitForSelector("#transfer-result [data-testid=type]", {
+        timeout: 15_000,
+      });
+      assert.ok(["TRUST", "ALLOW", "CHALLENGE", "DENY"].includes(await transfer.textContent()));
+      await page.evaluate(() => deviceSession.flush());
+      // Nothing typed ever reaches the service: not the password, not the username keys.
+      const sent = demo.seen.map((r: { body: string }) => r.body).join("\n");
+      assert.ok(sent.includes('"type":"interaction"'), "interactions were collected");
+      assert.ok(
+        !sent.includes("s3cret") && !sent.includes("correct horse"),
+        "a typed value leaked",
+      );
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("a reload keeps the device key and the session", async () => {
+    const context = await launch();
+    try {
+      const page = await open(context);
+      const first = await snap(page);
+      const creates = demo.seen.filter((r: { path: string }) =>
+        r.path === "/v1/device/sessions"
+      ).length;
+      await page.reload();
+      await page.waitForFunction(() => deviceSession.snapshot().phase === "active");
+      const second = await snap(page);
+      assert.equal(second.sessionId, first.sessionId);
+      assert.equal(second.deviceId, first.deviceId);
+      assert.equal(second.keyAssurance, "persistent-nonextractable");
+      assert.equal(
+        demo.seen.filter((r: { path: string }) => r.path === "/v1/device/sessions").length,
+        creates,
+      );
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("going offline queues telemetry; coming back delivers it, nothing lost", async () => {
+    const context = await launch();
+    try {
+      const page = await open(context);
+      await page.evaluate(() => deviceSession.flush());
+      await context.setOffline(true);
+      for (let i = 0; i < 12; i++) await page.click("#amount");
+      await page.evaluate(() => deviceSession.flush().catch(() => {}));
+      const offline = await snap(page);
+      assert.ok(offline.queueLength > 0, "events wait in the queue while offline");
+      await context.setOffline(false);
+      await page.evaluate(() => deviceSession.flush());
+      const back = await snap(page);
+      assert.equal(back.queueLength, 0);
+      assert.equal(back.dropped, 0);
+      const seqs = new Set<number>();
+      for (const r of demo.seen) {
+        if (r.path !== "/v1/device/telemetry") continue;
+        const b = JSON.parse(r.body);
+        if (b.session_id === back.sessionId) { for (const e of b.events) seqs.add(e.seq); }
+      }
+      for (let s = 1; s <= back.ackedSeq; s++) assert.ok(seqs.has(s), `seq ${s} never delivered`);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("page hide sends the queue with a beacon", async () => {
+    const context = await launch();
+    try {
+      const page = await open(context);
+      await page.evaluate(() => deviceSession.flush());
+      for (let i = 0; i < 3; i++) await page.click("#payee");
+      const before = demo.seen.length;
+      await page.close({ runBeforeUnload: true });
+      const deadline = Date.now() + 10_000;
+      let beacon;
+      while (!beacon && Date.now() < deadline) {
+        beacon = demo.seen.slice(before).find((r: { path: string; contentType: string }) =>
+          r.path === "/v1/device/telemetry" && r.contentType.startsWith("text/plain")
+        );
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.ok(beacon, "no beacon reached the service");
+      assert.ok(
+        JSON.parse(beacon.body).events.some((e: { type: string }) => e.type === "interaction"),
+      );
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe("two tabs (Chromium + service on loopback)", { skip, timeout: 240_000 }, () => {
+  it("share one device session and make one refresh", async () => {
+    const { launch } = await import(SUPPORT + "chromium.ts");
+    const { startDemo } = await import(SUPPORT + "demo-server.ts");
+    const demo = await startDemo({ tokenLifetimeS: 60 });
+    const context = await launch();
+    try {
+      const open = async () => {
+        const page = await context.newPage();
+        await page.goto(`${demo.base}/demo/?refreshAt=0.5`);
+        await page.waitForFunction(() => deviceSession.snapshot().sessionId !== null, null, {
+          timeout: 20_000,
+        });
+        return page;
+      };
+      const a = await open();
+      const b = await open();
+      const sa = await a.evaluate(() => deviceSession.snapshot());
+      const sb = await b.evaluate(() => deviceSession.snapshot());
+      assert.equal(sa.sessionId, sb.sessionId);
+      const leaders = [
+        await a.evaluate(() => deviceSession.isLeader()),
+        await b.evaluate(() => deviceSession.isLeader()),
+      ];
+      assert.deepEqual(leaders.sort(), [false, true]);
+      // Both tabs get tokens of the one session (the follower through the leader).
+      const [ta, tb] = [
+        await a.evaluate(() => deviceSession.getSessionToken()),
+        await b.evaluate(() => deviceSession.getSessionToken()),
+      ];
+      assert.equal(
+        JSON.parse(atob(ta.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))).sub,
+        sa.sessionId,
+      );
+      assert.equal(
+        JSON.parse(atob(tb.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))).sub,
+        sa.sessionId,
+      );
+      // Refresh at 50% ± 5% of 60 s: wait for it, then count.
+      const exp0 = sa.tokenExpiresAt!;
+      await a.waitForFunction(
+        (e: number) => (deviceSession.snapshot().tokenExpiresAt ?? 0) > e,
+        exp0,
+        { timeout: 60_000 },
+      );
+      await new Promise((r) => setTimeout(r, 2000));
+      const creates = demo.seen.filter((r) => r.path === "/v1/device/sessions").length;
+      const refreshes = demo.seen.filter((r) => r.path.endsWith("/refresh")).length;
+      assert.equal(creates, 1, "one session for both tabs");
+      assert.equal(refreshes, 1, "one refresh for both tabs");
+    } finally {
+      await context.close();
+      await demo.close();
+    }
+  });
+});
