@@ -85,11 +85,9 @@ function perform(effect: VerifyEffect, env: VerifyEnv): unknown {
   switch (effect.op) {
     case "verify": {
       const key = env.crypto.key(effect.jwk, effect.alg);
-      const check = (k: unknown) =>
-        k === null
-          ? false
-          : env.crypto.crypto.verify(effect.alg, k, effect.input, effect.signature);
-      return isPromise(key) ? key.then(check) : check(key);
+      return isPromise(key)
+        ? key.then((k) => verifyWith(env, effect, k))
+        : verifyWith(env, effect, key);
     }
     case "key":
       return need(env.keys, "a key source").getKey(effect.kid);
@@ -100,6 +98,14 @@ function perform(effect: VerifyEffect, env: VerifyEnv): unknown {
     case "consume":
       return need(env.replayStore, "a replay store").consume(effect.id, effect.until);
   }
+}
+
+function verifyWith(
+  env: VerifyEnv,
+  e: Extract<VerifyEffect, { op: "verify" }>,
+  key: unknown,
+): boolean | Promise<boolean> {
+  return key === null ? false : env.crypto.crypto.verify(e.alg, key, e.input, e.signature);
 }
 
 function need<T>(port: T | undefined, what: string): T {

@@ -7,7 +7,7 @@
  */
 import { errorFromCode } from "../errors/error.ts";
 import { utf8Length } from "../wire/primitives.ts";
-import { decodeBase64Url, decodeBase64UrlInto, encodeBase64Url } from "./base64url.ts";
+import { decodeBase64Url, encodeBase64Url } from "./base64url.ts";
 
 const encoder = new TextEncoder();
 // ignoreBOM keeps a leading U+FEFF in the text, so JSON.parse rejects it: one token, one encoding.
@@ -88,19 +88,34 @@ export function parseJws(token: string): ParsedJws {
   };
 }
 
-// One scratch buffer for header and payload bytes: allocating a typed array per segment costs
-// more than decoding it on some engines. Safe because decoding is synchronous and the bytes are
-// turned into a string before anything else can run.
-const scratch = new Uint8Array(MAX_TOKEN_BYTES);
+// Canonical base64url, checked before a fast native decode: the alphabet (no padding), a length
+// that is not ≡ 1 (mod 4) and zero unused bits in the last character (SPEC §1.3).
+const B64URL = /^[A-Za-z0-9_-]+$/;
+const NON_ASCII = /[\x80-\xff]/;
+const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+function isCanonical(segment: string): boolean {
+  const rest = segment.length & 3;
+  if (rest === 1 || !B64URL.test(segment)) return false;
+  if (rest === 0) return true;
+  const last = ALPHABET.indexOf(segment[segment.length - 1]!);
+  return (last & (rest === 2 ? 15 : 3)) === 0;
+}
 
 function decodeObject(segment: string, what: string): Record<string, unknown> {
-  const n = decodeBase64UrlInto(segment, scratch);
-  if (n < 0) throw malformed(`${what} is not canonical base64url`);
-  let text: string;
-  try {
-    text = decoder.decode(scratch.subarray(0, n));
-  } catch {
-    throw malformed(`${what} is not UTF-8`);
+  if (!isCanonical(segment)) throw malformed(`${what} is not canonical base64url`);
+  // `atob` accepts exactly what isCanonical let through once the alphabet is mapped back; its
+  // "binary string" is the UTF-8 text itself when every byte is ASCII (the usual case).
+  const binary = atob(segment.replace(/-/g, "+").replace(/_/g, "/"));
+  let text = binary;
+  if (NON_ASCII.test(binary)) {
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    try {
+      text = decoder.decode(bytes);
+    } catch {
+      throw malformed(`${what} is not UTF-8`);
+    }
   }
   let value: unknown;
   try {
@@ -136,13 +151,20 @@ export function hasDuplicateMembers(text: string): boolean {
   while (i < len) {
     const c = text.charCodeAt(i);
     if (c === 0x22 /* " */) {
-      let j = i + 1;
+      // Jump from quote to quote (indexOf is native); a quote preceded by an odd run of
+      // backslashes is escaped and does not end the string.
+      let j = text.indexOf('"', i + 1);
       let escaped = false;
-      for (let d = text.charCodeAt(j); d !== 0x22; d = text.charCodeAt(j)) {
-        if (d === 0x5c /* \ */) {
-          escaped = true;
-          j += 2;
-        } else j++;
+      for (;;) {
+        let k = j - 1;
+        while (text.charCodeAt(k) === 0x5c /* \ */) k--;
+        if (k < j - 1) escaped = true;
+        if ((j - 1 - k) % 2 === 0) break;
+        j = text.indexOf('"', j + 1);
+      }
+      if (!escaped && expectKey) {
+        const b = text.indexOf("\\", i + 1);
+        escaped = b !== -1 && b < j;
       }
       if (expectKey) {
         const name = escaped ? (JSON.parse(text.slice(i, j + 1)) as string) : text.slice(i + 1, j);

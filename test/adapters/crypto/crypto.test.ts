@@ -62,7 +62,9 @@ describe("WebCrypto adapter", () => {
     const key = await generateDeviceKey({ alg: "ES256" });
     const jwk = key.jwk as { kty: "EC"; crv: "P-256"; x: string; y: string };
     const y = jwk.y[0] === "A" ? "B" + jwk.y.slice(1) : "A" + jwk.y.slice(1);
-    const sig = await webCryptoSigner("ES256", key.privateKey).sign(new TextEncoder().encode(input));
+    const sig = await webCryptoSigner("ES256", key.privateKey).sign(
+      new TextEncoder().encode(input),
+    );
     const imported = await webCrypto.importKey({ ...jwk, y }, "ES256");
     assert.ok(imported === null || !(await webCrypto.verify("ES256", imported, input, sig)));
   });
