@@ -20,6 +20,8 @@ export interface Harness {
   /** Milliseconds added to the real clock (move time forward). */
   advance(ms: number): void;
   nowS(): number;
+  /** The service's clock, epoch milliseconds (real time plus what was advanced). */
+  nowMs(): number;
   /** `fetch` of a path on the server. */
   fetch(path: string, init?: RequestInit): Promise<Response>;
   close(): Promise<void>;
@@ -75,6 +77,7 @@ export async function startHarness(
     server,
     advance: (ms) => (skew += ms),
     nowS: () => Math.floor(now() / 1000),
+    nowMs: now,
     fetch: (path, init) => fetch(server.url + path, init),
     async close() {
       await server.shutdown(2000);
