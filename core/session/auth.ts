@@ -229,7 +229,7 @@ function tokenReceived(
       s.deviceId = a.device_id!;
       fx.push({ type: "persist", key: "device", value: { deviceId: a.device_id! } });
     }
-    retagPending(s, a.session_id!, fx);
+    retagPending(s, a.session_id!);
     fx.push({
       type: "emit",
       event: { type: "session_started", sessionId: a.session_id!, deviceId: a.device_id! },

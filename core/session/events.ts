@@ -85,7 +85,7 @@ export function persistQueue(s: MachineState, fx: Fx, now: number): void {
 }
 
 /** Moves events tracked before the session existed into session `sid` (SPEC §9.6). */
-export function retagPending(s: MachineState, sid: string, fx: Fx): void {
+export function retagPending(s: MachineState, sid: string): void {
   const q = s.queue;
   let moved = 0;
   for (const e of q.events) {

@@ -5,7 +5,7 @@
  */
 import * as v from "valibot";
 import { ActionType, ClientId, CompactJws, Id, UserId } from "./primitives.ts";
-import { ACTION_ATTRIBUTE_ENTRIES, type ActionAttributes, claimedTypeHasId } from "./telemetry.ts";
+import { type ActionAttributes, ActionAttributesSchema } from "./telemetry.ts";
 
 /** `POST /v1/oauth/token` form fields, after form decoding (SPEC §7.1). */
 export interface AccessTokenRequest {
@@ -48,19 +48,20 @@ export interface TriggerActionRequest extends ActionAttributes {
 
 /** Schema of {@link TriggerActionRequest}: exactly one of the two tokens. */
 export const TriggerActionRequestSchema: v.GenericSchema<TriggerActionRequest> = v.pipe(
-  v.looseObject({
-    action_type: ActionType,
-    session_token: v.optional(CompactJws),
-    secured_session_token: v.optional(CompactJws),
-    ip: v.optional(v.pipe(v.string(), v.ip())),
-    user_agent: v.optional(v.pipe(v.string(), v.maxLength(1024))),
-    ...ACTION_ATTRIBUTE_ENTRIES,
-  }),
+  v.intersect([
+    v.looseObject({
+      action_type: ActionType,
+      session_token: v.optional(CompactJws),
+      secured_session_token: v.optional(CompactJws),
+      ip: v.optional(v.pipe(v.string(), v.ip())),
+      user_agent: v.optional(v.pipe(v.string(), v.maxLength(1024))),
+    }),
+    ActionAttributesSchema,
+  ]),
   v.check(
     (b) => (b.session_token === undefined) !== (b.secured_session_token === undefined),
     "exactly one of session_token and secured_session_token",
   ),
-  v.check((b) => claimedTypeHasId(b), "claimed_user_id_type requires claimed_user_id"),
 ) as v.GenericSchema<TriggerActionRequest>;
 
 /** Recommendation types (SPEC §10.1). */

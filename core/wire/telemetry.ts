@@ -84,8 +84,8 @@ export interface ActionAttributes {
   custom_attributes?: FlatAttributes;
 }
 
-/** Entries of {@link ActionAttributes}, reused by the backend trigger schema. */
-export const ACTION_ATTRIBUTE_ENTRIES = {
+/** Entries of {@link ActionAttributes} (module-private: valibot entry types are slow types). */
+const ACTION_ATTRIBUTE_ENTRIES = {
   correlation_id: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(256))),
   claimed_user_id: v.optional(UserId),
   claimed_user_id_type: v.optional(ClaimedUserIdTypeSchema),
@@ -98,16 +98,22 @@ export function claimedTypeHasId(a: ActionAttributes): boolean {
   return a.claimed_user_id_type === undefined || a.claimed_user_id !== undefined;
 }
 
+/** Schema of {@link ActionAttributes}: the attributes shared by SDK and backend actions. */
+export const ActionAttributesSchema: v.GenericSchema<ActionAttributes> = v.pipe(
+  v.looseObject(ACTION_ATTRIBUTE_ENTRIES),
+  v.check((b) => claimedTypeHasId(b), "claimed_user_id_type requires claimed_user_id"),
+) as v.GenericSchema<ActionAttributes>;
+
 /** Data of an `action` event. */
 export interface ActionEventData extends ActionAttributes {
   action_type: string;
 }
 
 /** Schema of {@link ActionEventData}. */
-export const ActionEventDataSchema: v.GenericSchema<ActionEventData> = v.pipe(
-  v.looseObject({ action_type: ActionType, ...ACTION_ATTRIBUTE_ENTRIES }),
-  v.check((b) => claimedTypeHasId(b), "claimed_user_id_type requires claimed_user_id"),
-);
+export const ActionEventDataSchema: v.GenericSchema<ActionEventData> = v.intersect([
+  v.looseObject({ action_type: ActionType }),
+  ActionAttributesSchema,
+]) as v.GenericSchema<ActionEventData>;
 
 /** Data of an `identify` event: `user_id: null` clears the user. */
 export interface IdentifyEventData {

@@ -205,8 +205,9 @@ describe("two tabs (Chromium + service on loopback)", { skip, timeout: 240_000 }
         { timeout: 60_000 },
       );
       await new Promise((r) => setTimeout(r, 2000));
-      const creates = demo.seen.filter((r) => r.path === "/v1/device/sessions").length;
-      const refreshes = demo.seen.filter((r) => r.path.endsWith("/refresh")).length;
+      const seen: { path: string }[] = demo.seen;
+      const creates = seen.filter((r) => r.path === "/v1/device/sessions").length;
+      const refreshes = seen.filter((r) => r.path.endsWith("/refresh")).length;
       assert.equal(creates, 1, "one session for both tabs");
       assert.equal(refreshes, 1, "one refresh for both tabs");
     } finally {
