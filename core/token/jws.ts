@@ -102,20 +102,28 @@ function isCanonical(segment: string): boolean {
   return (last & (rest === 2 ? 15 : 3)) === 0;
 }
 
+function utf8(bytes: Uint8Array, what: string): string {
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    throw malformed(`${what} is not UTF-8`);
+  }
+}
+
 function decodeObject(segment: string, what: string): Record<string, unknown> {
   if (!isCanonical(segment)) throw malformed(`${what} is not canonical base64url`);
-  // `atob` accepts exactly what isCanonical let through once the alphabet is mapped back; its
-  // "binary string" is the UTF-8 text itself when every byte is ASCII (the usual case).
-  const binary = atob(segment.replace(/-/g, "+").replace(/_/g, "/"));
-  let text = binary;
-  if (NON_ASCII.test(binary)) {
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    try {
-      text = decoder.decode(bytes);
-    } catch {
-      throw malformed(`${what} is not UTF-8`);
+  let text: string;
+  if (typeof atob === "function") {
+    // `atob` accepts exactly what isCanonical let through once the alphabet is mapped back; its
+    // "binary string" is the UTF-8 text itself when every byte is ASCII (the usual case).
+    text = atob(segment.replace(/-/g, "+").replace(/_/g, "/"));
+    if (NON_ASCII.test(text)) {
+      const bytes = new Uint8Array(text.length);
+      for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+      text = utf8(bytes, what);
     }
+  } else {
+    text = utf8(decodeBase64Url(segment)!, what); // runtimes without atob
   }
   let value: unknown;
   try {

@@ -124,6 +124,21 @@ describe("parseJws (S1, S2)", () => {
     assert.equal(code(() => parseJws(42 as unknown as string)), "ERR_TOKEN_MALFORMED");
   });
 
+  it("decodes the same way without atob (custom runtimes)", () => {
+    const g = globalThis as { atob?: unknown };
+    const saved = g.atob;
+    const utf8 = `${seg(header)}.${seg({ name: "Zoë ✓" })}.${SIG}`;
+    const bom = `${encodeBase64Url(new TextEncoder().encode("\ufeff{}"))}.${seg({})}.${SIG}`;
+    const before = [parseJws(utf8).payload, code(() => parseJws(bom))];
+    g.atob = undefined;
+    try {
+      assert.deepEqual([parseJws(utf8).payload, code(() => parseJws(bom))], before);
+      assert.deepEqual(before, [{ name: "Zoë ✓" }, "ERR_TOKEN_MALFORMED"]);
+    } finally {
+      g.atob = saved;
+    }
+  });
+
   it("finds duplicate member names at any depth, compared decoded", () => {
     assert.ok(hasDuplicateMembers('{"a":1,"a":2}'));
     assert.ok(hasDuplicateMembers('{"x":{"b":1,"b":2}}'));
