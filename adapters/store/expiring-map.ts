@@ -97,6 +97,7 @@ export class ExpiringMap<K, V> {
   sweep(steps: number = Infinity): number {
     const now = this.#now();
     let removed = 0;
+    if (steps === Infinity) this.#cursor = null; // a full sweep starts from the beginning
     for (let i = 0; i < steps; i++) {
       this.#cursor ??= this.#expiry.entries();
       const next = this.#cursor.next();
