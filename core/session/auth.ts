@@ -295,6 +295,7 @@ export function resumeSession(s: MachineState, now: number): void {
   s.tokens[r.id] = r.token;
   s.user = r.user;
   s.lastActivity = now;
+  retagPending(s, r.id); // events tracked before the key was loaded belong to it
 }
 
 /** `iat` of a session token, read without verification (the device trusts its own channel). */

@@ -87,17 +87,20 @@ export function persistQueue(s: MachineState, fx: Fx, now: number): void {
 /** Moves events tracked before the session existed into session `sid` (SPEC §9.6). */
 export function retagPending(s: MachineState, sid: string): void {
   const q = s.queue;
-  let moved = 0;
+  // Renumber in enqueue order, continuing the session's own sequence: a resumed session
+  // (SPEC §9.15) has already used seqs, a new one starts at 1 either way (SPEC §8.1).
+  const renumbered = new Map<number, number>();
+  let next = q.nextSeq[sid] ?? 1;
   for (const e of q.events) {
-    if (e.sid === PENDING_SID) {
-      (e as { sid: string }).sid = sid;
-      moved++;
-    }
+    if (e.sid !== PENDING_SID) continue;
+    const w = e as { sid: string; seq: number };
+    renumbered.set(w.seq, next);
+    w.sid = sid;
+    w.seq = next++;
   }
-  if (q.nextSeq[PENDING_SID] !== undefined) {
-    q.nextSeq[sid] = q.nextSeq[PENDING_SID]!;
-    delete q.nextSeq[PENDING_SID];
-  }
+  // Seqs handed out under PENDING_SID but already dropped still count as used.
+  q.nextSeq[sid] = Math.max(next, (q.nextSeq[sid] ?? 1) + ((q.nextSeq[PENDING_SID] ?? 1) - 1));
+  delete q.nextSeq[PENDING_SID];
   const d = q.dropped[PENDING_SID];
   if (d !== undefined) {
     for (const p of [1, 2, 3] as const) {
@@ -106,8 +109,12 @@ export function retagPending(s: MachineState, sid: string): void {
     }
     delete q.dropped[PENDING_SID];
   }
-  for (const w of s.waiters) if (w.sid === PENDING_SID) w.sid = sid;
-  if (moved > 0) s.persist.dirty = true;
+  for (const w of s.waiters) {
+    if (w.sid !== PENDING_SID) continue;
+    w.sid = sid;
+    if (w.seq !== undefined) w.seq = renumbered.get(w.seq) ?? w.seq;
+  }
+  if (renumbered.size > 0) s.persist.dirty = true;
 }
 
 /** Forgets the telemetry token of an ended session once nothing of it is queued. */

@@ -14,6 +14,7 @@ import { EVENT_PRIORITY, type EventType } from "../wire/telemetry.ts";
  * event's wire form is built by {@link eventJson} only when it is sent or persisted.
  */
 export interface QueuedEvent {
+  /** Mutable only while the event waits for its session (re-tagged on create or resume). */
   readonly sid: string;
   readonly seq: number;
   readonly type: EventType;

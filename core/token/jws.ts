@@ -81,7 +81,7 @@ export function parseJws(token: string): ParsedJws {
   const signature = decodeBase64Url(token.slice(dot2 + 1));
   if (signature === null) throw malformed("signature is not canonical base64url");
   return {
-    header: decodeObject(token.slice(0, dot1), "header"),
+    header: decodeHeader(token.slice(0, dot1)),
     payload: decodeObject(token.slice(dot1 + 1, dot2), "payload"),
     signingInput: token.slice(0, dot2),
     signature,
@@ -100,6 +100,29 @@ function isCanonical(segment: string): boolean {
   if (rest === 0) return true;
   const last = ALPHABET.indexOf(segment[segment.length - 1]!);
   return (last & (rest === 2 ? 15 : 3)) === 0;
+}
+
+// Headers repeat across tokens (one per service key, one per device key), so decoded headers are
+// memoized by their exact segment: a pure function of the string, bounded, and frozen so that
+// no caller can alter what another one receives. Payloads are never cached.
+const HEADER_CACHE_MAX = 256;
+const headers = new Map<string, Record<string, unknown>>();
+
+function decodeHeader(segment: string): Record<string, unknown> {
+  const hit = headers.get(segment);
+  if (hit !== undefined) return hit;
+  const header = deepFreeze(decodeObject(segment, "header"));
+  if (headers.size >= HEADER_CACHE_MAX) headers.delete(headers.keys().next().value!);
+  headers.set(segment, header);
+  return header;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 function utf8(bytes: Uint8Array, what: string): string {

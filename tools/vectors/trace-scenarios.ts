@@ -534,6 +534,39 @@ export const SCENARIOS: Named[] = [
     },
   },
   {
+    comment: "regression: events tracked before a resumed session's key loaded join that " +
+      "session, numbered after the seqs it already used",
+    flags: ["Regression", "Persistence"],
+    seed: 40,
+    until: 7000,
+    keyStored: true,
+    init: {
+      deviceId: "d_0000000000000000000001",
+      attributes: { platform: "test" },
+      queue: { v: 1, events: [], nextSeq: { s_resumed: 5 }, dropped: {}, tokens: {} },
+      session: {
+        v: 1,
+        id: "s_resumed",
+        token: "eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJzX3Jlc3VtZWQifQ.AAAA",
+        tokenIat: 1767225500,
+        tokenExp: 1767226400,
+        expiresAt: 1767300000,
+        idleTimeoutS: 1800,
+        user: null,
+        jkt: "ZWVlZWVlZWVlZWVlZWVlZWVlZWVlZWVlZWVlZWVlZWU",
+        offsetMs: 0,
+      },
+    },
+    expect: (s) => {
+      const batch = sends(s, "telemetry")[0]?.request as
+        | { body: { session_id: string; events: { seq: number }[] } }
+        | undefined;
+      return batch?.body.session_id === "s_resumed" && batch.body.events[0]?.seq === 5
+        ? null
+        : "device event sent as seq 5 of the resumed session";
+    },
+  },
+  {
     comment: "activity keeps the session from idling out",
     flags: ["Lifetime"],
     seed: 36,
