@@ -58,6 +58,8 @@ export class KeyManager implements KeySource {
   #since: number;
   #rotating: Promise<void> | null = null;
   readonly #o: KeyManagerOptions;
+  /** The last background rotation failure, if any (for monitoring). */
+  lastError: unknown = null;
   /** Private JWKs of resumed keys (imported non-extractable, so they cannot be exported again). */
   readonly #privates = new Map<string, JsonWebKey>();
 
@@ -115,7 +117,12 @@ export class KeyManager implements KeySource {
     this.#ring = pruneKeyring(this.#ring, now);
     const { rotationS } = this.#o;
     if (rotationS === 0 || this.#rotating !== null || now < this.#since + rotationS) return;
-    this.#rotating = this.rotate(now).finally(() => (this.#rotating = null));
+    this.#rotating = this.rotate(now)
+      .catch((e) => {
+        // Keep signing with the current key; the next request tries again.
+        this.lastError = e;
+      })
+      .finally(() => (this.#rotating = null));
   }
 
   /** Rotates now (SPEC §3.6); `ERR_CONFLICT` while the previous key is still needed. */

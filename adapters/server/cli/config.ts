@@ -1,0 +1,314 @@
+/**
+ * CLI configuration: flags > environment (`DEVICE_SESSION_*`) > config file (JSON, snake_case)
+ * > defaults. Every problem is one `ERR_CONFIG` error naming its source (the CLI exits 2).
+ * Pure: argv, environment and file text come in as arguments.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import * as v from "valibot";
+import { AlgSchema, ClientId, errorFromCode } from "../../../core/mod.ts";
+import { LIMIT_BOUNDS, type ServiceLimits } from "../../../core/service/limits.ts";
+import type { ClientOptions, PolicyOptions, RateLimitOptions } from "../options.ts";
+
+/** Everything `device-session serve` runs with. */
+export interface CliConfig {
+  readonly port: number;
+  readonly host: string;
+  /** Public URL (default `http://localhost:<port>`). */
+  readonly publicUrl: string | null;
+  readonly store: "memory";
+  readonly clients: readonly ClientOptions[];
+  /** Add the `demo` client with a generated (or `DEVICE_SESSION_DEMO_SECRET`) secret. */
+  readonly demo: boolean;
+  readonly demoSecret: string | null;
+  readonly limits: Partial<ServiceLimits>;
+  readonly policy: PolicyOptions | undefined;
+  readonly signingAlg: "EdDSA" | "ES256";
+  readonly keyRotationS: number;
+  /** Where the signing keys are kept across restarts (mode 0600), or `null`: in memory. */
+  readonly keyFile: string | null;
+  readonly trustProxyHops: number;
+  readonly rateLimits: RateLimitOptions | false;
+  readonly nonceSecret: string | null;
+  readonly log: "json" | "off";
+  /** Seconds to let in-flight requests finish on SIGINT/SIGTERM. */
+  readonly shutdownTimeoutS: number;
+}
+
+/** Flags of `serve` (long names; the environment variable is `DEVICE_SESSION_` + upper snake). */
+export const FLAGS = {
+  port: { type: "string" },
+  host: { type: "string" },
+  config: { type: "string" },
+  store: { type: "string" },
+  "public-url": { type: "string" },
+  "key-file": { type: "string" },
+  "signing-alg": { type: "string" },
+  "key-rotation-s": { type: "string" },
+  "trust-proxy-hops": { type: "string" },
+  log: { type: "string" },
+  "shutdown-timeout-s": { type: "string" },
+  demo: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean" },
+} as const;
+
+type FlagName = Exclude<keyof typeof FLAGS, "help" | "version" | "config">;
+/** Flags that map onto file members, and the member. */
+const SETTINGS: readonly [FlagName, string][] = [
+  ["port", "port"],
+  ["host", "host"],
+  ["store", "store"],
+  ["public-url", "public_url"],
+  ["key-file", "key_file"],
+  ["signing-alg", "signing_alg"],
+  ["key-rotation-s", "key_rotation_s"],
+  ["trust-proxy-hops", "trust_proxy_hops"],
+  ["log", "log"],
+  ["shutdown-timeout-s", "shutdown_timeout_s"],
+  ["demo", "demo"],
+];
+
+/** `public-url` → `DEVICE_SESSION_PUBLIC_URL`. */
+export function envName(flag: string): string {
+  return `DEVICE_SESSION_${flag.toUpperCase().replace(/-/g, "_")}`;
+}
+
+const int = (min: number, max: number) => {
+  const what = `an integer in ${min}..${max}`;
+  return v.pipe(
+    v.unknown(),
+    v.transform((x) => (typeof x === "string" && /^\d{1,12}$/.test(x) ? Number(x) : x)),
+    v.number(what),
+    v.integer(what),
+    v.minValue(min, what),
+    v.maxValue(max, what),
+  );
+};
+const bool = v.pipe(
+  v.unknown(),
+  v.transform((
+    x,
+  ) => (typeof x === "string" && /^(1|true|yes)$/i.test(x)
+    ? true
+    : typeof x === "string" && /^(0|false|no)$/i.test(x)
+    ? false
+    : x)
+  ),
+  v.boolean("true or false"),
+);
+
+const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const limitEntries = Object.fromEntries(
+  Object.entries(LIMIT_BOUNDS).map(([k, b]) => [snake(k), v.optional(int(b.min, b.max))]),
+);
+
+const FileClient = v.strictObject({
+  id: ClientId,
+  secret: v.optional(v.string()),
+  secret_sha256: v.optional(v.string()),
+  allowed_origins: v.optional(v.array(v.string())),
+});
+
+/** The config file's shape (snake_case); unknown members are errors (typos must not pass). */
+const FileSchema = v.strictObject({
+  $schema: v.optional(v.string()),
+  port: v.optional(int(0, 65535)),
+  host: v.optional(v.pipe(v.string(), v.minLength(1))),
+  public_url: v.optional(v.string()),
+  store: v.optional(
+    v.literal("memory", 'only "memory" in this version (a Redis store is planned)'),
+  ),
+  clients: v.optional(v.array(FileClient)),
+  demo: v.optional(bool),
+  limits: v.optional(v.strictObject(limitEntries)),
+  policy: v.optional(v.strictObject({
+    weights: v.optional(v.record(v.string(), v.number())),
+    thresholds: v.optional(v.record(v.string(), v.number())),
+    bands: v.optional(v.record(v.string(), v.number())),
+  })),
+  signing_alg: v.optional(AlgSchema),
+  key_rotation_s: v.optional(int(0, 31_536_000)),
+  key_file: v.optional(v.pipe(v.string(), v.minLength(1))),
+  trust_proxy_hops: v.optional(int(0, 10)),
+  rate_limits: v.optional(v.union([
+    v.literal(false),
+    v.strictObject({
+      device_per_ip_per_minute: v.optional(int(0, 10_000_000)),
+      token_per_ip_per_minute: v.optional(int(0, 10_000_000)),
+      backend_per_client_per_minute: v.optional(int(0, 10_000_000)),
+    }),
+  ])),
+  nonce_secret: v.optional(v.string()),
+  log: v.optional(v.picklist(["json", "off"])),
+  shutdown_timeout_s: v.optional(int(0, 600)),
+});
+
+function configError(source: string, issues: readonly v.BaseIssue<unknown>[] | string): never {
+  const text = typeof issues === "string"
+    ? issues
+    : issues.slice(0, 3).map((i) => `${v.getDotPath(i) ?? "(root)"}: ${i.message}`).join("; ");
+  throw errorFromCode("ERR_CONFIG", `${source}: ${text}`);
+}
+
+/** The parsed command line: the command, its flags, and help/version requests. */
+export interface ParsedArgs {
+  readonly command: string | null;
+  readonly flags: Readonly<Record<string, string | boolean | undefined>>;
+}
+
+/**
+ * Parses argv (without the runtime and script): `serve [--flag value]…`.
+ *
+ * @example
+ * ```ts
+ * parseCli(["serve", "--port", "9000"]); // { command: "serve", flags: { port: "9000" } }
+ * ```
+ */
+export function parseCli(argv: readonly string[]): ParsedArgs {
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      options: FLAGS,
+      allowPositionals: true,
+      strict: true,
+    });
+    if (positionals.length > 1) {
+      configError("arguments", `unexpected ${positionals.slice(1).join(" ")}`);
+    }
+    return { command: positionals[0] ?? null, flags: values };
+  } catch (e) {
+    if (e instanceof Error && "code" in e && e.code === "ERR_CONFIG") throw e;
+    configError("arguments", e instanceof Error ? e.message : String(e));
+  }
+}
+
+/** Reads a file's text (the config file), or throws. */
+export type ReadText = (path: string) => Promise<string>;
+
+/**
+ * Resolves the configuration from flags, environment and the config file.
+ *
+ * @example
+ * ```ts
+ * const config = await resolveCliConfig(parseCli(args), env, (p) => readFile(p, "utf8"));
+ * ```
+ */
+export async function resolveCliConfig(
+  args: ParsedArgs,
+  env: Readonly<Record<string, string | undefined>>,
+  readText: ReadText,
+): Promise<CliConfig> {
+  const configPath = (args.flags.config as string | undefined) ?? env.DEVICE_SESSION_CONFIG;
+  let file: v.InferOutput<typeof FileSchema> = {};
+  if (configPath !== undefined && configPath !== "") {
+    let text: string;
+    try {
+      text = await readText(configPath);
+    } catch (e) {
+      configError(
+        `config file ${configPath}`,
+        `cannot read it (${e instanceof Error ? e.message : e})`,
+      );
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (e) {
+      configError(`config file ${configPath}`, `not JSON (${e instanceof Error ? e.message : e})`);
+    }
+    const r = v.safeParse(FileSchema, json);
+    if (!r.success) configError(`config file ${configPath}`, r.issues);
+    file = r.output;
+  }
+  // Layer: file, then environment, then flags — each validated where it comes from.
+  const merged: Record<string, unknown> = { ...file };
+  for (const [flag, member] of SETTINGS) {
+    const fromEnv = env[envName(flag)];
+    if (fromEnv !== undefined && fromEnv !== "") {
+      merged[member] = check(envName(flag), member, fromEnv);
+    }
+  }
+  for (const [flag, member] of SETTINGS) {
+    const given = args.flags[flag];
+    if (given !== undefined) merged[member] = check(`--${flag}`, member, given);
+  }
+  for (const name of ["NONCE_SECRET", "DEMO_SECRET"]) {
+    const value = env[`DEVICE_SESSION_${name}`];
+    if (value !== undefined && value.length < 16) {
+      configError(`DEVICE_SESSION_${name}`, "must be at least 16 characters");
+    }
+  }
+  const m = merged as v.InferOutput<typeof FileSchema>;
+  const clients: ClientOptions[] = (m.clients ?? []).map((c) => ({
+    id: c.id,
+    ...(c.secret !== undefined ? { secret: c.secret } : {}),
+    ...(c.secret_sha256 !== undefined ? { secretSha256: c.secret_sha256 } : {}),
+    ...(c.allowed_origins !== undefined ? { allowedOrigins: c.allowed_origins } : {}),
+  }));
+  const demo = m.demo ?? false;
+  if (clients.length === 0 && !demo) {
+    configError(
+      "clients",
+      "no client is configured: add clients to a --config file, or use --demo",
+    );
+  }
+  const limits = Object.fromEntries(
+    Object.entries(m.limits ?? {}).map((
+      [k, value],
+    ) => [k.replace(/_([a-z])/g, (_, c) => c.toUpperCase()), value]),
+  ) as Partial<ServiceLimits>;
+  const camel = (o: Record<string, number> | undefined) =>
+    o === undefined ? undefined : Object.fromEntries(
+      Object.entries(o).map(([k, x]) => [k.replace(/_([a-z])/g, (_, c) => c.toUpperCase()), x]),
+    );
+  const rl = m.rate_limits;
+  return {
+    port: m.port ?? 8787,
+    host: m.host ?? "127.0.0.1",
+    publicUrl: m.public_url ?? null,
+    store: m.store ?? "memory",
+    clients,
+    demo,
+    demoSecret: env.DEVICE_SESSION_DEMO_SECRET ?? null,
+    limits,
+    policy: m.policy === undefined ? undefined : {
+      ...(m.policy.weights ? { weights: m.policy.weights } : {}),
+      ...(m.policy.thresholds ? { thresholds: camel(m.policy.thresholds) } : {}),
+      ...(m.policy.bands ? { bands: m.policy.bands } : {}),
+    } as PolicyOptions,
+    signingAlg: m.signing_alg ?? "EdDSA",
+    keyRotationS: m.key_rotation_s ?? 0,
+    keyFile: m.key_file ?? null,
+    trustProxyHops: m.trust_proxy_hops ?? 0,
+    rateLimits: rl === false ? false : rl === undefined ? {} : {
+      ...(rl.device_per_ip_per_minute !== undefined
+        ? { devicePerIpPerMinute: rl.device_per_ip_per_minute }
+        : {}),
+      ...(rl.token_per_ip_per_minute !== undefined
+        ? { tokenPerIpPerMinute: rl.token_per_ip_per_minute }
+        : {}),
+      ...(rl.backend_per_client_per_minute !== undefined
+        ? { backendPerClientPerMinute: rl.backend_per_client_per_minute }
+        : {}),
+    },
+    nonceSecret: env.DEVICE_SESSION_NONCE_SECRET ?? m.nonce_secret ?? null,
+    log: m.log ?? "json",
+    shutdownTimeoutS: m.shutdown_timeout_s ?? 10,
+  };
+}
+
+/** Validates one flag or environment value against the file member it sets. */
+function check(source: string, member: string, value: string | boolean): unknown {
+  const entries = (FileSchema as unknown as { entries: Record<string, v.GenericSchema> }).entries;
+  const schema = entries[member]!;
+  const r = v.safeParse(schema, value);
+  if (!r.success) {
+    configError(
+      source,
+      `${r.issues.map((i) => i.message).slice(0, 1).join("; ")} (got ${JSON.stringify(value)})`,
+    );
+  }
+  return r.output;
+}

@@ -1,0 +1,57 @@
+/**
+ * The CLI on Deno: `Deno.serve`, WebCrypto verification, Deno's signal listeners.
+ *
+ * @module
+ */
+import { serve } from "../serve/deno.ts";
+import type { CliHost } from "./host.ts";
+import { main } from "./main.ts";
+import { packageVersion, repoDemo } from "./repo.ts";
+
+interface DenoNs {
+  readonly args: string[];
+  readonly version: { deno: string };
+  readonly pid: number;
+  env: { toObject(): Record<string, string> };
+  readTextFile(path: string): Promise<string>;
+  writeTextFile(path: string, text: string, o?: { mode?: number }): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  addSignalListener(signal: "SIGINT" | "SIGTERM", fn: () => void): void;
+  exit(code: number): never;
+  readonly errors: { NotFound: new () => Error };
+}
+const deno = (globalThis as unknown as { Deno: DenoNs }).Deno;
+const encoder = new TextEncoder();
+const write = (fd: "out" | "err", line: string) => {
+  const target = fd === "out" ? "stdout" : "stderr";
+  (deno as unknown as Record<string, { writeSync(b: Uint8Array): number }>)[target]!.writeSync(
+    encoder.encode(`${line}\n`),
+  );
+};
+
+const host: CliHost = {
+  runtime: `deno ${deno.version.deno}`,
+  args: deno.args,
+  env: deno.env.toObject(),
+  readText: (path) => deno.readTextFile(path),
+  readTextIfExists: (path) =>
+    deno.readTextFile(path).catch((
+      e,
+    ) => (e instanceof deno.errors.NotFound ? null : Promise.reject(e))),
+  async writePrivate(path, text) {
+    const tmp = `${path}.${deno.pid}.tmp`;
+    await deno.writeTextFile(tmp, text, { mode: 0o600 });
+    await deno.rename(tmp, path);
+  },
+  serve,
+  onShutdownSignal(fn) {
+    deno.addSignalListener("SIGINT", () => fn("SIGINT"));
+    deno.addSignalListener("SIGTERM", () => fn("SIGTERM"));
+  },
+  out: (line) => write("out", line),
+  err: (line) => write("err", line),
+  exit: (code) => deno.exit(code),
+  version: await packageVersion((p) => deno.readTextFile(p)),
+};
+
+await main(host, repoDemo);

@@ -1,0 +1,34 @@
+/**
+ * What the CLI needs from its runtime, bound by the runtime's entry (`node.ts`, `deno.ts`,
+ * `bun.ts`): the CLI itself never looks at globals.
+ *
+ * @module
+ */
+import type { VerifyCrypto } from "../../crypto/types.ts";
+import type { RunningServer, ServeOptions } from "../serve/types.ts";
+
+/** The runtime, as the CLI uses it. */
+export interface CliHost {
+  /** `node`, `deno` or `bun` (for the banner). */
+  readonly runtime: string;
+  /** Arguments after the script. */
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readText(path: string): Promise<string>;
+  /** Reads a file, or `null` when it does not exist. */
+  readTextIfExists(path: string): Promise<string | null>;
+  /** Writes a file readable only by the owner (mode 0600), atomically where possible. */
+  writePrivate(path: string, text: string): Promise<void>;
+  /** The runtime's server. */
+  serve(options: ServeOptions): Promise<RunningServer>;
+  /** Faster verification crypto, if the runtime has one (node:crypto). */
+  readonly crypto?: VerifyCrypto;
+  /** Calls `fn` once on SIGINT or SIGTERM. */
+  onShutdownSignal(fn: (signal: string) => void): void;
+  /** A line to stdout / stderr. */
+  out(line: string): void;
+  err(line: string): void;
+  exit(code: number): never;
+  /** The package version. */
+  readonly version: string;
+}

@@ -1,0 +1,96 @@
+/**
+ * The `device-session` command: `serve` (the service), `hash-secret` (a client secret's
+ * SHA-256 for config files), `--help`, `--version`. Exit codes: 0 ok, 2 bad configuration
+ * (`ERR_CONFIG`), 1 anything else.
+ *
+ * @module
+ */
+import { DeviceSessionError } from "../../../core/mod.ts";
+import { hashSecret } from "../clients.ts";
+import { envName, FLAGS, parseCli, resolveCliConfig } from "./config.ts";
+import type { CliHost } from "./host.ts";
+import { type MountFactory, startServe } from "./run.ts";
+
+const HELP = `usage: device-session serve [options]
+       device-session hash-secret <secret>
+
+Runs the device-session service (SPEC §6, §7) with the in-memory store.
+
+options (each also from the environment as DEVICE_SESSION_<NAME>, e.g. DEVICE_SESSION_PORT;
+precedence: flags > environment > config file > defaults):
+  --port <n>               TCP port (default 8787; 0 picks a free one)
+  --host <addr>            interface to listen on (default 127.0.0.1)
+  --config <file.json>     config file (clients, limits, policy, …; see docs/walkthrough.md)
+  --store memory           the store (only "memory" in this version)
+  --public-url <url>       the URL devices and backends use (default http://localhost:<port>)
+  --key-file <path>        keep signing keys across restarts (written mode 0600)
+  --signing-alg EdDSA|ES256
+  --key-rotation-s <n>     rotate the signing key every n seconds (0: never)
+  --trust-proxy-hops <n>   trusted reverse proxies in front (X-Forwarded-For)
+  --log json|off           request logs on stdout (default json)
+  --shutdown-timeout-s <n> time for in-flight requests on SIGINT/SIGTERM (default 10)
+  --demo                   add a "demo" client with a generated secret (printed)
+  -h, --help               this help
+  --version                the version`;
+
+/**
+ * Runs the command line; resolves once the server is up (it then runs until a signal).
+ *
+ * @example
+ * ```ts
+ * await main(host); // host: the runtime's CliHost
+ * ```
+ */
+export async function main(host: CliHost, mounts: MountFactory | null = null): Promise<void> {
+  try {
+    const args = parseCli(host.args);
+    if (args.flags.help === true || args.command === "help") {
+      host.out(HELP);
+      return host.exit(0);
+    }
+    if (args.flags.version === true) {
+      host.out(host.version);
+      return host.exit(0);
+    }
+    if (args.command === "hash-secret") {
+      const secret = host.args[1];
+      if (secret === undefined) {
+        throw new DeviceSessionError("ERR_CONFIG", "hash-secret needs the secret");
+      }
+      host.out(await hashSecret(secret));
+      return host.exit(0);
+    }
+    if (args.command !== "serve") {
+      throw new DeviceSessionError(
+        "ERR_CONFIG",
+        args.command === null ? "a command is required: serve" : `unknown command ${args.command}`,
+      );
+    }
+    const config = await resolveCliConfig(args, host.env, host.readText);
+    const running = await startServe(config, host, mounts);
+    let stopping = false;
+    host.onShutdownSignal((signal) => {
+      if (stopping) return host.exit(1); // a second signal: stop now
+      stopping = true;
+      host.err(`device-session: ${signal}, finishing in-flight requests…`);
+      running.stop().then(() => host.exit(0), () => host.exit(1));
+    });
+  } catch (e) {
+    if (e instanceof DeviceSessionError && e.code === "ERR_CONFIG") {
+      host.err(`device-session: ERR_CONFIG: ${e.message}`);
+      host.err("run `device-session --help` for the options");
+      return host.exit(2);
+    }
+    host.err(
+      `device-session: ${e instanceof DeviceSessionError ? `${e.code}: ` : ""}${
+        e instanceof Error ? e.message : e
+      }`,
+    );
+    return host.exit(1);
+  }
+}
+
+/** Flag names and their environment variables (for docs and tests). */
+export const OPTIONS: readonly { flag: string; env: string }[] = Object.keys(FLAGS)
+  .filter((f) => !["help", "version"].includes(f))
+  .map((f) => ({ flag: `--${f}`, env: envName(f) }));

@@ -1,0 +1,170 @@
+/**
+ * `device-session serve`: builds the service from a {@link CliConfig}, listens, prints where it
+ * is, and shuts down gracefully on SIGINT/SIGTERM (in-flight requests finish).
+ *
+ * @module
+ */
+import { createService, type Service } from "../app.ts";
+import { jsonLogger } from "../http/log.ts";
+import type { KeyringState } from "../keys.ts";
+import type { ClientOptions } from "../options.ts";
+import { errorFromCode } from "../../../core/mod.ts";
+import { randomId } from "../../crypto/random.ts";
+import type { CliConfig } from "./config.ts";
+import type { CliHost } from "./host.ts";
+import type { RunningServer } from "../serve/types.ts";
+
+/** A handler mounted beside the service (the repository's demo page under `/demo/`). */
+export interface Mount {
+  readonly prefix: string;
+  readonly fetch: (req: Request) => Response | Promise<Response>;
+  readonly label: string;
+}
+
+/** Builds optional mounts once the service exists (e.g. the demo page). */
+export type MountFactory = (o: {
+  service: Service;
+  publicUrl: string;
+  clientId: string;
+  clientSecret: string;
+}) => Promise<Mount | null>;
+
+/** The running service and server. */
+export interface Running {
+  readonly service: Service;
+  readonly server: RunningServer;
+  readonly publicUrl: string;
+  /** Stops accepting, finishes in-flight requests, closes the store. */
+  stop(): Promise<void>;
+}
+
+async function loadKeyring(host: CliHost, path: string): Promise<KeyringState | null> {
+  const text = await host.readTextIfExists(path);
+  if (text === null) return null;
+  try {
+    const state = JSON.parse(text) as KeyringState;
+    if (state.v !== 1 || typeof state.current !== "object") throw new Error("not a keyring file");
+    return state;
+  } catch (e) {
+    throw errorFromCode("ERR_CONFIG", `key file ${path}: ${e instanceof Error ? e.message : e}`);
+  }
+}
+
+/**
+ * Starts the service as configured.
+ *
+ * @example
+ * ```ts
+ * const running = await startServe(config, host);
+ * host.onShutdownSignal(() => running.stop());
+ * ```
+ */
+export async function startServe(
+  config: CliConfig,
+  host: CliHost,
+  mounts: MountFactory | null = null,
+): Promise<Running> {
+  const clients: ClientOptions[] = [...config.clients];
+  let demoSecret: string | null = null;
+  if (config.demo && !clients.some((c) => c.id === "demo")) {
+    demoSecret = config.demoSecret ?? `demo-${randomId()}`;
+    clients.push({ id: "demo", secret: demoSecret, allowedOrigins: ["*"] });
+  }
+  let service: Service | null = null;
+  let mount: Mount | null = null;
+  // Listen first: with --port 0 the public URL is only known once bound.
+  const server = await host.serve({
+    port: config.port,
+    hostname: config.host,
+    fetch: (req, info) => {
+      if (mount !== null && new URL(req.url).pathname.startsWith(mount.prefix)) {
+        return mount.fetch(req);
+      }
+      return service === null
+        ? new Response('{"code":"ERR_INTERNAL","message":"starting","time":0}', { status: 503 })
+        : service.fetch(req, info);
+    },
+  });
+  // Loopback or every interface: http://localhost (a secure context for WebCrypto in browsers).
+  const local = ["127.0.0.1", "::1", "localhost", "0.0.0.0", "::"].includes(config.host);
+  const publicUrl = config.publicUrl ?? (local ? `http://localhost:${server.port}` : server.url);
+  try {
+    const state = config.keyFile === null ? null : await loadKeyring(host, config.keyFile);
+    service = await createService({
+      publicUrl,
+      clients,
+      limits: config.limits,
+      ...(config.policy !== undefined ? { policy: config.policy } : {}),
+      signingAlg: config.signingAlg,
+      keyRotationS: config.keyRotationS,
+      rateLimits: config.rateLimits,
+      trustProxyHops: config.trustProxyHops,
+      ...(config.nonceSecret !== null ? { nonceSecret: config.nonceSecret } : {}),
+      log: config.log === "off" ? null : jsonLogger(host.out),
+      ...(host.crypto !== undefined ? { crypto: host.crypto } : {}),
+      ...(config.keyFile !== null
+        ? {
+          keyring: {
+            state,
+            persist: (s: KeyringState) => host.writePrivate(config.keyFile!, JSON.stringify(s)),
+          },
+        }
+        : {}),
+    });
+    if (demoSecret !== null && mounts !== null) {
+      mount = await mounts({ service, publicUrl, clientId: "demo", clientSecret: demoSecret })
+        .catch(() => null);
+    }
+  } catch (e) {
+    await server.shutdown(0);
+    throw e;
+  }
+  banner(host, { config, publicUrl, server, demoSecret, mount });
+  const s = service;
+  return {
+    service: s,
+    server,
+    publicUrl,
+    async stop() {
+      await server.shutdown(config.shutdownTimeoutS * 1000);
+      await s.close(1000);
+    },
+  };
+}
+
+function banner(
+  host: CliHost,
+  o: {
+    config: CliConfig;
+    publicUrl: string;
+    server: RunningServer;
+    demoSecret: string | null;
+    mount: Mount | null;
+  },
+): void {
+  const base = o.publicUrl.replace(/\/$/, "");
+  const lines = [
+    `device-session ${host.version} (${host.runtime}) listening on ${o.server.url}`,
+    `  device API base (serverPath): ${base}/`,
+    `  backend API:                  ${base}/v1/backend/`,
+    `  token endpoint:               ${base}/v1/oauth/token`,
+    `  JWKS:                         ${base}/.well-known/jwks.json`,
+    `  discovery:                    ${base}/.well-known/device-session`,
+    `  store: ${o.config.store} (in this process: sessions, actions and rules end with it)`,
+    `  signing keys: ${
+      o.config.keyFile === null ? "in memory (new keys at each start)" : o.config.keyFile
+    }`,
+  ];
+  if (o.mount !== null) lines.push(`  ${o.mount.label}: ${base}${o.mount.prefix}/`);
+  if (o.demoSecret !== null) {
+    lines.push(
+      "",
+      "demo client credentials (for this process only):",
+      `  client id:     demo`,
+      `  client secret: ${o.demoSecret}`,
+      "",
+      "  export DS_URL=" + base + " DS_CLIENT_ID=demo DS_CLIENT_SECRET=" + o.demoSecret,
+    );
+  }
+  for (const l of lines) host.err(l);
+}

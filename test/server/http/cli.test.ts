@@ -1,0 +1,199 @@
+// The `device-session` command: configuration precedence (flags > env > file > defaults), typed
+// ERR_CONFIG errors with exit code 2, and a real `serve` process on this runtime (start, answer,
+// graceful stop on SIGTERM, keys kept in a 0600 key file across restarts).
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+
+const SKIP = typeof window !== "undefined" && "needs a server runtime";
+
+interface DenoLike {
+  execPath(): string;
+  Command: new (cmd: string, o: Record<string, unknown>) => {
+    spawn(): {
+      stderr: AsyncIterable<Uint8Array>;
+      status: Promise<{ code: number }>;
+      kill(signal: string): void;
+    };
+  };
+}
+
+describe("CLI configuration", { skip: SKIP }, () => {
+  const files: Record<string, string> = {
+    "/etc/ds.json": JSON.stringify({
+      port: 1000,
+      host: "0.0.0.0",
+      clients: [{
+        id: "shop",
+        secret: "0123456789abcdef",
+        allowed_origins: ["https://shop.example"],
+      }],
+      limits: { token_lifetime_s: 600 },
+      policy: { thresholds: { velocity_ip: 100 } },
+      rate_limits: false,
+    }),
+    "/etc/typo.json": JSON.stringify({ prot: 1 }),
+    "/etc/broken.json": "{",
+  };
+  const read = (
+    p: string,
+  ) => (p in files ? Promise.resolve(files[p]!) : Promise.reject(new Error("ENOENT")));
+  const load = async (argv: string[], env: Record<string, string> = {}) => {
+    const { parseCli, resolveCliConfig } = await import("../../../adapters/server/cli/config.ts");
+    return resolveCliConfig(parseCli(argv), env, read);
+  };
+  const fails = async (argv: string[], env: Record<string, string>, pattern: RegExp) => {
+    await assert.rejects(load(argv, env), (e: { code?: string; message?: string }) => {
+      assert.equal(e.code, "ERR_CONFIG");
+      assert.match(e.message ?? "", pattern);
+      return true;
+    });
+  };
+
+  it("flags > environment > config file > defaults", async () => {
+    const file = ["serve", "--config", "/etc/ds.json"];
+    assert.equal((await load(file)).port, 1000);
+    assert.equal((await load(file, { DEVICE_SESSION_PORT: "2000" })).port, 2000);
+    assert.equal(
+      (await load([...file, "--port", "3000"], { DEVICE_SESSION_PORT: "2000" })).port,
+      3000,
+    );
+    assert.equal((await load(["serve", "--demo"])).port, 8787);
+    assert.equal(
+      (await load(["serve"], { DEVICE_SESSION_CONFIG: "/etc/ds.json" })).host,
+      "0.0.0.0",
+    );
+    const c = await load(file);
+    assert.deepEqual(c.clients, [{
+      id: "shop",
+      secret: "0123456789abcdef",
+      allowedOrigins: ["https://shop.example"],
+    }]);
+    assert.deepEqual(c.limits, { tokenLifetimeS: 600 });
+    assert.deepEqual(c.policy, { thresholds: { velocityIp: 100 } });
+    assert.equal(c.rateLimits, false);
+    assert.equal((await load(["serve"], { DEVICE_SESSION_DEMO: "yes" })).demo, true);
+  });
+
+  it("a bad option is one ERR_CONFIG naming its source", async () => {
+    await fails(["serve", "--port", "http"], {}, /--port: an integer/);
+    await fails(["serve", "--demo"], { DEVICE_SESSION_PORT: "70000" }, /DEVICE_SESSION_PORT/);
+    await fails(["serve", "--demo", "--store", "redis"], {}, /--store/);
+    await fails(["serve", "--demo", "--signing-alg", "RS256"], {}, /--signing-alg/);
+    await fails(
+      ["serve", "--config", "/etc/typo.json", "--demo"],
+      {},
+      /config file \/etc\/typo\.json: prot/,
+    );
+    await fails(["serve", "--config", "/etc/broken.json"], {}, /not JSON/);
+    await fails(["serve", "--config", "/etc/missing.json"], {}, /cannot read/);
+    await fails(["serve"], {}, /no client is configured/);
+    await fails(["serve", "--nope"], {}, /arguments/);
+    await fails(["serve", "extra", "--demo"], {}, /unexpected extra/);
+    await fails(["serve", "--demo"], { DEVICE_SESSION_NONCE_SECRET: "short" }, /16 characters/);
+  });
+});
+
+describe("device-session serve (a real process on this runtime)", { skip: SKIP }, () => {
+  interface Spawned {
+    kill(): void;
+    exited: Promise<number | null>;
+    listening(): Promise<string>;
+    stderr(): string;
+  }
+
+  async function spawnCli(args: string[]): Promise<Spawned> {
+    const { fileURLToPath } = await import("node:url");
+    const m = await import("../support/harness.ts");
+    const bin = fileURLToPath(new URL("../../../bin/device-session.mjs", import.meta.url));
+    let stderr = "";
+    let done = false;
+    let kill: () => void;
+    let exited: Promise<number | null>;
+    if (m.runtimeName() === "deno") {
+      // Deno's node:child_process reports a signal instead of the child's own exit code.
+      const D = (globalThis as unknown as { Deno: DenoLike }).Deno;
+      const child = new D.Command(D.execPath(), {
+        args: ["run", "-A", bin, ...args],
+        env: { DENO_NO_UPDATE_CHECK: "1" },
+        stdout: "null",
+        stderr: "piped",
+      }).spawn();
+      (async () => {
+        for await (const b of child.stderr) stderr += new TextDecoder().decode(b);
+      })();
+      kill = () => child.kill("SIGTERM");
+      exited = child.status.then((s) => s.code);
+    } else {
+      const { spawn } = await import("node:child_process");
+      const process = (await import("node:process")).default;
+      const child = spawn(process.execPath, [bin, ...args], {
+        stdio: ["ignore", "ignore", "pipe"],
+      });
+      child.stderr!.on("data", (b: Uint8Array) => (stderr += new TextDecoder().decode(b)));
+      kill = () => child.kill("SIGTERM");
+      exited = new Promise((r) => child.on("exit", (code) => r(code)));
+    }
+    exited = exited.finally(() => (done = true));
+    return {
+      kill: () => kill(),
+      exited,
+      stderr: () => stderr,
+      async listening(): Promise<string> {
+        for (let i = 0; i < 600; i++) {
+          const found = /device API base \(serverPath\): (\S+)/.exec(stderr);
+          if (found) return found[1]!.replace(/\/$/, "");
+          if (done) throw new Error(`exited early: ${stderr}`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        throw new Error(`no banner: ${stderr}`);
+      },
+    };
+  }
+
+  it("bad option → ERR_CONFIG on stderr and exit code 2", async () => {
+    const p = await spawnCli(["serve", "--port", "http"]);
+    assert.equal(await p.exited, 2);
+    assert.match(p.stderr(), /ERR_CONFIG: --port/);
+  });
+
+  it("serves with --demo, prints URLs and credentials, stops on SIGTERM; keys survive a restart", async () => {
+    const { mkdtemp, stat, rm } = await import("node:fs/promises");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = await mkdtemp(join(tmpdir(), "ds-cli-"));
+    const keyFile = join(dir, "keys.json");
+    try {
+      const kids: string[] = [];
+      for (let run = 0; run < 2; run++) {
+        const p = await spawnCli([
+          "serve",
+          "--port",
+          "0",
+          "--demo",
+          "--log",
+          "off",
+          "--key-file",
+          keyFile,
+        ]);
+        const url = await p.listening();
+        assert.match(p.stderr(), /client secret: demo-/);
+        assert.match(p.stderr(), /JWKS: +http:\/\/localhost:\d+\/\.well-known\/jwks\.json/);
+        const secret = /client secret: (\S+)/.exec(p.stderr())![1]!;
+        const token = await fetch(`${url}/v1/oauth/token`, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: `grant_type=client_credentials&client_id=demo&client_secret=${secret}`,
+        });
+        assert.equal(token.status, 200);
+        await token.body?.cancel();
+        kids.push((await (await fetch(`${url}/.well-known/jwks.json`)).json()).keys[0].kid);
+        p.kill();
+        assert.equal(await p.exited, 0, p.stderr());
+      }
+      assert.equal(kids[0], kids[1], "the key file keeps the signing key");
+      assert.equal((await stat(keyFile)).mode & 0o777, 0o600);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
