@@ -12,10 +12,9 @@
  *
  * @module
  */
-import process from "node:process";
-import { availableParallelism } from "node:os";
 import type { DeviceSession } from "./adapters/sdk/device-session.ts";
 import { initServer, type ServerInitOptions } from "./adapters/sdk/server-runtime.ts";
+import { nodeLikeBinding } from "./adapters/sdk/node-binding.ts";
 
 export type { ServerInitOptions } from "./adapters/sdk/server-runtime.ts";
 export type { ActionEventOptions } from "./adapters/sdk/options.ts";
@@ -31,24 +30,5 @@ export { DeviceSessionError } from "./core/errors/error.ts";
  * ```
  */
 export function init(options: ServerInitOptions): DeviceSession {
-  return initServer(options, {
-    runtime: {
-      runtime: "node",
-      version: process.versions.node,
-      os: process.platform,
-      arch: process.arch,
-      cpus: availableParallelism(),
-    },
-    unref: (t) => (t as { unref?: () => void }).unref?.(),
-    onSignal: (fn) => {
-      const int = () => fn("SIGINT"), term = () => fn("SIGTERM");
-      process.once("SIGINT", int);
-      process.once("SIGTERM", term);
-      return () => {
-        process.off("SIGINT", int);
-        process.off("SIGTERM", term);
-      };
-    },
-    exit: (code) => process.exit(code),
-  });
+  return initServer(options, nodeLikeBinding("node"));
 }
