@@ -20,6 +20,7 @@ export async function startDemo(o: { tokenLifetimeS?: number } = {}) {
     publicUrl: base,
     clients: [{ id: "demo", secret: DEMO_SECRET, allowedOrigins: [base] }],
     limits: { tokenLifetimeS: o.tokenLifetimeS ?? 900 },
+    log: null,
     rateLimits: false,
   });
   const { html, script } = await bundleDemo();
