@@ -106,3 +106,111 @@ export interface TraceStep {
   effects: Record<string, unknown>[];
   deadline: number | null;
 }
+
+/**
+ * Header and payload of a JWS signing input (`b64(header).b64(payload)`), as a `sign` effect
+ * carries it.
+ *
+ * @example
+ * ```ts
+ * decodeSigningInput(effect.input).payload.htu; // "https://risk.example.com/v1/device/sessions"
+ * ```
+ */
+export function decodeSigningInput(input: string): { header: unknown; payload: unknown } {
+  return signingInputParts(input);
+}
+
+const ID_INPUTS = new Set(["signed", "sign_failed", "response", "transport_failed"]);
+
+/**
+ * The bijection between a vector's request and signature ids and an implementation's (SPEC
+ * §9.14: ids are opaque; a checker maps them by order of first appearance). Bind each step's
+ * effects, then translate the next inputs with {@link IdMap.input}.
+ *
+ * @example
+ * ```ts
+ * const ids = new IdMap();
+ * const mine = await stepImplementation(ids.input(expected.input));
+ * ids.bind(expected.effects, mine.effects); // effects at the same index pair their ids
+ * const problem = firstDifference(expected.effects, ids.rename(mine.effects));
+ * ```
+ */
+export class IdMap {
+  readonly #toImpl = new Map<string, string>();
+  readonly #toVector = new Map<string, string>();
+
+  /** Pairs the ids of effects at the same index, where neither side is bound yet. */
+  bind(expected: readonly Record<string, unknown>[], actual: readonly Record<string, unknown>[]) {
+    const n = Math.min(expected.length, actual.length);
+    for (let i = 0; i < n; i++) {
+      const v = expected[i]!.id, a = actual[i]!.id;
+      if (typeof v !== "string" || typeof a !== "string") continue;
+      if (expected[i]!.type !== actual[i]!.type) continue;
+      if (!this.#toImpl.has(v) && !this.#toVector.has(a)) {
+        this.#toImpl.set(v, a);
+        this.#toVector.set(a, v);
+      }
+    }
+  }
+
+  /** The implementation's effects with their ids written as the vector's. */
+  rename(actual: readonly Record<string, unknown>[]): Record<string, unknown>[] {
+    return actual.map((e) =>
+      typeof e.id === "string" && this.#toVector.has(e.id)
+        ? { ...e, id: this.#toVector.get(e.id) }
+        : e
+    );
+  }
+
+  /** A vector input with its `id` (if any) written as the implementation's. */
+  input(i: TraceInput): TraceInput {
+    if (!ID_INPUTS.has(i.type) || typeof i.id !== "string") return i;
+    const mapped = this.#toImpl.get(i.id);
+    return mapped === undefined ? i : { ...i, id: mapped };
+  }
+}
+
+/**
+ * The first place two JSON values differ, as `path: expected X, got Y`, or `null` when equal
+ * (object member order is free).
+ *
+ * @example
+ * ```ts
+ * firstDifference({ a: [1, 2] }, { a: [1, 3] }); // "a[1]: expected 2, got 3"
+ * ```
+ */
+export function firstDifference(expected: unknown, actual: unknown, path = ""): string | null {
+  const at = path === "" ? "value" : path;
+  const show = (x: unknown) => {
+    const s = JSON.stringify(x) ?? String(x);
+    return s.length > 120 ? `${s.slice(0, 120)}…` : s;
+  };
+  if (Object.is(expected, actual)) return null;
+  const isObj = (x: unknown) => typeof x === "object" && x !== null;
+  if (!isObj(expected) || !isObj(actual) || Array.isArray(expected) !== Array.isArray(actual)) {
+    return `${at}: expected ${show(expected)}, got ${show(actual)}`;
+  }
+  if (Array.isArray(expected)) {
+    const a = actual as unknown[];
+    for (let i = 0; i < Math.max(expected.length, a.length); i++) {
+      if (i >= expected.length) return `${path}[${i}]: unexpected ${show(a[i])}`;
+      if (i >= a.length) return `${path}[${i}]: missing ${show(expected[i])}`;
+      const d = firstDifference(expected[i], a[i], `${path}[${i}]`);
+      if (d !== null) return d;
+    }
+    return null;
+  }
+  const e = expected as Record<string, unknown>, a = actual as Record<string, unknown>;
+  for (const k of Object.keys(e)) {
+    const p = path === "" ? k : `${path}.${k}`;
+    if (!Object.hasOwn(a, k)) return `${p}: missing (expected ${show(e[k])})`;
+    const d = firstDifference(e[k], a[k], p);
+    if (d !== null) return d;
+  }
+  for (const k of Object.keys(a)) {
+    if (!Object.hasOwn(e, k)) {
+      return `${path === "" ? k : `${path}.${k}`}: unexpected ${show(a[k])}`;
+    }
+  }
+  return null;
+}

@@ -1,0 +1,103 @@
+/**
+ * Checks: a stable id, a level (MUST / SHOULD) and the SPEC section each enforces, and what a
+ * run of one produced. The id's first segment names the target (`svc`, `sdk`, `ver`), the second
+ * its area (the rows of the summary table).
+ *
+ * @module
+ */
+
+/** RFC 2119 level of the rule a check enforces. */
+export type Level = "MUST" | "SHOULD";
+
+/**
+ * Outcome of one check: `fail` is a MUST that failed, `warn` a SHOULD that failed; `xfail` a
+ * failure the expectations file lists (not counted), `xpass` a listed failure that passed.
+ */
+export type Status = "pass" | "fail" | "warn" | "skip" | "xfail" | "xpass";
+
+/** The definition of a check. */
+export interface CheckDef {
+  /** Stable id, e.g. `svc.session.create.proof-replayed`. Never reused for another rule. */
+  readonly id: string;
+  readonly level: Level;
+  /** The SPEC.md section(s) enforced, e.g. `§5.2`. */
+  readonly spec: string;
+  /** One line: what must hold. */
+  readonly title: string;
+}
+
+/** What running one check produced. */
+export interface CheckResult extends CheckDef {
+  readonly status: Status;
+  /** Why it failed or was skipped (first failure), or the expectation's reason. */
+  readonly detail?: string;
+  readonly durationMs: number;
+}
+
+/** Thrown inside a check body: the check fails with this message. */
+export class CheckFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "CheckFailure";
+  }
+}
+
+/** Thrown inside a check body: the check is skipped (a capability or prerequisite is missing). */
+export class CheckSkip extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "CheckSkip";
+  }
+}
+
+/**
+ * Declares checks from a compact table `{ id: [level, spec, title] }`; the result maps each id to
+ * its {@link CheckDef}, so a suite can only run checks it declared.
+ *
+ * @example
+ * ```ts
+ * const C = defineChecks({ "svc.config.shape": ["MUST", "§6.1", "config answers 200"] });
+ * C["svc.config.shape"].level; // "MUST"
+ * ```
+ */
+export function defineChecks<K extends string>(
+  table: Record<K, readonly [Level, string, string]>,
+): Record<K, CheckDef> {
+  const out = {} as Record<K, CheckDef>;
+  for (const id of Object.keys(table) as K[]) {
+    const [level, spec, title] = table[id];
+    if (!/^(svc|sdk|ver)(\.[a-z0-9][a-z0-9-]*)+$/.test(id)) throw new Error(`bad check id ${id}`);
+    out[id] = { id, level, spec, title };
+  }
+  return out;
+}
+
+/**
+ * The target a check id belongs to (`svc` → `service`, …).
+ *
+ * @example
+ * ```ts
+ * targetOf("sdk.refresh.timing"); // "sdk"
+ * ```
+ */
+export function targetOf(id: string): "service" | "sdk" | "verifier" {
+  const p = id.slice(0, id.indexOf("."));
+  return p === "svc" ? "service" : p === "sdk" ? "sdk" : "verifier";
+}
+
+/**
+ * The summary area of a check id: its first two segments (`svc.session`).
+ *
+ * @example
+ * ```ts
+ * areaOf("svc.session.create.proof-replayed"); // "svc.session"
+ * ```
+ */
+export function areaOf(id: string): string {
+  return id.split(".").slice(0, 2).join(".");
+}
+
+/** Whether results contain a failure that makes the run fail (an unexpected MUST failure). */
+export function hasMustFailure(results: readonly CheckResult[]): boolean {
+  return results.some((r) => r.status === "fail");
+}

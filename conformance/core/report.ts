@@ -1,0 +1,174 @@
+/**
+ * Reports of a run: the human summary table (per area), JSON (`ds-conformance-report/1`) and TAP
+ * version 13. The exit code is 1 when any MUST check failed unexpectedly.
+ *
+ * @module
+ */
+import { areaOf, type CheckResult, hasMustFailure, type Status } from "./check.ts";
+
+/** What the report says about the implementation (from its handshake, or the URL). */
+export interface RunInfo {
+  readonly target: "service" | "sdk" | "verifier";
+  /** `--url` or `--cmd`. */
+  readonly subject: string;
+  readonly implementation?: { readonly name?: string; readonly version?: string };
+  readonly startedAt: string;
+  readonly durationMs: number;
+}
+
+/** Counts per status. */
+export type Counts = Record<Status, number>;
+
+const STATUSES: readonly Status[] = ["pass", "fail", "warn", "skip", "xfail", "xpass"];
+
+function zero(): Counts {
+  return { pass: 0, fail: 0, warn: 0, skip: 0, xfail: 0, xpass: 0 };
+}
+
+/**
+ * Counts per area and in total.
+ *
+ * @example
+ * ```ts
+ * summarize(results).total.fail; // 0
+ * ```
+ */
+export function summarize(
+  results: readonly CheckResult[],
+): { areas: { area: string; counts: Counts }[]; total: Counts } {
+  const areas = new Map<string, Counts>();
+  const total = zero();
+  for (const r of results) {
+    const a = areaOf(r.id);
+    if (!areas.has(a)) areas.set(a, zero());
+    areas.get(a)![r.status]++;
+    total[r.status]++;
+  }
+  return { areas: [...areas].map(([area, counts]) => ({ area, counts })), total };
+}
+
+/**
+ * The exit code of a run: 1 on any unexpected MUST failure, else 0.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = exitCode(results);
+ * ```
+ */
+export function exitCode(results: readonly CheckResult[]): number {
+  return hasMustFailure(results) ? 1 : 0;
+}
+
+/**
+ * The summary table, then every failure, warning and unexpected pass with its detail.
+ *
+ * @example
+ * ```ts
+ * console.log(textReport(results, info));
+ * ```
+ */
+export function textReport(results: readonly CheckResult[], info: RunInfo): string {
+  const { areas, total } = summarize(results);
+  const width = Math.max(8, ...areas.map((a) => a.area.length));
+  const head = ["area".padEnd(width), ...STATUSES.map((s) => s.padStart(5))].join("  ");
+  const row = (name: string, c: Counts) =>
+    [name.padEnd(width), ...STATUSES.map((s) => String(c[s]).padStart(5))].join("  ");
+  const impl = info.implementation?.name
+    ? ` — ${info.implementation.name} ${info.implementation.version ?? ""}`.trimEnd()
+    : "";
+  const lines = [
+    `device-session conformance: ${info.target} ${info.subject}${impl}`,
+    "",
+    head,
+    "-".repeat(head.length),
+    ...areas.map((a) => row(a.area, a.counts)),
+    "-".repeat(head.length),
+    row("total", total),
+    "",
+  ];
+  const notable = results.filter((r) => r.status !== "pass" && r.status !== "skip");
+  for (const r of notable) {
+    lines.push(`${r.status.toUpperCase().padEnd(5)} ${r.id} [${r.level} ${r.spec}] ${r.title}`);
+    if (r.detail) lines.push(`      ${r.detail}`);
+  }
+  const code = exitCode(results);
+  lines.push(
+    `${results.length} checks in ${(info.durationMs / 1000).toFixed(1)} s: ` +
+      (code === 0 ? "every MUST check passed" : `${total.fail} MUST check(s) FAILED`) +
+      (total.warn ? `, ${total.warn} SHOULD warning(s)` : "") +
+      (total.xpass ? `, ${total.xpass} unexpected pass(es)` : ""),
+  );
+  return lines.join("\n");
+}
+
+/**
+ * The JSON report (`ds-conformance-report/1`, schema `conformance/schemas/report.json`).
+ *
+ * @example
+ * ```ts
+ * const json = jsonReport(results, info); // { format, target, summary, checks, exitCode, … }
+ * ```
+ */
+export function jsonReport(results: readonly CheckResult[], info: RunInfo): object {
+  const { areas, total } = summarize(results);
+  return {
+    format: "ds-conformance-report/1",
+    ...info,
+    exitCode: exitCode(results),
+    summary: { total, areas },
+    checks: results,
+  };
+}
+
+const tapEscape = (s: string) => s.replace(/\\/g, "\\\\").replace(/#/g, "\\#").replace(/\n/g, " ");
+
+/**
+ * TAP version 13: SHOULD failures, known failures and unexpected passes are `TODO` (they never
+ * fail a TAP consumer); skips are `SKIP`.
+ *
+ * @example
+ * ```ts
+ * console.log(tapReport(results)); // "TAP version 13\n1..57\nok 1 - svc.config.shape …"
+ * ```
+ */
+export function tapReport(results: readonly CheckResult[]): string {
+  const lines = ["TAP version 13", `1..${results.length}`];
+  results.forEach((r, i) => {
+    const name = `${r.id} [${r.level} ${r.spec}] ${tapEscape(r.title)}`;
+    const detail = tapEscape(r.detail ?? "");
+    const ok = r.status === "pass" || r.status === "skip" || r.status === "xpass";
+    const directive = r.status === "skip"
+      ? ` # SKIP ${detail}`
+      : r.status === "warn"
+      ? ` # TODO SHOULD: ${detail}`
+      : r.status === "xfail" || r.status === "xpass"
+      ? ` # TODO ${detail}`
+      : "";
+    lines.push(`${ok ? "ok" : "not ok"} ${i + 1} - ${name}${directive}`);
+    if (r.status === "fail") {
+      lines.push("  ---", `  message: ${JSON.stringify(r.detail ?? "")}`, "  ...");
+    }
+  });
+  return lines.join("\n");
+}
+
+/**
+ * One progress line for a finished check.
+ *
+ * @example
+ * ```ts
+ * progressLine(result); // "  ✓ svc.config.shape"
+ * ```
+ */
+export function progressLine(r: CheckResult): string {
+  const mark: Record<Status, string> = {
+    pass: "✓",
+    fail: "✗",
+    warn: "!",
+    skip: "-",
+    xfail: "x",
+    xpass: "?",
+  };
+  const tail = r.status === "pass" ? "" : ` (${r.status}${r.detail ? `: ${r.detail}` : ""})`;
+  return `  ${mark[r.status]} ${r.id}${tail.length > 200 ? `${tail.slice(0, 199)}…)` : tail}`;
+}
