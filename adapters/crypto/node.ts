@@ -25,7 +25,7 @@ import { publicMembers } from "./webcrypto.ts";
  *
  * @example
  * ```ts
- * import { nodeCrypto } from "device-session/node";
+ * import { nodeCrypto } from "./adapters/crypto/node.ts"; // Node-facing code only
  * await verifySessionToken(token, { issuer, audience, jwks, crypto: nodeCrypto });
  * ```
  */

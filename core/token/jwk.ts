@@ -26,7 +26,8 @@ export function algOfKey(jwk: { kty?: unknown; crv?: unknown }): Alg | null {
 /**
  * Why `value` is not a valid public key of a supported type, or `null` when it is: OKP/Ed25519
  * with a canonical 32-byte `x`, or EC/P-256 with canonical 32-byte `x` and `y` on the curve; no
- * private member; `use`, when present, is `"sig"`.
+ * private member. Other members (`alg`, `use`, `kid`, …) are not checked here: a device `jwk`
+ * header ignores them (the key type alone decides the algorithm); a JWKS is checked by its schema.
  *
  * @example
  * ```ts
@@ -41,7 +42,6 @@ export function publicJwkProblem(value: unknown): string | null {
   for (const m of PRIVATE_JWK_MEMBERS) {
     if (Object.hasOwn(jwk, m)) return `private member ${m}`;
   }
-  if (jwk.use !== undefined && jwk.use !== "sig") return "use must be sig";
   if (algOfKey(jwk) === null) return "kty/crv must be OKP/Ed25519 or EC/P-256";
   const x = typeof jwk.x === "string" ? decodeBase64Url(jwk.x) : null;
   if (x === null || x.length !== 32) return "x must be 32 bytes of canonical base64url";
@@ -55,7 +55,7 @@ export function publicJwkProblem(value: unknown): string | null {
 
 /**
  * Step 2 of device-signed kinds: the `jwk` header is a valid public key (→ `ERR_JWK_INVALID`)
- * that agrees with `alg` (→ `ERR_ALG_NOT_ALLOWED`). Returns only the RFC 7638 members.
+ * whose type agrees with `alg` (→ `ERR_ALG_NOT_ALLOWED`). Returns only the RFC 7638 members.
  *
  * @example
  * ```ts
@@ -66,8 +66,13 @@ export function checkDeviceJwk(value: unknown, alg: Alg): DevicePublicJwk {
   if (value === undefined) throw errorFromCode("ERR_JWK_INVALID", "the jwk header is required");
   const problem = publicJwkProblem(value);
   if (problem !== null) throw errorFromCode("ERR_JWK_INVALID", `jwk: ${problem}`);
-  checkKeyAlg(value as PublicJwk, alg);
   const jwk = value as DevicePublicJwk;
+  // Only the key type counts: `alg`/`use` members of a jwk header are ignored (core/wire).
+  if (algOfKey(jwk) !== alg) {
+    throw errorFromCode("ERR_ALG_NOT_ALLOWED", `alg ${alg} does not match the jwk`, {
+      details: { alg },
+    });
+  }
   return jwk.kty === "OKP"
     ? { kty: "OKP", crv: "Ed25519", x: jwk.x }
     : { kty: "EC", crv: "P-256", x: jwk.x, y: jwk.y };
