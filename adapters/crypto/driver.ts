@@ -51,8 +51,12 @@ export class CryptoCache {
     const imported = crypto.importKey(jwk, alg);
     this.#put(this.#keys, id, imported);
     if (isPromise(imported)) {
-      // Concurrent verifications share one import; the settled key replaces the promise.
-      imported.then((k) => this.#keys.get(id) === imported && this.#keys.set(id, k));
+      // Concurrent verifications share one import; the settled key replaces the promise, and a
+      // failed import is forgotten so that the next verification tries again.
+      imported.then(
+        (k) => this.#keys.get(id) === imported && this.#keys.set(id, k),
+        () => this.#keys.get(id) === imported && this.#keys.delete(id),
+      );
     }
     return imported;
   }
