@@ -177,6 +177,8 @@ export function onTelemetryResponse(
   s.sender.inflight = null;
   if (ack?.ok && (inflight.count === 0 || ack.value.acked_seq === inflight.maxSeq)) {
     removeInflight(s.queue, false);
+    // A flush asked for while this batch was in flight is satisfied if nothing is left.
+    if (s.queue.events.length === 0) s.sender.urgent = false;
     s.sender.failures = 0;
     s.sender.retryAt = 0;
     const prev = s.sender.ackedDropped[inflight.sid] ?? 0;

@@ -228,7 +228,9 @@ export const onSetUser: Handler = (s, input, fx) => {
 
 export const onFlush: Handler = (s, input) => {
   const i = input as In<"flush">;
-  s.sender.urgent = true;
+  // Urgent only if there is something to send: a flush of an empty queue must not make the
+  // next event leave alone.
+  if (s.queue.events.length > 0) s.sender.urgent = true;
   s.waiters.push({ id: i.waiter, kind: "flush", deadline: i.now + s.options.tokenWaitMs });
 };
 
