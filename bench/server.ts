@@ -1,0 +1,407 @@
+/**
+ * Service throughput as ratios to a bare hello-world handler on the same runtime, in one run
+ * (DESIGN §7: "within a small factor of a bare hello-world handler"), and memory per idle
+ * session in the memory store (budget ≤ 1 KB).
+ *
+ * 1. In-process: `service.fetch(Request)` called back to back (no network), against
+ *    `(req) => new Response("hello")`, and a hono hello-world to show the router's share.
+ * 2. Loopback HTTP: the runtime's own server (node:http, Deno.serve or Bun.serve) driven by a
+ *    `fetch` load generator in the same process (`--concurrency` requests in flight), against
+ *    a hello-world server of the same kind: requests/s and p50/p99 latency.
+ * 3. Memory: 100,000 idle sessions (session record, device record, one acknowledged batch of
+ *    seqs) in the memory store, heap delta after GC.
+ *
+ * Run (expose GC for the memory figure):
+ *   node --expose-gc --import tsx bench/server.ts
+ *   deno run -A --v8-flags=--expose-gc bench/server.ts
+ *   bun bench/server.ts
+ * Options: --ms=1500 per case (split over --rounds=5 interleaved rounds; the median counts),
+ * --concurrency=32, --sessions=100000, --only=inproc|http|memory
+ *
+ * The load generator shares the CPUs with the server (a shared 2-vCPU VM here): absolute
+ * figures are noisy and pessimistic; read the ratios, measured side by side.
+ */
+import process from "node:process";
+import { Hono } from "hono";
+import { createService, MemoryStore, type Service } from "../server.ts";
+import { deviceSigner, generateDeviceKey } from "../adapters/crypto/keys.ts";
+import { mintDeviceProof, mintSecureSessionToken } from "../adapters/crypto/mint.ts";
+import { nodeCrypto } from "../adapters/crypto/node.ts";
+import { webCrypto } from "../adapters/crypto/webcrypto.ts";
+import { randomId } from "../adapters/crypto/random.ts";
+import { newSession } from "../core/service/session.ts";
+import type { RunningServer, ServeOptions } from "../adapters/server/serve/types.ts";
+
+const arg = (name: string, fallback: string): string =>
+  process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback;
+const MS = Number(arg("ms", "1500"));
+const ROUNDS = Number(arg("rounds", "5"));
+const CONCURRENCY = Number(arg("concurrency", "32"));
+const SESSIONS = Number(arg("sessions", "100000"));
+const ONLY = arg("only", "all");
+const g = globalThis as {
+  Deno?: { version: { deno: string } };
+  Bun?: { version: string; gc(full: boolean): void };
+  gc?: () => void;
+};
+const runtime = g.Bun
+  ? `bun ${g.Bun.version}`
+  : g.Deno
+  ? `deno ${g.Deno.version.deno}`
+  : `node ${process.version}`;
+const BASE = "http://localhost:8787";
+
+async function serveFn(): Promise<(o: ServeOptions) => Promise<RunningServer>> {
+  if (g.Bun) return (await import("../adapters/server/serve/bun.ts")).serve;
+  if (g.Deno) return (await import("../adapters/server/serve/deno.ts")).serve;
+  return (await import("../adapters/server/serve/node.ts")).serve;
+}
+
+/** A service as the CLI runs it: node:crypto where the runtime has it fast (node, bun). */
+async function makeService(publicUrl: string): Promise<Service> {
+  return await createService({
+    publicUrl,
+    clients: [{ id: "bench", secret: "bench-secret-0123456789", allowedOrigins: ["*"] }],
+    rateLimits: false,
+    log: null,
+    crypto: g.Deno ? webCrypto : nodeCrypto,
+    store: new MemoryStore({ maxReplayIds: 10_000_000 }),
+  });
+}
+
+/** What a scenario sends: a fresh request each call (tokens and seqs must not repeat). */
+type Scenario = { name: string; next: () => Request | Promise<Request>; expect: number };
+
+async function scenarios(service: Service, base: string): Promise<Scenario[]> {
+  const call = async (path: string, init?: RequestInit) => {
+    const r = await service.fetch(new Request(base + path, init));
+    return { status: r.status, json: await r.json() as Record<string, string> };
+  };
+  const key = await generateDeviceKey({ alg: "EdDSA" });
+  const signer = deviceSigner(key);
+  const nonce = (await call("/v1/device/config?client_id=bench")).json.nonce!;
+  const proof = () =>
+    mintDeviceProof(signer, { htm: "POST", htu: `${base}/v1/device/sessions`, nonce });
+  const createBody = JSON.stringify({
+    client_id: "bench",
+    key_assurance: "persistent-nonextractable",
+    key_event: "none",
+    attributes: { platform: "browser" },
+  });
+  const created = await call("/v1/device/sessions", {
+    method: "POST",
+    headers: { "content-type": "application/json", "ds-proof": await proof() },
+    body: createBody,
+  });
+  const sessionToken = created.json.session_token!;
+  const sessionId = created.json.session_id!;
+  const access = (await call("/v1/oauth/token", {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: "grant_type=client_credentials&client_id=bench&client_secret=bench-secret-0123456789",
+  })).json.access_token!;
+  const backend = { authorization: `Bearer ${access}`, "content-type": "application/json" };
+  const action = (await call("/v1/backend/actions", {
+    method: "POST",
+    headers: backend,
+    body: JSON.stringify({ action_type: "login", session_token: sessionToken }),
+  })).json;
+  let seq = 0;
+  // 20 events as collectors send them: page, device and interaction kinds, timings only.
+  const batch = () => {
+    const events = [];
+    for (let i = 0; i < 20; i++) {
+      seq++;
+      events.push({
+        seq,
+        time_ms: 1795000000000 + seq,
+        type: i === 0 ? "page" : "interaction",
+        data: i === 0
+          ? { kind: "load", path: "/checkout" }
+          : { kind: ["pointer", "click", "keys"][i % 3], count: i, dt_ms: 40 + i },
+      });
+    }
+    return JSON.stringify({
+      ver: 1,
+      client_id: "bench",
+      session_id: sessionId,
+      session_token: sessionToken,
+      events,
+      dropped: { total: 0, by_priority: {} },
+      sent_at_ms: 1795000000000,
+    });
+  };
+  // Single-use inputs are made ahead, outside the timed loop.
+  const proofs: string[] = [];
+  const secures: string[] = [];
+  const secure = () =>
+    mintSecureSessionToken(signer, { sessionToken, action: "transaction", expirationSeconds: 600 });
+  const fill = async (n: number) => {
+    for (let i = 0; i < n; i++) proofs.push(await proof());
+    for (let i = 0; i < n; i++) secures.push(await secure());
+  };
+  await fill(Number(arg("prepared", "12000")));
+  const req = (path: string, init?: RequestInit) => new Request(base + path, init);
+  return [
+    { name: "config (GET)", expect: 200, next: () => req("/v1/device/config?client_id=bench") },
+    {
+      name: "session create (proof)",
+      expect: 201,
+      next: async () =>
+        req("/v1/device/sessions", {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            "ds-proof": proofs.pop() ?? await proof(),
+          },
+          body: createBody,
+        }),
+    },
+    {
+      name: "telemetry, 20 events",
+      expect: 200,
+      next: () =>
+        req("/v1/device/telemetry", {
+          method: "POST",
+          headers: { "content-type": "text/plain" },
+          body: batch(),
+        }),
+    },
+    {
+      name: "trigger action (session token)",
+      expect: 201,
+      next: () =>
+        req("/v1/backend/actions", {
+          method: "POST",
+          headers: backend,
+          body: JSON.stringify({
+            action_type: "login",
+            session_token: sessionToken,
+            ip: "203.0.113.7",
+          }),
+        }),
+    },
+    {
+      name: "trigger action (secure token)",
+      expect: 201,
+      next: async () =>
+        req("/v1/backend/actions", {
+          method: "POST",
+          headers: backend,
+          body: JSON.stringify({
+            action_type: "transaction",
+            secured_session_token: secures.pop() ?? await secure(),
+          }),
+        }),
+    },
+    {
+      name: "recommendation (GET)",
+      expect: 200,
+      next: () =>
+        req(`/v1/backend/recommendation?action_token=${action.action_token}`, { headers: backend }),
+    },
+  ];
+}
+
+async function timed(ms: number, step: () => Promise<void>): Promise<number> {
+  const t0 = performance.now();
+  let n = 0;
+  while (performance.now() - t0 < ms) {
+    await step();
+    n++;
+  }
+  return (n * 1000) / (performance.now() - t0);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Runs every case for MS / ROUNDS in each of ROUNDS rounds, interleaved; medians. */
+async function interleaved<R>(
+  cases: readonly { name: string; run: (ms: number) => Promise<R> }[],
+  score: (r: R) => number,
+): Promise<Map<string, R>> {
+  const results = new Map<string, R[]>(cases.map((c) => [c.name, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const c of cases) results.get(c.name)!.push(await c.run(MS / ROUNDS));
+  }
+  return new Map([...results].map(([name, rs]) => {
+    const m = median(rs.map(score));
+    return [name, rs.find((r) => score(r) === m)!];
+  }));
+}
+
+const fmt = (x: number) => x >= 100 ? Math.round(x).toLocaleString("en-US") : x.toFixed(1);
+
+async function inProcess(): Promise<void> {
+  const service = await makeService(BASE);
+  const cases = await scenarios(service, BASE);
+  const bare = (_req: Request) => new Response("hello");
+  const hono = new Hono().get("/", (c) => c.text("hello"));
+  const helloReq = () => new Request(`${BASE}/`);
+  const all = [
+    {
+      name: "bare hello world",
+      run: (ms: number) => timed(ms, async () => void (await bare(helloReq()).text())),
+    },
+    {
+      name: "hono hello world",
+      run: (ms: number) =>
+        timed(ms, async () => void (await (await hono.fetch(helloReq())).text())),
+    },
+    ...cases.map((c) => ({
+      name: c.name,
+      run: (ms: number) =>
+        timed(ms, async () => {
+          const r = await service.fetch(await c.next());
+          if (r.status !== c.expect) throw new Error(`${c.name}: ${r.status} ${await r.text()}`);
+          await r.arrayBuffer();
+        }),
+    })),
+  ];
+  const ops = await interleaved(all, (x) => x);
+  const hello = ops.get("bare hello world")!;
+  console.log(`\n## in-process fetch(Request) → Response, one at a time (${runtime})\n`);
+  console.log("| case | ops/s | µs/op | slowdown vs bare hello world |");
+  console.log("|---|---:|---:|---:|");
+  for (const c of all) {
+    const x = ops.get(c.name)!;
+    console.log(`| ${c.name} | ${fmt(x)} | ${(1e6 / x).toFixed(1)} | ${(hello / x).toFixed(1)}× |`);
+  }
+  await service.close();
+}
+
+async function load(
+  url: string,
+  next: () => Request | Promise<Request>,
+  expect: number,
+  ms: number,
+) {
+  const latencies: number[] = [];
+  const t0 = performance.now();
+  const deadline = t0 + ms;
+  let errors = 0;
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    while (performance.now() < deadline) {
+      const r0 = await next();
+      const start = performance.now();
+      const res = await fetch(url + new URL(r0.url).pathname + new URL(r0.url).search, {
+        method: r0.method,
+        headers: r0.headers,
+        ...(r0.body !== null ? { body: await r0.text() } : {}),
+      });
+      await res.arrayBuffer();
+      latencies.push(performance.now() - start);
+      if (res.status !== expect) errors++;
+    }
+  }));
+  const seconds = (performance.now() - t0) / 1000;
+  latencies.sort((a, b) => a - b);
+  const q = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
+  return { rps: latencies.length / seconds, p50: q(0.5), p99: q(0.99), errors };
+}
+
+async function http(): Promise<void> {
+  const serve = await serveFn();
+  const hello = await serve({ port: 0, fetch: () => new Response("hello") });
+  let service: Service | null = null;
+  const server = await serve({ port: 0, fetch: (req, info) => service!.fetch(req, info) });
+  const base = `http://localhost:${server.port}`;
+  service = await makeService(base);
+  const cases = await scenarios(service, base);
+  const all = [
+    {
+      name: "hello world (same server kind)",
+      run: (ms: number) =>
+        load(`http://localhost:${hello.port}`, () => new Request(`${base}/`), 200, ms),
+    },
+    ...cases.map((c) => ({ name: c.name, run: (ms: number) => load(base, c.next, c.expect, ms) })),
+  ];
+  const results = await interleaved(all, (r) => r.rps);
+  const h = results.get(all[0]!.name)!;
+  console.log(
+    `\n## loopback HTTP, ${CONCURRENCY} in flight, load generator in the same process (${runtime})\n`,
+  );
+  console.log("| case | req/s | p50 ms | p99 ms | slowdown vs hello world |");
+  console.log("|---|---:|---:|---:|---:|");
+  for (const c of all) {
+    const r = results.get(c.name)!;
+    console.log(
+      `| ${c.name} | ${fmt(r.rps)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${
+        (h.rps / r.rps).toFixed(1)
+      }× |${r.errors ? ` ${r.errors} unexpected statuses` : ""}`,
+    );
+  }
+  await server.shutdown(2000);
+  await hello.shutdown(2000);
+  await service.close();
+}
+
+function collect(): boolean {
+  if (g.Bun) return (g.Bun.gc(true), true);
+  if (typeof g.gc === "function") return (g.gc(), g.gc(), true);
+  return false;
+}
+
+async function memory(): Promise<void> {
+  if (!collect()) {
+    console.log(
+      "\n(memory: run with --expose-gc (node) or --v8-flags=--expose-gc (deno) to measure)",
+    );
+    return;
+  }
+  const store = new MemoryStore({ maxSessions: SESSIONS + 10, maxDevices: SESSIONS + 10 });
+  const jkt = () => randomId() + randomId().slice(0, 21); // 43 characters, like a thumbprint
+  const now = Math.floor(Date.now() / 1000);
+  // Built outside the measured window: the ids and thumbprints the records hold are counted
+  // (they are the sessions' own strings), the loop's garbage is not.
+  const ids = Array.from(
+    { length: SESSIONS },
+    () => ({ s: randomId("s_"), d: randomId("d_"), k: jkt() }),
+  );
+  collect();
+  const before = process.memoryUsage().heapUsed;
+  for (const { s, d, k } of ids) {
+    await store.registerDevice({
+      clientId: "bench",
+      requestedId: null,
+      freshId: d,
+      jkt: k,
+      expiresAtMs: Date.now() + 1e9,
+    });
+    const rec = newSession({
+      id: s,
+      clientId: "bench",
+      deviceId: d,
+      jkt: k,
+      keyAssurance: "persistent-nonextractable",
+      keyEvent: "none",
+      keyChanged: false,
+      userId: null,
+      now,
+      absoluteS: 86400,
+      idleS: 1800,
+      attributes: { platform: "browser" },
+    });
+    await store.createSession(rec, Date.now() + 1e9);
+    await store.appendEvents(s, Array.from({ length: 20 }, (_, i) => i + 1), Date.now() + 1e9);
+  }
+  ids.length = 0; // the store keeps its own references
+  collect();
+  const after = process.memoryUsage().heapUsed;
+  const per = (after - before) / SESSIONS;
+  console.log(`\n## memory per idle session, memory store (${runtime})\n`);
+  console.log(
+    `${SESSIONS.toLocaleString("en-US")} sessions (session + device record + acknowledged seqs): ` +
+      `${((after - before) / 1048576).toFixed(1)} MiB heap → **${
+        Math.round(per)
+      } bytes per idle session** (budget 1024)`,
+  );
+  if (store.stats().sessions !== SESSIONS) throw new Error("sessions were evicted");
+}
+
+console.log(`# bench/server (${runtime}; ${MS} ms per case)`);
+if (ONLY === "all" || ONLY === "inproc") await inProcess();
+if (ONLY === "all" || ONLY === "http") await http();
+if (ONLY === "all" || ONLY === "memory") await memory();
+process.exit(0);
