@@ -20,6 +20,11 @@ export type { ServerInitOptions } from "./adapters/sdk/server-runtime.ts";
 export type { ActionEventOptions } from "./adapters/sdk/options.ts";
 export type { DeviceSession, SessionSnapshot } from "./adapters/sdk/device-session.ts";
 export { DeviceSessionError } from "./core/errors/error.ts";
+/**
+ * Synchronous `node:crypto` verification for `device-session/verify` on Node — faster than
+ * WebCrypto: `verifySessionToken(token, { ...options, crypto: nodeCrypto })`.
+ */
+export { nodeCrypto } from "./adapters/crypto/node.ts";
 
 /**
  * Starts the device session of this process.
