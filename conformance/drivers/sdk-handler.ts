@@ -38,7 +38,7 @@ export function createSdkDriver(o: SdkDriverOptions = {}): Driver {
   if (o.mutant !== undefined) {
     const m = SDK_MUTANTS[o.mutant];
     if (m === undefined) throw new Error(`unknown SDK mutant ${o.mutant}`);
-    stepFn = m;
+    stepFn = m.step;
   }
   const machines = new Map<string, MachineState>();
   let next = 0;

@@ -77,11 +77,65 @@ const reusedJti: StepFn = (s, i) => {
   return { ...r, effects };
 };
 
+/** A broken machine: what it breaks, the checks the suite must fail for it (exactly). */
+export interface SdkMutant {
+  readonly description: string;
+  readonly fails: readonly string[];
+  readonly step: StepFn;
+}
+
 /** The broken machines, by name. */
-export const SDK_MUTANTS: Readonly<Record<string, StepFn>> = {
-  "expired-token": expiredToken,
-  "double-refresh": doubleRefresh,
-  "uncounted-drop": uncountedDrop,
-  "no-backoff": noBackoff,
-  "reused-jti": reusedJti,
+export const SDK_MUTANTS: Readonly<Record<string, SdkMutant>> = {
+  "expired-token": {
+    description: "hands out an expired session token",
+    fails: [
+      "sdk.token.not-expired",
+    ],
+    step: expiredToken,
+  },
+  "double-refresh": {
+    description: "refreshes twice at once",
+    fails: [
+      "sdk.refresh.single-flight",
+      "sdk.trace.refresh",
+      "sdk.trace.single-flight",
+      "sdk.trace.lifetime",
+      "sdk.trace.key-loss",
+      "sdk.trace.persistence",
+      "sdk.trace.regression",
+    ],
+    step: doubleRefresh,
+  },
+  "uncounted-drop": {
+    description: "drops events after a failed batch without counting them",
+    fails: [
+      "sdk.backoff.telemetry",
+      "sdk.telemetry.no-loss",
+      "sdk.telemetry.eviction",
+      "sdk.trace.telemetry",
+      "sdk.trace.actions",
+    ],
+    step: uncountedDrop,
+  },
+  "no-backoff": {
+    description: "retries a failed create or refresh after 50 ms, whatever the failure count",
+    fails: [
+      "sdk.backoff.bounds",
+      "sdk.backoff.jitter",
+      "sdk.backoff.retry-after",
+      "sdk.trace.backoff",
+      "sdk.trace.single-flight",
+      "sdk.trace.regression",
+    ],
+    step: noBackoff,
+  },
+  "reused-jti": {
+    description: "mints every secure session token with the same jti",
+    fails: [
+      "sdk.secure.fresh-jti",
+      "sdk.trace.secure-token",
+      "sdk.trace.clock",
+    ],
+    step: reusedJti,
+  },
 };

@@ -1,0 +1,254 @@
+/**
+ * `device-session conformance <target>`: runs the suite against a service (HTTP), an SDK driver
+ * or a verifier driver (stdio or HTTP), shows progress on stderr, prints a report, and exits 1
+ * on any MUST failure (2 on a usage or connection problem).
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { readFile, writeFile } from "node:fs/promises";
+import type { CheckDef } from "../core/check.ts";
+import { parseExpectations, unknownEntries } from "../core/expect.ts";
+import { Runner } from "../core/run.ts";
+import {
+  exitCode,
+  jsonReport,
+  progressLine,
+  type RunInfo,
+  tapReport,
+  textReport,
+} from "../core/report.ts";
+import type { HarnessClient } from "../harness/protocol.ts";
+import { runServiceSuite, serviceChecks } from "../service/suite.ts";
+import { runSdkSuite, sdkChecks } from "../sdk/suite.ts";
+import { runVerifierSuite, verifierCheckDefs } from "../verifier/suite.ts";
+
+/** Where the command writes. */
+export interface CliIo {
+  /** A line of the report (stdout). */
+  out(line: string): void;
+  /** A line of progress or diagnostics (stderr). */
+  err(line: string): void;
+}
+
+const HELP = `usage: device-session conformance <target> [options]
+
+targets:
+  service   --url <base> --client-id <id> --client-secret <secret>
+            [--other-client-id <id> --other-client-secret <secret>]   (isolation checks)
+            [--clock-tolerance <s>] [--property-runs <n>]
+  sdk       --cmd "<command that starts an SDK driver>"
+  verifier  --cmd "<command that starts a verifier driver>" | --url <driver endpoint>
+  list      [service|sdk|verifier]   every check: id, level, SPEC section, what must hold
+
+options:
+  --report text|json|tap   report format on stdout (default text: the summary table)
+  --out <file>             write the report to a file instead
+  --expect <file>          known failures, each with a reason (ds-conformance-expect/1)
+  --only <prefix>          run only checks whose id starts with it (repeatable)
+  --timeout <ms>           time for each driver response (default 10000)
+  --quiet                  no progress lines on stderr
+
+exit code: 0 every MUST check passed, 1 a MUST check failed, 2 usage or connection problem.
+The harness protocol: conformance/README.md.`;
+
+const OPTIONS = {
+  url: { type: "string" },
+  "client-id": { type: "string" },
+  "client-secret": { type: "string" },
+  "other-client-id": { type: "string" },
+  "other-client-secret": { type: "string" },
+  "clock-tolerance": { type: "string" },
+  "property-runs": { type: "string" },
+  cmd: { type: "string" },
+  report: { type: "string", default: "text" },
+  out: { type: "string" },
+  expect: { type: "string" },
+  only: { type: "string", multiple: true },
+  timeout: { type: "string" },
+  quiet: { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
+
+class UsageError extends Error {}
+
+function int(v: string | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a whole number`);
+  return n;
+}
+
+function required(v: string | undefined, name: string): string {
+  if (v === undefined || v === "") throw new UsageError(`--${name} is required`);
+  return v;
+}
+
+/** Every check of a target, for `list` and for checking an expectations file. */
+export async function checksOf(target: string): Promise<CheckDef[]> {
+  if (target === "service") return serviceChecks();
+  if (target === "sdk") return await sdkChecks();
+  if (target === "verifier") return await verifierCheckDefs();
+  throw new UsageError(`unknown target ${target}`);
+}
+
+async function connect(
+  target: "sdk" | "verifier",
+  v: { cmd?: string | undefined; url?: string | undefined },
+  timeoutMs: number | undefined,
+): Promise<HarnessClient> {
+  if (v.cmd !== undefined) {
+    const { spawnDriver } = await import("../harness/stdio.ts");
+    return spawnDriver({
+      cmd: v.cmd,
+      role: target,
+      ...(timeoutMs !== undefined ? { requestTimeoutMs: timeoutMs } : {}),
+    });
+  }
+  if (target === "verifier" && v.url !== undefined) {
+    const { httpDriver } = await import("../harness/local.ts");
+    return httpDriver({
+      url: v.url,
+      role: "verifier",
+      ...(timeoutMs !== undefined ? { requestTimeoutMs: timeoutMs } : {}),
+    });
+  }
+  throw new UsageError(target === "sdk" ? "--cmd is required" : "--cmd or --url is required");
+}
+
+/**
+ * Runs `device-session conformance …` with `args` (after the word `conformance`); answers the
+ * exit code.
+ *
+ * @example
+ * ```ts
+ * const code = await conformanceMain(["verifier", "--cmd", "node --import tsx conformance/drivers/verifier-driver.ts"]);
+ * ```
+ */
+export async function conformanceMain(
+  args: readonly string[],
+  io: CliIo = { out: (l) => console.log(l), err: (l) => console.error(l) },
+): Promise<number> {
+  let client: HarnessClient | null = null;
+  try {
+    const { values: v, positionals } = parseArgs({
+      args: [...args],
+      options: OPTIONS,
+      allowPositionals: true,
+    });
+    const target = positionals[0];
+    if (v.help || target === undefined) {
+      io.out(HELP);
+      return target === undefined && !v.help ? 2 : 0;
+    }
+    if (target === "list") {
+      const targets = positionals[1] ? [positionals[1]] : ["service", "sdk", "verifier"];
+      for (const t of targets) {
+        for (const d of await checksOf(t)) io.out(`${d.id}\t${d.level}\t${d.spec}\t${d.title}`);
+      }
+      return 0;
+    }
+    if (!["service", "sdk", "verifier"].includes(target)) {
+      throw new UsageError(`unknown target ${target} (service, sdk, verifier, list)`);
+    }
+    if (!["text", "json", "tap"].includes(v.report)) {
+      throw new UsageError("--report must be text, json or tap");
+    }
+    const timeout = int(v.timeout, "timeout");
+    const expect = v.expect === undefined
+      ? undefined
+      : parseExpectations(JSON.parse(await readFile(v.expect, "utf8")));
+    if (expect !== undefined) {
+      const ids = (await checksOf(target)).map((d) => d.id);
+      for (const e of unknownEntries(expect, ids)) {
+        io.err(`warning: the expectations file names no check ${e.id}`);
+      }
+    }
+    const run = new Runner({
+      ...(v.quiet ? {} : { onResult: (r) => io.err(progressLine(r)) }),
+      ...(expect !== undefined ? { expect } : {}),
+      ...(v.only !== undefined ? { only: v.only } : {}),
+    });
+    const startedAt = new Date().toISOString();
+    const t0 = performance.now();
+    let subject: string;
+    let implementation: RunInfo["implementation"];
+    if (target === "service") {
+      subject = required(v.url, "url");
+      const other = v["other-client-id"];
+      const tolerance = int(v["clock-tolerance"], "clock-tolerance");
+      const runs = int(v["property-runs"], "property-runs");
+      if (!v.quiet) io.err(`device-session conformance: service ${subject}`);
+      await runServiceSuite(
+        {
+          url: subject,
+          clientId: required(v["client-id"], "client-id"),
+          clientSecret: required(v["client-secret"], "client-secret"),
+          ...(other !== undefined
+            ? {
+              otherClient: {
+                id: other,
+                secret: required(v["other-client-secret"], "other-client-secret"),
+              },
+            }
+            : {}),
+          ...(tolerance !== undefined ? { clockToleranceS: tolerance } : {}),
+        },
+        run,
+        runs !== undefined ? { propertyRuns: runs } : {},
+      );
+    } else {
+      subject = v.cmd ?? v.url ?? "";
+      try {
+        client = await connect(target as "sdk" | "verifier", v, timeout);
+      } catch (e) {
+        if (e instanceof UsageError) throw e;
+        io.err(
+          `device-session conformance: cannot reach the ${target} driver: ${
+            e instanceof Error ? e.message : e
+          }`,
+        );
+        return 2;
+      }
+      implementation = client.hello.implementation;
+      if (!v.quiet) {
+        io.err(
+          `device-session conformance: ${target} ${implementation?.name ?? subject} (${
+            client.hello.capabilities.join(", ")
+          })`,
+        );
+      }
+      if (target === "sdk") await runSdkSuite(client, run);
+      else await runVerifierSuite(client, run);
+    }
+    const info: RunInfo = {
+      target: target as RunInfo["target"],
+      subject,
+      ...(implementation !== undefined ? { implementation } : {}),
+      startedAt,
+      durationMs: Math.round(performance.now() - t0),
+    };
+    const report = v.report === "json"
+      ? JSON.stringify(jsonReport(run.results, info), null, 2)
+      : v.report === "tap"
+      ? tapReport(run.results)
+      : textReport(run.results, info);
+    if (v.out !== undefined) await writeFile(v.out, `${report}\n`);
+    else io.out(report);
+    if (v.report !== "text" && !v.quiet) io.err(textReport(run.results, info));
+    return exitCode(run.results);
+  } catch (e) {
+    if (
+      e instanceof UsageError ||
+      (e instanceof Error && "code" in e && String(e.code).startsWith("ERR_PARSE_ARGS"))
+    ) {
+      io.err(`device-session conformance: ${e.message}`);
+      io.err("run `device-session conformance --help` for the options");
+      return 2;
+    }
+    io.err(`device-session conformance: ${e instanceof Error ? e.message : e}`);
+    return 2;
+  } finally {
+    await client?.close();
+  }
+}

@@ -1,0 +1,238 @@
+/**
+ * The parties the service suite plays: devices with real WebCrypto keys (Ed25519 or ES256) that
+ * mint proofs and secure session tokens with our mint functions — and deliberately wrong ones —
+ * and backends holding client credentials.
+ *
+ * @module
+ */
+import type { DeviceSigner } from "../../adapters/crypto/types.ts";
+import { type DeviceKeyPair, deviceSigner, generateDeviceKey } from "../../adapters/crypto/keys.ts";
+import { mintDeviceProof, mintSecureSessionToken, signToken } from "../../adapters/crypto/mint.ts";
+import { randomId } from "../../adapters/crypto/random.ts";
+import { body, type Exchange, type Http } from "./http.ts";
+
+/** Members of a proof to override (a deliberately wrong proof). */
+export interface ProofTweaks {
+  readonly nonce?: string;
+  readonly iat?: number;
+  readonly jti?: string;
+  readonly htm?: string;
+  readonly htu?: string;
+  readonly typ?: string;
+  readonly alg?: string;
+  readonly jwk?: Record<string, unknown>;
+  /** Signs with this key instead (its own jwk unless `jwk` is given). */
+  readonly key?: DeviceKeyPair;
+}
+
+/**
+ * A device: a key, and its session once created.
+ *
+ * @example
+ * ```ts
+ * const d = await Device.create(http, "EdDSA");
+ * await d.createSession(); // d.sessionToken, d.sessionId, d.deviceId
+ * ```
+ */
+export class Device {
+  readonly http: Http;
+  readonly key: DeviceKeyPair;
+  readonly clientId: string;
+  nonce = "";
+  sessionId = "";
+  deviceId = "";
+  sessionToken = "";
+  lastCreate: Exchange | null = null;
+
+  private constructor(http: Http, key: DeviceKeyPair, clientId: string) {
+    this.http = http;
+    this.key = key;
+    this.clientId = clientId;
+  }
+
+  /** A device with a fresh non-extractable key of `alg`. */
+  static async create(http: Http, alg: "EdDSA" | "ES256" = "EdDSA", clientId?: string) {
+    return new Device(http, await generateDeviceKey({ alg }), clientId ?? http.target.clientId);
+  }
+
+  /** GET config (remembers the nonce). */
+  async config(): Promise<Exchange> {
+    const x = await this.http.call(
+      "GET",
+      `/v1/device/config?client_id=${encodeURIComponent(this.clientId)}`,
+    );
+    const n = body(x).nonce;
+    if (typeof n === "string") this.nonce = n;
+    return x;
+  }
+
+  /** A proof for POST `path`, correct unless tweaked. */
+  async proof(path: string, t: ProofTweaks = {}): Promise<string> {
+    if (this.nonce === "") await this.config();
+    const key = t.key ?? this.key;
+    const signer: DeviceSigner = deviceSigner(key);
+    const claims = {
+      htm: t.htm ?? "POST",
+      htu: t.htu ?? this.http.base + path,
+      iat: t.iat ?? this.http.nowS(),
+      jti: t.jti ?? randomId(),
+      nonce: t.nonce ?? this.nonce,
+    };
+    if (t.typ === undefined && t.alg === undefined && t.jwk === undefined) {
+      return mintDeviceProof(signer, claims);
+    }
+    const header = { alg: t.alg ?? key.alg, typ: t.typ ?? "ds-proof+jwt", jwk: t.jwk ?? key.jwk };
+    return signToken(signer, header, { ...claims, ver: 1 });
+  }
+
+  /** POST /v1/device/sessions with a proof (default: a correct one) and a body. */
+  async createRaw(o: { proof?: string | null; body?: Record<string, unknown> } = {}) {
+    const proof = o.proof === undefined ? await this.proof("/v1/device/sessions") : o.proof;
+    return this.http.call("POST", "/v1/device/sessions", {
+      headers: proof === null ? {} : { "ds-proof": proof },
+      json: {
+        client_id: this.clientId,
+        key_assurance: "persistent-nonextractable",
+        key_event: "created",
+        ...o.body,
+      },
+    });
+  }
+
+  /** Creates a session; throws unless 201. */
+  async createSession(extra: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+    const x = await this.createRaw({ body: extra });
+    const b = body(x);
+    if (x.status !== 201) {
+      throw new Error(`session create answered ${x.status} ${x.text.slice(0, 200)}`);
+    }
+    this.lastCreate = x;
+    this.sessionId = String(b.session_id);
+    this.deviceId = String(b.device_id);
+    this.sessionToken = String(b.session_token);
+    if (typeof b.nonce === "string") this.nonce = b.nonce;
+    return b;
+  }
+
+  /** The refresh path of this device's session (or `sessionId`). */
+  refreshPath(sessionId = this.sessionId): string {
+    return `/v1/device/sessions/${encodeURIComponent(sessionId)}/refresh`;
+  }
+
+  /** POST …/refresh with a proof (default: a correct one). */
+  async refreshRaw(o: { proof?: string | null; sessionId?: string } = {}): Promise<Exchange> {
+    const path = this.refreshPath(o.sessionId);
+    const proof = o.proof === undefined ? await this.proof(path) : o.proof;
+    return this.http.call("POST", path, {
+      headers: proof === null ? {} : { "ds-proof": proof },
+      json: {},
+    });
+  }
+
+  /** POST /v1/device/telemetry with `events` (and envelope overrides). */
+  telemetry(events: unknown[], o: Record<string, unknown> = {}, contentType?: string) {
+    return this.http.call("POST", "/v1/device/telemetry", {
+      headers: { "content-type": contentType ?? "application/json" },
+      body: JSON.stringify({
+        ver: 1,
+        client_id: this.clientId,
+        session_id: this.sessionId,
+        session_token: this.sessionToken,
+        events,
+        dropped: { total: 0, by_priority: {} },
+        sent_at_ms: this.http.nowS() * 1000,
+        ...o,
+      }),
+    });
+  }
+
+  /** A secure session token for `action` over this device's session token. */
+  secure(action: string, o: { expirationSeconds?: number; iat?: number } = {}): Promise<string> {
+    return mintSecureSessionToken(deviceSigner(this.key), {
+      sessionToken: this.sessionToken,
+      action,
+      iat: o.iat ?? this.http.nowS(),
+      ...(o.expirationSeconds !== undefined ? { expirationSeconds: o.expirationSeconds } : {}),
+    });
+  }
+
+  /** A secure token with arbitrary claims, signed by `key` (default: this device's). */
+  secureRaw(claims: Record<string, unknown>, key: DeviceKeyPair = this.key): Promise<string> {
+    return signToken(deviceSigner(key), { alg: key.alg, typ: "ds-secure+jwt", jwk: key.jwk }, {
+      tok: this.sessionToken,
+      iat: this.http.nowS(),
+      jti: randomId(),
+      ver: 1,
+      ...claims,
+    });
+  }
+}
+
+/** An event of `type` at `seq`. */
+export function event(seq: number, type = "interaction", data: Record<string, unknown> = {}) {
+  return {
+    seq,
+    time_ms: Date.now(),
+    type,
+    data: type === "interaction" && Object.keys(data).length === 0 ? { kind: "click" } : data,
+  };
+}
+
+/**
+ * A backend of a client: client credentials, an access token once obtained.
+ *
+ * @example
+ * ```ts
+ * const b = await Backend.create(http);
+ * await b.call("POST", "/v1/backend/actions", { action_type: "login", session_token });
+ * ```
+ */
+export class Backend {
+  readonly http: Http;
+  readonly id: string;
+  readonly secret: string;
+  token = "";
+
+  constructor(http: Http, id: string, secret: string) {
+    this.http = http;
+    this.id = id;
+    this.secret = secret;
+  }
+
+  /** A backend with its access token (throws unless the token endpoint answers 200). */
+  static async create(http: Http, id?: string, secret?: string): Promise<Backend> {
+    const b = new Backend(http, id ?? http.target.clientId, secret ?? http.target.clientSecret);
+    const x = await b.tokenRaw();
+    if (x.status !== 200) {
+      throw new Error(`the token endpoint answered ${x.status} ${x.text.slice(0, 200)}`);
+    }
+    b.token = String(body(x).access_token);
+    return b;
+  }
+
+  /** POST /v1/oauth/token with HTTP Basic credentials (or `form` fields instead). */
+  tokenRaw(o: { form?: boolean; secret?: string; grant?: string } = {}): Promise<Exchange> {
+    const secret = o.secret ?? this.secret;
+    const form = new URLSearchParams({ grant_type: o.grant ?? "client_credentials" });
+    if (o.form) {
+      form.set("client_id", this.id);
+      form.set("client_secret", secret);
+    }
+    return this.http.call("POST", "/v1/oauth/token", {
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        ...(o.form ? {} : { authorization: `Basic ${btoa(`${this.id}:${secret}`)}` }),
+      },
+      body: form.toString(),
+    });
+  }
+
+  /** A backend API call with the bearer token (or `auth` as the Authorization header). */
+  call(method: string, path: string, json?: unknown, auth?: string | null): Promise<Exchange> {
+    const authorization = auth === undefined ? `Bearer ${this.token}` : auth;
+    return this.http.call(method, path, {
+      headers: authorization === null ? {} : { authorization },
+      ...(json !== undefined ? { json } : {}),
+    });
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * What the service checks share: the runner, the HTTP layer, what the service published (config,
+ * JWKS) and helpers to judge error answers and service-signed tokens.
+ *
+ * @module
+ */
+import type { Assert } from "../core/assert.ts";
+import type { Runner } from "../core/run.ts";
+import { parseJws } from "../../core/token/jws.ts";
+import { jwkThumbprint } from "../../adapters/crypto/thumbprint.ts";
+import type { Jwks } from "../../core/wire/mod.ts";
+import { body, type Exchange, type Http } from "./http.ts";
+
+/** Shared state of a service run. */
+export interface ServiceContext {
+  readonly run: Runner;
+  readonly http: Http;
+  /** The config the service answered (set by the config check). */
+  config: Record<string, unknown> | null;
+  /** The JWKS the service published (set by the JWKS check). */
+  jwks: Jwks | null;
+}
+
+/** A short description of an answer, for failure messages. */
+export function describe(x: Exchange): string {
+  return `${x.status} ${x.text.length > 200 ? `${x.text.slice(0, 200)}…` : x.text}`;
+}
+
+/**
+ * Fails unless `x` is an error answer with `status` and `code` (any of `code` when a list).
+ *
+ * @example
+ * ```ts
+ * expectError(t, x, 409, "ERR_REPLAYED", "second presentation");
+ * ```
+ */
+export function expectError(
+  t: Assert,
+  x: Exchange,
+  status: number | readonly number[],
+  code: string | readonly string[],
+  what: string,
+): void {
+  const statuses = Array.isArray(status) ? status : [status];
+  const codes = Array.isArray(code) ? code : [code];
+  const got = body(x).code;
+  if (!statuses.includes(x.status) || !codes.includes(got as string)) {
+    t.fail(`${what}: expected ${statuses.join("|")} ${codes.join("|")}, got ${describe(x)}`);
+  }
+}
+
+/** Fails unless `x` has `status`; answers its JSON body. */
+export function expectStatus(
+  t: Assert,
+  x: Exchange,
+  status: number,
+  what: string,
+): Record<string, unknown> {
+  if (x.status !== status) t.fail(`${what}: expected ${status}, got ${describe(x)}`);
+  return body(x);
+}
+
+/** The JWKS or a failure (a prerequisite of token checks). */
+export function needJwks(t: Assert, c: ServiceContext): Jwks {
+  if (c.jwks === null) t.skip("needs the JWKS (svc.jwks.shape did not get one)");
+  return c.jwks;
+}
+
+/** The issuer from config or a skip. */
+export function needIssuer(t: Assert, c: ServiceContext): string {
+  const issuer = c.config?.issuer;
+  if (typeof issuer !== "string") t.skip("needs the issuer (svc.config.shape did not get one)");
+  return issuer;
+}
+
+/**
+ * Checks a service-signed token's header against the JWKS (SPEC §3.1, §4.4): `typ`, an allowed
+ * `alg` agreeing with the key, a `kid` naming a published key whose thumbprint it is.
+ * Answers the decoded payload.
+ */
+export async function checkServiceHeader(
+  t: Assert,
+  token: unknown,
+  typ: string,
+  jwks: Jwks,
+  what: string,
+): Promise<Record<string, unknown>> {
+  if (typeof token !== "string") t.fail(`${what}: not a string`);
+  let parsed: ReturnType<typeof parseJws>;
+  try {
+    parsed = parseJws(token);
+  } catch (e) {
+    return t.fail(`${what}: not a canonical compact JWS (${e instanceof Error ? e.message : e})`);
+  }
+  const h = parsed.header;
+  t.equal(h.typ, typ, `${what} typ`);
+  t.wire("ServiceSignedHeader", h, `${what} header`);
+  t.oneOf(h.alg, ["EdDSA", "ES256"], `${what} alg`);
+  const key = jwks.keys.find((k) => k.kid === h.kid);
+  if (key === undefined) t.fail(`${what}: kid ${h.kid} is not in the JWKS`);
+  t.equal(key.kty, h.alg === "EdDSA" ? "OKP" : "EC", `${what}: the key type of kid ${h.kid}`);
+  t.equal(await jwkThumbprint(key), h.kid, `${what}: kid is the key's RFC 7638 thumbprint`);
+  return parsed.payload;
+}

@@ -1,0 +1,60 @@
+/**
+ * The service target: drives any HTTP implementation of the service with devices and backends,
+ * using nothing but HTTP against its URL.
+ *
+ * @module
+ */
+import type { CheckDef } from "../core/check.ts";
+import type { Runner } from "../core/run.ts";
+import { backendChecks } from "./backend.ts";
+import { SERVICE_CHECKS } from "./checks.ts";
+import type { ServiceContext } from "./context.ts";
+import { crossCuttingChecks, publishedChecks } from "./discovery.ts";
+import { Http, type ServiceTarget } from "./http.ts";
+import { propertyChecks } from "./property.ts";
+import { secureChecks } from "./secure.ts";
+import { sessionChecks } from "./sessions.ts";
+import { expiredTokenCheck, telemetryChecks } from "./telemetry.ts";
+
+/** Options of {@link runServiceSuite}. */
+export interface ServiceSuiteOptions {
+  /** Runs of the telemetry property (default 12). */
+  readonly propertyRuns?: number;
+}
+
+/**
+ * Runs the service suite against `target`.
+ *
+ * @example
+ * ```ts
+ * const run = new Runner();
+ * await runServiceSuite({ url: "http://127.0.0.1:8787", clientId: "demo", clientSecret }, run);
+ * ```
+ */
+export async function runServiceSuite(
+  target: ServiceTarget,
+  run: Runner,
+  o: ServiceSuiteOptions = {},
+): Promise<void> {
+  const c: ServiceContext = { run, http: new Http(target), config: null, jwks: null };
+  await publishedChecks(c);
+  const device = await sessionChecks(c);
+  await telemetryChecks(c);
+  await propertyChecks(c, o.propertyRuns === undefined ? {} : { runs: o.propertyRuns });
+  const backend = await backendChecks(c, device);
+  await secureChecks(c, backend);
+  await expiredTokenCheck(c);
+  await crossCuttingChecks(c);
+}
+
+/**
+ * Every service check definition.
+ *
+ * @example
+ * ```ts
+ * serviceChecks().length; // 79
+ * ```
+ */
+export function serviceChecks(): CheckDef[] {
+  return Object.values(SERVICE_CHECKS);
+}
