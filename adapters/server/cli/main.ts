@@ -13,6 +13,7 @@ import { type MountFactory, startServe } from "./run.ts";
 
 const HELP = `usage: device-session serve [options]
        device-session hash-secret <secret>
+       device-session conformance <target> [options]   (device-session conformance --help)
 
 Runs the device-session service (SPEC §6, §7) with the in-memory store.
 
@@ -43,6 +44,11 @@ precedence: flags > environment > config file > defaults):
  */
 export async function main(host: CliHost, mounts: MountFactory | null = null): Promise<void> {
   try {
+    if (host.args[0] === "conformance") {
+      // The conformance suite (conformance/cli) parses its own options.
+      const { conformanceMain } = await import("../../../conformance/cli/main.ts");
+      return host.exit(await conformanceMain(host.args.slice(1), host));
+    }
     const args = parseCli(host.args);
     if (args.flags.help === true || args.command === "help") {
       host.out(HELP);
