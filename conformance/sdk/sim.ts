@@ -15,6 +15,9 @@ import { decodeSigningInput, encodeInput, toHex } from "../trace.ts";
 
 /** Local start time of every scenario (ms), as in the trace vectors. */
 export const T0 = 1_767_225_600_000;
+/** The most steps one scenario may take. */
+const MAX_STEPS = 50_000;
+
 /** The service base URL the machine is configured with. */
 export const BASE = "http://service.test/";
 
@@ -187,6 +190,10 @@ export class World {
   async run(ms: number): Promise<void> {
     const end = T0 + ms;
     for (;;) {
+      // A machine whose deadline never moves forward would spin here forever.
+      if (this.steps.length > MAX_STEPS) {
+        throw new Error(`more than ${MAX_STEPS} steps: does the deadline move forward?`);
+      }
       this.#agenda.sort((a, b) => a.at - b.at || a.seq - b.seq);
       const next = this.#agenda[0];
       let partial: Partial_ | null;
