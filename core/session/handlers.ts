@@ -135,6 +135,9 @@ export const onResponse: Handler = (s, input, fx) => {
 export const onGetToken: Handler = (s, input, fx) => {
   const i = input as In<"get_token"> | In<"get_secure_token">;
   s.lastActivity = i.now;
+  // A token is handed out because the app's backend is about to report an action: send the
+  // telemetry that led to it now, so the service has it when the action arrives (SPEC §8.7).
+  if (s.queue.events.length > 0) s.sender.urgent = true;
   if (!s.options.enableSessionToken) {
     return reject(fx, i.waiter, "ERR_SESSION_TOKEN_DISABLED", "init with enableSessionToken: true");
   }
