@@ -32,6 +32,11 @@ const STEPS = [
     node("tools/check-exports.mjs", "--self-test"),
   ],
   [
+    "vectors",
+    "vector files: envelope, unique tcIds, counts, canonical formatting (+ self-test)",
+    node("tools/lint-vectors.mjs", "--self-test"),
+  ],
+  [
     "purity-fixtures",
     "purity gate catches every fixture violation",
     node("tools/purity.mjs", "--fixtures"),
