@@ -26,7 +26,7 @@ import { Hono } from "hono";
 import { createService, MemoryStore, type Service } from "../server.ts";
 import { deviceSigner, generateDeviceKey } from "../adapters/crypto/keys.ts";
 import { mintDeviceProof, mintSecureSessionToken } from "../adapters/crypto/mint.ts";
-import { nodeCrypto } from "../adapters/crypto/node.ts";
+import { nodeCrypto, nodeSigner, type PrivateJwk } from "../adapters/crypto/node.ts";
 import { webCrypto } from "../adapters/crypto/webcrypto.ts";
 import { randomId } from "../adapters/crypto/random.ts";
 import { newSession } from "../core/service/session.ts";
@@ -65,6 +65,9 @@ async function makeService(publicUrl: string): Promise<Service> {
     rateLimits: false,
     log: null,
     crypto: g.Deno ? webCrypto : nodeCrypto,
+    ...(g.Deno ? {} : {
+      signer: (jwk: JsonWebKey, alg: "EdDSA" | "ES256") => nodeSigner(alg, jwk as PrivateJwk),
+    }),
     store: new MemoryStore({ maxReplayIds: 10_000_000 }),
   });
 }

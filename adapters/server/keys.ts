@@ -7,6 +7,7 @@
  */
 import type { Alg, Jwks, PublicJwk } from "../../core/mod.ts";
 import type { KeySource } from "../keys/key-set.ts";
+import type { TokenSigner } from "../crypto/types.ts";
 import {
   createKeyring,
   exportServiceKey,
@@ -17,6 +18,7 @@ import {
   pruneKeyring,
   rotateKeyring,
   type ServiceKey,
+  serviceKeyFromSigner,
 } from "../keys/mod.ts";
 
 /** A keyring as it is persisted: private JWKs and the rotation times (epoch seconds). */
@@ -41,6 +43,11 @@ export interface KeyManagerOptions {
   readonly state?: KeyringState | null;
   /** Called with the new state after each change; when set, keys are generated extractable. */
   readonly persist?: (state: KeyringState) => Promise<void>;
+  /**
+   * Builds the signer of a private key (e.g. `node:crypto`'s synchronous signer, several times
+   * cheaper than WebCrypto on Node); when set, keys are generated extractable to hand it over.
+   */
+  readonly signer?: (privateJwk: JsonWebKey, alg: Alg) => TokenSigner;
 }
 
 /**
@@ -63,8 +70,8 @@ export class KeyManager implements KeySource {
   /** Private JWKs of resumed keys (imported non-extractable, so they cannot be exported again). */
   readonly #privates = new Map<string, JsonWebKey>();
 
-  private constructor(ring: Keyring, since: number, o: KeyManagerOptions) {
-    this.#ring = ring;
+  private constructor(ring: Keyring | null, since: number, o: KeyManagerOptions) {
+    this.#ring = ring!; // null only while create() generates the first key
     this.#since = since;
     this.#o = o;
   }
@@ -72,21 +79,34 @@ export class KeyManager implements KeySource {
   /** Creates or resumes the keyring. */
   static async create(o: KeyManagerOptions): Promise<KeyManager> {
     if (o.state) {
-      const current = await importServiceKey(o.state.current);
-      const previous = o.state.previous ? await importServiceKey(o.state.previous) : null;
+      const current = await KeyManager.#import(o, o.state.current);
+      const previous = o.state.previous ? await KeyManager.#import(o, o.state.previous) : null;
       const ring: Keyring = { current, previous, previousUntil: o.state.previousUntil };
       const manager = new KeyManager(pruneKeyring(ring, o.now), o.state.currentSince, o);
       manager.#privates.set(current.kid, o.state.current);
       if (previous !== null) manager.#privates.set(previous.kid, o.state.previous!);
       return manager;
     }
-    const manager = new KeyManager(createKeyring(await KeyManager.#generate(o)), o.now, o);
+    const manager = new KeyManager(null, o.now, o);
+    manager.#ring = createKeyring(await manager.#generateKey());
     await manager.#save();
     return manager;
   }
 
-  static #generate(o: KeyManagerOptions): Promise<ServiceKey> {
-    return generateServiceKey({ alg: o.alg, extractable: o.persist !== undefined });
+  static #import(o: KeyManagerOptions, privateJwk: JsonWebKey): Promise<ServiceKey> {
+    if (o.signer === undefined) return importServiceKey(privateJwk);
+    const alg = privateJwk.kty === "OKP" ? "EdDSA" : "ES256";
+    return serviceKeyFromSigner(o.signer(privateJwk, alg), privateJwk);
+  }
+
+  async #generateKey(): Promise<ServiceKey> {
+    const o = this.#o;
+    const extractable = o.persist !== undefined || o.signer !== undefined;
+    const key = await generateServiceKey({ alg: o.alg, extractable });
+    if (o.signer === undefined) return key;
+    const privateJwk = await exportServiceKey(key);
+    this.#privates.set(key.kid, privateJwk);
+    return { ...key, signer: { ...o.signer(privateJwk, o.alg), kid: key.kid } };
   }
 
   /** The key that signs new tokens. */
@@ -127,7 +147,7 @@ export class KeyManager implements KeySource {
 
   /** Rotates now (SPEC §3.6); `ERR_CONFLICT` while the previous key is still needed. */
   async rotate(now: number): Promise<void> {
-    const next = await KeyManager.#generate(this.#o);
+    const next = await this.#generateKey();
     this.#ring = rotateKeyring(this.#ring, next, {
       now,
       maxTokenLifetime: this.#o.maxTokenLifetimeS,

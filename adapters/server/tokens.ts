@@ -21,6 +21,9 @@ import {
   verifySessionToken,
 } from "../../verify.ts";
 import type { KeyManager } from "./keys.ts";
+import { newId } from "./ids.ts";
+import { VerifiedCache } from "./verified-cache.ts";
+import { MAX_LIFETIME_S } from "../../core/wire/tokens.ts";
 import type { NonceIssuer } from "./nonce.ts";
 import type { ResolvedOptions } from "./options.ts";
 
@@ -54,9 +57,35 @@ export interface ServiceTokensDeps {
  */
 export class ServiceTokens {
   readonly #d: ServiceTokensDeps;
+  readonly #verified: VerifiedCache;
 
-  constructor(deps: ServiceTokensDeps) {
+  constructor(deps: ServiceTokensDeps & { readonly cacheSize?: number }) {
     this.#d = deps;
+    this.#verified = new VerifiedCache(deps.cacheSize ?? 20_000);
+  }
+
+  /** A cached verification of `token` as `kind` for `audience`, else `verify()` (then cached). */
+  async #cached<T extends { issuedAt: number; expiresAt: number }>(
+    kind: "session" | "telemetry" | "action" | "access",
+    audience: string,
+    token: string,
+    now: number,
+    verify: () => Promise<T>,
+  ): Promise<T> {
+    const maxLifetime = MAX_LIFETIME_S[kind === "telemetry" ? "session" : kind];
+    const time = {
+      now,
+      tolerance: this.#d.opts.limits.clockToleranceS,
+      maxLifetime,
+      checkTime: kind !== "telemetry",
+    };
+    // Telemetry shares the session entries: a session token verified either way is the same.
+    const key = `${kind === "telemetry" ? "session" : kind}\n${audience}\n${token}`;
+    const hit = this.#verified.get<T>(key, time);
+    if (hit !== undefined) return hit;
+    const result = await verify();
+    this.#verified.set(key, result);
+    return result;
   }
 
   #replay(before?: () => void): ReplayStore {
@@ -93,6 +122,7 @@ export class ServiceTokens {
   }): Promise<Minted> {
     const lifetime = this.#d.opts.limits.tokenLifetimeS;
     const token = await mintSessionToken(this.#d.keys.current.signer, {
+      jti: newId(),
       issuer: this.#d.opts.issuer,
       clientId: o.clientId,
       sessionId: o.sessionId,
@@ -114,6 +144,7 @@ export class ServiceTokens {
   }): Promise<Minted> {
     const lifetime = this.#d.opts.limits.actionTokenLifetimeS;
     const token = await mintActionToken(this.#d.keys.current.signer, {
+      jti: newId(),
       issuer: this.#d.opts.issuer,
       clientId: o.clientId,
       sessionId: o.sessionId,
@@ -129,6 +160,7 @@ export class ServiceTokens {
   async mintAccess(o: { clientId: string; now: number }): Promise<Minted> {
     const lifetime = this.#d.opts.limits.accessTokenLifetimeS;
     const token = await mintAccessToken(this.#d.keys.current.signer, {
+      jti: newId(),
       issuer: this.#d.opts.issuer,
       clientId: o.clientId,
       lifetime,
@@ -157,7 +189,13 @@ export class ServiceTokens {
 
   /** A session token of `clientId` (SPEC §5.3). */
   verifySession(token: string, clientId: string, now: number): Promise<SessionTokenResult> {
-    return verifySessionToken(token, { ...this.#common(now), audience: clientId });
+    return this.#cached(
+      "session",
+      clientId,
+      token,
+      now,
+      () => verifySessionToken(token, { ...this.#common(now), audience: clientId }),
+    );
   }
 
   /**
@@ -170,8 +208,10 @@ export class ServiceTokens {
     clientId: string,
     now: number,
   ): Promise<SessionTokenResult> {
-    const iat = tokenIat(token);
-    return verifySessionToken(token, { ...this.#common(iat ?? now), audience: clientId });
+    return this.#cached("telemetry", clientId, token, now, () => {
+      const iat = tokenIat(token);
+      return verifySessionToken(token, { ...this.#common(iat ?? now), audience: clientId });
+    });
   }
 
   /**
@@ -196,12 +236,24 @@ export class ServiceTokens {
 
   /** An action token of `clientId` (SPEC §5.5). */
   verifyAction(token: string, clientId: string, now: number): Promise<ActionTokenResult> {
-    return verifyActionToken(token, { ...this.#common(now), audience: clientId });
+    return this.#cached(
+      "action",
+      clientId,
+      token,
+      now,
+      () => verifyActionToken(token, { ...this.#common(now), audience: clientId }),
+    );
   }
 
   /** A backend access token (SPEC §5.6). */
   verifyAccess(token: string, now: number): Promise<AccessTokenResult> {
-    return verifyAccessToken(token, this.#common(now));
+    return this.#cached(
+      "access",
+      "",
+      token,
+      now,
+      () => verifyAccessToken(token, this.#common(now)),
+    );
   }
 }
 

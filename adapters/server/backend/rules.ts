@@ -7,7 +7,7 @@
 import { errorFromCode, Id, parseOrThrow, type Rule, RuleInputSchema } from "../../../core/mod.ts";
 import * as v from "valibot";
 import { MAX_RULES_PER_CLIENT, normalizeRule, ruleProblem } from "../../../core/service/rules.ts";
-import { randomId } from "../../crypto/random.ts";
+import { newId } from "../ids.ts";
 import type { RuleWrite } from "../../store/types.ts";
 import type { Deps, Req } from "../context.ts";
 import { readJson } from "../http/body.ts";
@@ -51,7 +51,7 @@ export async function listRules(d: Deps, r: Req): Promise<Response> {
 /** `POST /v1/backend/rules` → 201 rule. */
 export async function createRule(d: Deps, r: Req): Promise<Response> {
   const client = await backendClient(d, r);
-  const rule = normalizeRule(randomId("r_"), await ruleBody(d, r));
+  const rule = normalizeRule(newId("r_"), await ruleBody(d, r));
   return json(201, written(await d.store.putRule(client.id, rule, "create", MAX_RULES_PER_CLIENT)));
 }
 

@@ -5,7 +5,7 @@
  */
 import { readFile, rename, writeFile } from "node:fs/promises";
 import process from "node:process";
-import { nodeCrypto } from "../../crypto/node.ts";
+import { nodeCrypto, nodeSigner, type PrivateJwk } from "../../crypto/node.ts";
 import { serve } from "../serve/bun.ts";
 import type { CliHost } from "./host.ts";
 import { main } from "./main.ts";
@@ -28,6 +28,7 @@ const host: CliHost = {
   },
   serve,
   crypto: nodeCrypto,
+  signer: (jwk, alg) => nodeSigner(alg, jwk as PrivateJwk),
   onShutdownSignal(fn) {
     process.on("SIGINT", () => fn("SIGINT"));
     process.on("SIGTERM", () => fn("SIGTERM"));

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import type { VerifyCrypto } from "../../crypto/types.ts";
+import type { Alg } from "../../../core/mod.ts";
+import type { TokenSigner, VerifyCrypto } from "../../crypto/types.ts";
 import type { RunningServer, ServeOptions } from "../serve/types.ts";
 
 /** The runtime, as the CLI uses it. */
@@ -23,6 +24,8 @@ export interface CliHost {
   serve(options: ServeOptions): Promise<RunningServer>;
   /** Faster verification crypto, if the runtime has one (node:crypto). */
   readonly crypto?: VerifyCrypto;
+  /** Faster signing of service keys, if the runtime has it (node:crypto). */
+  readonly signer?: (privateJwk: JsonWebKey, alg: Alg) => TokenSigner;
   /** Calls `fn` once on SIGINT or SIGTERM. */
   onShutdownSignal(fn: (signal: string) => void): void;
   /** A line to stdout / stderr. */

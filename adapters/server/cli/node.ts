@@ -5,7 +5,7 @@
  */
 import { readFile, rename, writeFile } from "node:fs/promises";
 import process from "node:process";
-import { nodeCrypto } from "../../crypto/node.ts";
+import { nodeCrypto, nodeSigner, type PrivateJwk } from "../../crypto/node.ts";
 import { serve } from "../serve/node.ts";
 import type { CliHost } from "./host.ts";
 import { main } from "./main.ts";
@@ -29,6 +29,7 @@ export async function nodeHost(): Promise<CliHost> {
     },
     serve,
     crypto: nodeCrypto,
+    signer: (jwk, alg) => nodeSigner(alg, jwk as PrivateJwk),
     onShutdownSignal(fn) {
       process.on("SIGINT", () => fn("SIGINT"));
       process.on("SIGTERM", () => fn("SIGTERM"));

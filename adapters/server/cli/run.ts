@@ -102,6 +102,7 @@ export async function startServe(
       ...(config.nonceSecret !== null ? { nonceSecret: config.nonceSecret } : {}),
       log: config.log === "off" ? null : jsonLogger(host.out),
       ...(host.crypto !== undefined ? { crypto: host.crypto } : {}),
+      ...(host.signer !== undefined ? { signer: host.signer } : {}),
       ...(config.keyFile !== null
         ? {
           keyring: {

@@ -14,7 +14,7 @@ import {
 } from "../../../core/mod.ts";
 import * as v from "valibot";
 import { newSession, sessionRetainUntil, sessionStatus } from "../../../core/service/session.ts";
-import { randomId } from "../../crypto/random.ts";
+import { newId } from "../ids.ts";
 import type { Deps, Req } from "../context.ts";
 import { readJson } from "../http/body.ts";
 import { deviceClient, proofHeader, withFreshNonceOnFailure, withNonce } from "./common.ts";
@@ -43,12 +43,12 @@ export async function createSession(d: Deps, r: Req): Promise<Response> {
   const device = await d.store.registerDevice({
     clientId: client.id,
     requestedId: body.device_id ?? null,
-    freshId: randomId("d_"),
+    freshId: newId("d_"),
     jkt: proof.jkt,
     expiresAtMs: (r.now + l.sessionAbsoluteS + l.deviceRetentionS) * 1000,
   });
   const session = newSession({
-    id: randomId("s_"),
+    id: newId("s_"),
     clientId: client.id,
     deviceId: device.deviceId,
     jkt: proof.jkt,

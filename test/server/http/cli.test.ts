@@ -139,7 +139,7 @@ describe("device-session serve (a real process on this runtime)", { skip: SKIP }
       exited,
       stderr: () => stderr,
       async listening(): Promise<string> {
-        for (let i = 0; i < 600; i++) {
+        for (let i = 0; i < 2400; i++) {
           const found = /device API base \(serverPath\): (\S+)/.exec(stderr);
           if (found) return found[1]!.replace(/\/$/, "");
           if (done) throw new Error(`exited early: ${stderr}`);
