@@ -12,6 +12,15 @@ import { firstDifference, IdMap, normalizeEffect, type TraceInput } from "../tra
 import { flagSegment, loadTraces, sectionOf, type TraceVector } from "../vectors.ts";
 import type { SdkContext } from "./util.ts";
 
+/** Sections of flags whose note cites none. */
+const FLAG_SECTIONS: Readonly<Record<string, string>> = {
+  Lifecycle: "§9.1, §6.2",
+  Disabled: "§9.12",
+  Tokens: "§9.4",
+  SingleFlight: "§9.4",
+  Offline: "§9.5",
+};
+
 /** The trace checks and the traces each one feeds. */
 export async function traceChecks(): Promise<{ def: CheckDef; traces: TraceVector[] }[]> {
   const file = await loadTraces();
@@ -25,7 +34,7 @@ export async function traceChecks(): Promise<{ def: CheckDef; traces: TraceVecto
     const note = file.notes[flag];
     table[`sdk.trace.${flagSegment(flag)}`] = [
       "MUST",
-      sectionOf(note, "§9"),
+      sectionOf(note, FLAG_SECTIONS[flag] ?? "§9"),
       `trace vectors ${flag} (${traces.length}): ${note ?? "state-machine traces"}`,
     ];
   }
