@@ -27,7 +27,6 @@ import { createService, MemoryStore, type Service } from "../server.ts";
 import { deviceSigner, generateDeviceKey } from "../adapters/crypto/keys.ts";
 import { mintDeviceProof, mintSecureSessionToken } from "../adapters/crypto/mint.ts";
 import { nodeCrypto, nodeSigner, type PrivateJwk } from "../adapters/crypto/node.ts";
-import { webCrypto } from "../adapters/crypto/webcrypto.ts";
 import { randomId } from "../adapters/crypto/random.ts";
 import { newSession } from "../core/service/session.ts";
 import type { RunningServer, ServeOptions } from "../adapters/server/serve/types.ts";
@@ -57,17 +56,15 @@ async function serveFn(): Promise<(o: ServeOptions) => Promise<RunningServer>> {
   return (await import("../adapters/server/serve/node.ts")).serve;
 }
 
-/** A service as the CLI runs it: node:crypto where the runtime has it fast (node, bun). */
+/** A service as the CLI runs it: node:crypto verification and signing (all three have it). */
 async function makeService(publicUrl: string): Promise<Service> {
   return await createService({
     publicUrl,
     clients: [{ id: "bench", secret: "bench-secret-0123456789", allowedOrigins: ["*"] }],
     rateLimits: false,
     log: null,
-    crypto: g.Deno ? webCrypto : nodeCrypto,
-    ...(g.Deno ? {} : {
-      signer: (jwk: JsonWebKey, alg: "EdDSA" | "ES256") => nodeSigner(alg, jwk as PrivateJwk),
-    }),
+    crypto: nodeCrypto,
+    signer: (jwk: JsonWebKey, alg: "EdDSA" | "ES256") => nodeSigner(alg, jwk as PrivateJwk),
     store: new MemoryStore({ maxReplayIds: 10_000_000 }),
   });
 }

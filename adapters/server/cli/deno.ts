@@ -1,8 +1,9 @@
 /**
- * The CLI on Deno: `Deno.serve`, WebCrypto verification, Deno's signal listeners.
+ * The CLI on Deno: `Deno.serve`, `node:crypto` verification and signing, Deno's signals.
  *
  * @module
  */
+import { nodeCrypto, nodeSigner, type PrivateJwk } from "../../crypto/node.ts";
 import { serve } from "../serve/deno.ts";
 import type { CliHost } from "./host.ts";
 import { main } from "./main.ts";
@@ -44,6 +45,9 @@ const host: CliHost = {
     await deno.rename(tmp, path);
   },
   serve,
+  // Deno's node:crypto answers synchronously: several times faster than a WebCrypto round trip.
+  crypto: nodeCrypto,
+  signer: (jwk, alg) => nodeSigner(alg, jwk as PrivateJwk),
   onShutdownSignal(fn) {
     deno.addSignalListener("SIGINT", () => fn("SIGINT"));
     deno.addSignalListener("SIGTERM", () => fn("SIGTERM"));
