@@ -51,11 +51,11 @@ const uncountedDrop: StepFn = (s, i: SessionInput) => {
   return r;
 };
 
-// Retries a failed create/refresh after 50 ms whatever the failure count (no backoff, §9.5).
+// Retries a failed create/refresh after 200 ms whatever the failure count (no backoff, §9.5).
 const noBackoff: StepFn = (s: MachineState, i) => {
   const r = step(s, i);
-  if (s.auth.failures > 0 && s.auth.retryAt > i.now + 50) {
-    s.auth.retryAt = i.now + 50;
+  if (s.auth.failures > 0 && s.auth.retryAt > i.now + 200) {
+    s.auth.retryAt = i.now + 200;
     return { ...r, deadline: nextDeadline(s, i.now) };
   }
   return r;
@@ -118,7 +118,7 @@ export const SDK_MUTANTS: Readonly<Record<string, SdkMutant>> = {
     step: uncountedDrop,
   },
   "no-backoff": {
-    description: "retries a failed create or refresh after 50 ms, whatever the failure count",
+    description: "retries a failed create or refresh after 200 ms, whatever the failure count",
     fails: [
       "sdk.backoff.bounds",
       "sdk.backoff.jitter",
