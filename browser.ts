@@ -78,9 +78,15 @@ export function init(options: BrowserOptions): BrowserDeviceSession {
       onHide: () => ds.pageHide(),
     });
   }
+  // Back online: send what waited instead of sitting out the rest of a backoff.
+  const online = () => void ds.flush().catch(() => {});
+  const target = globalThis as { addEventListener?: (t: string, f: () => void) => void };
+  target.addEventListener?.("online", online);
   return {
     ...ds,
     shutdown: async () => {
+      (globalThis as { removeEventListener?: (t: string, f: () => void) => void })
+        .removeEventListener?.("online", online);
       stop();
       await ds.shutdown();
     },

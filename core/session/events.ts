@@ -139,6 +139,7 @@ export function maybeFlush(s: MachineState, now: number, fx: Fx): void {
   }
   const id = newId(s, "tel");
   startBatch(s.queue, s.sender, b, id);
+  s.sender.lastSentAt = now;
   s.pending[id] = { purpose: "telemetry", sentAt: now };
   fx.push({
     type: "send",

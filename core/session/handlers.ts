@@ -234,6 +234,10 @@ export const onFlush: Handler = (s, input) => {
   // Urgent only if there is something to send: a flush of an empty queue must not make the
   // next event leave alone.
   if (s.queue.events.length > 0) s.sender.urgent = true;
+  // An explicit flush may cut a telemetry backoff short, at most once per backoff_base_ms
+  // (SPEC §9.5): the app knows the network is back before our timer does.
+  const earliest = s.sender.lastSentAt + s.options.backoffBaseMs;
+  if (s.sender.retryAt > i.now) s.sender.retryAt = Math.max(i.now, earliest);
   s.waiters.push({ id: i.waiter, kind: "flush", deadline: i.now + s.options.tokenWaitMs });
 };
 

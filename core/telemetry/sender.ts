@@ -56,11 +56,20 @@ export interface SenderState {
   urgent: boolean;
   /** Dropped totals the service has acknowledged, per session. */
   ackedDropped: Record<string, number>;
+  /** Local time the last batch was sent (bounds how often a caller may cut a backoff short). */
+  lastSentAt: number;
 }
 
 /** A fresh sender. */
 export function emptySender(): SenderState {
-  return { inflight: null, failures: 0, retryAt: 0, urgent: false, ackedDropped: {} };
+  return {
+    inflight: null,
+    failures: 0,
+    retryAt: 0,
+    urgent: false,
+    ackedDropped: {},
+    lastSentAt: -Infinity,
+  };
 }
 
 /** Why a flush is due now, or `null`. */
