@@ -9,14 +9,28 @@
 import { parseJws } from "../core/token/jws.ts";
 import type { SessionEffect, SessionInput } from "../core/mod.ts";
 
-/** Bytes as lower-case hex. */
+/**
+ * Bytes as lower-case hex.
+ *
+ * @example
+ * ```ts
+ * toHex(new Uint8Array([1, 255])); // "01ff"
+ * ```
+ */
 export function toHex(b: Uint8Array): string {
   let s = "";
   for (const x of b) s += x.toString(16).padStart(2, "0");
   return s;
 }
 
-/** Hex to bytes (throws on odd length or a non-hex digit). */
+/**
+ * Hex to bytes (throws on odd length or a non-hex digit).
+ *
+ * @example
+ * ```ts
+ * fromHex("01ff"); // Uint8Array [1, 255]
+ * ```
+ */
 export function fromHex(h: string): Uint8Array {
   if (h.length % 2 !== 0 || /[^0-9a-f]/i.test(h)) throw new Error(`not hex: ${h.slice(0, 16)}`);
   const out = new Uint8Array(h.length / 2);
@@ -27,14 +41,28 @@ export function fromHex(h: string): Uint8Array {
 /** A JSON-safe input: `random` and `signature` as hex. */
 export type TraceInput = Record<string, unknown> & { type: string; now: number; random: string };
 
-/** Serializes an input for a vector. */
+/**
+ * Serializes an input for a vector.
+ *
+ * @example
+ * ```ts
+ * encodeInput({ type: "tick", now, random }); // { type: "tick", now, random: "96a0…" }
+ * ```
+ */
 export function encodeInput(i: SessionInput): TraceInput {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(i)) out[k] = v instanceof Uint8Array ? toHex(v) : v;
   return out as TraceInput;
 }
 
-/** Rebuilds an input from a vector. */
+/**
+ * Rebuilds an input from a vector.
+ *
+ * @example
+ * ```ts
+ * step(state, decodeInput(vector.steps[0].input));
+ * ```
+ */
 export function decodeInput(t: TraceInput): SessionInput {
   const out: Record<string, unknown> = { ...t, random: fromHex(t.random) };
   if (typeof t.signature === "string") out.signature = fromHex(t.signature);
@@ -77,7 +105,14 @@ function request(
   };
 }
 
-/** Normalizes one effect for comparison. */
+/**
+ * Normalizes one effect for comparison.
+ *
+ * @example
+ * ```ts
+ * assert.deepEqual(result.effects.map(normalizeEffect), vector.steps[0].effects);
+ * ```
+ */
 export function normalizeEffect(e: SessionEffect): Record<string, unknown> {
   switch (e.type) {
     case "sign":

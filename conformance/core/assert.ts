@@ -8,7 +8,14 @@ import { DeviceSessionError } from "../../core/errors/mod.ts";
 import { validateWire } from "../../core/wire/registry.ts";
 import { CheckFailure, CheckSkip } from "./check.ts";
 
-/** Short JSON for messages (long values are cut). */
+/**
+ * Short JSON for messages (long values are cut).
+ *
+ * @example
+ * ```ts
+ * show({ a: 1 }); // '{"a":1}'
+ * ```
+ */
 export function show(v: unknown, max = 160): string {
   let s: string;
   try {

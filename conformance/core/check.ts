@@ -34,7 +34,14 @@ export interface CheckResult extends CheckDef {
   readonly durationMs: number;
 }
 
-/** Thrown inside a check body: the check fails with this message. */
+/**
+ * Thrown inside a check body: the check fails with this message.
+ *
+ * @example
+ * ```ts
+ * throw new CheckFailure("status: expected 201, got 500");
+ * ```
+ */
 export class CheckFailure extends Error {
   constructor(message: string) {
     super(message);
@@ -42,7 +49,14 @@ export class CheckFailure extends Error {
   }
 }
 
-/** Thrown inside a check body: the check is skipped (a capability or prerequisite is missing). */
+/**
+ * Thrown inside a check body: the check is skipped (a capability or prerequisite is missing).
+ *
+ * @example
+ * ```ts
+ * throw new CheckSkip("the driver does not announce the traces capability");
+ * ```
+ */
 export class CheckSkip extends Error {
   constructor(message: string) {
     super(message);
@@ -97,7 +111,14 @@ export function areaOf(id: string): string {
   return id.split(".").slice(0, 2).join(".");
 }
 
-/** Whether results contain a failure that makes the run fail (an unexpected MUST failure). */
+/**
+ * Whether results contain a failure that makes the run fail (an unexpected MUST failure).
+ *
+ * @example
+ * ```ts
+ * process.exitCode = hasMustFailure(run.results) ? 1 : 0;
+ * ```
+ */
 export function hasMustFailure(results: readonly CheckResult[]): boolean {
   return results.some((r) => r.status === "fail");
 }

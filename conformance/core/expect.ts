@@ -19,7 +19,14 @@ export interface Expectations {
   reasonFor(id: string): string | undefined;
 }
 
-/** The format tag of an expectations file. */
+/**
+ * The format tag of an expectations file.
+ *
+ * @example
+ * ```ts
+ * const file = { format: EXPECT_FORMAT, expectedFailures: [] };
+ * ```
+ */
 export const EXPECT_FORMAT = "ds-conformance-expect/1";
 
 /**

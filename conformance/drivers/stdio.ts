@@ -58,7 +58,14 @@ export function serveStdio(driver: Driver): Promise<void> {
   });
 }
 
-/** The value of `--mutant <name>` among `args`, if any. */
+/**
+ * The value of `--mutant <name>` among `args`, if any.
+ *
+ * @example
+ * ```ts
+ * mutantArg(["--mutant", "expired-token"]); // "expired-token"
+ * ```
+ */
 export function mutantArg(args: readonly string[]): string | undefined {
   const i = args.indexOf("--mutant");
   return i >= 0 ? args[i + 1] : args.find((a) => a.startsWith("--mutant="))?.slice(9);

@@ -7,12 +7,33 @@
  * @module
  */
 
-/** The protocol this suite speaks. A driver announcing another one is refused. */
+/**
+ * The protocol this suite speaks. A driver announcing another one is refused.
+ *
+ * @example
+ * ```ts
+ * const hello = { type: "hello", protocol: PROTOCOL, role: "sdk", capabilities: ["machine"] };
+ * ```
+ */
 export const PROTOCOL = "ds-conformance/1";
 
-/** Capabilities of an SDK driver. `machine` is required; `traces` opts into the trace vectors. */
+/**
+ * Capabilities of an SDK driver. `machine` is required; `traces` opts into the trace vectors.
+ *
+ * @example
+ * ```ts
+ * hello.capabilities.every((c) => (SDK_CAPABILITIES as readonly string[]).includes(c));
+ * ```
+ */
 export const SDK_CAPABILITIES = ["machine", "traces"] as const;
-/** Capabilities of a verifier driver. `verify` is required. */
+/**
+ * Capabilities of a verifier driver. `verify` is required.
+ *
+ * @example
+ * ```ts
+ * hello.capabilities.includes(VERIFIER_CAPABILITIES[1]); // thumbprint
+ * ```
+ */
 export const VERIFIER_CAPABILITIES = ["verify", "thumbprint"] as const;
 
 /** The driver's first line. */

@@ -84,7 +84,14 @@ export interface SdkMutant {
   readonly step: StepFn;
 }
 
-/** The broken machines, by name. */
+/**
+ * The broken machines, by name.
+ *
+ * @example
+ * ```ts
+ * createSdkDriver({ mutant: "double-refresh" }); // SDK_MUTANTS["double-refresh"].fails
+ * ```
+ */
 export const SDK_MUTANTS: Readonly<Record<string, SdkMutant>> = {
   "expired-token": {
     description: "hands out an expired session token",

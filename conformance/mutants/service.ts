@@ -162,7 +162,15 @@ const noLimits: ServiceMutant["wrap"] = (inner) => async (req) => {
   return inner(withBody(req, { ...batch, events }));
 };
 
-/** The broken services, by name. */
+/**
+ * The broken services, by name.
+ *
+ * @example
+ * ```ts
+ * const m = SERVICE_MUTANTS["no-dedupe"];
+ * const handler = m.wrap!((r) => service.fetch(r), { id: "a", secret });
+ * ```
+ */
 export const SERVICE_MUTANTS: Readonly<Record<string, ServiceMutant>> = {
   "secure-replay": {
     description: "accepts a replayed secure session token",

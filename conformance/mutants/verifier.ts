@@ -42,7 +42,14 @@ export interface BrokenVerifier {
   readonly wrap: VerifierMutant;
 }
 
-/** The broken verifiers, by name. */
+/**
+ * The broken verifiers, by name.
+ *
+ * @example
+ * ```ts
+ * createVerifierDriver({ mutant: "alg-none" }); // VERIFIER_MUTANTS["alg-none"].fails
+ * ```
+ */
 export const VERIFIER_MUTANTS: Readonly<Record<string, BrokenVerifier>> = {
   "alg-none": {
     description: "accepts alg none (RFC 8725 §2.1; SPEC §3.3)",

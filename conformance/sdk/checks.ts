@@ -7,7 +7,14 @@
 import { defineChecks } from "../core/check.ts";
 
 // deno-fmt-ignore
-/** Every focused SDK check: id → level, SPEC section, what must hold. */
+/**
+ * Every focused SDK check: id → level, SPEC section, what must hold.
+ *
+ * @example
+ * ```ts
+ * await run.check(SDK_CHECKS["sdk.refresh.timing"], (t) => t.ok(true, "…"));
+ * ```
+ */
 export const SDK_CHECKS = defineChecks({
   "sdk.options.bounds": ["SHOULD", "§9.13", "options outside the bounds of §9.13 are refused with ERR_INVALID_INPUT"],
   "sdk.lifecycle.config": ["MUST", "§6.1, §9.1", "init fetches the config of the client id"],

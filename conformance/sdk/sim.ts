@@ -7,87 +7,35 @@
  */
 import type { SessionEffect, SessionRequest } from "../../core/session/mod.ts";
 import { encodeBase64Url } from "../../core/token/base64url.ts";
-import { FakeService, type FakeServiceOptions } from "../../adapters/testing/fake-service.ts";
+import { FakeService } from "../../adapters/testing/fake-service.ts";
 import { SeededRandom } from "../../adapters/testing/random.ts";
-import type { TransportResponse } from "../../adapters/ports.ts";
 import type { HarnessClient } from "../harness/protocol.ts";
-import { decodeSigningInput, encodeInput, toHex } from "../trace.ts";
+import { decodeSigningInput, encodeInput } from "../trace.ts";
+import {
+  BASE,
+  fakeKey,
+  type SentRecord,
+  type SignRecord,
+  type StepRecord,
+  T0,
+  type WaiterRecord,
+  type WorldOptions,
+} from "./records.ts";
 
-/** Local start time of every scenario (ms), as in the trace vectors. */
-export const T0 = 1_767_225_600_000;
+export {
+  type Answer,
+  BASE,
+  fakeKey,
+  type SentRecord,
+  type SignRecord,
+  type StepRecord,
+  T0,
+  type WaiterRecord,
+  type WorldOptions,
+} from "./records.ts";
+
 /** The most steps one scenario may take. */
 const MAX_STEPS = 50_000;
-
-/** The service base URL the machine is configured with. */
-export const BASE = "http://service.test/";
-
-/** How the world answers one request. */
-export type Answer =
-  | "ok"
-  | "fail_before"
-  | "fail_after"
-  | "hang"
-  | { status: number; body: unknown; retryAfter?: number }
-  | { map: (res: TransportResponse) => TransportResponse };
-
-/** A scenario's world. */
-export interface WorldOptions {
-  readonly seed: number;
-  /** Machine options over `{ clientId: "demo", serverPath: BASE, enableSessionToken: true }`. */
-  readonly options?: Record<string, unknown>;
-  readonly service?: Partial<FakeServiceOptions>;
-  /** Members of the `init` input (e.g. `attributes`). */
-  readonly init?: Record<string, unknown>;
-  /** How request n (0-based, every purpose) is answered at `t` ms after T0 (default "ok"). */
-  readonly answer?: (req: SessionRequest, n: number, t: number) => Answer;
-  readonly latency?: number;
-  /** Service clock minus local clock (ms). */
-  readonly skewMs?: number;
-}
-
-/** A request the machine sent, and how it ended. */
-export interface SentRecord {
-  readonly id: string;
-  readonly t: number;
-  readonly request: SessionRequest;
-  ended?: { t: number; status: number | null; body?: unknown };
-}
-
-/** A signature the machine asked for. */
-export interface SignRecord {
-  readonly id: string;
-  readonly t: number;
-  readonly input: string;
-  readonly header: Record<string, unknown>;
-  readonly payload: Record<string, unknown>;
-  signature?: Uint8Array;
-}
-
-/** An app call waiting for an answer. */
-export interface WaiterRecord {
-  readonly id: number;
-  readonly type: string;
-  readonly t: number;
-  answer?: { t: number; value?: Record<string, unknown>; code?: string };
-}
-
-/** One step: the input given, what the machine answered. */
-export interface StepRecord {
-  readonly t: number;
-  readonly input: Record<string, unknown>;
-  readonly phase: string;
-  readonly effects: SessionEffect[];
-}
-
-/** The fake device key `n` (the world signs with fixed bytes; FakeService checks no signature). */
-export function fakeKey(n: number): Record<string, unknown> {
-  return {
-    alg: "EdDSA",
-    jwk: { kty: "OKP", crv: "Ed25519", x: encodeBase64Url(new Uint8Array(32).fill(n)) },
-    jkt: encodeBase64Url(new Uint8Array(32).fill(100 + n)),
-    assurance: "persistent-nonextractable",
-  };
-}
 
 type Partial_ = Record<string, unknown> & { type: string };
 
@@ -312,6 +260,3 @@ export class World {
     return s.signature === undefined ? null : `${s.input}.${encodeBase64Url(s.signature)}`;
   }
 }
-
-/** Hex of bytes (re-exported for checks that compare signatures). */
-export { toHex };

@@ -8,7 +8,9 @@ import type { CheckDef } from "../core/check.ts";
 import type { Runner } from "../core/run.ts";
 import type { HarnessClient } from "../harness/protocol.ts";
 import { SDK_CHECKS } from "./checks.ts";
+import { faultChecks } from "./faults.ts";
 import { lifecycleChecks } from "./lifecycle.ts";
+import { recoveryChecks } from "./recovery.ts";
 import { secureChecks } from "./secure.ts";
 import { telemetryChecks } from "./telemetry.ts";
 import { timingChecks } from "./timing.ts";
@@ -26,8 +28,10 @@ import { runTraceChecks, traceChecks } from "./traces.ts";
 export async function runSdkSuite(client: HarnessClient, run: Runner): Promise<void> {
   const ctx = { client, run };
   await lifecycleChecks(ctx);
+  await recoveryChecks(ctx);
   await timingChecks(ctx);
   await telemetryChecks(ctx);
+  await faultChecks(ctx);
   await secureChecks(ctx);
   await runTraceChecks(ctx);
 }

@@ -21,7 +21,14 @@ const FLAG_SECTIONS: Readonly<Record<string, string>> = {
   Offline: "§9.5",
 };
 
-/** The trace checks and the traces each one feeds. */
+/**
+ * The trace checks and the traces each one feeds.
+ *
+ * @example
+ * ```ts
+ * (await traceChecks()).map((x) => x.def.id); // ["sdk.trace.lifecycle", …]
+ * ```
+ */
 export async function traceChecks(): Promise<{ def: CheckDef; traces: TraceVector[] }[]> {
   const file = await loadTraces();
   const groups = new Map<string, TraceVector[]>();

@@ -61,7 +61,14 @@ export async function scenario(
   }
 }
 
-/** The payload of a compact JWS, or `null` when it does not parse. */
+/**
+ * The payload of a compact JWS, or `null` when it does not parse.
+ *
+ * @example
+ * ```ts
+ * payloadOf(token)?.exp; // 1767226500
+ * ```
+ */
 export function payloadOf(token: unknown): Record<string, unknown> | null {
   if (typeof token !== "string") return null;
   try {
@@ -90,12 +97,26 @@ export interface Batch {
   } & Record<string, unknown>;
 }
 
-/** Every telemetry batch sent (not beacons), in order; bodies parsed. */
+/**
+ * Every telemetry batch sent (not beacons), in order; bodies parsed.
+ *
+ * @example
+ * ```ts
+ * batches(w)[0].body.events.map((e) => e.seq); // [1, 2, 3]
+ * ```
+ */
 export function batches(w: World): Batch[] {
   return w.sent("telemetry").map((sent) => ({ sent, body: JSON.parse(sent.request.body ?? "{}") }));
 }
 
-/** The most requests ever in flight at once among `sends` (an unanswered one stays open). */
+/**
+ * The most requests ever in flight at once among `sends` (an unanswered one stays open).
+ *
+ * @example
+ * ```ts
+ * maxInFlight(w.sent("telemetry")); // 1
+ * ```
+ */
 export function maxInFlight(sends: readonly SentRecord[]): number {
   const edges: [number, number][] = [];
   for (const s of sends) {
@@ -109,7 +130,14 @@ export function maxInFlight(sends: readonly SentRecord[]): number {
   return max;
 }
 
-/** Session tokens the fake service issued, in order, with the local time they arrived. */
+/**
+ * Session tokens the fake service issued, in order, with the local time they arrived.
+ *
+ * @example
+ * ```ts
+ * issuedTokens(w)[0].sid; // "s_…"
+ * ```
+ */
 export function issuedTokens(w: World): { t: number; token: string; sid: string }[] {
   const out: { t: number; token: string; sid: string }[] = [];
   for (const s of w.sends) {
@@ -125,12 +153,26 @@ export function issuedTokens(w: World): { t: number; token: string; sid: string 
   return out;
 }
 
-/** The backoff ceiling after the n-th consecutive failure (SPEC §9.5, default base and cap). */
+/**
+ * The backoff ceiling after the n-th consecutive failure (SPEC §9.5, default base and cap).
+ *
+ * @example
+ * ```ts
+ * backoffCeiling(3); // 4000
+ * ```
+ */
 export function backoffCeiling(n: number, baseMs = 1000, capMs = 60000): number {
   return Math.min(capMs, baseMs * 2 ** (n - 1));
 }
 
-/** An error body as the service would answer it. */
+/**
+ * An error body as the service would answer it.
+ *
+ * @example
+ * ```ts
+ * ({ status: 410, body: errorBody("ERR_SESSION_ENDED", T0) });
+ * ```
+ */
 export function errorBody(code: string, t: number, details?: Record<string, unknown>): object {
   return {
     code,

@@ -5,7 +5,8 @@
  * @module
  */
 import { verifyAccessToken } from "../../verify.ts";
-import { Backend, type Device } from "./actors.ts";
+import type { Device } from "./actors.ts";
+import { Backend } from "./backend-actor.ts";
 import { SERVICE_CHECKS as C } from "./checks.ts";
 import {
   checkServiceHeader,

@@ -6,7 +6,14 @@
 import { defineChecks } from "../core/check.ts";
 
 // deno-fmt-ignore
-/** Every service check: id → level, SPEC section, what must hold. */
+/**
+ * Every service check: id → level, SPEC section, what must hold.
+ *
+ * @example
+ * ```ts
+ * await run.check(SERVICE_CHECKS["svc.config.shape"], async (t) => t.ok(true, "…"));
+ * ```
+ */
 export const SERVICE_CHECKS = defineChecks({
   "svc.config.shape": ["MUST", "§6.1", "config answers 200 with a valid ConfigResponse for the client"],
   "svc.config.unknown-client": ["MUST", "§6.1", "config of an unknown client is 404 ERR_CLIENT_UNKNOWN"],

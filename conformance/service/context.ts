@@ -21,7 +21,14 @@ export interface ServiceContext {
   jwks: Jwks | null;
 }
 
-/** A short description of an answer, for failure messages. */
+/**
+ * A short description of an answer, for failure messages.
+ *
+ * @example
+ * ```ts
+ * describe(x); // '401 {"code":"ERR_NONCE_INVALID",…}'
+ * ```
+ */
 export function describe(x: Exchange): string {
   return `${x.status} ${x.text.length > 200 ? `${x.text.slice(0, 200)}…` : x.text}`;
 }
@@ -49,7 +56,14 @@ export function expectError(
   }
 }
 
-/** Fails unless `x` has `status`; answers its JSON body. */
+/**
+ * Fails unless `x` has `status`; answers its JSON body.
+ *
+ * @example
+ * ```ts
+ * const body = expectStatus(t, await d.createRaw(), 201, "create");
+ * ```
+ */
 export function expectStatus(
   t: Assert,
   x: Exchange,
@@ -60,13 +74,27 @@ export function expectStatus(
   return body(x);
 }
 
-/** The JWKS or a failure (a prerequisite of token checks). */
+/**
+ * The JWKS or a failure (a prerequisite of token checks).
+ *
+ * @example
+ * ```ts
+ * const jwks = needJwks(t, ctx);
+ * ```
+ */
 export function needJwks(t: Assert, c: ServiceContext): Jwks {
   if (c.jwks === null) t.skip("needs the JWKS (svc.jwks.shape did not get one)");
   return c.jwks;
 }
 
-/** The issuer from config or a skip. */
+/**
+ * The issuer from config or a skip.
+ *
+ * @example
+ * ```ts
+ * const issuer = needIssuer(t, ctx);
+ * ```
+ */
 export function needIssuer(t: Assert, c: ServiceContext): string {
   const issuer = c.config?.issuer;
   if (typeof issuer !== "string") t.skip("needs the issuer (svc.config.shape did not get one)");
@@ -77,6 +105,11 @@ export function needIssuer(t: Assert, c: ServiceContext): string {
  * Checks a service-signed token's header against the JWKS (SPEC §3.1, §4.4): `typ`, an allowed
  * `alg` agreeing with the key, a `kid` naming a published key whose thumbprint it is.
  * Answers the decoded payload.
+ *
+ * @example
+ * ```ts
+ * const claims = await checkServiceHeader(t, token, "ds-session+jwt", jwks, "session token");
+ * ```
  */
 export async function checkServiceHeader(
   t: Assert,

@@ -129,7 +129,14 @@ export class Http {
   }
 }
 
-/** A JSON object body (or an empty object), for reading members. */
+/**
+ * A JSON object body (or an empty object), for reading members.
+ *
+ * @example
+ * ```ts
+ * body(await http.call("GET", "/.well-known/jwks.json")).keys;
+ * ```
+ */
 export function body(x: Exchange): Record<string, unknown> {
   return typeof x.json === "object" && x.json !== null ? x.json as Record<string, unknown> : {};
 }

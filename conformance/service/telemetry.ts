@@ -17,7 +17,14 @@ import {
   type ServiceContext,
 } from "./context.ts";
 
-/** A session token with its payload changed and its signature kept. */
+/**
+ * A session token with its payload changed and its signature kept.
+ *
+ * @example
+ * ```ts
+ * tamper(sessionToken, { did: "d_other" }); // same header and signature, new payload
+ * ```
+ */
 export function tamper(token: string, change: Record<string, unknown>): string {
   const p = parseJws(token);
   const [h, , s] = token.split(".");

@@ -38,7 +38,14 @@ const VECTOR_FIELDS = new Set([
 
 type Group<T> = { def: CheckDef; kind: string; tests: T[] };
 
-/** Every verifier check: vector groups, thumbprint groups, focused checks. */
+/**
+ * Every verifier check: vector groups, thumbprint groups, focused checks.
+ *
+ * @example
+ * ```ts
+ * const { tokens } = await verifierChecks(); // groups by kind and flag
+ * ```
+ */
 export async function verifierChecks(): Promise<{
   tokens: Group<TokenVector>[];
   thumbprints: Group<ThumbprintVector>[];
