@@ -27,7 +27,7 @@ import { createService, MemoryStore, type Service } from "../server.ts";
 import { deviceSigner, generateDeviceKey } from "../adapters/crypto/keys.ts";
 import { mintDeviceProof, mintSecureSessionToken } from "../adapters/crypto/mint.ts";
 import { nodeCrypto, nodeSigner, type PrivateJwk } from "../adapters/crypto/node.ts";
-import { randomId } from "../adapters/crypto/random.ts";
+import { flatString, newId } from "../adapters/server/ids.ts";
 import { newSession } from "../core/service/session.ts";
 import type { RunningServer, ServeOptions } from "../adapters/server/serve/types.ts";
 
@@ -338,9 +338,18 @@ async function http(): Promise<void> {
 }
 
 function collect(): boolean {
-  if (g.Bun) return (g.Bun.gc(true), true);
+  if (g.Bun) return (g.Bun.gc(true), g.Bun.gc(true), true);
   if (typeof g.gc === "function") return (g.gc(), g.gc(), true);
   return false;
+}
+
+/** Heap in use: JavaScriptCore's own figure on Bun (its process.memoryUsage lags), else V8's. */
+async function heapUsed(): Promise<number> {
+  if (g.Bun) {
+    const jsc = await import(["bun", "jsc"].join(":")) as { heapSize(): number };
+    return jsc.heapSize();
+  }
+  return process.memoryUsage().heapUsed;
 }
 
 async function memory(): Promise<void> {
@@ -351,17 +360,15 @@ async function memory(): Promise<void> {
     return;
   }
   const store = new MemoryStore({ maxSessions: SESSIONS + 10, maxDevices: SESSIONS + 10 });
-  const jkt = () => randomId() + randomId().slice(0, 21); // 43 characters, like a thumbprint
+  const jkt = () => flatString(newId() + newId().slice(0, 21)); // 43 characters, as the service keeps one
   const now = Math.floor(Date.now() / 1000);
-  // Built outside the measured window: the ids and thumbprints the records hold are counted
-  // (they are the sessions' own strings), the loop's garbage is not.
-  const ids = Array.from(
-    { length: SESSIONS },
-    () => ({ s: randomId("s_"), d: randomId("d_"), k: jkt() }),
-  );
   collect();
-  const before = process.memoryUsage().heapUsed;
-  for (const { s, d, k } of ids) {
+  const before = await heapUsed();
+  // Ids are made inside the loop: they are the sessions' own strings, held by the records.
+  for (let i = 0; i < SESSIONS; i++) {
+    const s = newId("s_");
+    const d = newId("d_");
+    const k = jkt();
     await store.registerDevice({
       clientId: "bench",
       requestedId: null,
@@ -386,9 +393,8 @@ async function memory(): Promise<void> {
     await store.createSession(rec, Date.now() + 1e9);
     await store.appendEvents(s, Array.from({ length: 20 }, (_, i) => i + 1), Date.now() + 1e9);
   }
-  ids.length = 0; // the store keeps its own references
   collect();
-  const after = process.memoryUsage().heapUsed;
+  const after = await heapUsed();
   const per = (after - before) / SESSIONS;
   console.log(`\n## memory per idle session, memory store (${runtime})\n`);
   console.log(
@@ -400,8 +406,105 @@ async function memory(): Promise<void> {
   if (store.stats().sessions !== SESSIONS) throw new Error("sessions were evicted");
 }
 
+/**
+ * The same through the service itself: sessions created with real proofs, one 20-event batch
+ * each, then the clock moved past the proofs' replay retention and swept, so only what an idle
+ * session keeps is left: its strings as the service makes them, its device, its seqs.
+ */
+async function memoryThroughService(): Promise<void> {
+  let n = Number(arg("service-sessions", "10000"));
+  if (!collect()) return;
+  let skew = 0;
+  const clock = () => Date.now() + skew;
+  const store = new MemoryStore({ now: clock, maxSessions: 2 * n + 10, maxDevices: 2 * n + 10 });
+  const service = await createService({
+    publicUrl: BASE,
+    clients: [{ id: "bench", secret: "bench-secret-0123456789" }],
+    rateLimits: false,
+    log: null,
+    crypto: nodeCrypto,
+    now: clock,
+    store,
+  });
+  const key = await generateDeviceKey({ alg: "EdDSA" });
+  const signer = deviceSigner(key);
+  const post = (path: string, headers: Record<string, string>, body: string) =>
+    service.fetch(new Request(BASE + path, { method: "POST", headers, body }));
+  const nonce =
+    (await (await service.fetch(new Request(`${BASE}/v1/device/config?client_id=bench`))).json())
+      .nonce;
+  const createBody = JSON.stringify({
+    client_id: "bench",
+    key_assurance: "persistent-nonextractable",
+    key_event: "none",
+    attributes: { platform: "browser", automation: false },
+  });
+  const create = async () => {
+    for (let i = 0; i < n; i++) {
+      const proof = await mintDeviceProof(signer, {
+        htm: "POST",
+        htu: `${BASE}/v1/device/sessions`,
+        nonce,
+        iat: Math.floor(clock() / 1000),
+      });
+      const r = await post("/v1/device/sessions", {
+        "content-type": "application/json",
+        "ds-proof": proof,
+      }, createBody);
+      const c = await r.json();
+      const events = Array.from(
+        { length: 20 },
+        (_, j) => ({
+          seq: j + 1,
+          time_ms: Date.now(),
+          type: "interaction",
+          data: { kind: "click" },
+        }),
+      );
+      const t = await post(
+        "/v1/device/telemetry",
+        { "content-type": "application/json" },
+        JSON.stringify({
+          ver: 1,
+          client_id: "bench",
+          session_id: c.session_id,
+          session_token: c.session_token,
+          events,
+          dropped: { total: 0, by_priority: {} },
+          sent_at_ms: Date.now(),
+        }),
+      );
+      if (t.status !== 200) throw new Error(await t.text());
+      await t.arrayBuffer();
+    }
+    skew += 121_000; // proof jtis (120 s) are gone; sessions (idle 1800 s) are not
+    store.sweep();
+    collect();
+    return await heapUsed();
+  };
+  // The service's bounded caches (verified tokens, imported keys) fill during the first round;
+  // the second round's growth is what each further idle session costs.
+  const first = await create();
+  const second = await create();
+  console.log(
+    `through the service (${
+      n.toLocaleString("en-US")
+    } more sessions created with proofs, one 20-event batch each, after ${
+      n.toLocaleString("en-US")
+    }): ` +
+      `**${Math.round((second - first) / n)} bytes per idle session**`,
+  );
+  n *= 2;
+  if (store.stats().sessions !== n) {
+    throw new Error(`expected ${n} sessions, found ${store.stats().sessions}`);
+  }
+}
+
 console.log(`# bench/server (${runtime}; ${MS} ms per case)`);
 if (ONLY === "all" || ONLY === "inproc") await inProcess();
 if (ONLY === "all" || ONLY === "http") await http();
-if (ONLY === "all" || ONLY === "memory") await memory();
+if (ONLY === "all" || ONLY === "memory") {
+  await memory();
+  await memoryThroughService();
+}
 process.exit(0);

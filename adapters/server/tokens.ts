@@ -61,7 +61,8 @@ export class ServiceTokens {
 
   constructor(deps: ServiceTokensDeps & { readonly cacheSize?: number }) {
     this.#d = deps;
-    this.#verified = new VerifiedCache(deps.cacheSize ?? 20_000);
+    // Bounded: a few MB whatever the number of sessions (a token is ~0.6 KB).
+    this.#verified = new VerifiedCache(deps.cacheSize ?? 4096);
   }
 
   /** A cached verification of `token` as `kind` for `audience`, else `verify()` (then cached). */

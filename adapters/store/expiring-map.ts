@@ -2,7 +2,8 @@
  * A Map whose entries expire, with bounded size: what every in-memory table of the store is
  * built on. No timers: expired entries are invisible at once (checked on read) and removed by an
  * incremental sweep that every write advances a few steps, so memory is reclaimed even for keys
- * nobody reads again, and a process with no traffic holds no timer.
+ * nobody reads again, and a process with no traffic holds no timer. Expiries are kept in whole
+ * seconds, rounded up (never earlier than asked).
  *
  * @module
  */
@@ -30,6 +31,7 @@ export interface ExpiringMapOptions {
  */
 export class ExpiringMap<K, V> {
   readonly #values = new Map<K, V>();
+  /** Expiry in whole seconds, rounded up: small integers are stored unboxed by the engine. */
   readonly #expiry = new Map<K, number>();
   readonly #max: number;
   readonly #now: () => number;
@@ -48,10 +50,14 @@ export class ExpiringMap<K, V> {
   }
 
   /** The value, or `undefined` when absent or expired. */
+  #nowS(): number {
+    return this.#now() / 1000;
+  }
+
   get(key: K): V | undefined {
     const exp = this.#expiry.get(key);
     if (exp === undefined) return undefined;
-    if (exp <= this.#now()) {
+    if (exp <= this.#nowS()) {
       this.delete(key);
       return undefined;
     }
@@ -61,7 +67,7 @@ export class ExpiringMap<K, V> {
   /** Expiry of a live entry, or `undefined`. */
   expiresAt(key: K): number | undefined {
     const exp = this.#expiry.get(key);
-    return exp !== undefined && exp > this.#now() ? exp : undefined;
+    return exp !== undefined && exp > this.#nowS() ? exp * 1000 : undefined;
   }
 
   /** Sets `key` until `expiresAtMs` (an existing key keeps its insertion position). */
@@ -75,12 +81,12 @@ export class ExpiringMap<K, V> {
       }
     }
     this.#values.set(key, value);
-    this.#expiry.set(key, expiresAtMs);
+    this.#expiry.set(key, Math.ceil(expiresAtMs / 1000));
   }
 
   /** Moves a live entry's expiry. */
   touch(key: K, expiresAtMs: number): void {
-    if (this.#values.has(key)) this.#expiry.set(key, expiresAtMs);
+    if (this.#values.has(key)) this.#expiry.set(key, Math.ceil(expiresAtMs / 1000));
   }
 
   /** Removes `key`; `true` if it was present (expired or not). */
@@ -95,7 +101,7 @@ export class ExpiringMap<K, V> {
    * cover the whole map.
    */
   sweep(steps: number = Infinity): number {
-    const now = this.#now();
+    const now = this.#nowS();
     let removed = 0;
     if (steps === Infinity) this.#cursor = null; // a full sweep starts from the beginning
     for (let i = 0; i < steps; i++) {

@@ -87,19 +87,36 @@ export class WindowCounters {
 }
 
 interface DeviceEntry {
+  /** The device id (the map key, kept to hand out the same string). */
+  readonly id: string;
   jkt: string;
   /** Users associated with the device, least recent first; `null` while none. */
   users: string[] | null;
 }
 
-/** Device records: key thumbprint and users seen, per client. */
+/**
+ * Device records: key thumbprint and users seen, per client. One map per client (no composite
+ * key strings: a device costs its record and its id, nothing more).
+ */
 export class Devices {
-  readonly #map: ExpiringMap<string, DeviceEntry>;
+  readonly #byClient = new Map<string, ExpiringMap<string, DeviceEntry>>();
+  readonly #max: number;
+  readonly #now: () => number;
   constructor(maxDevices: number, now: () => number) {
-    this.#map = new ExpiringMap({ maxSize: maxDevices, now });
+    this.#max = maxDevices;
+    this.#now = now;
+  }
+  #table(clientId: string): ExpiringMap<string, DeviceEntry> {
+    let t = this.#byClient.get(clientId);
+    if (t === undefined) {
+      this.#byClient.set(clientId, t = new ExpiringMap({ maxSize: this.#max, now: this.#now }));
+    }
+    return t;
   }
   get size(): number {
-    return this.#map.size;
+    let n = 0;
+    for (const t of this.#byClient.values()) n += t.size;
+    return n;
   }
   register(o: {
     clientId: string;
@@ -108,36 +125,38 @@ export class Devices {
     jkt: string;
     expiresAtMs: number;
   }): DeviceRegistration {
+    const t = this.#table(o.clientId);
     if (o.requestedId !== null) {
-      const key = `${o.clientId}\n${o.requestedId}`;
-      const known = this.#map.get(key);
+      const known = t.get(o.requestedId);
       if (known !== undefined) {
         const keyChanged = known.jkt !== o.jkt;
         if (keyChanged) known.jkt = o.jkt;
-        this.#map.set(key, known, o.expiresAtMs);
-        return { deviceId: o.requestedId, created: false, keyChanged };
+        t.touch(known.id, Math.max(o.expiresAtMs, t.expiresAt(known.id) ?? 0));
+        return { deviceId: known.id, created: false, keyChanged };
       }
     }
-    this.#map.set(`${o.clientId}\n${o.freshId}`, { jkt: o.jkt, users: null }, o.expiresAtMs);
+    t.set(o.freshId, { id: o.freshId, jkt: o.jkt, users: null }, o.expiresAtMs);
     return { deviceId: o.freshId, created: true, keyChanged: false };
   }
   link(clientId: string, deviceId: string, userId: string, expiresAtMs: number): boolean {
-    const key = `${clientId}\n${deviceId}`;
-    const d = this.#map.get(key);
+    const t = this.#table(clientId);
+    const d = t.get(deviceId);
     if (d === undefined) return false;
     const users = d.users ?? (d.users = []);
     const i = users.indexOf(userId);
     if (i !== -1) users.splice(i, 1);
     users.push(userId);
     if (users.length > MAX_USERS_PER_DEVICE) users.shift();
-    this.#map.touch(key, Math.max(expiresAtMs, this.#map.expiresAt(key) ?? 0));
+    t.touch(deviceId, Math.max(expiresAtMs, t.expiresAt(deviceId) ?? 0));
     return i !== -1;
   }
   knows(clientId: string, deviceId: string, userId: string): boolean {
-    return this.#map.get(`${clientId}\n${deviceId}`)?.users?.includes(userId) ?? false;
+    return this.#byClient.get(clientId)?.get(deviceId)?.users?.includes(userId) ?? false;
   }
   sweep(): number {
-    return this.#map.sweep();
+    let n = 0;
+    for (const t of this.#byClient.values()) n += t.sweep();
+    return n;
   }
 }
 

@@ -101,6 +101,34 @@ export interface NewSession {
   readonly idleS: number;
 }
 
+const KEY_ASSURANCES: readonly KeyAssurance[] = [
+  "persistent-nonextractable",
+  "persistent-file",
+  "persistent-custom",
+  "ephemeral",
+];
+const KEY_EVENTS: readonly KeyEvent[] = ["none", "created", "lost"];
+/** Platforms reported often enough to share one string among all sessions. */
+const PLATFORMS: readonly string[] = [
+  "browser",
+  "node",
+  "deno",
+  "bun",
+  "ios",
+  "android",
+  "react-native",
+  "custom",
+];
+
+/**
+ * The canonical instance of a low-cardinality value (parsed JSON makes a new string per request;
+ * a session keeps the shared literal instead, which matters with a million sessions in memory).
+ */
+function canonical<T extends string>(value: T, known: readonly T[]): T {
+  const i = known.indexOf(value);
+  return i === -1 ? value : known[i]!;
+}
+
 /**
  * A fresh session record (SPEC §6.2).
  *
@@ -117,8 +145,8 @@ export function newSession(o: NewSession): SessionRecord {
     clientId: o.clientId,
     deviceId: o.deviceId,
     jkt: o.jkt,
-    keyAssurance: o.keyAssurance,
-    keyEvent: o.keyEvent,
+    keyAssurance: canonical(o.keyAssurance, KEY_ASSURANCES),
+    keyEvent: canonical(o.keyEvent, KEY_EVENTS),
     keyChanged: o.keyChanged,
     createdAt: o.now,
     absoluteEnd: o.now + o.absoluteS,
@@ -126,7 +154,7 @@ export function newSession(o: NewSession): SessionRecord {
     lastSeen: o.now,
     userId: o.userId,
     userSeq: 0,
-    platform: typeof platform === "string" ? platform.slice(0, 32) : null,
+    platform: typeof platform === "string" ? canonical(platform.slice(0, 32), PLATFORMS) : null,
     automation: o.attributes?.automation === true,
     interactions: 0,
     dropped: 0,
@@ -174,7 +202,9 @@ export function applySessionPatch(
   if (patch.dropped !== undefined && patch.dropped > s.dropped) s.dropped = patch.dropped;
   if (patch.interactions !== undefined) s.interactions += patch.interactions;
   if (patch.automation === true) s.automation = true;
-  if (patch.platform !== undefined && s.platform === null) s.platform = patch.platform.slice(0, 32);
+  if (patch.platform !== undefined && s.platform === null) {
+    s.platform = canonical(patch.platform.slice(0, 32), PLATFORMS);
+  }
   const u = patch.user;
   if (u !== undefined && (u.seq === 0 || u.seq > s.userSeq)) {
     s.userId = u.id;

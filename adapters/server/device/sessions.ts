@@ -14,7 +14,7 @@ import {
 } from "../../../core/mod.ts";
 import * as v from "valibot";
 import { newSession, sessionRetainUntil, sessionStatus } from "../../../core/service/session.ts";
-import { newId } from "../ids.ts";
+import { flatString, newId } from "../ids.ts";
 import type { Deps, Req } from "../context.ts";
 import { readJson } from "../http/body.ts";
 import { deviceClient, proofHeader, withFreshNonceOnFailure, withNonce } from "./common.ts";
@@ -40,18 +40,20 @@ export async function createSession(d: Deps, r: Req): Promise<Response> {
     () => d.tokens.verifyProof(proofHeader(r), { method: "POST", path: r.path, now: r.now }),
   );
   const l = d.opts.limits;
+  // Kept for the session's life by the device and session records: one flat string for both.
+  const jkt = flatString(proof.jkt);
   const device = await d.store.registerDevice({
     clientId: client.id,
     requestedId: body.device_id ?? null,
     freshId: newId("d_"),
-    jkt: proof.jkt,
+    jkt,
     expiresAtMs: (r.now + l.sessionAbsoluteS + l.deviceRetentionS) * 1000,
   });
   const session = newSession({
     id: newId("s_"),
     clientId: client.id,
     deviceId: device.deviceId,
-    jkt: proof.jkt,
+    jkt,
     keyAssurance: body.key_assurance,
     keyEvent: body.key_event,
     keyChanged: device.keyChanged,
@@ -70,7 +72,7 @@ export async function createSession(d: Deps, r: Req): Promise<Response> {
     clientId: client.id,
     sessionId: session.id,
     deviceId: device.deviceId,
-    jkt: proof.jkt,
+    jkt,
     now: r.now,
   });
   return withNonce(d, r, 201, {
