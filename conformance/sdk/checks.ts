@@ -39,6 +39,7 @@ export const SDK_CHECKS = defineChecks({
   "sdk.telemetry.batch": ["MUST", "§8.3", "every batch is a valid TelemetryBatch of its session, 1–100 events in increasing seq"],
   "sdk.telemetry.seq": ["MUST", "§8.1", "seq starts at 1 in a session and increases by one per enqueued event"],
   "sdk.telemetry.flush-count": ["MUST", "§8.7", "flush_count queued events start a flush at once"],
+  "sdk.telemetry.flush-on-token": ["MUST", "§8.7", "a session or secure token request flushes queued events at once"],
   "sdk.telemetry.flush-interval": ["MUST", "§8.7", "a queued event is flushed once it is flush_interval_ms old"],
   "sdk.telemetry.one-in-flight": ["MUST", "§8.5", "at most one batch is in flight"],
   "sdk.telemetry.ack-mismatch": ["MUST", "§8.5", "a batch answered with another acked_seq stays queued and is sent again"],

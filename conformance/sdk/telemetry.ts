@@ -92,6 +92,34 @@ export async function telemetryChecks(ctx: SdkContext): Promise<void> {
     ],
   );
 
+  // A queued event, then a token request; another, then a secure token request.
+  await scenario(
+    ctx,
+    { seed: 54 },
+    (w) => {
+      w.at(2_000, click);
+      w.at(2_500, { type: "get_token" });
+      w.at(3_500, click);
+      w.at(4_000, { type: "get_secure_token", actionType: "login" });
+    },
+    6_000,
+    [
+      [C["sdk.telemetry.flush-on-token"], (t, w) => {
+        const at = batches(w).map((b) => [b.sent.t - T0, b.body.events.map((e) => e.seq)]);
+        const sentBy = (seq: number, ms: number) =>
+          batches(w).some((b) => b.sent.t - T0 <= ms && b.body.events.some((e) => e.seq === seq));
+        t.ok(
+          sentBy(1, 2_550),
+          `seq 1 flushed by the token request at 2500 ms (batches ${JSON.stringify(at)})`,
+        );
+        t.ok(
+          sentBy(2, 4_050),
+          `seq 2 flushed by the secure token request at 4000 ms (batches ${JSON.stringify(at)})`,
+        );
+      }],
+    ],
+  );
+
   // The first batch is answered with acked_seq one below its largest seq.
   await scenario(
     ctx,
