@@ -105,6 +105,7 @@ export async function createService(options: CreateServiceOptions): Promise<Serv
       alg: opts.signingAlg,
       rotationS: opts.keyRotationS,
       maxTokenLifetimeS: maxServiceTokenLifetime(opts.limits),
+      retireForS: opts.limits.sessionAbsoluteS + opts.limits.retentionS,
       now,
       ...(keyring?.state ? { state: keyring.state } : {}),
       ...(keyring?.persist ? { persist: keyring.persist } : {}),

@@ -48,6 +48,12 @@ export interface KeyManagerOptions {
    * cheaper than WebCrypto on Node); when set, keys are generated extractable to hand it over.
    */
   readonly signer?: (privateJwk: JsonWebKey, alg: Alg) => TokenSigner;
+  /**
+   * How long a previous key, once dropped from the JWKS, still verifies the service's own
+   * telemetry tokens (SPEC §8.5 accepts expired session tokens until the session's retention
+   * ends; default 0). Never published.
+   */
+  readonly retireForS?: number;
 }
 
 /**
@@ -69,6 +75,8 @@ export class KeyManager implements KeySource {
   lastError: unknown = null;
   /** Private JWKs of resumed keys (imported non-extractable, so they cannot be exported again). */
   readonly #privates = new Map<string, JsonWebKey>();
+  /** Keys dropped from the JWKS that still verify telemetry, until `until` (seconds). */
+  readonly #retired = new Map<string, { readonly jwk: PublicJwk; readonly until: number }>();
 
   private constructor(ring: Keyring | null, since: number, o: KeyManagerOptions) {
     this.#ring = ring!; // null only while create() generates the first key
@@ -82,7 +90,8 @@ export class KeyManager implements KeySource {
       const current = await KeyManager.#import(o, o.state.current);
       const previous = o.state.previous ? await KeyManager.#import(o, o.state.previous) : null;
       const ring: Keyring = { current, previous, previousUntil: o.state.previousUntil };
-      const manager = new KeyManager(pruneKeyring(ring, o.now), o.state.currentSince, o);
+      const manager = new KeyManager(ring, o.state.currentSince, o);
+      manager.#prune(o.now);
       manager.#privates.set(current.kid, o.state.current);
       if (previous !== null) manager.#privates.set(previous.kid, o.state.previous!);
       return manager;
@@ -134,7 +143,7 @@ export class KeyManager implements KeySource {
    * current key meanwhile) and drops a previous key whose retention passed.
    */
   maintain(now: number): void {
-    this.#ring = pruneKeyring(this.#ring, now);
+    this.#prune(now);
     const { rotationS } = this.#o;
     if (rotationS === 0 || this.#rotating !== null || now < this.#since + rotationS) return;
     this.#rotating = this.rotate(now)
@@ -144,6 +153,28 @@ export class KeyManager implements KeySource {
       })
       .finally(() => (this.#rotating = null));
   }
+
+  #prune(now: number): void {
+    const r = this.#ring;
+    if (r.previous !== null && now >= r.previousUntil && (this.#o.retireForS ?? 0) > 0) {
+      this.#retired.set(r.previous.kid, {
+        jwk: r.previous.jwk as unknown as PublicJwk,
+        until: r.previousUntil + this.#o.retireForS!,
+      });
+    }
+    this.#ring = pruneKeyring(r, now);
+    for (const [kid, k] of this.#retired) if (now >= k.until) this.#retired.delete(kid);
+  }
+
+  /**
+   * A {@link KeySource} for the service's own telemetry check: the published keys, plus keys
+   * dropped from the JWKS within `retireForS` (a device offline across a rotation still
+   * delivers the events queued under its old token).
+   */
+  readonly telemetryKeys: KeySource = {
+    getKey: (kid: string): PublicJwk | null =>
+      this.getKey(kid) ?? this.#retired.get(kid)?.jwk ?? null,
+  };
 
   /** Rotates now (SPEC §3.6); `ERR_CONFLICT` while the previous key is still needed. */
   async rotate(now: number): Promise<void> {

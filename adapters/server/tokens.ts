@@ -211,7 +211,11 @@ export class ServiceTokens {
   ): Promise<SessionTokenResult> {
     return this.#cached("telemetry", clientId, token, now, () => {
       const iat = tokenIat(token);
-      return verifySessionToken(token, { ...this.#common(iat ?? now), audience: clientId });
+      return verifySessionToken(token, {
+        ...this.#common(iat ?? now),
+        jwks: this.#d.keys.telemetryKeys,
+        audience: clientId,
+      });
     });
   }
 

@@ -104,6 +104,15 @@ describe(
           [both[0]],
           "the previous key is dropped after its retention",
         );
+        // The device's old token still authenticates telemetry of its retained session (SPEC
+        // §8.5), though its key left the JWKS; the backend API no longer accepts it.
+        const late = await m.read(
+          await d.telemetry([m.ev(1, "page", { kind: "load" })], { token: oldToken }),
+        );
+        assert.equal(late.status, 200, JSON.stringify(late.json));
+        const b = await m.Backend.create(h);
+        const refused = await b.trigger({ action_type: "login", session_token: oldToken });
+        assert.equal(refused.status, 401);
       } finally {
         await h.close();
       }
