@@ -2,6 +2,7 @@
 // commands that start the reference drivers on the runtime running the tests, and result
 // helpers. Server runtimes only: the tests import this file with a computed specifier.
 import process from "node:process";
+import { fileURLToPath } from "node:url";
 import type { CheckResult } from "../../conformance/core/check.ts";
 import type { ServiceTarget } from "../../conformance/service/http.ts";
 import type { ServiceMutant } from "../../conformance/mutants/service.ts";
@@ -9,7 +10,7 @@ import type { Service } from "../../adapters/server/mod.ts";
 import type { RunningServer } from "../../adapters/server/serve/types.ts";
 
 /** The repository root (drivers are started from it). */
-export const ROOT: string = new URL("../../", import.meta.url).pathname;
+export const ROOT: string = fileURLToPath(new URL("../../", import.meta.url));
 
 export const CLIENT_A = { id: "a", secret: "conformance-secret-a-0123456789" };
 export const CLIENT_B = { id: "b", secret: "conformance-secret-b-0123456789" };
