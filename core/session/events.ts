@@ -220,6 +220,8 @@ export function onTelemetryResponse(
     failActions(s, (w) => w.sid === inflight.sid && w.seq! <= inflight.maxSeq, "ERR_SERVICE", fx);
   } else {
     releaseInflight(s.queue);
+    // Retry when the backoff ends, not at the next flush interval (SPEC §8.5).
+    if (s.queue.events.length > 0) s.sender.urgent = true;
     s.sender.failures++;
     s.sender.retryAt = r.now + backoffDelay({
       n: s.sender.failures,

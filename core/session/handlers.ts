@@ -190,7 +190,7 @@ export const onTriggerAction: Handler = (s, input, fx) => {
       "actionType must match ^[a-z][a-z0-9_]{0,63}$",
     );
   }
-  const seq = track(s, "action", { action_type: i.actionType, ...i.attributes }, i.now, fx);
+  const seq = track(s, "action", { action_type: i.actionType, ...(i.attributes ?? {}) }, i.now, fx);
   if (seq === null) return reject(fx, i.waiter, "ERR_NETWORK", "the telemetry queue is full");
   const sid = s.session?.id ?? "~";
   s.waiters.push({

@@ -87,7 +87,7 @@ export type Input =
     readonly type: "trigger_action";
     readonly waiter: WaiterId;
     readonly actionType: string;
-    readonly attributes: ActionAttributes;
+    readonly attributes?: ActionAttributes;
   }
   | Base & { readonly type: "set_user"; readonly waiter: WaiterId; readonly userId: string }
   | Base & { readonly type: "clear_user"; readonly waiter: WaiterId }
