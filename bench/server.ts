@@ -6,8 +6,8 @@
  * 1. In-process: `service.fetch(Request)` called back to back (no network), against
  *    `(req) => new Response("hello")`, and a hono hello-world to show the router's share.
  * 2. Loopback HTTP: the runtime's own server (node:http, Deno.serve or Bun.serve) driven by a
- *    `fetch` load generator in the same process (`--concurrency` requests in flight), against
- *    a hello-world server of the same kind: requests/s and p50/p99 latency.
+ *    keep-alive HTTP/1.1 load generator on raw sockets in the same process (`--concurrency`
+ *    connections), against a hello-world server of the same kind: requests/s, p50/p99 latency.
  * 3. Memory: 100,000 idle sessions (session record, device record, one acknowledged batch of
  *    seqs) in the memory store, heap delta after GC.
  *
@@ -270,30 +270,85 @@ async function inProcess(): Promise<void> {
   await service.close();
 }
 
+/** A request as bytes on the wire (HTTP/1.1, keep-alive). */
+async function wire(r0: Request, port: number): Promise<Uint8Array> {
+  const u = new URL(r0.url);
+  const body = r0.body === null ? new Uint8Array(0) : new Uint8Array(await r0.arrayBuffer());
+  let head = `${r0.method} ${u.pathname}${u.search} HTTP/1.1\r\nhost: localhost:${port}\r\n`;
+  r0.headers.forEach((v, k) => {
+    if (k !== "content-length") head += `${k}: ${v}\r\n`;
+  });
+  head += `content-length: ${body.length}\r\n\r\n`;
+  const h = new TextEncoder().encode(head);
+  const out = new Uint8Array(h.length + body.length);
+  out.set(h);
+  out.set(body, h.length);
+  return out;
+}
+
+/**
+ * A small keep-alive HTTP/1.1 load generator on raw sockets (node:net, on all three runtimes):
+ * `fetch` as a client costs more CPU than the servers under test, which would hide them.
+ */
 async function load(
-  url: string,
+  port: number,
   next: () => Request | Promise<Request>,
   expect: number,
   ms: number,
 ) {
+  const net = await import("node:net");
   const latencies: number[] = [];
+  let errors = 0;
   const t0 = performance.now();
   const deadline = t0 + ms;
-  let errors = 0;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+  const worker = async () => {
+    const socket = net.connect({ port, host: "127.0.0.1" });
+    socket.setNoDelay(true);
+    await new Promise<void>((r, j) => socket.once("connect", () => r()).once("error", j));
+    let buffer = new Uint8Array(0);
+    let waiting: (() => void) | null = null;
+    socket.on("data", (chunk: Uint8Array) => {
+      const merged = new Uint8Array(buffer.length + chunk.length);
+      merged.set(buffer);
+      merged.set(chunk, buffer.length);
+      buffer = merged;
+      waiting?.();
+    });
+    const response = async (): Promise<number> => {
+      for (;;) {
+        const text = new TextDecoder("latin1").decode(
+          buffer.subarray(0, Math.min(buffer.length, 8192)),
+        );
+        const end = text.indexOf("\r\n\r\n");
+        if (end !== -1) {
+          const length = Number(/content-length: *(\d+)/i.exec(text.slice(0, end))?.[1] ?? "0");
+          const chunked = /transfer-encoding: *chunked/i.test(text.slice(0, end));
+          const total = end + 4 + length;
+          const chunkedEnd = chunked ? text.indexOf("\r\n0\r\n\r\n", end) : -1;
+          if (!chunked && buffer.length >= total) {
+            buffer = buffer.slice(total);
+            return Number(text.slice(9, 12));
+          }
+          if (chunked && chunkedEnd !== -1) {
+            buffer = buffer.slice(chunkedEnd + 7);
+            return Number(text.slice(9, 12));
+          }
+        }
+        await new Promise<void>((r) => (waiting = r));
+        waiting = null;
+      }
+    };
     while (performance.now() < deadline) {
-      const r0 = await next();
+      const bytes = await wire(await next(), port);
       const start = performance.now();
-      const res = await fetch(url + new URL(r0.url).pathname + new URL(r0.url).search, {
-        method: r0.method,
-        headers: r0.headers,
-        ...(r0.body !== null ? { body: await r0.text() } : {}),
-      });
-      await res.arrayBuffer();
+      socket.write(bytes);
+      const status = await response();
       latencies.push(performance.now() - start);
-      if (res.status !== expect) errors++;
+      if (status !== expect) errors++;
     }
-  }));
+    socket.destroy();
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   const seconds = (performance.now() - t0) / 1000;
   latencies.sort((a, b) => a - b);
   const q = (p: number) =>
@@ -312,15 +367,17 @@ async function http(): Promise<void> {
   const all = [
     {
       name: "hello world (same server kind)",
-      run: (ms: number) =>
-        load(`http://localhost:${hello.port}`, () => new Request(`${base}/`), 200, ms),
+      run: (ms: number) => load(hello.port, () => new Request(`${base}/`), 200, ms),
     },
-    ...cases.map((c) => ({ name: c.name, run: (ms: number) => load(base, c.next, c.expect, ms) })),
+    ...cases.map((c) => ({
+      name: c.name,
+      run: (ms: number) => load(server.port, c.next, c.expect, ms),
+    })),
   ];
   const results = await interleaved(all, (r) => r.rps);
   const h = results.get(all[0]!.name)!;
   console.log(
-    `\n## loopback HTTP, ${CONCURRENCY} in flight, load generator in the same process (${runtime})\n`,
+    `\n## loopback HTTP/1.1 keep-alive, ${CONCURRENCY} connections, load generator in the same process (${runtime})\n`,
   );
   console.log("| case | req/s | p50 ms | p99 ms | slowdown vs hello world |");
   console.log("|---|---:|---:|---:|---:|");
