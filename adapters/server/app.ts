@@ -5,18 +5,17 @@
  *
  * @module
  */
-import { type Alg, type DeviceSessionError, errorFromCode } from "../../core/mod.ts";
+import type { Alg } from "../../core/mod.ts";
 import type { TokenSigner } from "../crypto/types.ts";
 import { maxServiceTokenLifetime } from "../../core/service/limits.ts";
-import { newId } from "./ids.ts";
 import type { VerifyCrypto } from "../crypto/types.ts";
 import { webCrypto } from "../crypto/webcrypto.ts";
 import { MemoryStore } from "../store/memory.ts";
 import type { Store } from "../store/types.ts";
 import { ClientRegistry } from "./clients.ts";
 import { type Deps, rateLimit, type Req } from "./context.ts";
-import { clientIp } from "./http/client-ip.ts";
-import { corsHeaders, preflightHeaders, withHeaders } from "./http/cors.ts";
+import { withHeaders } from "./http/cors.ts";
+import { deviceCors, errorHeaders, newReq, preflight } from "./http/request.ts";
 import { jsonLogger, type Logger, requestEntry } from "./http/log.ts";
 import { asServiceError, errorResponse } from "./http/respond.ts";
 import { KeyManager, type KeyringState } from "./keys.ts";
@@ -69,8 +68,6 @@ export interface Service {
   /** Drains, then closes the store. */
   close(timeoutMs?: number): Promise<void>;
 }
-
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 /**
  * Creates the service.
@@ -214,64 +211,4 @@ export async function createService(options: CreateServiceOptions): Promise<Serv
     },
   };
   return service;
-}
-
-function newReq(request: Request, info: ConnectionInfo, t: number, hops: number): Req {
-  let url: URL;
-  try {
-    url = new URL(request.url);
-  } catch {
-    url = new URL("http://invalid/");
-  }
-  const given = request.headers.get("x-request-id");
-  return {
-    raw: request,
-    path: url.pathname,
-    query: url.searchParams,
-    id: undefined,
-    ip: clientIp(request, info.remoteAddr ?? null, hops),
-    origin: request.headers.get("origin"),
-    nowMs: t,
-    now: Math.floor(t / 1000),
-    clientId: undefined,
-    code: undefined,
-    requestId: given !== null && REQUEST_ID.test(given) ? given : newId("req_"),
-  };
-}
-
-function preflight(d: Deps, r: Req): Response {
-  if (r.origin !== null && d.clients.originAllowedByAny(r.origin)) {
-    return new Response(null, { status: 204, headers: preflightHeaders(r.origin) });
-  }
-  r.code = "ERR_FORBIDDEN";
-  return errorResponse(errorFromCode("ERR_FORBIDDEN", "this origin is not allowed"), r.now);
-}
-
-function deviceCors(d: Deps, r: Req, res: Response): Response {
-  if (r.origin === null) return res;
-  const client = r.clientId === undefined ? undefined : d.clients.get(r.clientId);
-  const allowed = client !== undefined
-    ? d.clients.originAllowed(client, r.origin)
-    : d.clients.originAllowedByAny(r.origin);
-  return allowed ? withHeaders(res, corsHeaders(r.origin)) : res;
-}
-
-function errorHeaders(error: DeviceSessionError, r: Req): Record<string, string> {
-  const h: Record<string, string> = {};
-  const details = error.details ?? {};
-  if (error.code === "ERR_RATE_LIMITED" && typeof details.retry_after_s === "number") {
-    h["retry-after"] = String(details.retry_after_s);
-  }
-  if (error.code === "ERR_NONCE_INVALID" && typeof details.nonce === "string") {
-    h["ds-nonce"] = details.nonce;
-  }
-  if (error.code === "ERR_METHOD_NOT_ALLOWED" && Array.isArray(details.allow)) {
-    h.allow = details.allow.join(", ");
-  }
-  if (error.code === "ERR_UNAUTHENTICATED") {
-    h["www-authenticate"] = r.path === "/v1/oauth/token"
-      ? 'Basic realm="device-session"'
-      : 'Bearer realm="device-session"';
-  }
-  return h;
 }

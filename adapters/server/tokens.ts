@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { type Alg, decodeBase64Url, errorFromCode } from "../../core/mod.ts";
+import { type Alg, errorFromCode } from "../../core/mod.ts";
 import type { ProofResult, SecureTokenResult, SessionTokenResult } from "../../core/mod.ts";
 import type { AccessTokenResult, ActionTokenResult } from "../../core/mod.ts";
 import { mintAccessToken, mintActionToken, mintSessionToken } from "../crypto/mint.ts";
@@ -22,6 +22,7 @@ import {
 } from "../../verify.ts";
 import type { KeyManager } from "./keys.ts";
 import { newId } from "./ids.ts";
+import { peekIat } from "./jws-peek.ts";
 import { VerifiedCache } from "./verified-cache.ts";
 import { MAX_LIFETIME_S } from "../../core/wire/tokens.ts";
 import type { NonceIssuer } from "./nonce.ts";
@@ -210,7 +211,7 @@ export class ServiceTokens {
     now: number,
   ): Promise<SessionTokenResult> {
     return this.#cached("telemetry", clientId, token, now, () => {
-      const iat = tokenIat(token);
+      const iat = peekIat(token);
       return verifySessionToken(token, {
         ...this.#common(iat ?? now),
         jwks: this.#d.keys.telemetryKeys,
@@ -259,23 +260,6 @@ export class ServiceTokens {
       now,
       () => verifyAccessToken(token, this.#common(now)),
     );
-  }
-}
-
-/**
- * The `iat` of a compact JWS payload without verifying it, or `null` (used only to choose the
- * time at which a verified token's times are checked).
- */
-function tokenIat(token: string): number | null {
-  const parts = token.split(".");
-  if (parts.length !== 3) return null;
-  const bytes = decodeBase64Url(parts[1]!);
-  if (bytes === null) return null;
-  try {
-    const iat = (JSON.parse(new TextDecoder().decode(bytes)) as { iat?: unknown }).iat;
-    return typeof iat === "number" && Number.isSafeInteger(iat) && iat >= 0 ? iat : null;
-  } catch {
-    return null;
   }
 }
 

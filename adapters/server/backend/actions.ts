@@ -22,7 +22,7 @@ import { readJson } from "../http/body.ts";
 import { forbidOtherClient, json } from "../http/respond.ts";
 import { sessionUnknown } from "../tokens.ts";
 import { backendClient } from "./auth.ts";
-import { secureSessionId } from "./secure.ts";
+import { peekSecureSessionId } from "../jws-peek.ts";
 
 /**
  * Triggers an action event from a backend.
@@ -101,7 +101,7 @@ export async function presentedSession(
     s !== null && s.clientId === clientId && sessionStatus(s, r.now, l.retentionS) !== "gone";
   if (t.secureToken !== undefined) {
     // Look the session up first, so that an unknown session refuses before the jti is consumed.
-    const sid = secureSessionId(t.secureToken);
+    const sid = peekSecureSessionId(t.secureToken);
     const candidate = sid === null ? null : await d.store.getSession(sid);
     const verified = await d.tokens.verifySecure(t.secureToken, {
       clientId,

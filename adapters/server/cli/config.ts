@@ -7,8 +7,9 @@
  */
 import { parseArgs } from "node:util";
 import * as v from "valibot";
-import { AlgSchema, ClientId, errorFromCode } from "../../../core/mod.ts";
-import { LIMIT_BOUNDS, type ServiceLimits } from "../../../core/service/limits.ts";
+import { errorFromCode } from "../../../core/mod.ts";
+import type { ServiceLimits } from "../../../core/service/limits.ts";
+import { type FileConfig, FileSchema } from "./file-schema.ts";
 import type { ClientOptions, PolicyOptions, RateLimitOptions } from "../options.ts";
 
 /** Everything `device-session serve` runs with. */
@@ -75,76 +76,6 @@ export function envName(flag: string): string {
   return `DEVICE_SESSION_${flag.toUpperCase().replace(/-/g, "_")}`;
 }
 
-const int = (min: number, max: number) => {
-  const what = `an integer in ${min}..${max}`;
-  return v.pipe(
-    v.unknown(),
-    v.transform((x) => (typeof x === "string" && /^\d{1,12}$/.test(x) ? Number(x) : x)),
-    v.number(what),
-    v.integer(what),
-    v.minValue(min, what),
-    v.maxValue(max, what),
-  );
-};
-const bool = v.pipe(
-  v.unknown(),
-  v.transform((
-    x,
-  ) => (typeof x === "string" && /^(1|true|yes)$/i.test(x)
-    ? true
-    : typeof x === "string" && /^(0|false|no)$/i.test(x)
-    ? false
-    : x)
-  ),
-  v.boolean("true or false"),
-);
-
-const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-const limitEntries = Object.fromEntries(
-  Object.entries(LIMIT_BOUNDS).map(([k, b]) => [snake(k), v.optional(int(b.min, b.max))]),
-);
-
-const FileClient = v.strictObject({
-  id: ClientId,
-  secret: v.optional(v.string()),
-  secret_sha256: v.optional(v.string()),
-  allowed_origins: v.optional(v.array(v.string())),
-});
-
-/** The config file's shape (snake_case); unknown members are errors (typos must not pass). */
-const FileSchema = v.strictObject({
-  $schema: v.optional(v.string()),
-  port: v.optional(int(0, 65535)),
-  host: v.optional(v.pipe(v.string(), v.minLength(1))),
-  public_url: v.optional(v.string()),
-  store: v.optional(
-    v.literal("memory", 'only "memory" in this version (a Redis store is planned)'),
-  ),
-  clients: v.optional(v.array(FileClient)),
-  demo: v.optional(bool),
-  limits: v.optional(v.strictObject(limitEntries)),
-  policy: v.optional(v.strictObject({
-    weights: v.optional(v.record(v.string(), v.number())),
-    thresholds: v.optional(v.record(v.string(), v.number())),
-    bands: v.optional(v.record(v.string(), v.number())),
-  })),
-  signing_alg: v.optional(AlgSchema),
-  key_rotation_s: v.optional(int(0, 31_536_000)),
-  key_file: v.optional(v.pipe(v.string(), v.minLength(1))),
-  trust_proxy_hops: v.optional(int(0, 10)),
-  rate_limits: v.optional(v.union([
-    v.literal(false),
-    v.strictObject({
-      device_per_ip_per_minute: v.optional(int(0, 10_000_000)),
-      token_per_ip_per_minute: v.optional(int(0, 10_000_000)),
-      backend_per_client_per_minute: v.optional(int(0, 10_000_000)),
-    }),
-  ])),
-  nonce_secret: v.optional(v.string()),
-  log: v.optional(v.picklist(["json", "off"])),
-  shutdown_timeout_s: v.optional(int(0, 600)),
-});
-
 function configError(source: string, issues: readonly v.BaseIssue<unknown>[] | string): never {
   const text = typeof issues === "string"
     ? issues
@@ -201,7 +132,7 @@ export async function resolveCliConfig(
   readText: ReadText,
 ): Promise<CliConfig> {
   const configPath = (args.flags.config as string | undefined) ?? env.DEVICE_SESSION_CONFIG;
-  let file: v.InferOutput<typeof FileSchema> = {};
+  let file: FileConfig = {};
   if (configPath !== undefined && configPath !== "") {
     let text: string;
     try {
@@ -240,7 +171,7 @@ export async function resolveCliConfig(
       configError(`DEVICE_SESSION_${name}`, "must be at least 16 characters");
     }
   }
-  const m = merged as v.InferOutput<typeof FileSchema>;
+  const m = merged as FileConfig;
   const clients: ClientOptions[] = (m.clients ?? []).map((c) => ({
     id: c.id,
     ...(c.secret !== undefined ? { secret: c.secret } : {}),

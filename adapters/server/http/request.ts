@@ -1,0 +1,88 @@
+/**
+ * Per-request plumbing of the handler: the request facts handlers see, device-API CORS on
+ * answers, preflights, and the headers an error answer carries (Retry-After, DS-Nonce, Allow,
+ * WWW-Authenticate).
+ *
+ * @module
+ */
+import { type DeviceSessionError, errorFromCode } from "../../../core/mod.ts";
+import type { ConnectionInfo } from "../app.ts";
+import type { Deps, Req } from "../context.ts";
+import { newId } from "../ids.ts";
+import { clientIp } from "./client-ip.ts";
+import { corsHeaders, preflightHeaders, withHeaders } from "./cors.ts";
+import { errorResponse } from "./respond.ts";
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+/**
+ * The facts of one request: path, query, client IP (socket or trusted proxies), origin, time,
+ * request id (the caller's `X-Request-Id` when sane).
+ *
+ * @example
+ * ```ts
+ * const req = newReq(request, { remoteAddr: "203.0.113.7" }, Date.now(), 0);
+ * ```
+ */
+export function newReq(request: Request, info: ConnectionInfo, t: number, hops: number): Req {
+  let url: URL;
+  try {
+    url = new URL(request.url);
+  } catch {
+    url = new URL("http://invalid/");
+  }
+  const given = request.headers.get("x-request-id");
+  return {
+    raw: request,
+    path: url.pathname,
+    query: url.searchParams,
+    id: undefined,
+    ip: clientIp(request, info.remoteAddr ?? null, hops),
+    origin: request.headers.get("origin"),
+    nowMs: t,
+    now: Math.floor(t / 1000),
+    clientId: undefined,
+    code: undefined,
+    requestId: given !== null && REQUEST_ID.test(given) ? given : newId("req_"),
+  };
+}
+
+/** The answer to a device-API preflight (SPEC §6.0). */
+export function preflight(d: Deps, r: Req): Response {
+  if (r.origin !== null && d.clients.originAllowedByAny(r.origin)) {
+    return new Response(null, { status: 204, headers: preflightHeaders(r.origin) });
+  }
+  r.code = "ERR_FORBIDDEN";
+  return errorResponse(errorFromCode("ERR_FORBIDDEN", "this origin is not allowed"), r.now);
+}
+
+/** Adds CORS headers to a device-API answer for an allowed origin. */
+export function deviceCors(d: Deps, r: Req, res: Response): Response {
+  if (r.origin === null) return res;
+  const client = r.clientId === undefined ? undefined : d.clients.get(r.clientId);
+  const allowed = client !== undefined
+    ? d.clients.originAllowed(client, r.origin)
+    : d.clients.originAllowedByAny(r.origin);
+  return allowed ? withHeaders(res, corsHeaders(r.origin)) : res;
+}
+
+/** Headers an error answer carries, by code. */
+export function errorHeaders(error: DeviceSessionError, r: Req): Record<string, string> {
+  const h: Record<string, string> = {};
+  const details = error.details ?? {};
+  if (error.code === "ERR_RATE_LIMITED" && typeof details.retry_after_s === "number") {
+    h["retry-after"] = String(details.retry_after_s);
+  }
+  if (error.code === "ERR_NONCE_INVALID" && typeof details.nonce === "string") {
+    h["ds-nonce"] = details.nonce;
+  }
+  if (error.code === "ERR_METHOD_NOT_ALLOWED" && Array.isArray(details.allow)) {
+    h.allow = details.allow.join(", ");
+  }
+  if (error.code === "ERR_UNAUTHENTICATED") {
+    h["www-authenticate"] = r.path === "/v1/oauth/token"
+      ? 'Basic realm="device-session"'
+      : 'Bearer realm="device-session"';
+  }
+  return h;
+}

@@ -1,0 +1,59 @@
+/**
+ * Reads a compact JWS payload WITHOUT verifying it. Never a basis for a decision: used only to
+ * choose what a verification needs (the time to check a telemetry token at, the session to look
+ * up before a secure token's `jti` is consumed), and every such value is compared with the
+ * verified result afterwards.
+ *
+ * @module
+ */
+import { decodeBase64Url } from "../../core/mod.ts";
+
+/**
+ * The payload object of a compact JWS, or `null` when it is not one.
+ *
+ * @example
+ * ```ts
+ * peekPayload(token)?.iat;
+ * ```
+ */
+export function peekPayload(token: string): Record<string, unknown> | null {
+  const first = token.indexOf(".");
+  const second = token.indexOf(".", first + 1);
+  if (first === -1 || second === -1) return null;
+  const bytes = decodeBase64Url(token.slice(first + 1, second));
+  if (bytes === null) return null;
+  try {
+    const p = JSON.parse(new TextDecoder().decode(bytes));
+    return typeof p === "object" && p !== null && !Array.isArray(p) ? p : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The `iat` of a token, unverified, or `null`.
+ *
+ * @example
+ * ```ts
+ * peekIat(sessionToken); // 1795885673
+ * ```
+ */
+export function peekIat(token: string): number | null {
+  const iat = peekPayload(token)?.iat;
+  return typeof iat === "number" && Number.isSafeInteger(iat) && iat >= 0 ? iat : null;
+}
+
+/**
+ * The `sub` of the session token inside a secure session token, unverified, or `null`.
+ *
+ * @example
+ * ```ts
+ * peekSecureSessionId(secureToken); // "s_…"
+ * ```
+ */
+export function peekSecureSessionId(token: string): string | null {
+  const tok = peekPayload(token)?.tok;
+  if (typeof tok !== "string") return null;
+  const sub = peekPayload(tok)?.sub;
+  return typeof sub === "string" && /^[A-Za-z0-9_-]{1,128}$/.test(sub) ? sub : null;
+}
