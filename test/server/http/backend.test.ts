@@ -371,6 +371,31 @@ describe("backend API (SPEC §7)", {
   });
 
   describe("GET /v1/backend/recommendation (§7.3)", () => {
+    it("an action the store no longer holds → 404 ERR_ACTION_UNKNOWN (recommendation and result)", async () => {
+      const { MemoryStore } = await import("../../../adapters/store/memory.ts");
+      const small = await m.startHarness({ store: new MemoryStore({ maxActions: 1 }) });
+      try {
+        const d = await m.Device.create(small);
+        await d.createSession();
+        const b = await m.Backend.create(small);
+        const first = await b.trigger({ action_type: "login", session_token: d.sessionToken });
+        await b.trigger({ action_type: "checkout", session_token: d.sessionToken }); // evicts the first
+        const rec = await b.recommendation(first.json.action_token as string);
+        assert.equal(rec.status, 404);
+        assert.equal(rec.json.code, "ERR_ACTION_UNKNOWN");
+        const result = await m.read(
+          await b.call("POST", "/v1/backend/actions/result", {
+            action_token: first.json.action_token,
+            result: "success",
+          }),
+        );
+        assert.equal(result.status, 404);
+        assert.equal(result.json.code, "ERR_ACTION_UNKNOWN");
+      } finally {
+        await small.close();
+      }
+    });
+
     it("errors: missing token 400, malformed 401, expired 401, unknown action 404", async () => {
       const missing = await m.read(await backend.call("GET", "/v1/backend/recommendation"));
       assert.equal(missing.status, 400);
