@@ -7,7 +7,7 @@
 
 /** One entry of the catalog. */
 export interface ErrorEntry {
-  /** HTTP status the service answers with, or `null` for errors raised only in-process. */
+  /** HTTP status the service answers with, or `null` for errors raised only on the caller's side. */
   readonly status: number | null;
   /** One-line meaning, as in SPEC §11. */
   readonly meaning: string;
