@@ -56,6 +56,8 @@ export class SessionDriver {
   #timer: unknown = null;
   #timerAt: number | null = null;
   #nextWaiter = 1;
+  /** Requests on the network, aborted at shutdown so nothing outlives a closed session. */
+  readonly #open = new Set<AbortController>();
 
   constructor(options: DriverOptions, ports: Ports) {
     this.state = createMachine(options);
@@ -147,6 +149,7 @@ export class SessionDriver {
     await this.#ask({ type: "shutdown" });
     if (this.#timer !== null) this.#ports.scheduler.clear(this.#timer);
     this.#timer = null;
+    for (const c of this.#open) c.abort();
   }
 
   #ask(input: DistributiveOmit<Input, "now" | "random" | "waiter">): Promise<Resolution> {
@@ -248,6 +251,7 @@ export class SessionDriver {
 
   async #send(id: string, request: Parameters<Ports["transport"]["send"]>[0]): Promise<void> {
     const controller = new AbortController();
+    this.#open.add(controller);
     let timedOut = false;
     const timer = this.#ports.scheduler.set(this.#ports.clock.now() + this.#timeoutMs, () => {
       timedOut = true;
@@ -271,6 +275,8 @@ export class SessionDriver {
         id,
         code: timedOut ? "ERR_TIMEOUT" : "ERR_NETWORK",
       });
+    } finally {
+      this.#open.delete(controller);
     }
   }
 }

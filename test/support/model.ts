@@ -43,18 +43,29 @@ export function setup(o: SetupOptions) {
     }),
   };
   const startedAt = new Map<string, number>();
-  r.driver.on((e) => {
-    if (e.type === "session_started") startedAt.set(e.sessionId, r.time.now());
-    if (e.type === "session_ended" && e.reason === "idle_lifetime") {
-      const age = r.time.now() - (startedAt.get(e.sessionId) ?? 0);
-      if (age < 300_000) r.violations.push(`session ${e.sessionId} idled out after ${age} ms`);
-    }
-    if (e.type === "session_ended" && r.driver.state.user !== null) {
-      r.violations.push(`user ${r.driver.state.user} kept after session ${e.sessionId} ended`);
-    }
-    if (e.type === "acked") r.acked.set(e.sessionId, (r.acked.get(e.sessionId) ?? 0) + e.count);
-  });
-  return r;
+  const attach = (driver: typeof r.driver) =>
+    driver.on((e) => {
+      if (e.type === "session_started") startedAt.set(e.sessionId, r.time.now());
+      if (e.type === "session_ended" && e.reason === "idle_lifetime") {
+        const age = r.time.now() - (startedAt.get(e.sessionId) ?? 0);
+        if (age < 300_000) r.violations.push(`session ${e.sessionId} idled out after ${age} ms`);
+      }
+      if (e.type === "session_ended" && driver.state.user !== null) {
+        r.violations.push(`user ${driver.state.user} kept after session ${e.sessionId} ended`);
+      }
+      if (e.type === "acked") r.acked.set(e.sessionId, (r.acked.get(e.sessionId) ?? 0) + e.count);
+    });
+  attach(r.driver);
+  /** A graceful restart: shut down (flush, persist), then a new driver resumes from storage. */
+  const restart = async () => {
+    const stopped = r.driver.shutdown().catch(() => {});
+    await r.time.advance(3000); // shutdown_flush_ms is 2000
+    await stopped;
+    r.driver = r.makeDriver();
+    attach(r.driver);
+    await r.driver.start({ attributes: { platform: "model" } });
+  };
+  return Object.assign(r, { restart });
 }
 
 /** Records a token promise's outcome and checks it was not expired when handed out. */
@@ -169,6 +180,7 @@ export const commands: fc.Arbitrary<Cmd>[] = [
     if (ses) ses.ended = true;
   })),
   fc.constant(cmd("loseKey", (_m, r) => r.keys.lose())),
+  fc.constant(cmd("restart", (_m, r) => r.restart())),
   fc.constant(cmd("pageHide", (m, r) => {
     m.pageHidden = true;
     r.driver.pageHide();

@@ -41,21 +41,27 @@ export function sim(o: SimOptions = {}) {
   });
   const keys = o.keys ?? new FakeKeyStore();
   const storage = o.storage ?? new MemoryStorage();
-  const driver = new SessionDriver(
-    { clientId: "demo", serverPath: BASE, enableSessionToken: true, ...o.driver },
-    {
-      clock: time,
-      scheduler: time,
-      random: new SeededRandom(o.seed ?? 1),
-      keys,
-      transport: o.wrapTransport ? o.wrapTransport(transport) : transport,
-      storage,
-      ...(o.step ? { step: o.step } : {}),
-    },
-  );
   const events: SessionEvent[] = [];
-  driver.on((e) => events.push(e));
-  return { time, service, transport, keys, storage, driver, events };
+  let restarts = 0;
+  // A new process on the same storage, keys, network and service (a restart or a reload).
+  const makeDriver = () => {
+    const d = new SessionDriver(
+      { clientId: "demo", serverPath: BASE, enableSessionToken: true, ...o.driver },
+      {
+        clock: time,
+        scheduler: time,
+        random: new SeededRandom((o.seed ?? 1) + 7919 * restarts++),
+        keys,
+        transport: o.wrapTransport ? o.wrapTransport(transport) : transport,
+        storage,
+        ...(o.step ? { step: o.step } : {}),
+      },
+    );
+    d.on((e) => events.push(e));
+    return d;
+  };
+  const driver = makeDriver();
+  return { time, service, transport, keys, storage, driver, events, makeDriver };
 }
 
 /** Settles a promise under virtual time, failing if it does not settle within `ms`. */
