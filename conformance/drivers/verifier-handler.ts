@@ -5,112 +5,21 @@
  * @module
  */
 import { DeviceSessionError } from "../../core/errors/mod.ts";
-import { replayKey, thumbprintInput } from "../../core/token/mod.ts";
-import type { Alg, Jwks, TokenKind } from "../../core/wire/mod.ts";
+import { thumbprintInput } from "../../core/token/mod.ts";
+import type { TokenKind } from "../../core/wire/mod.ts";
 import { jwkThumbprint } from "../../adapters/crypto/thumbprint.ts";
 import { createMemoryReplayStore } from "../../adapters/replay/memory.ts";
-import type { ReplayStore } from "../../adapters/replay/types.ts";
-import {
-  verifyAccessToken,
-  verifyActionToken,
-  verifyDeviceProof,
-  verifySecureSessionToken,
-  verifySessionToken,
-} from "../../verify.ts";
+import { runVerifyRequest, type VerifyRequestOptions } from "../verify-request.ts";
+
+export type { VerifyRequestOptions } from "../verify-request.ts";
 import type { Driver, DriverHandler } from "../harness/local.ts";
 import { type Hello, PROTOCOL } from "../harness/protocol.ts";
-import { type Outcome, VERIFIER_MUTANTS } from "../mutants/verifier.ts";
-
-/** The options of a `verify` request (SPEC §5 inputs; README, "verify"). */
-export interface VerifyRequestOptions {
-  now: number;
-  issuer?: string;
-  audience?: string;
-  jwks?: Jwks;
-  algorithms?: Alg[];
-  sessionAlgorithms?: Alg[];
-  clockTolerance?: number;
-  action?: string;
-  maxLifetime?: number;
-  method?: string;
-  url?: string;
-  nonces?: string[];
-  expectedJkt?: string;
-  /** jtis an earlier accepted presentation to this verifier consumed. */
-  consumed?: string[];
-  /** Name of a replay store kept across requests (absent: a fresh store per request). */
-  replayStore?: string;
-}
+import { VERIFIER_MUTANTS } from "../mutants/verifier.ts";
 
 /** Options of {@link createVerifierDriver}. */
 export interface VerifierDriverOptions {
   /** A broken verifier from `conformance/mutants/verifier.ts` (self-test only). */
   readonly mutant?: string;
-}
-
-async function verify(
-  kind: TokenKind,
-  token: string,
-  o: VerifyRequestOptions,
-  store: ReplayStore & { consume(id: string, until: number): Promise<boolean> },
-): Promise<Outcome> {
-  const common = {
-    now: o.now,
-    ...(o.algorithms ? { algorithms: o.algorithms } : {}),
-    ...(o.clockTolerance !== undefined ? { clockTolerance: o.clockTolerance } : {}),
-  };
-  const service = { ...common, issuer: o.issuer!, jwks: o.jwks! };
-  for (const jti of o.consumed ?? []) {
-    const scope = kind === "proof"
-      ? { issuer: "", audience: "" }
-      : { issuer: o.issuer!, audience: o.audience! };
-    await store.consume(replayKey({ kind, ...scope, jti }), o.now + 86400);
-  }
-  try {
-    let value: object;
-    switch (kind) {
-      case "session":
-        value = await verifySessionToken(token, { ...service, audience: o.audience! });
-        break;
-      case "action":
-        value = await verifyActionToken(token, { ...service, audience: o.audience! });
-        break;
-      case "access":
-        value = await verifyAccessToken(token, service);
-        break;
-      case "secure":
-        value = await verifySecureSessionToken(token, {
-          ...service,
-          audience: o.audience!,
-          action: o.action!,
-          replayStore: store,
-          ...(o.maxLifetime !== undefined ? { maxLifetime: o.maxLifetime } : {}),
-          ...(o.sessionAlgorithms ? { sessionAlgorithms: o.sessionAlgorithms } : {}),
-        });
-        break;
-      case "proof": {
-        const nonces = new Set(o.nonces ?? []);
-        value = await verifyDeviceProof(token, {
-          ...common,
-          method: o.method!,
-          url: o.url!,
-          isNonceValid: (n) => nonces.has(n),
-          replayStore: store,
-          ...(o.expectedJkt !== undefined ? { expectedJkt: o.expectedJkt } : {}),
-        });
-        break;
-      }
-      default:
-        throw new DeviceSessionError("ERR_INVALID_INPUT", `unknown kind ${kind}`);
-    }
-    return { valid: true, result: value as Record<string, unknown> };
-  } catch (e) {
-    if (!(e instanceof DeviceSessionError)) throw e;
-    const cause = e.details?.cause;
-    return typeof cause === "string"
-      ? { valid: false, code: e.code, cause }
-      : { valid: false, code: e.code };
-  }
 }
 
 /**
@@ -152,7 +61,7 @@ export function createVerifierDriver(o: VerifierDriverOptions = {}): Driver {
         }
         const kind = req.kind as TokenKind;
         const token = String(req.token);
-        const run = () => verify(kind, token, opts, store!);
+        const run = () => runVerifyRequest(kind, token, opts, store!);
         return { seq, ok: true, ...(mutant ? await mutant(kind, token, run) : await run()) };
       }
       if (req.type === "thumbprint") {

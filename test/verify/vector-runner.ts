@@ -1,22 +1,15 @@
 /**
- * Runs one token vector (`vectors/tokens/verify.json`) against our verifier. Shared by the
+ * Runs one token vector (`vectors/tokens/verify.json`) against our verifier through the
+ * conformance suite's `runVerifyRequest` (one way to run a vector). Shared by the
  * vector tests (every runtime) and the generator (tools/vectors/gen-tokens.ts), which checks
  * each expectation against the implementation as it writes it.
  *
  * @module
  */
-import { DeviceSessionError } from "../../core/errors/mod.ts";
 import type { Alg, Jwks, TokenKind } from "../../core/wire/mod.ts";
-import { replayKey } from "../../core/token/mod.ts";
 import type { VerifyCrypto } from "../../adapters/crypto/types.ts";
 import { createMemoryReplayStore } from "../../adapters/replay/memory.ts";
-import {
-  verifyAccessToken,
-  verifyActionToken,
-  verifyDeviceProof,
-  verifySecureSessionToken,
-  verifySessionToken,
-} from "../../verify.ts";
+import { runVerifyRequest } from "../../conformance/verify-request.ts";
 
 /** One test of a token vector group. */
 export interface TokenVector {
@@ -58,64 +51,19 @@ export async function runTokenVector(
   t: TokenVector,
   crypto?: VerifyCrypto,
 ): Promise<Outcome> {
-  const common = {
-    now: t.now,
-    ...(t.algorithms ? { algorithms: t.algorithms } : {}),
-    ...(t.clockTolerance !== undefined ? { clockTolerance: t.clockTolerance } : {}),
-    ...(crypto ? { crypto } : {}),
-  };
-  const service = { ...common, issuer: t.issuer!, jwks: t.jwks! };
   // Pre-consumed jtis: an earlier accepted presentation to this same verifier.
   const replayStore = createMemoryReplayStore({ now: () => t.now });
-  for (const jti of t.consumed ?? []) {
-    const scope = kind === "proof"
-      ? { issuer: "", audience: "" }
-      : { issuer: t.issuer!, audience: t.audience! };
-    await replayStore.consume(replayKey({ kind, ...scope, jti }), t.now + 86400);
-  }
-  try {
-    let value: object;
-    switch (kind) {
-      case "session":
-        value = await verifySessionToken(t.token, { ...service, audience: t.audience! });
-        break;
-      case "action":
-        value = await verifyActionToken(t.token, { ...service, audience: t.audience! });
-        break;
-      case "access":
-        value = await verifyAccessToken(t.token, service);
-        break;
-      case "secure":
-        value = await verifySecureSessionToken(t.token, {
-          ...service,
-          audience: t.audience!,
-          action: t.action!,
-          replayStore,
-          ...(t.maxLifetime !== undefined ? { maxLifetime: t.maxLifetime } : {}),
-          ...(t.sessionAlgorithms ? { sessionAlgorithms: t.sessionAlgorithms } : {}),
-        });
-        break;
-      case "proof": {
-        const nonces = new Set(t.nonces ?? []);
-        value = await verifyDeviceProof(t.token, {
-          ...common,
-          method: t.method!,
-          url: t.url!,
-          isNonceValid: (n) => nonces.has(n),
-          replayStore,
-          ...(t.expectedJkt !== undefined ? { expectedJkt: t.expectedJkt } : {}),
-        });
-        break;
-      }
-    }
-    return { ok: true, value: value as Record<string, unknown> };
-  } catch (e) {
-    if (!(e instanceof DeviceSessionError)) throw e;
-    const cause = e.details?.cause;
-    return typeof cause === "string"
-      ? { ok: false, code: e.code, cause }
-      : { ok: false, code: e.code };
-  }
+  const { token: _token, ...options } = t;
+  const out = await runVerifyRequest(
+    kind,
+    t.token,
+    { ...options, ...(crypto ? { crypto } : {}) },
+    replayStore,
+  );
+  if (out.valid) return { ok: true, value: out.result };
+  return out.cause === undefined
+    ? { ok: false, code: out.code }
+    : { ok: false, code: out.code, cause: out.cause };
 }
 
 /** Why an outcome does not match the vector's expectation, or `null` if it does. */
