@@ -16,7 +16,9 @@ import { mismatch, runTokenVector, type TokenVector } from "../../test/verify/ve
 import { loadFixtures } from "./token-fixtures.ts";
 import { type Case, defaultOptions } from "./token-kinds.ts";
 import { serviceCases } from "./token-cases-service.ts";
-import { proofCases, secureCases } from "./token-cases-device.ts";
+import { actionAccessCases } from "./token-cases-action-access.ts";
+import { secureCases } from "./token-cases-device.ts";
+import { proofCases } from "./token-cases-proof.ts";
 import { encodingCases, typSwapCases } from "./token-cases-encoding.ts";
 import { thumbprintTests } from "./token-thumbprints.ts";
 
@@ -60,6 +62,7 @@ async function main(): Promise<void> {
   const f = await loadFixtures();
   const cases: Case[] = [
     ...serviceCases(f),
+    ...actionAccessCases(f),
     ...secureCases(f),
     ...proofCases(f),
     ...encodingCases(f),

@@ -13,7 +13,9 @@ import {
   T0,
   withSignature,
 } from "./token-fixtures.ts";
-import { access, action, type Case, session, sessionClaims, sessionHeader } from "./token-kinds.ts";
+import { type Case, session, sessionClaims, sessionHeader } from "./token-kinds.ts";
+
+import { b64bytes, flipFirst, toDer } from "./token-mutations.ts";
 
 export function serviceCases(f: Fixtures): Case[] {
   const c: Case[] = [];
@@ -399,127 +401,5 @@ export function serviceCases(f: Fixtures): Case[] {
     { now: T0 },
   );
 
-  // Action tokens (§5.5)
-  const a = (
-    comment: string,
-    flags: string[],
-    token: string,
-    expect: Case["expect"],
-    options?: Case["options"],
-  ) => c.push({ kind: "action", comment, flags, token, expect, ...(options ? { options } : {}) });
-  c.push({
-    kind: "action",
-    comment: "valid action token, EdDSA",
-    flags: ["Valid"],
-    token: action(f),
-    expect: "valid",
-    expected: {
-      kind: "action",
-      sessionId: SESSION_ID,
-      clientId: AUD,
-      action: "login",
-      issuedAt: T0,
-    },
-  });
-  a("valid action token, ES256", ["Valid"], action(f, { key: "service-es256" }), "valid");
-  a(
-    "valid: lifetime 86400 s",
-    ["Valid", "Time"],
-    action(f, { claims: { exp: T0 + 86400 } }),
-    "valid",
-  );
-  a(
-    "lifetime 86401 s",
-    ["Time"],
-    action(f, { claims: { exp: T0 + 86401 } }),
-    "ERR_LIFETIME_EXCEEDED",
-  );
-  a(
-    "another client's action token",
-    ["IssuerAudience"],
-    action(f, { claims: { aud: "other-app" } }),
-    "ERR_AUDIENCE_MISMATCH",
-  );
-  a("aid missing", ["Claims"], action(f, { claims: { aid: undefined } }), "ERR_CLAIM_MISSING");
-  a(
-    "act not an action type (Login)",
-    ["Claims", "Action"],
-    action(f, { claims: { act: "Login" } }),
-    "ERR_CLAIM_INVALID",
-  );
-  a("expired", ["Time"], action(f), "ERR_TOKEN_EXPIRED", { now: T0 + 3630 });
-  a("kid unknown", ["KeySelection"], action(f, { key: "attacker-ed25519" }), "ERR_KEY_UNKNOWN");
-
-  // Access tokens (§5.6)
-  const x = (
-    comment: string,
-    flags: string[],
-    token: string,
-    expect: Case["expect"],
-    options?: Case["options"],
-  ) => c.push({ kind: "access", comment, flags, token, expect, ...(options ? { options } : {}) });
-  c.push({
-    kind: "access",
-    comment: "valid access token",
-    flags: ["Valid"],
-    token: access(f),
-    expect: "valid",
-    expected: {
-      kind: "access",
-      clientId: AUD,
-      scope: "backend",
-      issuedAt: T0,
-      expiresAt: T0 + 3600,
-    },
-  });
-  x("valid access token, ES256", ["Valid"], access(f, { key: "service-es256" }), "valid");
-  x(
-    "aud is a client id, not the issuer",
-    ["IssuerAudience"],
-    access(f, { claims: { aud: AUD } }),
-    "ERR_AUDIENCE_MISMATCH",
-  );
-  x(
-    "scope not in the grammar",
-    ["Claims"],
-    access(f, { claims: { scope: "Backend" } }),
-    "ERR_CLAIM_INVALID",
-  );
-  x("expired", ["Time"], access(f), "ERR_TOKEN_EXPIRED", { now: T0 + 3630 });
-  x(
-    "signed by a key outside the JWKS",
-    ["KeySelection"],
-    access(f, { key: "attacker-es256" }),
-    "ERR_KEY_UNKNOWN",
-  );
-  x(
-    "HS256 keyed with the public key",
-    ["AlgConfusion"],
-    hs256({ alg: "HS256", typ: "ds-access+jwt", kid: f.kid("service-ed25519") }, {}, edX),
-    "ERR_ALG_NOT_ALLOWED",
-  );
   return c;
-}
-
-function b64bytes(s: string): Uint8Array {
-  return Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/")), (ch) => ch.charCodeAt(0));
-}
-
-function flipFirst(sig: string): string {
-  const bytes = b64bytes(sig);
-  bytes[0] = bytes[0]! ^ 1;
-  return encodeBase64Url(bytes);
-}
-
-/** DER `SEQUENCE { INTEGER r, INTEGER s }` of a raw `r || s` signature. */
-function toDer(raw: Uint8Array): Uint8Array {
-  const int = (b: Uint8Array): number[] => {
-    let i = 0;
-    while (i < b.length - 1 && b[i] === 0) i++;
-    const v = [...b.slice(i)];
-    if (v[0]! & 0x80) v.unshift(0);
-    return [0x02, v.length, ...v];
-  };
-  const body = [...int(raw.slice(0, 32)), ...int(raw.slice(32))];
-  return Uint8Array.from([0x30, body.length, ...body]);
 }
