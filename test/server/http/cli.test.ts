@@ -97,7 +97,9 @@ describe("device-session serve (a real process on this runtime)", { skip: SKIP }
   interface Spawned {
     kill(): void;
     exited: Promise<number | null>;
-    listening(): Promise<string>;
+    /** The device API base once the banner shows it (and `until`, when given: the banner is
+     * written in several chunks). */
+    listening(until?: RegExp): Promise<string>;
     stderr(): string;
   }
 
@@ -138,10 +140,12 @@ describe("device-session serve (a real process on this runtime)", { skip: SKIP }
       kill: () => kill(),
       exited,
       stderr: () => stderr,
-      async listening(): Promise<string> {
+      async listening(until?: RegExp): Promise<string> {
         for (let i = 0; i < 2400; i++) {
           const found = /device API base \(serverPath\): (\S+)/.exec(stderr);
-          if (found) return found[1]!.replace(/\/$/, "");
+          if (found && (until === undefined || until.test(stderr))) {
+            return found[1]!.replace(/\/$/, "");
+          }
           if (done) throw new Error(`exited early: ${stderr}`);
           await new Promise((r) => setTimeout(r, 50));
         }
@@ -175,7 +179,7 @@ describe("device-session serve (a real process on this runtime)", { skip: SKIP }
           "--key-file",
           keyFile,
         ]);
-        const url = await p.listening();
+        const url = await p.listening(/export DS_URL=/);
         assert.match(p.stderr(), /client secret: demo-/);
         assert.match(p.stderr(), /JWKS: +http:\/\/localhost:\d+\/\.well-known\/jwks\.json/);
         const secret = /client secret: (\S+)/.exec(p.stderr())![1]!;
