@@ -26,6 +26,7 @@ type ErrorCodeName =
   | "ERR_CONFLICT"
   | "ERR_RATE_LIMITED"
   | "ERR_INTERNAL"
+  | "ERR_UNAVAILABLE"
   | "ERR_UNAUTHENTICATED"
   | "ERR_FORBIDDEN"
   | "ERR_CLIENT_UNKNOWN"
@@ -88,6 +89,10 @@ export const ERROR_CATALOG: Readonly<Record<ErrorCodeName, ErrorEntry>> = {
   ERR_CONFLICT: entry(409, "the write conflicts with existing state"),
   ERR_RATE_LIMITED: entry(429, "too many requests; retry after Retry-After"),
   ERR_INTERNAL: entry(500, "unexpected service failure"),
+  ERR_UNAVAILABLE: entry(
+    503,
+    "the service cannot record or read state now (store unreachable or full); retry after Retry-After",
+  ),
   ERR_UNAUTHENTICATED: entry(401, "missing or invalid client credentials or access token"),
   ERR_FORBIDDEN: entry(403, "the object belongs to another client, or the origin is not allowed"),
   ERR_CLIENT_UNKNOWN: entry(404, "the client id is not configured"),

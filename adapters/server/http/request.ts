@@ -70,7 +70,10 @@ export function deviceCors(d: Deps, r: Req, res: Response): Response {
 export function errorHeaders(error: DeviceSessionError, r: Req): Record<string, string> {
   const h: Record<string, string> = {};
   const details = error.details ?? {};
-  if (error.code === "ERR_RATE_LIMITED" && typeof details.retry_after_s === "number") {
+  if (
+    (error.code === "ERR_RATE_LIMITED" || error.code === "ERR_UNAVAILABLE") &&
+    typeof details.retry_after_s === "number"
+  ) {
     h["retry-after"] = String(details.retry_after_s);
   }
   if (error.code === "ERR_NONCE_INVALID" && typeof details.nonce === "string") {
