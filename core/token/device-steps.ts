@@ -16,7 +16,7 @@ import { checkDeviceJwk } from "./jwk.ts";
 import { parseJws } from "./jws.ts";
 import type { ProofResult, SecureTokenResult } from "./results.ts";
 import { type ServiceTokenRules, serviceTokenSteps } from "./service-steps.ts";
-import { checkProofTime, checkTimes, PROOF_JTI_RETENTION_S } from "./time.ts";
+import { checkProofTime, checkTimes, PROOF_JTI_RETENTION_S, secureReplayUntil } from "./time.ts";
 
 /** What a device proof is checked against (SPEC §5.2). */
 export interface ProofRules {
@@ -95,7 +95,8 @@ export interface SecureTokenRules extends ServiceTokenRules {
 /**
  * Secure session token, steps 1–9. The replay id is
  * `replayKey({ kind: "secure", issuer, audience, jti })` with the inner token's `iss`/`aud`,
- * consumed until `exp + tolerance`, and only after every other step passed (§5.7.3).
+ * consumed until `exp + 300 + 60` whatever the tolerance (§5.7.1), and only after every other
+ * step passed (§5.7.3).
  *
  * @example
  * ```ts
@@ -144,7 +145,7 @@ export function* secureTokenSteps(
   checkAction(c.act, rules.action);
   // 9. single use
   const id = replayKey({ kind: "secure", issuer: inner.iss, audience: inner.aud, jti: c.jti });
-  if ((yield { op: "consume", id, until: c.exp + rules.tolerance }) !== true) {
+  if ((yield { op: "consume", id, until: secureReplayUntil(c.exp) }) !== true) {
     throw errorFromCode("ERR_REPLAYED", "the secure token was already used");
   }
   // Built member by member: spreading the session result and overriding `kind` is much slower.

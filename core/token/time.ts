@@ -15,6 +15,26 @@ export const PROOF_MAX_AGE_S = 60;
 export const PROOF_MAX_SKEW_S = 10;
 /** How long a proof `jti` is remembered (SPEC §5.2 step 9). */
 export const PROOF_JTI_RETENTION_S = 120;
+/**
+ * How far a replay store's clock may run ahead of a verifier's, seconds (SPEC §5.7.1): a store
+ * expires records by its own clock, so records are kept this much longer.
+ */
+export const REPLAY_SKEW_MARGIN_S = 60;
+
+/**
+ * Until when a secure token's `jti` is recorded (SPEC §5.7.1): `exp` plus the largest tolerance
+ * any verifier may use plus the skew margin, whatever this verifier's own tolerance. A store
+ * shared by verifiers with different tolerances, or running its clock ahead, still remembers
+ * the id for as long as any of them could accept the token.
+ *
+ * @example
+ * ```ts
+ * secureReplayUntil(1_767_225_900); // 1_767_226_260
+ * ```
+ */
+export function secureReplayUntil(exp: number): number {
+  return exp + MAX_CLOCK_TOLERANCE + REPLAY_SKEW_MARGIN_S;
+}
 
 /** Inputs of {@link checkTimes}. */
 export interface TimeCheck {

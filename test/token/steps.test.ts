@@ -127,25 +127,29 @@ describe("verification procedures (sans-I/O)", () => {
     assert.ok(!r.seen.includes("consume"));
   });
 
-  it("secure token: the consume effect is scoped and lasts until exp + tolerance", () => {
-    let consumed: VerifyEffect | null = null;
-    drive(
-      secureTokenSteps(secure("login"), {
-        ...RULES,
-        sessionAlgorithms: ["EdDSA"],
-        action: "login",
-        maxLifetime: 3600,
-      }),
-      (e) => {
-        if (e.op === "consume") consumed = e;
-        return yes(e);
-      },
-    );
-    assert.deepEqual(consumed, {
-      op: "consume",
-      id: '["secure","https://i","demo","jti-0000000000000002"]',
-      until: 1380,
-    });
+  it("secure token: the consume effect is scoped and lasts until exp + 300 + 60 whatever the tolerance", () => {
+    for (const tolerance of [0, 30, 300]) {
+      let consumed: VerifyEffect | null = null;
+      drive(
+        secureTokenSteps(secure("login"), {
+          ...RULES,
+          tolerance,
+          sessionAlgorithms: ["EdDSA"],
+          action: "login",
+          maxLifetime: 3600,
+        }),
+        (e) => {
+          if (e.op === "consume") consumed = e;
+          return yes(e);
+        },
+      );
+      // exp 1350 + the largest tolerance (300) + the store skew margin (60), SPEC §5.7.1.
+      assert.deepEqual(consumed, {
+        op: "consume",
+        id: '["secure","https://i","demo","jti-0000000000000002"]',
+        until: 1710,
+      }, `tolerance ${tolerance}`);
+    }
   });
 
   it("secure token: inner failures are wrapped with their cause", () => {

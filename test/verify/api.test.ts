@@ -188,6 +188,56 @@ describe("verify entry", () => {
   });
 });
 
+describe("replay window (SPEC §5.7.1): independent of the consumer's tolerance and clock", () => {
+  const secureAt = (
+    w: Awaited<ReturnType<typeof world>>,
+    o: {
+      now: number;
+      clockTolerance: number;
+      replayStore: ReturnType<typeof createMemoryReplayStore>;
+    },
+  ) =>
+    codeOf(verifySecureSessionToken(w.tokens.secure, {
+      issuer: ISSUER,
+      audience: CLIENT,
+      jwks: w.jwks,
+      action: "login",
+      ...o,
+    }));
+
+  it("one store shared by verifiers with tolerances 0 and 300: accepted once", async () => {
+    const w = await world(); // the secure token expires at now + 300
+    const exp = w.now + 300;
+    let storeNow = w.now;
+    const replayStore = createMemoryReplayStore({ now: () => storeNow, sweepIntervalSeconds: 0 });
+    // The strict verifier accepts just before exp …
+    storeNow = exp - 1;
+    assert.equal(await secureAt(w, { now: exp - 1, clockTolerance: 0, replayStore }), null);
+    // … and the lenient one, 299 s after exp, must still see it consumed.
+    storeNow = exp + 299;
+    assert.equal(
+      await secureAt(w, { now: exp + 299, clockTolerance: 300, replayStore }),
+      "ERR_REPLAYED",
+    );
+  });
+
+  it("a store whose clock runs 10 s ahead of the verifier: accepted once", async () => {
+    const w = await world();
+    const exp = w.now + 300;
+    let verifierNow = w.now;
+    const replayStore = createMemoryReplayStore({
+      now: () => verifierNow + 10,
+      sweepIntervalSeconds: 0,
+    });
+    const o = { clockTolerance: 300, replayStore };
+    assert.equal(await secureAt(w, { ...o, now: verifierNow }), null);
+    for (const t of [exp, exp + 290, exp + 299]) {
+      verifierNow = t;
+      assert.equal(await secureAt(w, { ...o, now: t }), "ERR_REPLAYED", `at exp + ${t - exp}`);
+    }
+  });
+});
+
 describe("memory replay store", () => {
   it("consumes once until the deadline, then forgets and sweeps", async () => {
     let now = 100;
