@@ -8,6 +8,7 @@ import { errorFromCode } from "../errors/error.ts";
 import type { Alg } from "../wire/primitives.ts";
 import type { DevicePublicJwk } from "../wire/tokens.ts";
 import { decodeBase64Url } from "./base64url.ts";
+import { ed25519KeyProblem } from "./ed25519.ts";
 import { isP256Point } from "./p256.ts";
 
 /** JWK members that make a key private (or symmetric): never allowed in a public key. */
@@ -25,7 +26,8 @@ export function algOfKey(jwk: { kty?: unknown; crv?: unknown }): Alg | null {
 
 /**
  * Why `value` is not a valid public key of a supported type, or `null` when it is: OKP/Ed25519
- * with a canonical 32-byte `x`, or EC/P-256 with canonical 32-byte `x` and `y` on the curve; no
+ * with a canonical 32-byte `x` encoding a canonical point of large order (`core/token/ed25519.ts`),
+ * or EC/P-256 with canonical 32-byte `x` and `y` on the curve; no
  * private member. Other members (`alg`, `use`, `kid`, …) are not checked here: a device `jwk`
  * header ignores them (the key type alone decides the algorithm); a JWKS is checked by its schema.
  *
@@ -46,7 +48,7 @@ export function publicJwkProblem(value: unknown): string | null {
   const x = typeof jwk.x === "string" ? decodeBase64Url(jwk.x) : null;
   if (x === null || x.length !== 32) return "x must be 32 bytes of canonical base64url";
   if (jwk.kty === "OKP") {
-    return jwk.y === undefined ? null : "an OKP key has no y";
+    return jwk.y !== undefined ? "an OKP key has no y" : ed25519KeyProblem(x);
   }
   const y = typeof jwk.y === "string" ? decodeBase64Url(jwk.y) : null;
   if (y === null || y.length !== 32) return "y must be 32 bytes of canonical base64url";

@@ -19,6 +19,7 @@ import { serviceCases } from "./token-cases-service.ts";
 import { actionAccessCases } from "./token-cases-action-access.ts";
 import { secureCases } from "./token-cases-device.ts";
 import { proofCases } from "./token-cases-proof.ts";
+import { weakKeyCases } from "./token-cases-weak-keys.ts";
 import { encodingCases, typSwapCases } from "./token-cases-encoding.ts";
 import { thumbprintTests } from "./token-thumbprints.ts";
 
@@ -48,6 +49,8 @@ const NOTES: Record<string, string> = {
   Duplicate: "duplicate JSON member names at any depth (SPEC §4.3)",
   Oversize: "the 8192-byte cap, counted in bytes before decoding (SPEC §4.2)",
   Jwk: "the jwk header of device-signed tokens (SPEC §4.5)",
+  WeakKey:
+    "an Ed25519 jwk that is a small-order point, x = 0 with the sign bit set, or a non-canonical y ≥ p, signed with no private key (SPEC §4.5)",
   Binding: "the device key does not match the session's cnf.jkt or registered key",
   InnerToken: "the session token inside a secure token fails §5.3 (the cause is its code)",
   Nested: "a token of one kind where another is expected, or nested inside another",
@@ -65,6 +68,7 @@ async function main(): Promise<void> {
     ...actionAccessCases(f),
     ...secureCases(f),
     ...proofCases(f),
+    ...weakKeyCases(f),
     ...encodingCases(f),
     ...typSwapCases(f),
   ];

@@ -128,6 +128,43 @@ describe(
       });
     });
 
+    describe("weak Ed25519 device keys (§4.5.1)", () => {
+      let h: Harness;
+      before(async () => {
+        h = await m.startHarness();
+      });
+      after(() => h.close());
+
+      it("a proof with the identity point as its key and R = identity, S = 0 creates no session", async () => {
+        const { encodeBase64Url } = await import("../../../core/token/mod.ts");
+        const d = await m.Device.create(h);
+        await d.config();
+        const b64 = (o: unknown) => encodeBase64Url(new TextEncoder().encode(JSON.stringify(o)));
+        const point = (bytes: number[]) => encodeBase64Url(Uint8Array.from(bytes));
+        const identity = point([1, ...new Array(31).fill(0)]);
+        const aliased = point([0xee, ...new Array(30).fill(0xff), 0x7f]); // y = p + 1
+        for (const x of [identity, aliased]) {
+          const header = {
+            alg: "EdDSA",
+            typ: "ds-proof+jwt",
+            jwk: { kty: "OKP", crv: "Ed25519", x },
+          };
+          const claims = {
+            htm: "POST",
+            htu: `${h.url}/v1/device/sessions`,
+            iat: h.nowS(),
+            jti: `forged-${x.slice(0, 6)}-0000000000`,
+            nonce: d.nonce,
+            ver: 1,
+          };
+          const sig = point([1, ...new Array(63).fill(0)]);
+          const r = await m.read(await d.createRaw({}, `${b64(header)}.${b64(claims)}.${sig}`));
+          assert.equal(r.status, 401, JSON.stringify(r.json));
+          assert.equal(r.json.code, "ERR_JWK_INVALID");
+        }
+      });
+    });
+
     describe("device-id takeover", () => {
       let h: Harness;
       let a: BackendT;
