@@ -20,13 +20,27 @@ export type VerifierMutant = (
 
 const accepted: Outcome = { valid: true, result: {} };
 
-function headerAlg(token: string): unknown {
+function header(token: string): Record<string, unknown> {
   try {
     const bytes = decodeBase64Url(token.split(".")[0]!);
-    return bytes === null ? undefined : JSON.parse(new TextDecoder().decode(bytes)).alg;
+    const h = bytes === null ? null : JSON.parse(new TextDecoder().decode(bytes));
+    return typeof h === "object" && h !== null ? h : {};
   } catch {
-    return undefined;
+    return {};
   }
+}
+
+function headerAlg(token: string): unknown {
+  return header(token).alg;
+}
+
+/** A well-formed Ed25519 jwk (kty, crv and a 32-byte x, nothing else), weak or not. */
+function plainEd25519Jwk(token: string): boolean {
+  const jwk = header(token).jwk as Record<string, unknown> | undefined;
+  if (typeof jwk !== "object" || jwk === null) return false;
+  const x = typeof jwk.x === "string" ? decodeBase64Url(jwk.x) : null;
+  return jwk.kty === "OKP" && jwk.crv === "Ed25519" && x?.length === 32 &&
+    Object.keys(jwk).length === 3;
 }
 
 /** Accepts a token once the real verifier has failed it with `code`. */
@@ -79,6 +93,17 @@ export const VERIFIER_MUTANTS: Readonly<Record<string, BrokenVerifier>> = {
       "ver.proof.single-use",
     ],
     wrap: waive("ERR_REPLAYED"),
+  },
+  "weak-keys": {
+    description: "trusts any 32-byte Ed25519 key, small-order or non-canonical (SPEC §4.5.1)",
+    fails: [
+      "ver.secure.weak-key",
+      "ver.proof.weak-key",
+    ],
+    wrap: async (_kind, token, verify) => {
+      const r = await verify();
+      return !r.valid && r.code === "ERR_JWK_INVALID" && plainEd25519Jwk(token) ? accepted : r;
+    },
   },
   "any-action": {
     description: "ignores the action type of secure tokens (SPEC §5.4 step 8)",

@@ -69,7 +69,7 @@ describe("conformance: verifier target", {
   });
 
   describe("each broken verifier fails exactly the checks it names", () => {
-    for (const name of ["alg-none", "no-binding", "no-replay", "any-action"]) {
+    for (const name of ["alg-none", "no-binding", "no-replay", "any-action", "weak-keys"]) {
       it(name, async () => {
         const { suite, run, mutants, local, handler, support } = await load();
         const d = handler.createVerifierDriver({ mutant: name });
