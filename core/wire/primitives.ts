@@ -32,9 +32,48 @@ export function utf8Length(s: string): number {
   return n;
 }
 
-/** Serialized JSON size in bytes (SPEC §8.1 size limits). */
+/**
+ * Serialized JSON size in bytes (SPEC §8.1 size limits); `Infinity` for a value JSON cannot
+ * serialize within the engine's limits (cycles, BigInt, nesting beyond its stack), so a size
+ * check refuses it instead of throwing. Bodies reach here already bounded in depth (§12).
+ */
 export function jsonBytes(value: unknown): number {
-  return utf8Length(JSON.stringify(value) ?? "");
+  try {
+    return utf8Length(JSON.stringify(value) ?? "");
+  } catch {
+    return Infinity;
+  }
+}
+
+/** Deepest nesting of arrays and objects a request body may have (SPEC §12). */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * Whether the JSON `text` nests arrays and objects deeper than `max` (the top-level value is
+ * depth 1). One pass over the text, brackets inside strings skipped, nothing allocated: run it
+ * before `JSON.parse`, so no deeper structure is ever built or walked.
+ *
+ * @example
+ * ```ts
+ * jsonDepthExceeds('{"a":[[1]]}', 2); // true: depth 3
+ * ```
+ */
+export function jsonDepthExceeds(text: string, max: number = MAX_JSON_DEPTH): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // Skip the string: to the next quote not escaped by a backslash.
+      for (i++; i < text.length; i++) {
+        const s = text.charCodeAt(i);
+        if (s === 0x5c) i++;
+        else if (s === 0x22) break;
+      }
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
 }
 
 /** Opaque identifier: `^[A-Za-z0-9_-]{1,128}$` (SPEC §1.4). */

@@ -6,6 +6,7 @@
  * @module
  */
 import { errorFromCode } from "../../../core/mod.ts";
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from "../../../core/wire/primitives.ts";
 
 /** The media types the APIs accept. */
 export type MediaType = "json" | "text" | "form";
@@ -120,7 +121,8 @@ export function utf8(bytes: Uint8Array): string {
 }
 
 /**
- * Parses a JSON body; `ERR_INVALID_BODY` when it is not JSON (or empty and `emptyAs` unset).
+ * Parses a JSON body; `ERR_INVALID_BODY` when it is not JSON (or empty and `emptyAs` unset) or
+ * nests deeper than {@link MAX_JSON_DEPTH} (SPEC §12), checked before parsing.
  *
  * @example
  * ```ts
@@ -129,6 +131,11 @@ export function utf8(bytes: Uint8Array): string {
  */
 export function parseJson(text: string, emptyAs?: unknown): unknown {
   if (text.trim() === "" && emptyAs !== undefined) return emptyAs;
+  if (jsonDepthExceeds(text)) {
+    throw errorFromCode("ERR_INVALID_BODY", `the body nests deeper than ${MAX_JSON_DEPTH} levels`, {
+      details: { max_depth: MAX_JSON_DEPTH },
+    });
+  }
   try {
     return JSON.parse(text);
   } catch {

@@ -128,6 +128,54 @@ describe(
       });
     });
 
+    describe("deeply nested member data (§12 depth limit)", () => {
+      let h: Harness;
+      let a: BackendT;
+      before(async () => {
+        h = await m.startHarness();
+        a = await m.Backend.create(h, "a");
+      });
+      after(() => h.close());
+
+      it("telemetry (text/plain, before auth) and backend transaction_data 6000 deep → 400, never 500", async () => {
+        const deep = "[".repeat(6000) + "]".repeat(6000);
+        const batch = `{"ver":1,"client_id":"a","session_id":"s_x","session_token":"a.b.c",` +
+          `"events":[{"seq":1,"time_ms":1,"type":"custom","data":{"x":${deep}}}],` +
+          `"dropped":{"total":0,"by_priority":{}},"sent_at_ms":1}`;
+        const t = await m.read(
+          await h.fetch("/v1/device/telemetry", {
+            method: "POST",
+            headers: { "content-type": "text/plain" },
+            body: batch,
+          }),
+        );
+        assert.equal(t.status, 400, JSON.stringify(t.json));
+        assert.equal(t.json.code, "ERR_INVALID_BODY");
+        const d = await m.Device.create(h);
+        await d.createSession();
+        const r = await m.read(
+          await a.call(
+            "POST",
+            "/v1/backend/actions",
+            `{"action_type":"transaction","session_token":"${d.sessionToken}",` +
+              `"transaction_data":{"amount":1,"items":${deep}}}`,
+          ),
+        );
+        assert.equal(r.status, 400, JSON.stringify(r.json));
+        assert.equal(r.json.code, "ERR_INVALID_BODY");
+        // 32 levels are still a body (here: a schema error, not a depth error).
+        const ok = "[".repeat(30) + "]".repeat(30);
+        const shallow = await m.read(
+          await a.call("POST", "/v1/backend/actions", `{"action_type":"login","x":${ok}}`),
+        );
+        assert.equal(shallow.status, 400);
+        assert.equal(
+          (shallow.json.details as { max_depth?: number } | undefined)?.max_depth,
+          undefined,
+        );
+      });
+    });
+
     describe("weak Ed25519 device keys (§4.5.1)", () => {
       let h: Harness;
       before(async () => {
