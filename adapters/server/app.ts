@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Alg } from "../../core/mod.ts";
+import { type Alg, errorFromCode } from "../../core/mod.ts";
 import type { TokenSigner } from "../crypto/types.ts";
 import { maxServiceTokenLifetime } from "../../core/service/limits.ts";
 import type { VerifyCrypto } from "../crypto/types.ts";
@@ -18,6 +18,7 @@ import { withHeaders } from "./http/cors.ts";
 import { deviceCors, errorHeaders, newReq, preflight } from "./http/request.ts";
 import { jsonLogger, type Logger, requestEntry } from "./http/log.ts";
 import { asServiceError, errorResponse } from "./http/respond.ts";
+import { BodyAborted } from "./http/body.ts";
 import { KeyManager, type KeyringState } from "./keys.ts";
 import { NonceIssuer } from "./nonce.ts";
 import { resolveOptions, type ServiceOptions } from "./options.ts";
@@ -133,6 +134,12 @@ export async function createService(options: CreateServiceOptions): Promise<Serv
       return device ? deviceCors(deps, req, res) : res;
     } catch (e) {
       const thrown = e instanceof RouteError ? e.error : e;
+      if (thrown instanceof BodyAborted) {
+        // The client left mid-body: nobody reads this answer; the request log says "aborted".
+        req.aborted = true;
+        req.code = "ERR_INVALID_BODY";
+        return errorResponse(errorFromCode("ERR_INVALID_BODY", thrown.message), req.now);
+      }
       const { error, unexpected } = asServiceError(thrown);
       req.code = error.code;
       if (unexpected && log !== null) {
@@ -190,6 +197,7 @@ export async function createService(options: CreateServiceOptions): Promise<Serv
           ip: req.ip,
           ...(req.code !== undefined ? { code: req.code } : {}),
           ...(req.clientId !== undefined ? { clientId: req.clientId } : {}),
+          ...(req.aborted === true ? { aborted: true } : {}),
         }, nowMs()));
       }
       return res;

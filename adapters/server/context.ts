@@ -45,6 +45,8 @@ export interface Req {
   clientId: string | undefined;
   /** The error code answered, if any (for logs). */
   code: string | undefined;
+  /** The client went away before its body arrived whole (logged as an aborted request). */
+  aborted?: boolean;
   /** Request id (the caller's `X-Request-Id` when sane, else generated). */
   readonly requestId: string;
 }

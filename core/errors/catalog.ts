@@ -20,6 +20,8 @@ type ErrorCodeName =
   | "ERR_INVALID_QUERY"
   | "ERR_BODY_TOO_LARGE"
   | "ERR_UNSUPPORTED_MEDIA_TYPE"
+  | "ERR_BAD_REQUEST"
+  | "ERR_HEADERS_TOO_LARGE"
   | "ERR_BATCH_TOO_LARGE"
   | "ERR_NOT_FOUND"
   | "ERR_METHOD_NOT_ALLOWED"
@@ -83,6 +85,11 @@ export const ERROR_CATALOG: Readonly<Record<ErrorCodeName, ErrorEntry>> = {
   ERR_INVALID_QUERY: entry(400, "a query parameter is missing or invalid"),
   ERR_BODY_TOO_LARGE: entry(413, "request body exceeds its size limit"),
   ERR_UNSUPPORTED_MEDIA_TYPE: entry(415, "request content type is not accepted"),
+  ERR_BAD_REQUEST: entry(
+    400,
+    "the request is not valid HTTP/1.1 (request line, headers or framing)",
+  ),
+  ERR_HEADERS_TOO_LARGE: entry(431, "the request's header section exceeds the server's limit"),
   ERR_BATCH_TOO_LARGE: entry(422, "telemetry batch has too many events or an event is too large"),
   ERR_NOT_FOUND: entry(404, "no such route"),
   ERR_METHOD_NOT_ALLOWED: entry(405, "route exists, method does not"),

@@ -76,7 +76,7 @@ export async function readCapped(request: Request, maxBytes: number): Promise<Ui
   if (declared !== null) {
     // A server frames the body by its Content-Length, so at most that many bytes arrive: read
     // it in one go (cheaper than chunk by chunk), and still refuse a larger in-process body.
-    const bytes = new Uint8Array(await request.arrayBuffer());
+    const bytes = new Uint8Array(await bodyRead(request.arrayBuffer()));
     if (bytes.byteLength > maxBytes) throw tooLarge(maxBytes);
     return bytes;
   }
@@ -84,7 +84,7 @@ export async function readCapped(request: Request, maxBytes: number): Promise<Ui
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await bodyRead(reader.read());
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {
@@ -101,6 +101,26 @@ export async function readCapped(request: Request, maxBytes: number): Promise<Ui
     offset += c.byteLength;
   }
   return out;
+}
+
+/**
+ * The request body stopped arriving: the client hung up or the connection broke mid-body. Not a
+ * service failure, and nobody is left to answer (logged as an aborted request).
+ */
+export class BodyAborted extends Error {
+  constructor(cause: unknown) {
+    super("the request body ended early: the client went away", { cause });
+    this.name = "BodyAborted";
+  }
+}
+
+/** Awaits a read of the request body, turning a transport failure into {@link BodyAborted}. */
+async function bodyRead<T>(read: Promise<T>): Promise<T> {
+  try {
+    return await read;
+  } catch (e) {
+    throw new BodyAborted(e);
+  }
 }
 
 function tooLarge(max: number) {

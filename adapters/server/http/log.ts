@@ -40,14 +40,25 @@ export interface RequestLog {
   readonly code?: string;
   readonly clientId?: string;
   readonly ip?: string | null;
+  /** The client went away mid-body (nothing was answered to anyone). */
+  readonly aborted?: boolean;
 }
 
-/** The log entry of a finished request: `warn` for 4xx, `error` for 5xx. */
+/**
+ * The log entry of a finished request: `warn` for 4xx, `error` for 5xx; a request the client
+ * abandoned mid-body is `info` "request aborted" (the client's doing, not the service's).
+ */
 export function requestEntry(r: RequestLog, nowMs: number): LogEntry {
   return {
     time: new Date(nowMs).toISOString(),
-    level: r.status >= 500 ? "error" : r.status >= 400 ? "warn" : "info",
-    msg: "request",
+    level: r.aborted === true
+      ? "info"
+      : r.status >= 500
+      ? "error"
+      : r.status >= 400
+      ? "warn"
+      : "info",
+    msg: r.aborted === true ? "request aborted" : "request",
     method: r.method,
     path: r.path.length > 256 ? `${r.path.slice(0, 256)}…` : r.path,
     status: r.status,

@@ -45,8 +45,10 @@ export function serve(options: ServeOptions): Promise<RunningServer> {
   const server = bun.serve({
     port: options.port ?? 8787,
     hostname,
-    // A backstop only: the handler caps every body at its own limit (65536) while streaming.
-    maxRequestBodySize: 1024 * 1024,
+    // No limit here: the handler refuses a declared length over its cap at once and caps a
+    // streamed body as it reads (SPEC §6.0). Bun's own refusal would close the connection with
+    // a bare 413 (no SPEC §6.5 body), or none at all.
+    maxRequestBodySize: Number.MAX_SAFE_INTEGER,
     fetch: (req, s) => options.fetch(req, { remoteAddr: s.requestIP(req)?.address ?? null }),
   });
   return Promise.resolve({
