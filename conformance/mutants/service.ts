@@ -55,6 +55,21 @@ function waiveSecure(code: string): ServiceMutant["wrap"] {
   };
 }
 
+// Answers the device_id a session create asked for, whatever the service assigned (§6.2.1).
+const deviceTakeover: ServiceMutant["wrap"] = (inner) => async (req) => {
+  if (req.method !== "POST" || new URL(req.url).pathname !== "/v1/device/sessions") {
+    return inner(req);
+  }
+  const asked = await req.clone().json().then((b) => b?.device_id, () => undefined);
+  const res = await inner(req);
+  if (res.status !== 201 || typeof asked !== "string") return res;
+  const body = await res.json();
+  return new Response(JSON.stringify({ ...body, device_id: asked }), {
+    status: res.status,
+    headers: res.headers,
+  });
+};
+
 // Renumbers batches that repeat a seq, so the service stores duplicates again (no dedupe, §8.5).
 const noDedupe: ServiceMutant["wrap"] = (inner) => {
   const seen = new Map<string, Set<number>>();
@@ -191,6 +206,11 @@ export const SERVICE_MUTANTS: Readonly<Record<string, ServiceMutant>> = {
     description: "accepts a secure token signed by another device's key",
     fails: ["svc.secure.foreign-device"],
     wrap: waiveSecure("ERR_BINDING_MISMATCH"),
+  },
+  "device-takeover": {
+    description: "hands a requested device id to whichever key asks for it",
+    fails: ["svc.session.device-binding", "svc.session.unknown-device-id"],
+    wrap: deviceTakeover,
   },
   "no-dedupe": {
     description: "stores a duplicate telemetry batch again",

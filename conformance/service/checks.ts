@@ -31,7 +31,7 @@ export const SERVICE_CHECKS = defineChecks({
   "svc.session.token-header": ["MUST", "§3.1, §4.4, §5.3", "session token header: typ ds-session+jwt, allowed alg, kid of a JWKS key"],
   "svc.session.token-claims": ["MUST", "§5.3", "session token claims: iss, aud, sub, did, cnf.jkt, exp, lifetime; verifies against the JWKS"],
   "svc.session.device-id": ["MUST", "§6.2", "a create with the device's device_id keeps that id, in a new session"],
-  "svc.session.key-change": ["MUST", "§6.2", "a known device_id with another key keeps the id"],
+  "svc.session.device-binding": ["MUST", "§6.2.1", "a known device_id presented with another key gets a new id; the device keeps its id for its own key"],
   "svc.session.unknown-device-id": ["MUST", "§6.2", "an unknown device_id is replaced by a fresh one"],
   "svc.session.invalid-body": ["MUST", "§6.2", "a create body without key_assurance, or not JSON, is 400 ERR_INVALID_BODY"],
   "svc.session.unknown-client": ["MUST", "§6.2", "a create for an unknown client is 404 ERR_CLIENT_UNKNOWN"],

@@ -102,7 +102,7 @@ export async function sessionChecks(c: ServiceContext): Promise<Device | null> {
     t.ok(b.session_id !== d.sessionId, "a new session id");
   });
 
-  await run.check(C["svc.session.key-change"], async (t) => {
+  await run.check(C["svc.session.device-binding"], async (t) => {
     const d = t.need(device as Device | null, "a session (svc.session.create)");
     const other = await Device.create(http);
     const b = expectStatus(
@@ -111,7 +111,14 @@ export async function sessionChecks(c: ServiceContext): Promise<Device | null> {
       201,
       "create with the device id and another key",
     );
-    t.equal(b.device_id, d.deviceId, "device_id");
+    t.ok(b.device_id !== d.deviceId, "another key is not given the device's id");
+    const own = expectStatus(
+      t,
+      await d.createRaw({ body: { device_id: d.deviceId } }),
+      201,
+      "create with the device id and its own key",
+    );
+    t.equal(own.device_id, d.deviceId, "the device keeps its id");
   });
 
   await run.check(C["svc.session.unknown-device-id"], async (t) => {

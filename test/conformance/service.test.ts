@@ -62,6 +62,7 @@ describe("conformance: service target", {
       "any-action",
       "secure-expired",
       "no-binding",
+      "device-takeover",
       "no-dedupe",
       "refresh-no-proof",
       "open-backend",
