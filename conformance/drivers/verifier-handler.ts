@@ -37,6 +37,7 @@ export function createVerifierDriver(o: VerifierDriverOptions = {}): Driver {
     throw new Error(`unknown verifier mutant ${o.mutant}`);
   }
   const stores = new Map<string, ReturnType<typeof createMemoryReplayStore>>();
+  let clock = 0;
   const hello: Hello = {
     type: "hello",
     protocol: PROTOCOL,
@@ -53,10 +54,12 @@ export function createVerifierDriver(o: VerifierDriverOptions = {}): Driver {
       if (req.type === "verify") {
         const opts = req.options as VerifyRequestOptions;
         const name = opts.replayStore;
-        // Replay stores run on the request's clock, so vectors from any date behave alike.
+        // Replay stores run on the clock of the request being verified, so vectors from any
+        // date behave alike and a later request moves a named store's clock on.
+        clock = opts.now;
         let store = name === undefined ? undefined : stores.get(name);
         if (store === undefined) {
-          store = createMemoryReplayStore({ now: () => opts.now });
+          store = createMemoryReplayStore({ now: () => clock, sweepIntervalSeconds: 0 });
           if (name !== undefined) stores.set(name, store);
         }
         const kind = req.kind as TokenKind;

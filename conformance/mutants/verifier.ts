@@ -90,6 +90,7 @@ export const VERIFIER_MUTANTS: Readonly<Record<string, BrokenVerifier>> = {
       "ver.proof.replay",
       "ver.secure.single-use",
       "ver.secure.not-burned",
+      "ver.secure.retention",
       "ver.proof.single-use",
     ],
     wrap: waive("ERR_REPLAYED"),

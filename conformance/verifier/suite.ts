@@ -9,6 +9,7 @@ import { type CheckDef, defineChecks } from "../core/check.ts";
 import { deepEqual, show } from "../core/assert.ts";
 import type { Runner } from "../core/run.ts";
 import type { HarnessClient } from "../harness/protocol.ts";
+import { parseJws } from "../../core/token/jws.ts";
 import {
   flagSegment,
   loadThumbprintVectors,
@@ -23,6 +24,7 @@ const FOCUSED = defineChecks({
   "ver.secure.single-use": ["MUST", "§5.4, §5.7", "a secure token verified twice against one replay store: the second is ERR_REPLAYED"],
   "ver.secure.not-burned": ["MUST", "§5.7.3", "a rejected presentation does not consume the jti"],
   "ver.proof.single-use": ["MUST", "§5.2, §5.7.4", "a device proof verified twice against one replay store: the second is ERR_REPLAYED"],
+  "ver.secure.retention": ["MUST", "§5.7.1", "a secure token accepted with tolerance 0 just before exp is still consumed for a tolerance-300 verifier sharing the store, 299 s after exp"],
 });
 
 const VECTOR_FIELDS = new Set([
@@ -182,6 +184,27 @@ export async function runVerifierSuite(client: HarnessClient, run: Runner): Prom
     t.equal(right.valid, true, "then with its action");
     const again = await verify(client, "secure", v.token, options);
     t.equal([again.valid, again.code], [false, "ERR_REPLAYED"], "then again");
+  });
+  await run.check(focused["ver.secure.retention"], async (t) => {
+    const v = t.need(validOf("secure"), "a valid secure vector");
+    const exp = Number(parseJws(v.token).payload.exp);
+    const options = { ...optionsOf(v), replayStore: fresh() };
+    const strict = await verify(client, "secure", v.token, {
+      ...options,
+      now: exp - 1,
+      clockTolerance: 0,
+    });
+    t.equal(strict.valid, true, "accepted with tolerance 0 at exp − 1");
+    const lenient = await verify(client, "secure", v.token, {
+      ...options,
+      now: exp + 299,
+      clockTolerance: 300,
+    });
+    t.equal(
+      [lenient.valid, lenient.code],
+      [false, "ERR_REPLAYED"],
+      "presented again with tolerance 300 at exp + 299",
+    );
   });
   await run.check(focused["ver.proof.single-use"], async (t) => {
     const v = t.need(validOf("proof"), "a valid proof vector");
