@@ -44,7 +44,9 @@ function bodyStream(req: IncomingMessage, onFirstRead: () => void): ReadableStre
         req.on("data", (chunk: Buffer) => {
           if (done) return;
           controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-          if ((controller.desiredSize ?? 1) <= 0) req.pause();
+          // High-water mark 0 keeps the stream lazy (no pull before a read); still buffer a few
+          // chunks before pausing the socket.
+          if ((controller.desiredSize ?? 0) <= -4) req.pause();
         });
         req.once("end", () => {
           if (!done) (done = true, controller.close());
