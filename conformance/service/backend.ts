@@ -12,8 +12,8 @@ import {
   checkServiceHeader,
   expectError,
   expectStatus,
+  jwksFor,
   needIssuer,
-  needJwks,
   type ServiceContext,
 } from "./context.ts";
 
@@ -33,8 +33,8 @@ export async function backendChecks(c: ServiceContext, d: Device | null): Promis
     const res = expectStatus(t, await b.tokenRaw(), 200, "token endpoint");
     t.wire("AccessTokenResponse", res, "token response");
     const issuer = needIssuer(t, c);
-    const jwks = needJwks(t, c);
-    const p = await checkServiceHeader(t, res.access_token, "ds-access+jwt", jwks, "access token");
+    const jwks = await jwksFor(t, c, res.access_token);
+    const p = await checkServiceHeader(t, res.access_token, "ds-access+jwt", c, "access token");
     t.wire("AccessClaims", p, "access token claims");
     t.equal([p.iss, p.aud, p.sub], [issuer, issuer, http.target.clientId], "[iss, aud, sub]");
     t.ok(String(p.scope).split(" ").includes("backend"), `scope ${p.scope}`);
@@ -93,7 +93,7 @@ export async function backendChecks(c: ServiceContext, d: Device | null): Promis
       t,
       res.action_token,
       "ds-action+jwt",
-      needJwks(t, c),
+      c,
       "action token",
     );
     t.equal(

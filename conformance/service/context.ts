@@ -75,15 +75,27 @@ export function expectStatus(
 }
 
 /**
- * The JWKS or a failure (a prerequisite of token checks).
+ * The JWKS to judge `token` with: the one last read, re-read when it does not hold the token's
+ * `kid` (a service may rotate its key mid-run, SPEC §3.6; verifiers refetch the same way,
+ * §3.7). A prerequisite of token checks: incomplete without a JWKS.
  *
  * @example
  * ```ts
- * const jwks = needJwks(t, ctx);
+ * const jwks = await jwksFor(t, ctx, sessionToken);
  * ```
  */
-export function needJwks(t: Assert, c: ServiceContext): Jwks {
+export async function jwksFor(t: Assert, c: ServiceContext, token: unknown): Promise<Jwks> {
   if (c.jwks === null) t.skip("needs the JWKS (svc.jwks.shape did not get one)");
+  let kid: unknown;
+  try {
+    kid = parseJws(String(token)).header.kid;
+  } catch {
+    return c.jwks; // the caller's checks report the malformed token
+  }
+  if (c.jwks.keys.some((k) => k.kid === kid)) return c.jwks;
+  const x = await c.http.call("GET", "/.well-known/jwks.json");
+  const fresh = body(x) as unknown as Jwks;
+  if (x.status === 200 && Array.isArray(fresh.keys)) c.jwks = fresh;
   return c.jwks;
 }
 
@@ -108,16 +120,17 @@ export function needIssuer(t: Assert, c: ServiceContext): string {
  *
  * @example
  * ```ts
- * const claims = await checkServiceHeader(t, token, "ds-session+jwt", jwks, "session token");
+ * const claims = await checkServiceHeader(t, token, "ds-session+jwt", ctx, "session token");
  * ```
  */
 export async function checkServiceHeader(
   t: Assert,
   token: unknown,
   typ: string,
-  jwks: Jwks,
+  c: ServiceContext,
   what: string,
 ): Promise<Record<string, unknown>> {
+  const jwks = await jwksFor(t, c, token);
   if (typeof token !== "string") t.fail(`${what}: not a string`);
   let parsed: ReturnType<typeof parseJws>;
   try {

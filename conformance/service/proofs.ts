@@ -9,13 +9,7 @@ import { encodeJsonSegment, parseJws } from "../../core/token/jws.ts";
 import { generateDeviceKey } from "../../adapters/crypto/keys.ts";
 import { Device } from "./actors.ts";
 import { SERVICE_CHECKS as C } from "./checks.ts";
-import {
-  checkServiceHeader,
-  expectError,
-  expectStatus,
-  needJwks,
-  type ServiceContext,
-} from "./context.ts";
+import { checkServiceHeader, expectError, expectStatus, type ServiceContext } from "./context.ts";
 import { body } from "./http.ts";
 
 const CREATE = "/v1/device/sessions";
@@ -103,8 +97,7 @@ export async function refreshChecks(c: ServiceContext, d: Device): Promise<void>
     const before = parseJws(d.sessionToken).payload;
     const b = expectStatus(t, await d.refreshRaw(), 200, "refresh");
     t.wire("RefreshResponse", b, "refresh response");
-    const jwks = needJwks(t, c);
-    const p = await checkServiceHeader(t, b.session_token, "ds-session+jwt", jwks, "new token");
+    const p = await checkServiceHeader(t, b.session_token, "ds-session+jwt", c, "new token");
     t.equal(p.sub, before.sub, "sub (the same session)");
     t.equal(p.cnf, before.cnf, "cnf (the same key)");
     t.ok(p.jti !== before.jti, "a new jti");

@@ -134,14 +134,22 @@ export async function secureChecks(c: ServiceContext, b: Backend | null): Promis
     C["svc.isolation.telemetry"],
   ];
   if (other === undefined) {
-    for (const def of isolation) run.skip(def, "needs a second client (--other-client-id/-secret)");
+    for (const def of isolation) {
+      run.skip(def, "needs a second client", {
+        enable: "a second client: --other-client-id and --other-client-secret",
+      });
+    }
     return;
   }
   let ob: Backend | null = null;
   try {
     ob = await Backend.create(http, other.id, other.secret);
   } catch (e) {
-    for (const def of isolation) run.skip(def, `the second client has no access token: ${e}`);
+    for (const def of isolation) {
+      run.skip(def, `the second client has no access token: ${e}`, {
+        enable: "working credentials for the second client (--other-client-id/-secret)",
+      });
+    }
     return;
   }
   const theirs = ob;

@@ -13,8 +13,8 @@ import {
   checkServiceHeader,
   expectError,
   expectStatus,
+  jwksFor,
   needIssuer,
-  needJwks,
   type ServiceContext,
 } from "./context.ts";
 import { body } from "./http.ts";
@@ -50,14 +50,14 @@ export async function sessionChecks(c: ServiceContext): Promise<Device | null> {
 
   await run.check(C["svc.session.token-header"], async (t) => {
     const d = t.need(device as Device | null, "a session (svc.session.create)");
-    await checkServiceHeader(t, d.sessionToken, "ds-session+jwt", needJwks(t, c), "session token");
+    await checkServiceHeader(t, d.sessionToken, "ds-session+jwt", c, "session token");
   });
 
   await run.check(C["svc.session.token-claims"], async (t) => {
     const d = t.need(device as Device | null, "a session (svc.session.create)");
     const b = created!;
     const issuer = needIssuer(t, c);
-    const jwks = needJwks(t, c);
+    const jwks = await jwksFor(t, c, d.sessionToken);
     const p = parseJws(d.sessionToken).payload;
     t.wire("SessionClaims", p, "session token claims");
     t.equal(p.iss, issuer, "iss");

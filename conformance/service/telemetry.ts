@@ -12,8 +12,8 @@ import {
   checkServiceHeader,
   expectError,
   expectStatus,
+  jwksFor,
   needIssuer,
-  needJwks,
   type ServiceContext,
 } from "./context.ts";
 
@@ -76,7 +76,7 @@ export async function telemetryChecks(c: ServiceContext): Promise<void> {
       t,
       r1.action_token,
       "ds-action+jwt",
-      needJwks(t, c),
+      c,
       "action token",
     );
     t.wire("ActionClaims", p, "action token claims");
@@ -89,7 +89,7 @@ export async function telemetryChecks(c: ServiceContext): Promise<void> {
     await verifyActionToken(r1.action_token, {
       issuer: needIssuer(t, c),
       audience: http.target.clientId,
-      jwks: needJwks(t, c),
+      jwks: await jwksFor(t, c, r1.action_token),
       now: http.nowS(),
     }).catch((e) => t.fail(`the action token does not verify: ${e.message}`));
   });
@@ -186,7 +186,11 @@ export async function telemetryChecks(c: ServiceContext): Promise<void> {
 export async function expiredTokenCheck(c: ServiceContext): Promise<void> {
   const { run, http } = c;
   await run.check(C["svc.telemetry.expired-token"], async (t) => {
-    if (!http.target.advance) t.skip("needs control of the service clock (in-process targets)");
+    if (!http.target.advance) {
+      t.skip("needs control of the service clock", {
+        enable: "the service's test-control extension (SPEC Appendix A)",
+      });
+    }
     const fresh = await Device.create(http);
     await fresh.createSession();
     const exp = parseJws(fresh.sessionToken).payload.exp as number;
