@@ -174,7 +174,7 @@ const noLimits: ServiceMutant["wrap"] = (inner) => async (req) => {
 export const SERVICE_MUTANTS: Readonly<Record<string, ServiceMutant>> = {
   "secure-replay": {
     description: "accepts a replayed secure session token",
-    fails: ["svc.secure.accepted-once", "svc.secure.users-clear"],
+    fails: ["svc.secure.accepted-once", "svc.secure.replay-late", "svc.secure.users-clear"],
     wrap: waiveSecure("ERR_REPLAYED"),
   },
   "any-action": {
@@ -198,6 +198,7 @@ export const SERVICE_MUTANTS: Readonly<Record<string, ServiceMutant>> = {
       "svc.telemetry.duplicate",
       "svc.telemetry.seqs",
       "svc.telemetry.action-once",
+      "svc.telemetry.facts",
       "svc.telemetry.property",
     ],
     wrap: noDedupe,

@@ -38,6 +38,9 @@ export async function backendChecks(c: ServiceContext, d: Device | null): Promis
     t.wire("AccessClaims", p, "access token claims");
     t.equal([p.iss, p.aud, p.sub], [issuer, issuer, http.target.clientId], "[iss, aud, sub]");
     t.ok(String(p.scope).split(" ").includes("backend"), `scope ${p.scope}`);
+    t.equal([res.token_type, res.scope], ["Bearer", p.scope], "[token_type, scope] of the answer");
+    t.equal(res.expires_in, (p.exp as number) - (p.iat as number), "expires_in (exp − iat)");
+    t.between(p.iat as number, http.nowS() - 5, http.nowS() + 5, "iat (the service's time)");
     await verifyAccessToken(String(res.access_token), { issuer, jwks, now: http.nowS() })
       .catch((e) => t.fail(`the access token does not verify: ${e.message}`));
     b.token = String(res.access_token);
@@ -46,6 +49,11 @@ export async function backendChecks(c: ServiceContext, d: Device | null): Promis
   await run.check(C["svc.backend.token-form"], async (t) => {
     const b = new Backend(http, http.target.clientId, http.target.clientSecret);
     expectStatus(t, await b.tokenRaw({ form: true }), 200, "credentials as form fields");
+  });
+  await run.check(C["svc.backend.token-mixed"], async (t) => {
+    const b = new Backend(http, http.target.clientId, http.target.clientSecret);
+    const x = await b.tokenRaw({ both: true });
+    expectError(t, x, 400, "ERR_INVALID_BODY", "Basic and form credentials in one request");
   });
   await run.check(C["svc.backend.token-wrong-secret"], async (t) => {
     const b = new Backend(http, http.target.clientId, http.target.clientSecret);

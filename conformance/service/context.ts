@@ -10,6 +10,8 @@ import { parseJws } from "../../core/token/jws.ts";
 import { jwkThumbprint } from "../../adapters/crypto/thumbprint.ts";
 import type { Jwks } from "../../core/wire/mod.ts";
 import { body, type Exchange, type Http } from "./http.ts";
+import type { Control } from "./control.ts";
+import type { Device } from "./actors.ts";
 
 /** Shared state of a service run. */
 export interface ServiceContext {
@@ -17,8 +19,14 @@ export interface ServiceContext {
   readonly http: Http;
   /** The config the service answered (set by the config check). */
   config: Record<string, unknown> | null;
-  /** The JWKS the service published (set by the JWKS check). */
+  /** The JWKS the service published (set by the JWKS check, re-read on an unknown kid). */
   jwks: Jwks | null;
+  /** The discovery document (set by the discovery check). */
+  discovery?: Record<string, unknown> | null;
+  /** The test-control extension (SPEC Appendix A) when the service advertises it. */
+  control?: Control | null;
+  /** A device whose session reached its absolute end (for the retention check). */
+  ended?: Device | null;
 }
 
 /**

@@ -68,6 +68,7 @@ export async function publishedChecks(c: ServiceContext): Promise<void> {
     const x = await http.call("GET", "/.well-known/device-session");
     const b = expectStatus(t, x, 200, "discovery");
     t.wire("Discovery", b, "discovery");
+    c.discovery = b;
     t.equal(b.issuer, http.base, "issuer");
     t.ok(String(b.jwks_uri).endsWith("/.well-known/jwks.json"), `jwks_uri ${b.jwks_uri}`);
     t.ok(Array.isArray(b.versions) && b.versions.includes(1), "versions include 1");

@@ -7,6 +7,7 @@
 import { encodeJsonSegment, parseJws } from "../../core/token/jws.ts";
 import { verifyActionToken } from "../../verify.ts";
 import { Device, event } from "./actors.ts";
+import { needControl } from "./control.ts";
 import { SERVICE_CHECKS as C } from "./checks.ts";
 import {
   checkServiceHeader,
@@ -61,6 +62,42 @@ export async function telemetryChecks(c: ServiceContext): Promise<void> {
     t.equal([b.acked_seq, b.high_seq], [10, 10], "[9,10]: [acked_seq, high_seq]");
     const late = expectStatus(t, await d.telemetry([event(6), event(7)]), 200, "[6,7] late");
     t.equal([late.acked_seq, late.high_seq], [7, 10], "[6,7]: [acked_seq, high_seq]");
+    // Edges: a batch wholly below high_seq and already stored, and one event far above.
+    const stored = expectStatus(t, await d.telemetry([event(3), event(4)]), 200, "[3,4] again");
+    t.equal([stored.acked_seq, stored.high_seq], [4, 10], "[3,4] again: [acked_seq, high_seq]");
+    const gap = expectStatus(t, await d.telemetry([event(90)]), 200, "[90]");
+    t.equal([gap.acked_seq, gap.high_seq], [90, 90], "[90]: [acked_seq, high_seq]");
+    const below = expectStatus(t, await d.telemetry([event(8)]), 200, "[8] after 90");
+    t.equal([below.acked_seq, below.high_seq], [8, 90], "[8]: [acked_seq, high_seq]");
+  });
+  await run.check(C["svc.telemetry.facts"], async (t) => {
+    const control = needControl(t, c.control ?? null);
+    const f = await Device.create(http);
+    await f.createSession();
+    const first = expectStatus(
+      t,
+      await f.telemetry([], { dropped: { total: 5, by_priority: { "1": 5 } } }),
+      200,
+      "a batch of drops only, first in its session",
+    );
+    t.equal([first.acked_seq, first.high_seq], [0, 0], "[acked_seq, high_seq] before any event");
+    const batch = [event(1), event(2), event(3, "page", { kind: "show" })];
+    expectStatus(t, await f.telemetry(batch), 200, "[1,2,3]");
+    expectStatus(t, await f.telemetry(batch), 200, "[1,2,3] again");
+    // An older batch arriving late carries a smaller cumulative total.
+    const older = { dropped: { total: 3, by_priority: { "1": 3 } } };
+    expectStatus(
+      t,
+      await f.telemetry([event(3, "page", { kind: "show" }), event(4)], older),
+      200,
+      "[3,4]",
+    );
+    const set = event(5, "identify", { user_id: "conf-facts-user", previous_user_id: null });
+    expectStatus(t, await f.telemetry([set]), 200, "identify");
+    const facts = await control.session(f.sessionId);
+    t.equal(facts.interactions, 3, "interactions stored (1, 2 and 4, each once)");
+    t.equal(facts.dropped_total, 5, "dropped total (the largest reported)");
+    t.equal(facts.user_id, "conf-facts-user", "the session's user");
   });
   await run.check(C["svc.telemetry.action-once"], async (t) => {
     const e = event(11, "action", { action_type: "login", correlation_id: "conf-1" });
@@ -136,27 +173,65 @@ export async function telemetryChecks(c: ServiceContext): Promise<void> {
     const x = await d.telemetry([event(15)], { session_token: other.sessionToken });
     expectError(t, x, 401, "ERR_CLAIM_INVALID", "another session's token");
   });
+  const limits = (c.config?.telemetry ?? {}) as Record<string, number>;
+  const maxEvents = limits.max_batch_events ?? 100;
+  const maxEventBytes = limits.max_event_bytes ?? 4096;
+  const maxBatchBytes = limits.max_batch_bytes ?? 61440;
+  const maxBody = 65536;
   await run.check(C["svc.telemetry.limit-count"], async (t) => {
-    const events = Array.from({ length: 101 }, (_, i) => event(100 + i));
-    expectError(t, await d.telemetry(events), 422, "ERR_BATCH_TOO_LARGE", "101 events");
+    const at = Array.from({ length: maxEvents }, (_, i) => event(100 + i));
+    const ok = expectStatus(t, await d.telemetry(at), 200, `${maxEvents} events (the limit)`);
+    t.equal(ok.acked_seq, 100 + maxEvents - 1, `acked_seq of ${maxEvents} events`);
+    const over = Array.from({ length: maxEvents + 1 }, (_, i) => event(300 + i));
+    expectError(t, await d.telemetry(over), 422, "ERR_BATCH_TOO_LARGE", `${maxEvents + 1} events`);
   });
   await run.check(C["svc.telemetry.limit-event"], async (t) => {
-    const big = event(300, "interaction", { kind: "click", pad: "x".repeat(4200) });
-    expectError(t, await d.telemetry([big]), 422, "ERR_BATCH_TOO_LARGE", "event data of 4.2 kB");
+    // Sizes are bytes of the serialized data, not characters (SPEC §8.1): "é" is 2 bytes.
+    let seq = 500;
+    for (
+      const [bytes, ch, status] of [
+        [maxEventBytes, "x", 200],
+        [maxEventBytes, "é", 200],
+        [maxEventBytes + 1, "x", 422],
+        [maxEventBytes + 1, "é", 422],
+      ] as const
+    ) {
+      const e = event(seq++, "interaction", padded(bytes, ch));
+      const what = `event data of ${bytes} bytes (${ch === "x" ? "ASCII" : "2-byte UTF-8"})`;
+      const x = await d.telemetry([e]);
+      if (status === 200) expectStatus(t, x, 200, what);
+      else expectError(t, x, 422, "ERR_BATCH_TOO_LARGE", what);
+    }
   });
   await run.check(C["svc.telemetry.limit-batch"], async (t) => {
-    const events = Array.from(
-      { length: 16 },
-      (_, i) => event(400 + i, "interaction", { kind: "click", pad: "x".repeat(3900) }),
-    );
-    expectError(t, await d.telemetry(events), 422, "ERR_BATCH_TOO_LARGE", "a batch of ~63 kB");
+    let seq = 600;
+    for (
+      const [bytes, ch, status] of [
+        [maxBatchBytes, "x", 200],
+        [maxBatchBytes, "€", 200],
+        [maxBatchBytes + 1, "x", 422],
+        [maxBatchBytes + 1, "€", 422],
+      ] as const
+    ) {
+      const text = batchOfSize(d, seq, bytes, ch, maxEventBytes);
+      seq += 100;
+      const what = `a batch of ${bytes} bytes (${ch === "x" ? "ASCII" : "3-byte UTF-8"})`;
+      const x = await d.telemetryText(text);
+      if (status === 200) expectStatus(t, x, 200, what);
+      else expectError(t, x, 422, "ERR_BATCH_TOO_LARGE", what);
+    }
   });
   await run.check(C["svc.telemetry.limit-body"], async (t) => {
-    const events = Array.from(
-      { length: 20 },
-      (_, i) => event(500 + i, "interaction", { kind: "click", pad: "x".repeat(3900) }),
-    );
-    expectError(t, await d.telemetry(events), 413, "ERR_BODY_TOO_LARGE", "a body of ~80 kB");
+    let seq = 1100;
+    for (const [bytes, ch] of [[maxBody, "x"], [maxBody + 1, "x"], [maxBody + 1, "€"]] as const) {
+      const text = batchOfSize(d, seq, bytes, ch, maxEventBytes);
+      seq += 100;
+      const x = await d.telemetryText(text);
+      const what = `a body of ${bytes} bytes (${ch === "x" ? "ASCII" : "3-byte UTF-8"})`;
+      // At the body limit the batch limit refuses it (422); one byte over, the body limit (413).
+      if (bytes <= maxBody) expectError(t, x, 422, "ERR_BATCH_TOO_LARGE", what);
+      else expectError(t, x, 413, "ERR_BODY_TOO_LARGE", what);
+    }
   });
   await run.check(C["svc.telemetry.invalid-body"], async (t) => {
     const x = await http.call("POST", "/v1/device/telemetry", {
@@ -174,33 +249,40 @@ export async function telemetryChecks(c: ServiceContext): Promise<void> {
   });
 }
 
+const utf8 = (s: string): number => new TextEncoder().encode(s).length;
+
 /**
- * Telemetry under an expired session token (SPEC §8.5) — moves the service clock 20 minutes, so
- * it runs last.
- *
- * @example
- * ```ts
- * await expiredTokenCheck(ctx);
- * ```
+ * Interaction data whose JSON serialization is exactly `bytes` bytes, padded with `ch` (then
+ * ASCII to land on the byte).
  */
-export async function expiredTokenCheck(c: ServiceContext): Promise<void> {
-  const { run, http } = c;
-  await run.check(C["svc.telemetry.expired-token"], async (t) => {
-    if (!http.target.advance) {
-      t.skip("needs control of the service clock", {
-        enable: "the service's test-control extension (SPEC Appendix A)",
-      });
+export function padded(bytes: number, ch: string): Record<string, unknown> {
+  const base = utf8(JSON.stringify({ kind: "click", pad: "" }));
+  const w = utf8(ch);
+  const n = Math.floor((bytes - base) / w);
+  const pad = ch.repeat(n) + "x".repeat(bytes - base - n * w);
+  return { kind: "click", pad };
+}
+
+/** A batch body of exactly `bytes` bytes: events of at most `maxEvent` data bytes each. */
+function batchOfSize(d: Device, seq0: number, bytes: number, ch: string, maxEvent: number) {
+  const events: ReturnType<typeof event>[] = [];
+  const fill = maxEvent - 16;
+  let text = d.batchText(events);
+  while (utf8(text) < bytes) {
+    const room = bytes - utf8(text);
+    const e = event(seq0 + events.length, "interaction", padded(Math.min(fill, 64), ch));
+    events.push(e);
+    const grown = d.batchText(events);
+    const wanted = 64 + room - (utf8(grown) - utf8(text));
+    if (wanted <= fill) {
+      // The last event: size its data to land on the byte.
+      events[events.length - 1] = { ...e, data: padded(Math.max(wanted, 26), "x") };
+      text = d.batchText(events);
+      if (utf8(text) !== bytes) throw new Error(`batch of ${utf8(text)} bytes, wanted ${bytes}`);
+      return text;
     }
-    const fresh = await Device.create(http);
-    await fresh.createSession();
-    const exp = parseJws(fresh.sessionToken).payload.exp as number;
-    await http.waitUntilS(exp + 301);
-    const b = expectStatus(
-      t,
-      await fresh.telemetry([event(1)]),
-      200,
-      "a batch after the token expired",
-    );
-    t.equal(b.acked_seq, 1, "acked_seq");
-  });
+    events[events.length - 1] = { ...e, data: padded(fill, ch) };
+    text = d.batchText(events);
+  }
+  throw new Error(`cannot build a batch of ${bytes} bytes`);
 }

@@ -118,7 +118,10 @@ describe("conformance: the command line", {
       assert.match(r.out, /INCOMPLETE: 1 MUST check\(s\) did not run/);
       assert.match(r.out, /^svc\.secure +\d+ +0 +0 +0/m, "the summary table has a row per area");
       assert.match(r.err, /✓ svc\.config\.shape/, "progress lines");
-      assert.match(r.out, /To run the incomplete MUST checks:\n.*test-control.*svc\.telemetry\.expired-token/);
+      assert.match(
+        r.out,
+        /To run the incomplete MUST checks:\n.*test-control.*svc\.telemetry\.expired-token/,
+      );
     } finally {
       await started.close();
     }

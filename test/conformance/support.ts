@@ -41,7 +41,12 @@ export interface Started {
   close(): Promise<void>;
 }
 
-async function service(url: string, mutant?: ServiceMutant, clock = { skew: 0 }): Promise<Service> {
+async function service(
+  url: string,
+  mutant?: ServiceMutant,
+  clock = { skew: 0 },
+  o: { testControl?: boolean } = {},
+): Promise<Service> {
   const { createService } = await import("../../adapters/server/mod.ts");
   const { webCrypto } = await import("../../adapters/crypto/webcrypto.ts");
   return createService({
@@ -50,6 +55,7 @@ async function service(url: string, mutant?: ServiceMutant, clock = { skew: 0 })
     log: null,
     rateLimits: false,
     now: () => Date.now() + clock.skew,
+    testControl: o.testControl ?? true,
     ...(mutant?.crypto ? { crypto: mutant.crypto(webCrypto) } : {}),
   });
 }
