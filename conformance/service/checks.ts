@@ -25,6 +25,7 @@ export const SERVICE_CHECKS = defineChecks({
   "svc.errors.method": ["SHOULD", "§11", "a known route with another method is 405 ERR_METHOD_NOT_ALLOWED"],
   "svc.errors.body": ["MUST", "§6.5", "every 4xx/5xx of the run has an error body: a catalog code, a message, time"],
   "svc.errors.status": ["MUST", "§11", "every error's HTTP status is the catalog's status for its code"],
+  "svc.cors.origin": ["MUST", "§6.0", "allowed origins (and the service's own) get CORS answers exposing DS-Nonce and Retry-After; another origin is 403 ERR_FORBIDDEN and nothing is stored"],
   "svc.device.time": ["MUST", "§6.0", "every device API answer carries time (integer seconds)"],
   "svc.device.nonce": ["MUST", "§6.0", "every 2xx device answer carries a nonce, also in the DS-Nonce header"],
   "svc.session.create": ["MUST", "§6.2, §1.4", "a proof-signed create answers 201 with a valid CreateSessionResponse"],

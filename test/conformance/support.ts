@@ -13,7 +13,11 @@ import type { RunningServer } from "../../adapters/server/serve/types.ts";
 export const ROOT: string = fileURLToPath(new URL("../../", import.meta.url));
 
 export const CLIENT_A = { id: "a", secret: "conformance-secret-a-0123456789" };
-export const CLIENT_B = { id: "b", secret: "conformance-secret-b-0123456789" };
+export const CLIENT_B = {
+  id: "b",
+  secret: "conformance-secret-b-0123456789",
+  allowedOrigins: ["https://b.example"],
+};
 
 const g = globalThis as { Deno?: { execPath(): string }; Bun?: unknown };
 
@@ -65,7 +69,7 @@ function target(url: string, fetch: (r: Request) => Promise<Response>, clock: { 
     url,
     clientId: CLIENT_A.id,
     clientSecret: CLIENT_A.secret,
-    otherClient: CLIENT_B,
+    otherClient: { id: CLIENT_B.id, secret: CLIENT_B.secret },
     fetch,
     advance: (ms: number) => void (clock.skew += ms),
   };
