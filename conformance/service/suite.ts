@@ -14,6 +14,7 @@ import { Http, type ServiceTarget } from "./http.ts";
 import { propertyChecks } from "./property.ts";
 import { Control } from "./control.ts";
 import { originChecks } from "./origins.ts";
+import { recommendationChecks } from "./recommend.ts";
 import { secureChecks } from "./secure.ts";
 import { sessionChecks } from "./sessions.ts";
 import { telemetryChecks } from "./telemetry.ts";
@@ -48,6 +49,7 @@ export async function runServiceSuite(
   await telemetryChecks(c);
   await propertyChecks(c, o.propertyRuns === undefined ? {} : { runs: o.propertyRuns });
   const backend = await backendChecks(c, device);
+  await recommendationChecks(c);
   await secureChecks(c, backend);
   await originChecks(c);
   // Last: these move the service clock forward by days.
