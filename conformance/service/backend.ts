@@ -9,6 +9,7 @@ import type { Device } from "./actors.ts";
 import { Backend } from "./backend-actor.ts";
 import { SERVICE_CHECKS as C } from "./checks.ts";
 import {
+  causeOf,
   checkServiceHeader,
   expectError,
   expectStatus,
@@ -74,6 +75,8 @@ export async function backendChecks(c: ServiceContext, d: Device | null): Promis
     const b = new Backend(http, "", "");
     const garbage = await b.call("POST", "/v1/backend/actions", action, "Bearer not.a.token");
     expectError(t, garbage, 401, "ERR_UNAUTHENTICATED", "garbage bearer");
+    // SPEC §7.0: a failed access token check carries the verifier's code.
+    t.equal(causeOf(garbage), "ERR_TOKEN_MALFORMED", "details.cause of a garbage bearer");
     const dev = t.need(d, "a session (svc.session.create)");
     const confused = await b.call(
       "POST",
@@ -82,6 +85,7 @@ export async function backendChecks(c: ServiceContext, d: Device | null): Promis
       `Bearer ${dev.sessionToken}`,
     );
     expectError(t, confused, 401, "ERR_UNAUTHENTICATED", "a session token as bearer");
+    t.equal(causeOf(confused), "ERR_TYP_MISMATCH", "details.cause of a session token as bearer");
   });
 
   let actionToken = "";

@@ -65,6 +65,21 @@ export function expectError(
 }
 
 /**
+ * `details.cause` of an error answer (SPEC §6.5), or `undefined`.
+ *
+ * @example
+ * ```ts
+ * t.equal(causeOf(x), "ERR_AUDIENCE_MISMATCH", "details.cause");
+ * ```
+ */
+export function causeOf(x: Exchange): unknown {
+  const details = body(x).details;
+  return typeof details === "object" && details !== null
+    ? (details as Record<string, unknown>).cause
+    : undefined;
+}
+
+/**
  * Fails unless `x` has `status`; answers its JSON body.
  *
  * @example

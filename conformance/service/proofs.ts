@@ -101,6 +101,16 @@ export async function refreshChecks(c: ServiceContext, d: Device): Promise<void>
     t.equal(p.sub, before.sub, "sub (the same session)");
     t.equal(p.cnf, before.cnf, "cnf (the same key)");
     t.ok(p.jti !== before.jti, "a new jti");
+    // Values SPEC §6.3 and the advertised config imply.
+    t.equal(b.token_expires_at, p.exp, "token_expires_at (the new token's exp)");
+    t.equal(
+      (p.exp as number) - (p.iat as number),
+      c.config?.token_lifetime_s,
+      "exp − iat (token_lifetime_s)",
+    );
+    t.between(p.iat as number, http.nowS() - 5, http.nowS() + 5, "iat (the service's time)");
+    const created = d.lastCreate ? (d.lastCreate.json as Record<string, unknown>) : {};
+    t.equal(b.session_expires_at, created.session_expires_at, "session_expires_at (never moves)");
     d.sessionToken = String(b.session_token);
   });
   await run.check(C["svc.refresh.proof-missing"], async (t) => {

@@ -11,7 +11,7 @@ import { deviceSigner } from "../../adapters/crypto/keys.ts";
 import { Device, event } from "./actors.ts";
 import { Backend } from "./backend-actor.ts";
 import { SERVICE_CHECKS as C } from "./checks.ts";
-import { expectError, expectStatus, type ServiceContext } from "./context.ts";
+import { causeOf, expectError, expectStatus, type ServiceContext } from "./context.ts";
 import { tamper } from "./telemetry.ts";
 
 const ACTIONS = "/v1/backend/actions";
@@ -164,7 +164,9 @@ export async function secureChecks(c: ServiceContext, b: Backend | null): Promis
   });
   await run.check(C["svc.isolation.secure-token"], async (t) => {
     const token = await d.secure("login");
-    expectError(t, await present(token, "login", theirs), 403, "ERR_FORBIDDEN", "client B");
+    const x = await present(token, "login", theirs);
+    expectError(t, x, 403, "ERR_FORBIDDEN", "client B");
+    t.equal(causeOf(x), "ERR_AUDIENCE_MISMATCH", "details.cause (the inner token's)");
   });
   await run.check(C["svc.isolation.action-token"], async (t) => {
     const backend = need(t);

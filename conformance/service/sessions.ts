@@ -42,7 +42,22 @@ export async function sessionChecks(c: ServiceContext): Promise<Device | null> {
     t.wire("CreateSessionResponse", b, "create response");
     t.ok(ID("s_").test(String(b.session_id)), `session_id ${b.session_id}`);
     t.ok(ID("d_").test(String(b.device_id)), `device_id ${b.device_id}`);
-    t.ok(Number(b.session_expires_at) > http.nowS(), "session_expires_at is in the future");
+    // Values SPEC §6.2 and the advertised config imply (the token's iat is the creation time).
+    const p = parseJws(String(b.session_token)).payload;
+    const iat = p.iat as number;
+    t.between(iat, http.nowS() - 5, http.nowS() + 5, "session token iat (the service's time)");
+    t.equal(
+      b.session_expires_at,
+      iat + Number(c.config?.session_absolute_s),
+      "session_expires_at (iat + session_absolute_s)",
+    );
+    t.equal(b.idle_timeout_s, c.config?.session_idle_s, "idle_timeout_s (session_idle_s)");
+    t.equal(
+      b.token_expires_at,
+      iat + Number(c.config?.token_lifetime_s),
+      "token_expires_at (iat + token_lifetime_s)",
+    );
+    t.equal(b.user_id, null, "user_id (none given)");
     await d.createSession();
     device = d;
     created = body(d.lastCreate!);
