@@ -64,6 +64,8 @@ export interface Service {
   fetch(request: Request, info?: ConnectionInfo): Promise<Response>;
   /** The issuer (public URL without trailing `/`). */
   readonly issuer: string;
+  /** The service clock, epoch milliseconds (moved forward by test control, SPEC Appendix A). */
+  now(): number;
   /** The signing keys (rotation, JWKS). */
   readonly keys: KeyManager;
   readonly store: Store;
@@ -163,6 +165,7 @@ export async function createService(options: CreateServiceOptions): Promise<Serv
 
   const service: Service = {
     issuer: opts.issuer,
+    now: nowMs,
     keys,
     store,
     get inFlight() {

@@ -151,6 +151,7 @@ export async function lifetimeChecks(c: ServiceContext): Promise<void> {
     const control = needControl(t, c.control ?? null);
     const d = await Device.create(http);
     const created = await d.createSession();
+    c.ended = d; // the retention check needs a session that ends, whatever happens here
     const end = Number(created.session_expires_at);
     const step = Math.max(1, Number(created.idle_timeout_s) - 60);
     let seq = 1;
@@ -166,7 +167,6 @@ export async function lifetimeChecks(c: ServiceContext): Promise<void> {
     await control.advanceTo(end);
     await d.config();
     expectError(t, await d.refreshRaw(), 410, "ERR_SESSION_ENDED", "refresh at session_expires_at");
-    c.ended = d;
   });
 
   await run.check(C["svc.telemetry.retention"], async (t) => {

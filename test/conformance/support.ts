@@ -53,7 +53,9 @@ async function service(
 ): Promise<Service> {
   const { createService } = await import("../../adapters/server/mod.ts");
   const { webCrypto } = await import("../../adapters/crypto/webcrypto.ts");
-  return createService({
+  const { MemoryStore } = await import("../../adapters/store/memory.ts");
+  let self: Service | null = null;
+  return self = await createService({
     publicUrl: url,
     clients: [CLIENT_A, CLIENT_B],
     log: null,
@@ -61,6 +63,8 @@ async function service(
     now: () => Date.now() + clock.skew,
     testControl: o.testControl ?? true,
     ...(mutant?.crypto ? { crypto: mutant.crypto(webCrypto) } : {}),
+    // The store runs on the service clock (which test control moves).
+    ...(mutant?.store ? { store: mutant.store(new MemoryStore({ now: () => self!.now() })) } : {}),
   });
 }
 
