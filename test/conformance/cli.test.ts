@@ -114,14 +114,11 @@ describe("conformance: the command line", {
         "--property-runs",
         "3",
       ]);
-      assert.equal(r.code, 3, r.out);
-      assert.match(r.out, /INCOMPLETE: 1 MUST check\(s\) did not run/);
+      assert.equal(r.code, 0, r.out);
+      assert.match(r.out, /every MUST check passed/);
       assert.match(r.out, /^svc\.secure +\d+ +0 +0 +0/m, "the summary table has a row per area");
       assert.match(r.err, /✓ svc\.config\.shape/, "progress lines");
-      assert.match(
-        r.out,
-        /To run the incomplete MUST checks:\n.*test-control.*svc\.telemetry\.expired-token/,
-      );
+      assert.match(r.err, /✓ svc\.session\.idle-end/, "test-control checks ran");
     } finally {
       await started.close();
     }
