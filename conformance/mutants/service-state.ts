@@ -108,7 +108,10 @@ export const STATE_MUTANTS: Readonly<Record<string, ServiceMutant>> = {
     description: "keeps consumed jtis 100 s less than required",
     fails: ["svc.proof.replay-late", "svc.secure.replay-late"],
     store: (base) =>
-      override(base, { consume: (key, untilMs) => base.consume(key, untilMs - 100_000) }),
+      override(base, {
+        consume: (key, untilMs) => base.consume(key, untilMs - 100_000),
+        consumeProof: (key, untilMs) => base.consumeProof(key, untilMs - 100_000),
+      }),
   },
   "jwks-current-only": {
     description: "drops the previous key from the JWKS at rotation",

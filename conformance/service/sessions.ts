@@ -116,7 +116,7 @@ export async function sessionChecks(c: ServiceContext): Promise<Device | null> {
     t.ok(b.session_id !== d.sessionId, "a new session id");
   });
 
-  await run.check(C["svc.session.key-change"], async (t) => {
+  await run.check(C["svc.session.device-binding"], async (t) => {
     const d = t.need(device as Device | null, "a session (svc.session.create)");
     const other = await Device.create(http);
     const b = expectStatus(
@@ -125,7 +125,18 @@ export async function sessionChecks(c: ServiceContext): Promise<Device | null> {
       201,
       "create with the device id and another key",
     );
-    t.equal(b.device_id, d.deviceId, "device_id");
+    t.ok(
+      ID("d_").test(String(b.device_id)) && b.device_id !== d.deviceId,
+      `a new device id, got ${b.device_id}`,
+    );
+    // The stored device is unchanged: its own key still keeps its id.
+    const again = expectStatus(
+      t,
+      await d.createRaw({ body: { device_id: d.deviceId } }),
+      201,
+      "create with the device's own key",
+    );
+    t.equal(again.device_id, d.deviceId, "device_id with its own key");
   });
 
   await run.check(C["svc.session.unknown-device-id"], async (t) => {
