@@ -73,7 +73,7 @@ export const STATE_MUTANTS: Readonly<Record<string, ServiceMutant>> = {
     description: "measures event, batch and body sizes in characters, not UTF-8 bytes",
     fails: ["svc.telemetry.limit-event", "svc.telemetry.limit-batch", "svc.telemetry.limit-body"],
     // Every non-ASCII character becomes one byte before the service measures.
-    wrap: editRequest("/v1/device/telemetry", (text) => text.replace(/[^\x00-\x7f]/g, "?")),
+    wrap: editRequest("/v1/device/telemetry", (text) => text.replace(/[^ -~\t\n\r]/g, "?")),
   },
   "count-limit-off-by-one": {
     description: "refuses a batch of exactly 100 events",

@@ -17,7 +17,6 @@ import {
   needIssuer,
   type ServiceContext,
 } from "./context.ts";
-import { body } from "./http.ts";
 
 const ID = (prefix: string) => new RegExp(`^${prefix}[A-Za-z0-9_-]{1,127}$`);
 const CREATE = "/v1/device/sessions";
