@@ -135,6 +135,7 @@ export const SDK_MUTANTS: Readonly<Record<string, SdkMutant>> = {
       "sdk.backoff.retry-after-cap",
       "sdk.trace.backoff",
       "sdk.trace.single-flight",
+      "sdk.trace.nonce",
       "sdk.trace.regression",
     ],
     step: noBackoff,
