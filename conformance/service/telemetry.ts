@@ -166,6 +166,9 @@ export async function telemetryChecks(c: ServiceContext): Promise<void> {
       session_token: tamper(d.sessionToken, { did: "d_x" }),
     });
     expectError(t, x, 401, "ERR_SIGNATURE_INVALID", "tampered token");
+    // Compact syntax that does not decode: the verifier's code (SPEC §5.1 S2, §6.6).
+    const y = await d.telemetry([event(15)], { session_token: "aaaa.bbbb.cccc" });
+    expectError(t, y, 401, "ERR_TOKEN_MALFORMED", "a token of compact syntax that does not decode");
   });
   await run.check(C["svc.telemetry.wrong-session"], async (t) => {
     const other = await Device.create(http);
@@ -246,6 +249,11 @@ export async function telemetryChecks(c: ServiceContext): Promise<void> {
       "ERR_INVALID_BODY",
       "events not an array",
     );
+    // A token member that is not even of compact syntax is the body's schema (SPEC §6.6).
+    for (const bad of [5, "abc", "a.b.c.d"]) {
+      const x = await d.telemetry([event(16)], { session_token: bad });
+      expectError(t, x, 400, "ERR_INVALID_BODY", `session_token ${JSON.stringify(bad)}`);
+    }
   });
 }
 
