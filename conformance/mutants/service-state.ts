@@ -165,6 +165,20 @@ export const STATE_MUTANTS: Readonly<Record<string, ServiceMutant>> = {
         hit: async (key, nowMs, windowMs) => (await base.hit(key, nowMs, windowMs)) + 1,
       }),
   },
+  "failed-login-sets-user": {
+    description: "takes a failed login result with user_id as a success",
+    fails: ["svc.backend.user-facts"],
+    wrap: editRequest("/v1/backend/actions/result", (text) => {
+      try {
+        const body = JSON.parse(text);
+        return body.result === "failure" && typeof body.user_id === "string"
+          ? JSON.stringify({ ...body, result: "success" })
+          : text;
+      } catch {
+        return text;
+      }
+    }),
+  },
   "pages-as-interactions": {
     description: "counts page events as interactions",
     fails: ["svc.telemetry.facts"],

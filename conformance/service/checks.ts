@@ -86,6 +86,7 @@ export const SERVICE_CHECKS = defineChecks({
   "svc.backend.action-invalid": ["MUST", "§7.2", "an action with both or neither token is 400 ERR_INVALID_BODY"],
   "svc.backend.recommendation": ["MUST", "§7.3, §10.1", "the recommendation of an action is a valid Recommendation of it"],
   "svc.backend.recommendation-inline": ["MUST", "§7.2, §10.1", "get_recommendation=true answers the recommendation inline"],
+  "svc.backend.user-facts": ["MUST", "§7.4, §7.5, §10.1", "only a successful login-type result with user_id sets the session's user (another action's applies to it alone); users/clear clears it"],
   "svc.backend.deterministic": ["MUST", "§10.2", "the same stored inputs give the same recommendation"],
   "svc.backend.result": ["MUST", "§7.4, §10.1", "a reported result answers 201 and is the recommendation's result"],
   "svc.rules.order": ["MUST", "§7.6, §10.2", "enabled production rules decide in ascending priority (disabled ones ignored), adding RULE_<type>; the rules at the time of asking count"],

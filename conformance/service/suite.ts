@@ -15,6 +15,7 @@ import { propertyChecks } from "./property.ts";
 import { Control } from "./control.ts";
 import { originChecks } from "./origins.ts";
 import { recommendationChecks } from "./recommend.ts";
+import { userChecks } from "./users.ts";
 import { secureChecks } from "./secure.ts";
 import { sessionChecks } from "./sessions.ts";
 import { telemetryChecks } from "./telemetry.ts";
@@ -50,6 +51,7 @@ export async function runServiceSuite(
   await propertyChecks(c, o.propertyRuns === undefined ? {} : { runs: o.propertyRuns });
   const backend = await backendChecks(c, device);
   await recommendationChecks(c);
+  await userChecks(c);
   await secureChecks(c, backend);
   await originChecks(c);
   // Last: these move the service clock forward by days.

@@ -32,6 +32,7 @@ async function conformance(args: string[]): Promise<{ code: number; report: Repo
 
 // The checks that need the test-control extension (SPEC Appendix A).
 const TEST_MODE = [
+  "svc.backend.user-facts",
   "svc.cors.origin",
   "svc.jwks.rotation",
   "svc.proof.replay-late",

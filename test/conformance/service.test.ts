@@ -41,6 +41,7 @@ const names = [
   "rules-descending",
   "velocity-at-threshold",
   "pages-as-interactions",
+  "failed-login-sets-user",
 ];
 
 describe("conformance: service target", {
