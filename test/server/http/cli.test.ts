@@ -47,6 +47,11 @@ describe("CLI configuration", { skip: SKIP }, () => {
       3000,
     );
     assert.equal((await load(["serve", "--demo"])).port, 8787);
+    // Test control (SPEC Appendix A): --conformance or --demo, never by default.
+    assert.equal((await load(file)).testControl, false);
+    assert.equal((await load([...file, "--conformance"])).testControl, true);
+    assert.equal((await load(file, { DEVICE_SESSION_CONFORMANCE: "true" })).testControl, true);
+    assert.equal((await load(["serve", "--demo"])).testControl, true);
     assert.equal(
       (await load(["serve"], { DEVICE_SESSION_CONFIG: "/etc/ds.json" })).host,
       "0.0.0.0",
