@@ -8,6 +8,7 @@ import { encodeJsonSegment, parseJws } from "../../core/token/jws.ts";
 import { verifyActionToken } from "../../verify.ts";
 import { Device, event } from "./actors.ts";
 import { needControl } from "./control.ts";
+import { limitChecks } from "./limits.ts";
 import { SERVICE_CHECKS as C } from "./checks.ts";
 import {
   checkServiceHeader,
@@ -176,66 +177,6 @@ export async function telemetryChecks(c: ServiceContext): Promise<void> {
     const x = await d.telemetry([event(15)], { session_token: other.sessionToken });
     expectError(t, x, 401, "ERR_CLAIM_INVALID", "another session's token");
   });
-  const limits = (c.config?.telemetry ?? {}) as Record<string, number>;
-  const maxEvents = limits.max_batch_events ?? 100;
-  const maxEventBytes = limits.max_event_bytes ?? 4096;
-  const maxBatchBytes = limits.max_batch_bytes ?? 61440;
-  const maxBody = 65536;
-  await run.check(C["svc.telemetry.limit-count"], async (t) => {
-    const at = Array.from({ length: maxEvents }, (_, i) => event(100 + i));
-    const ok = expectStatus(t, await d.telemetry(at), 200, `${maxEvents} events (the limit)`);
-    t.equal(ok.acked_seq, 100 + maxEvents - 1, `acked_seq of ${maxEvents} events`);
-    const over = Array.from({ length: maxEvents + 1 }, (_, i) => event(300 + i));
-    expectError(t, await d.telemetry(over), 422, "ERR_BATCH_TOO_LARGE", `${maxEvents + 1} events`);
-  });
-  await run.check(C["svc.telemetry.limit-event"], async (t) => {
-    // Sizes are bytes of the serialized data, not characters (SPEC §8.1): "é" is 2 bytes.
-    let seq = 500;
-    for (
-      const [bytes, ch, status] of [
-        [maxEventBytes, "x", 200],
-        [maxEventBytes, "é", 200],
-        [maxEventBytes + 1, "x", 422],
-        [maxEventBytes + 1, "é", 422],
-      ] as const
-    ) {
-      const e = event(seq++, "interaction", padded(bytes, ch));
-      const what = `event data of ${bytes} bytes (${ch === "x" ? "ASCII" : "2-byte UTF-8"})`;
-      const x = await d.telemetry([e]);
-      if (status === 200) expectStatus(t, x, 200, what);
-      else expectError(t, x, 422, "ERR_BATCH_TOO_LARGE", what);
-    }
-  });
-  await run.check(C["svc.telemetry.limit-batch"], async (t) => {
-    let seq = 600;
-    for (
-      const [bytes, ch, status] of [
-        [maxBatchBytes, "x", 200],
-        [maxBatchBytes, "€", 200],
-        [maxBatchBytes + 1, "x", 422],
-        [maxBatchBytes + 1, "€", 422],
-      ] as const
-    ) {
-      const text = batchOfSize(d, seq, bytes, ch, maxEventBytes);
-      seq += 100;
-      const what = `a batch of ${bytes} bytes (${ch === "x" ? "ASCII" : "3-byte UTF-8"})`;
-      const x = await d.telemetryText(text);
-      if (status === 200) expectStatus(t, x, 200, what);
-      else expectError(t, x, 422, "ERR_BATCH_TOO_LARGE", what);
-    }
-  });
-  await run.check(C["svc.telemetry.limit-body"], async (t) => {
-    let seq = 1100;
-    for (const [bytes, ch] of [[maxBody, "x"], [maxBody + 1, "x"], [maxBody + 1, "€"]] as const) {
-      const text = batchOfSize(d, seq, bytes, ch, maxEventBytes);
-      seq += 100;
-      const x = await d.telemetryText(text);
-      const what = `a body of ${bytes} bytes (${ch === "x" ? "ASCII" : "3-byte UTF-8"})`;
-      // At the body limit the batch limit refuses it (422); one byte over, the body limit (413).
-      if (bytes <= maxBody) expectError(t, x, 422, "ERR_BATCH_TOO_LARGE", what);
-      else expectError(t, x, 413, "ERR_BODY_TOO_LARGE", what);
-    }
-  });
   await run.check(C["svc.telemetry.invalid-body"], async (t) => {
     const x = await http.call("POST", "/v1/device/telemetry", {
       headers: { "content-type": "application/json" },
@@ -255,42 +196,5 @@ export async function telemetryChecks(c: ServiceContext): Promise<void> {
       expectError(t, x, 400, "ERR_INVALID_BODY", `session_token ${JSON.stringify(bad)}`);
     }
   });
-}
-
-const utf8 = (s: string): number => new TextEncoder().encode(s).length;
-
-/**
- * Interaction data whose JSON serialization is exactly `bytes` bytes, padded with `ch` (then
- * ASCII to land on the byte).
- */
-export function padded(bytes: number, ch: string): Record<string, unknown> {
-  const base = utf8(JSON.stringify({ kind: "click", pad: "" }));
-  const w = utf8(ch);
-  const n = Math.floor((bytes - base) / w);
-  const pad = ch.repeat(n) + "x".repeat(bytes - base - n * w);
-  return { kind: "click", pad };
-}
-
-/** A batch body of exactly `bytes` bytes: events of at most `maxEvent` data bytes each. */
-function batchOfSize(d: Device, seq0: number, bytes: number, ch: string, maxEvent: number) {
-  const events: ReturnType<typeof event>[] = [];
-  const fill = maxEvent - 16;
-  let text = d.batchText(events);
-  while (utf8(text) < bytes) {
-    const room = bytes - utf8(text);
-    const e = event(seq0 + events.length, "interaction", padded(Math.min(fill, 64), ch));
-    events.push(e);
-    const grown = d.batchText(events);
-    const wanted = 64 + room - (utf8(grown) - utf8(text));
-    if (wanted <= fill) {
-      // The last event: size its data to land on the byte.
-      events[events.length - 1] = { ...e, data: padded(Math.max(wanted, 26), "x") };
-      text = d.batchText(events);
-      if (utf8(text) !== bytes) throw new Error(`batch of ${utf8(text)} bytes, wanted ${bytes}`);
-      return text;
-    }
-    events[events.length - 1] = { ...e, data: padded(fill, ch) };
-    text = d.batchText(events);
-  }
-  throw new Error(`cannot build a batch of ${bytes} bytes`);
+  await limitChecks(c, d);
 }
