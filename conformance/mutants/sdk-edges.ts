@@ -50,24 +50,23 @@ function beaconFrom(
       const queued = [...s.queue.events].sort((a, b) =>
         order === "priority" ? b.priority - a.priority || a.seq - b.seq : a.seq - b.seq
       );
+      // The batch's wire form with these queued events, in seq order.
+      const body = (chosen: typeof queued) =>
+        JSON.stringify({
+          ...base,
+          events: [...chosen].sort((a, b) => a.seq - b.seq).map((x) => ({
+            seq: x.seq,
+            time_ms: x.timeMs,
+            type: x.type,
+            data: JSON.parse(x.data),
+          })),
+        });
       const chosen: typeof queued = [];
       for (const q of queued) {
-        const events = [...chosen, q].sort((a, b) => a.seq - b.seq).map((x) => ({
-          seq: x.seq,
-          time_ms: x.timeMs,
-          type: x.type,
-          data: JSON.parse(x.data),
-        }));
-        if (size(JSON.stringify({ ...base, events })) > 61440) break;
+        if (size(body([...chosen, q])) > 61440) break;
         chosen.push(q);
       }
-      const events = chosen.sort((a, b) => a.seq - b.seq).map((x) => ({
-        seq: x.seq,
-        time_ms: x.timeMs,
-        type: x.type,
-        data: JSON.parse(x.data),
-      }));
-      return { ...e, request: { ...e.request, body: JSON.stringify({ ...base, events }) } };
+      return { ...e, request: { ...e.request, body: body(chosen) } };
     });
     return { ...r, effects };
   };
