@@ -44,6 +44,9 @@ function editAnswer(
   };
 }
 
+/** Each non-ASCII character as one `?` (what a character-counting service measures). */
+const ascii = (text: string): string => text.replace(/[^ -~\t\n\r]/g, "?");
+
 /** Rewrites the body of requests to `path` with `edit` (text in, text out). */
 function editRequest(path: string, edit: (text: string) => string): (inner: Handler) => Handler {
   return (inner) => async (req) => {
@@ -70,10 +73,16 @@ export const STATE_MUTANTS: Readonly<Record<string, ServiceMutant>> = {
     }),
   },
   "limits-in-characters": {
-    description: "measures event, batch and body sizes in characters, not UTF-8 bytes",
-    fails: ["svc.telemetry.limit-event", "svc.telemetry.limit-batch", "svc.telemetry.limit-body"],
+    description: "measures attribute, event, batch and body sizes in characters, not UTF-8 bytes",
+    fails: [
+      "svc.session.attributes-limit",
+      "svc.telemetry.limit-event",
+      "svc.telemetry.limit-batch",
+      "svc.telemetry.limit-body",
+    ],
     // Every non-ASCII character becomes one byte before the service measures.
-    wrap: editRequest("/v1/device/telemetry", (text) => text.replace(/[^ -~\t\n\r]/g, "?")),
+    wrap: (inner) =>
+      editRequest("/v1/device/telemetry", ascii)(editRequest("/v1/device/sessions", ascii)(inner)),
   },
   "count-limit-off-by-one": {
     description: "refuses a batch of exactly 100 events",

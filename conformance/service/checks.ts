@@ -38,6 +38,7 @@ export const SERVICE_CHECKS = defineChecks({
   "svc.session.invalid-body": ["MUST", "§6.2", "a create body without key_assurance, or not JSON, is 400 ERR_INVALID_BODY"],
   "svc.session.idle-end": ["MUST", "§6.3, §9.6", "requests keep a session alive; after idle_timeout_s without one a refresh is 410 ERR_SESSION_ENDED, and a later batch does not revive it"],
   "svc.session.absolute-end": ["MUST", "§6.3", "a session kept active ends at session_expires_at: a refresh 5 s before is 200, at it 410 ERR_SESSION_ENDED"],
+  "svc.session.attributes-limit": ["MUST", "§6.2, §6.6", "create attributes of 4096 bytes are taken, 4097 are 400 ERR_INVALID_BODY (bytes, not characters)"],
   "svc.session.unknown-client": ["MUST", "§6.2", "a create for an unknown client is 404 ERR_CLIENT_UNKNOWN"],
   "svc.proof.missing": ["MUST", "§6.0, §6.2", "a create without DS-Proof is 401 ERR_TOKEN_MALFORMED"],
   "svc.proof.replayed": ["MUST", "§5.2", "the same proof twice: the second is ERR_REPLAYED"],

@@ -1,10 +1,10 @@
 /**
- * Service checks of telemetry limits (SPEC §6.0, §8.1, §8.3, §12), each probed at the limit, one
- * over, and with multi-byte UTF-8 data: sizes are bytes, not characters.
+ * Service checks of the device API's limits (SPEC §6.0, §6.2, §8.1, §8.3, §12), each probed at
+ * the limit, one over, and with multi-byte UTF-8 data: sizes are bytes, not characters.
  *
  * @module
  */
-import { type Device, event } from "./actors.ts";
+import { Device, event } from "./actors.ts";
 import { SERVICE_CHECKS as C } from "./checks.ts";
 import { expectError, expectStatus, type ServiceContext } from "./context.ts";
 
@@ -116,4 +116,50 @@ function batchOfSize(d: Device, seq0: number, bytes: number, ch: string, maxEven
     text = d.batchText(events);
   }
   throw new Error(`cannot build a batch of ${bytes} bytes`);
+}
+
+/**
+ * Create attributes whose JSON serialization is exactly `bytes` bytes: string values of at most
+ * 1000 characters of `ch`, then ASCII to land on the byte.
+ */
+export function attributesOfSize(bytes: number, ch: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; utf8(JSON.stringify(out)) < bytes; i++) {
+    const key = `k${i}`;
+    out[key] = "";
+    const room = bytes - utf8(JSON.stringify(out));
+    if (room < 0) throw new Error(`cannot build attributes of ${bytes} bytes`);
+    const n = Math.min(1000, Math.floor(room / utf8(ch)));
+    const filler = ch.repeat(n);
+    out[key] = room - utf8(filler) <= 1000 - n ? filler + "x".repeat(room - utf8(filler)) : filler;
+  }
+  if (utf8(JSON.stringify(out)) !== bytes) throw new Error(`attributes of ${bytes} bytes`);
+  return out;
+}
+
+/**
+ * Runs the create-attributes limit check (4096 bytes, SPEC §6.2, §6.6).
+ *
+ * @example
+ * ```ts
+ * await attributeLimitCheck(ctx);
+ * ```
+ */
+export async function attributeLimitCheck(c: ServiceContext): Promise<void> {
+  await c.run.check(C["svc.session.attributes-limit"], async (t) => {
+    for (
+      const [bytes, ch, ok] of [
+        [4096, "x", true],
+        [4096, "é", true],
+        [4097, "x", false],
+        [4097, "é", false],
+      ] as const
+    ) {
+      const d = await Device.create(c.http);
+      const x = await d.createRaw({ body: { attributes: attributesOfSize(bytes, ch) } });
+      const what = `attributes of ${bytes} bytes (${ch === "x" ? "ASCII" : "2-byte UTF-8"})`;
+      if (ok) expectStatus(t, x, 201, what);
+      else expectError(t, x, 400, "ERR_INVALID_BODY", what);
+    }
+  });
 }

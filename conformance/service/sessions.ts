@@ -7,6 +7,7 @@
 import { parseJws } from "../../core/token/jws.ts";
 import { verifySessionToken } from "../../verify.ts";
 import { Device } from "./actors.ts";
+import { attributeLimitCheck } from "./limits.ts";
 import { proofChecks, refreshChecks } from "./proofs.ts";
 import { SERVICE_CHECKS as C } from "./checks.ts";
 import {
@@ -164,6 +165,7 @@ export async function sessionChecks(c: ServiceContext): Promise<Device | null> {
     expectError(t, x, 404, "ERR_CLIENT_UNKNOWN", "unknown client");
   });
 
+  await attributeLimitCheck(c);
   await proofChecks(c);
   if (device !== null) await refreshChecks(c, device);
   return device;
