@@ -113,6 +113,10 @@ export async function backendChecks(c: ServiceContext, d: Device | null): Promis
       [dev.sessionId, res.action_id, "transaction"],
       "[sub, aid, act]",
     );
+    // Values SPEC §5.5 and §12 imply.
+    t.equal([p.iss, p.aud], [needIssuer(t, c), http.target.clientId], "[iss, aud]");
+    t.between(p.iat as number, http.nowS() - 5, http.nowS() + 5, "iat (the service's time)");
+    t.between((p.exp as number) - (p.iat as number), 60, 86400, "exp − iat (60–86400 s)");
     actionToken = String(res.action_token);
     actionId = String(res.action_id);
   });

@@ -212,8 +212,7 @@ export async function secureChecks(c: ServiceContext, b: Backend | null): Promis
   });
   await run.check(C["svc.isolation.telemetry"], async (t) => {
     const x = await d.telemetry([event(1)], { client_id: other.id });
-    // SPEC §6.4 lists audience failures among its 401s while §11 gives ERR_AUDIENCE_MISMATCH 403:
-    // either status passes here (svc.errors.status holds the code to the catalog's).
-    expectError(t, x, [401, 403], "ERR_AUDIENCE_MISMATCH", "client B's batch with A's token");
+    // SPEC §6.4: 403 ERR_AUDIENCE_MISMATCH (another client's token), as §11 gives it.
+    expectError(t, x, 403, "ERR_AUDIENCE_MISMATCH", "client B's batch with A's token");
   });
 }
