@@ -24,7 +24,9 @@ export {
   type CheckDef,
   type CheckResult,
   hasMustFailure,
+  isIncomplete,
   type Level,
+  type SkipOptions,
   type Status,
   targetOf,
 } from "./conformance/core/check.ts";
@@ -41,11 +43,13 @@ export {
   type Counts,
   exitCode,
   jsonReport,
+  type JudgeOptions,
   progressLine,
   type RunInfo,
   summarize,
   tapReport,
   textReport,
+  toEnable,
 } from "./conformance/core/report.ts";
 export {
   type HarnessClient,

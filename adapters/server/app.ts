@@ -24,6 +24,7 @@ import { NonceIssuer } from "./nonce.ts";
 import { resolveOptions, type ServiceOptions } from "./options.ts";
 import { buildApp, RouteError } from "./routes.ts";
 import { ServiceTokens } from "./tokens.ts";
+import { testClock as makeTestClock } from "./test-control.ts";
 
 /** Options of {@link createService}: the service's settings plus its runtime parts. */
 export interface CreateServiceOptions extends ServiceOptions {
@@ -45,6 +46,11 @@ export interface CreateServiceOptions extends ServiceOptions {
     readonly state?: KeyringState | null;
     readonly persist?: (state: KeyringState) => Promise<void>;
   };
+  /**
+   * Serve the test-control extension (SPEC Appendix A: move the clock, rotate the key, read a
+   * session's facts) and advertise it in discovery. Test mode only: never in production.
+   */
+  readonly testControl?: boolean;
 }
 
 /** Facts about the connection a request came on, from the `serve` helper. */
@@ -59,6 +65,8 @@ export interface Service {
   fetch(request: Request, info?: ConnectionInfo): Promise<Response>;
   /** The issuer (public URL without trailing `/`). */
   readonly issuer: string;
+  /** The service clock, epoch milliseconds (moved forward by test control, SPEC Appendix A). */
+  now(): number;
   /** The signing keys (rotation, JWKS). */
   readonly keys: KeyManager;
   readonly store: Store;
@@ -90,10 +98,12 @@ export async function createService(options: CreateServiceOptions): Promise<Serv
     log: givenLog,
     keyring,
     signer,
+    testControl,
     ...settings
   } = options;
   const opts = resolveOptions(settings);
-  const nowMs = givenNow ?? Date.now;
+  const testClock = testControl === true ? makeTestClock(givenNow ?? Date.now) : null;
+  const nowMs = testClock?.now ?? givenNow ?? Date.now;
   const store = givenStore ?? new MemoryStore({ now: nowMs });
   const crypto = givenCrypto ?? webCrypto;
   const log = givenLog === undefined ? jsonLogger() : givenLog;
@@ -113,7 +123,7 @@ export async function createService(options: CreateServiceOptions): Promise<Serv
     ClientRegistry.create(opts.clients, opts.base),
   ]);
   const tokens = new ServiceTokens({ opts, keys, nonces, store, crypto });
-  const deps: Deps = { opts, store, keys, nonces, tokens, clients, crypto, nowMs };
+  const deps: Deps = { opts, store, keys, nonces, tokens, clients, crypto, nowMs, testClock };
   const app = buildApp(deps);
   let inFlight = 0;
   let idle: (() => void)[] = [];
@@ -162,6 +172,7 @@ export async function createService(options: CreateServiceOptions): Promise<Serv
 
   const service: Service = {
     issuer: opts.issuer,
+    now: nowMs,
     keys,
     store,
     get inFlight() {

@@ -10,6 +10,7 @@ import type { KeyManager } from "./keys.ts";
 import type { NonceIssuer } from "./nonce.ts";
 import type { ResolvedOptions } from "./options.ts";
 import type { ServiceTokens } from "./tokens.ts";
+import type { TestClock } from "./test-control.ts";
 import { errorFromCode } from "../../core/mod.ts";
 import { rateDecision } from "../../core/service/limits.ts";
 
@@ -24,6 +25,8 @@ export interface Deps {
   readonly crypto: VerifyCrypto;
   /** The clock, epoch milliseconds. */
   readonly nowMs: () => number;
+  /** The movable clock of the test-control extension (SPEC Appendix A), or `null`: off. */
+  readonly testClock: TestClock | null;
 }
 
 /** One request, as handlers see it. */

@@ -19,6 +19,7 @@ import { createRule, deleteRule, getRule, listRules, updateRule } from "./backen
 import { getDiscovery, getJwks } from "./well-known.ts";
 import { allowedMethods } from "./http/routes.ts";
 import { json } from "./http/respond.ts";
+import { mountTestControl } from "./test-control.ts";
 
 /** What each request carries into hono (as its "bindings"). */
 export interface Bindings {
@@ -68,6 +69,7 @@ export function buildApp(d: Deps): Hono<{ Bindings: Bindings }> {
   app.get("/.well-known/jwks.json", bind(getJwks));
   app.get("/.well-known/device-session", bind(getDiscovery));
   app.get("/healthz", (c) => json(200, { status: "ok", time: c.env.req.now }));
+  if (d.testClock !== null) mountTestControl(app, d, d.testClock);
   app.notFound((c) => {
     const allowed = allowedMethods(c.env.req.path);
     throw new RouteError(

@@ -7,6 +7,7 @@
 import { JWKS_MAX_AGE_S } from "../../core/service/limits.ts";
 import type { Deps, Req } from "./context.ts";
 import { json } from "./http/respond.ts";
+import { TEST_CONTROL_PATH } from "./test-control.ts";
 
 const PUBLIC = { "access-control-allow-origin": "*" };
 
@@ -30,5 +31,7 @@ export function getDiscovery(d: Deps, _r: Req): Response {
     algorithms: d.opts.deviceAlgorithms,
     device_api: `${base}v1/device/`,
     backend_api: `${base}v1/backend/`,
+    // Only in test mode (SPEC Appendix A): a production service never names it.
+    ...(d.testClock !== null ? { test_control: `${base}${TEST_CONTROL_PATH}` } : {}),
   }, { ...PUBLIC, "cache-control": `public, max-age=${JWKS_MAX_AGE_S}` });
 }

@@ -1,7 +1,8 @@
 /**
  * `device-session conformance <target>`: runs the suite against a service (HTTP), an SDK driver
  * or a verifier driver (stdio or HTTP), shows progress on stderr, prints a report, and exits 1
- * on any MUST failure (2 on a usage or connection problem).
+ * on any MUST failure, 3 when a MUST check could not run (unless `--allow-incomplete`), 2 on a
+ * usage or connection problem.
  *
  * @module
  */
@@ -183,15 +184,16 @@ export async function conformanceMain(
       startedAt,
       durationMs: Math.round(performance.now() - t0),
     };
+    const judge = { allowIncomplete: v["allow-incomplete"] };
     const report = v.report === "json"
-      ? JSON.stringify(jsonReport(run.results, info), null, 2)
+      ? JSON.stringify(jsonReport(run.results, info, judge), null, 2)
       : v.report === "tap"
-      ? tapReport(run.results)
-      : textReport(run.results, info);
+      ? tapReport(run.results, judge)
+      : textReport(run.results, info, judge);
     if (v.out !== undefined) await writeFile(v.out, `${report}\n`);
     else io.out(report);
-    if (v.report !== "text" && !v.quiet) io.err(textReport(run.results, info));
-    return exitCode(run.results);
+    if (v.report !== "text" && !v.quiet) io.err(textReport(run.results, info, judge));
+    return exitCode(run.results, judge);
   } catch (e) {
     if (
       e instanceof UsageError ||

@@ -6,7 +6,7 @@
  */
 import { DeviceSessionError } from "../../core/errors/mod.ts";
 import { validateWire } from "../../core/wire/registry.ts";
-import { CheckFailure, CheckSkip } from "./check.ts";
+import { CheckFailure, CheckSkip, type SkipOptions } from "./check.ts";
 
 /**
  * Short JSON for messages (long values are cut).
@@ -65,9 +65,12 @@ export class Assert {
     throw new CheckFailure(message);
   }
 
-  /** Skips the check (a capability or a prerequisite is missing). */
-  skip(reason: string): never {
-    throw new CheckSkip(reason);
+  /**
+   * The check cannot run (a capability or a prerequisite is missing): `incomplete` for a MUST
+   * check unless `notApplicable`, `skip` for a SHOULD.
+   */
+  skip(reason: string, options: SkipOptions = {}): never {
+    throw new CheckSkip(reason, options);
   }
 
   /** Fails unless `cond` (not an assertion signature: use {@link Assert.need} to narrow). */

@@ -10,10 +10,13 @@
 export type Level = "MUST" | "SHOULD";
 
 /**
- * Outcome of one check: `fail` is a MUST that failed, `warn` a SHOULD that failed; `xfail` a
- * failure the expectations file lists (not counted), `xpass` a listed failure that passed.
+ * Outcome of one check: `fail` is a MUST that failed, `warn` a SHOULD that failed; `incomplete`
+ * a MUST that could not run (a prerequisite, a second client or the test-control extension is
+ * missing) — never a pass; `skip` a SHOULD that could not run, or a check of an optional profile
+ * the implementation does not claim; `xfail` a failure (or a known gap) the expectations file
+ * lists (not counted), `xpass` a listed failure that passed.
  */
-export type Status = "pass" | "fail" | "warn" | "skip" | "xfail" | "xpass";
+export type Status = "pass" | "fail" | "warn" | "incomplete" | "skip" | "xfail" | "xpass";
 
 /** The definition of a check. */
 export interface CheckDef {
@@ -31,6 +34,8 @@ export interface CheckResult extends CheckDef {
   readonly status: Status;
   /** Why it failed or was skipped (first failure), or the expectation's reason. */
   readonly detail?: string;
+  /** For a check that could not run: what to enable so that it runs. */
+  readonly enable?: string;
   readonly durationMs: number;
 }
 
@@ -49,18 +54,33 @@ export class CheckFailure extends Error {
   }
 }
 
+/** Options of {@link CheckSkip} and `Runner.skip`. */
+export interface SkipOptions {
+  /** What to enable so that the check runs (shown in the report), e.g. `--other-client-id`. */
+  readonly enable?: string;
+  /**
+   * The check belongs to an optional profile the implementation does not claim (a driver
+   * capability): `skip`, not `incomplete`, even for a MUST check.
+   */
+  readonly notApplicable?: boolean;
+}
+
 /**
- * Thrown inside a check body: the check is skipped (a capability or prerequisite is missing).
+ * Thrown inside a check body: the check cannot run (a capability or prerequisite is missing). A
+ * MUST check that cannot run is `incomplete` (the run is not green) unless
+ * `notApplicable`.
  *
  * @example
  * ```ts
- * throw new CheckSkip("the driver does not announce the traces capability");
+ * throw new CheckSkip("needs a second client", { enable: "--other-client-id/--other-client-secret" });
  * ```
  */
 export class CheckSkip extends Error {
-  constructor(message: string) {
+  readonly options: SkipOptions;
+  constructor(message: string, options: SkipOptions = {}) {
     super(message);
     this.name = "CheckSkip";
+    this.options = options;
   }
 }
 
@@ -121,4 +141,16 @@ export function areaOf(id: string): string {
  */
 export function hasMustFailure(results: readonly CheckResult[]): boolean {
   return results.some((r) => r.status === "fail");
+}
+
+/**
+ * Whether a MUST check could not run (the run is incomplete, never green).
+ *
+ * @example
+ * ```ts
+ * isIncomplete(run.results); // true when e.g. the isolation checks had no second client
+ * ```
+ */
+export function isIncomplete(results: readonly CheckResult[]): boolean {
+  return results.some((r) => r.status === "incomplete");
 }

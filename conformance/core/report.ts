@@ -1,10 +1,17 @@
 /**
  * Reports of a run: the human summary table (per area), JSON (`ds-conformance-report/1`) and TAP
- * version 13. The exit code is 1 when any MUST check failed unexpectedly.
+ * version 13. The exit code is 1 when any MUST check failed unexpectedly, 3 when none failed but
+ * a MUST check could not run (incomplete) and incomplete runs are not allowed, else 0.
  *
  * @module
  */
-import { areaOf, type CheckResult, hasMustFailure, type Status } from "./check.ts";
+import { areaOf, type CheckResult, hasMustFailure, isIncomplete, type Status } from "./check.ts";
+
+/** How a run is judged. */
+export interface JudgeOptions {
+  /** Accept a run in which MUST checks could not run (`--allow-incomplete`): exit code 0. */
+  readonly allowIncomplete?: boolean;
+}
 
 /** What the report says about the implementation (from its handshake, or the URL). */
 export interface RunInfo {
@@ -19,10 +26,18 @@ export interface RunInfo {
 /** Counts per status. */
 export type Counts = Record<Status, number>;
 
-const STATUSES: readonly Status[] = ["pass", "fail", "warn", "skip", "xfail", "xpass"];
+const STATUSES: readonly Status[] = [
+  "pass",
+  "fail",
+  "incomplete",
+  "warn",
+  "skip",
+  "xfail",
+  "xpass",
+];
 
 function zero(): Counts {
-  return { pass: 0, fail: 0, warn: 0, skip: 0, xfail: 0, xpass: 0 };
+  return { pass: 0, fail: 0, incomplete: 0, warn: 0, skip: 0, xfail: 0, xpass: 0 };
 }
 
 /**
@@ -48,15 +63,47 @@ export function summarize(
 }
 
 /**
- * The exit code of a run: 1 on any unexpected MUST failure, else 0.
+ * The exit code of a run: 1 on any unexpected MUST failure; else 3 when a MUST check could not
+ * run (unless `allowIncomplete`); else 0.
  *
  * @example
  * ```ts
- * process.exitCode = exitCode(results);
+ * process.exitCode = exitCode(results, { allowIncomplete: false });
  * ```
  */
-export function exitCode(results: readonly CheckResult[]): number {
-  return hasMustFailure(results) ? 1 : 0;
+export function exitCode(results: readonly CheckResult[], o: JudgeOptions = {}): number {
+  if (hasMustFailure(results)) return 1;
+  return isIncomplete(results) && o.allowIncomplete !== true ? 3 : 0;
+}
+
+/**
+ * What to enable so that the incomplete checks run: each hint with the checks it enables (checks
+ * without a hint are listed under their reason).
+ *
+ * @example
+ * ```ts
+ * toEnable(results); // [{ enable: "--other-client-id/…", checks: ["svc.isolation.rules", …] }]
+ * ```
+ */
+export function toEnable(
+  results: readonly CheckResult[],
+): { enable: string; checks: string[] }[] {
+  const groups = new Map<string, string[]>();
+  for (const r of results.filter((r) => r.status === "incomplete")) {
+    const key = r.enable ?? `fix the prerequisite: ${r.detail ?? "unknown"}`;
+    groups.set(key, [...(groups.get(key) ?? []), r.id]);
+  }
+  return [...groups].map(([enable, checks]) => ({ enable, checks }));
+}
+
+function verdict(results: readonly CheckResult[], total: Counts, o: JudgeOptions): string {
+  if (total.fail > 0) return `${total.fail} MUST check(s) FAILED`;
+  if (total.incomplete > 0) {
+    return `INCOMPLETE: ${total.incomplete} MUST check(s) did not run` +
+      (o.allowIncomplete ? " (allowed by --allow-incomplete)" : "") +
+      `; ${total.pass} passed`;
+  }
+  return results.length === 0 ? "no check ran" : "every MUST check passed";
 }
 
 /**
@@ -67,12 +114,17 @@ export function exitCode(results: readonly CheckResult[]): number {
  * console.log(textReport(results, info));
  * ```
  */
-export function textReport(results: readonly CheckResult[], info: RunInfo): string {
+export function textReport(
+  results: readonly CheckResult[],
+  info: RunInfo,
+  o: JudgeOptions = {},
+): string {
   const { areas, total } = summarize(results);
   const width = Math.max(8, ...areas.map((a) => a.area.length));
-  const head = ["area".padEnd(width), ...STATUSES.map((s) => s.padStart(5))].join("  ");
+  const col = (s: Status) => Math.max(5, s.length);
+  const head = ["area".padEnd(width), ...STATUSES.map((s) => s.padStart(col(s)))].join("  ");
   const row = (name: string, c: Counts) =>
-    [name.padEnd(width), ...STATUSES.map((s) => String(c[s]).padStart(5))].join("  ");
+    [name.padEnd(width), ...STATUSES.map((s) => String(c[s]).padStart(col(s)))].join("  ");
   const impl = info.implementation?.name
     ? ` — ${info.implementation.name} ${info.implementation.version ?? ""}`.trimEnd()
     : "";
@@ -91,10 +143,15 @@ export function textReport(results: readonly CheckResult[], info: RunInfo): stri
     lines.push(`${r.status.toUpperCase().padEnd(5)} ${r.id} [${r.level} ${r.spec}] ${r.title}`);
     if (r.detail) lines.push(`      ${r.detail}`);
   }
-  const code = exitCode(results);
+  const enable = toEnable(results);
+  if (enable.length > 0) {
+    lines.push("", "To run the incomplete MUST checks:");
+    for (const g of enable) lines.push(`  - ${g.enable}: ${g.checks.join(", ")}`);
+    lines.push("");
+  }
   lines.push(
     `${results.length} checks in ${(info.durationMs / 1000).toFixed(1)} s: ` +
-      (code === 0 ? "every MUST check passed" : `${total.fail} MUST check(s) FAILED`) +
+      verdict(results, total, o) +
       (total.warn ? `, ${total.warn} SHOULD warning(s)` : "") +
       (total.xpass ? `, ${total.xpass} unexpected pass(es)` : ""),
   );
@@ -109,13 +166,19 @@ export function textReport(results: readonly CheckResult[], info: RunInfo): stri
  * const json = jsonReport(results, info); // { format, target, summary, checks, exitCode, … }
  * ```
  */
-export function jsonReport(results: readonly CheckResult[], info: RunInfo): object {
+export function jsonReport(
+  results: readonly CheckResult[],
+  info: RunInfo,
+  o: JudgeOptions = {},
+): object {
   const { areas, total } = summarize(results);
   return {
     format: "ds-conformance-report/1",
     ...info,
-    exitCode: exitCode(results),
+    exitCode: exitCode(results, o),
+    allowIncomplete: o.allowIncomplete === true,
     summary: { total, areas },
+    toEnable: toEnable(results),
     checks: results,
   };
 }
@@ -124,20 +187,24 @@ const tapEscape = (s: string) => s.replace(/\\/g, "\\\\").replace(/#/g, "\\#").r
 
 /**
  * TAP version 13: SHOULD failures, known failures and unexpected passes are `TODO` (they never
- * fail a TAP consumer); skips are `SKIP`.
+ * fail a TAP consumer); skips are `SKIP`; an incomplete MUST check is `not ok` (a run is never
+ * green by skipping a MUST) unless `allowIncomplete`, where it is `SKIP`.
  *
  * @example
  * ```ts
  * console.log(tapReport(results)); // "TAP version 13\n1..57\nok 1 - svc.config.shape …"
  * ```
  */
-export function tapReport(results: readonly CheckResult[]): string {
+export function tapReport(results: readonly CheckResult[], o: JudgeOptions = {}): string {
   const lines = ["TAP version 13", `1..${results.length}`];
   results.forEach((r, i) => {
     const name = `${r.id} [${r.level} ${r.spec}] ${tapEscape(r.title)}`;
-    const detail = tapEscape(r.detail ?? "");
-    const ok = r.status === "pass" || r.status === "skip" || r.status === "xpass";
-    const directive = r.status === "skip"
+    const detail = tapEscape(
+      `${r.detail ?? ""}${r.enable !== undefined ? ` (to run it: ${r.enable})` : ""}`,
+    );
+    const allowed = r.status === "incomplete" && o.allowIncomplete === true;
+    const ok = r.status === "pass" || r.status === "skip" || r.status === "xpass" || allowed;
+    const directive = r.status === "skip" || allowed
       ? ` # SKIP ${detail}`
       : r.status === "warn"
       ? ` # TODO SHOULD: ${detail}`
@@ -145,8 +212,8 @@ export function tapReport(results: readonly CheckResult[]): string {
       ? ` # TODO ${detail}`
       : "";
     lines.push(`${ok ? "ok" : "not ok"} ${i + 1} - ${name}${directive}`);
-    if (r.status === "fail") {
-      lines.push("  ---", `  message: ${JSON.stringify(r.detail ?? "")}`, "  ...");
+    if (r.status === "fail" || (r.status === "incomplete" && !allowed)) {
+      lines.push("  ---", `  message: ${JSON.stringify(detail)}`, "  ...");
     }
   });
   return lines.join("\n");
@@ -165,6 +232,7 @@ export function progressLine(r: CheckResult): string {
     pass: "✓",
     fail: "✗",
     warn: "!",
+    incomplete: "…",
     skip: "-",
     xfail: "x",
     xpass: "?",

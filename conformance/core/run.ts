@@ -4,7 +4,14 @@
  *
  * @module
  */
-import { type CheckDef, CheckFailure, type CheckResult, CheckSkip, type Status } from "./check.ts";
+import {
+  type CheckDef,
+  CheckFailure,
+  type CheckResult,
+  CheckSkip,
+  type SkipOptions,
+  type Status,
+} from "./check.ts";
 import { Assert } from "./assert.ts";
 import type { Expectations } from "./expect.ts";
 
@@ -51,6 +58,7 @@ export class Runner {
     const t0 = performance.now();
     let status: Status = "pass";
     let detail: string | undefined;
+    let skipped: SkipOptions = {};
     const limit = this.#o.checkTimeoutMs ?? 30_000;
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
@@ -65,8 +73,9 @@ export class Runner {
       ]);
     } catch (e) {
       if (e instanceof CheckSkip) {
-        status = "skip";
+        status = skipStatus(def, e.options);
         detail = e.message;
+        skipped = e.options;
       } else {
         status = def.level === "MUST" ? "fail" : "warn";
         detail = e instanceof CheckFailure
@@ -76,20 +85,34 @@ export class Runner {
     } finally {
       clearTimeout(timer);
     }
-    const final = this.#record(def, status, detail, performance.now() - t0);
+    const final = this.#record(def, status, detail, performance.now() - t0, skipped.enable);
     return final === "pass" || final === "xpass";
   }
 
-  /** Records a check as skipped without running it. */
-  skip(def: CheckDef, reason: string): void {
-    if (this.selected(def)) this.#record(def, "skip", reason, 0);
+  /**
+   * Records a check that cannot run without running it: `incomplete` for a MUST check (unless
+   * `notApplicable`), `skip` for a SHOULD.
+   */
+  skip(def: CheckDef, reason: string, options: SkipOptions = {}): void {
+    if (this.selected(def)) {
+      this.#record(def, skipStatus(def, options), reason, 0, options.enable);
+    }
   }
 
-  #record(def: CheckDef, status: Status, detail: string | undefined, ms: number): Status {
+  #record(
+    def: CheckDef,
+    status: Status,
+    detail: string | undefined,
+    ms: number,
+    enable: string | undefined,
+  ): Status {
     const known = this.#o.expect?.reasonFor(def.id);
     if (known !== undefined) {
       if (status === "fail" || status === "warn") {
         detail = `known failure (${known}): ${detail ?? ""}`;
+        status = "xfail";
+      } else if (status === "incomplete") {
+        detail = `known gap (${known}): ${detail ?? ""}`;
         status = "xfail";
       } else if (status === "pass") {
         detail = `expected to fail (${known}) but passed`;
@@ -100,10 +123,16 @@ export class Runner {
       ...def,
       status,
       ...(detail !== undefined ? { detail } : {}),
+      ...(enable !== undefined && status === "incomplete" ? { enable } : {}),
       durationMs: Math.round(ms),
     };
     this.results.push(r);
     this.#o.onResult?.(r);
     return status;
   }
+}
+
+/** A MUST check that cannot run is incomplete unless its profile is not claimed. */
+function skipStatus(def: CheckDef, o: SkipOptions): Status {
+  return def.level === "MUST" && o.notApplicable !== true ? "incomplete" : "skip";
 }

@@ -9,6 +9,7 @@ import { thumbprintInput } from "../../core/token/mod.ts";
 import type { TokenKind } from "../../core/wire/mod.ts";
 import { jwkThumbprint } from "../../adapters/crypto/thumbprint.ts";
 import { createMemoryReplayStore } from "../../adapters/replay/memory.ts";
+import type { ReplayStore } from "../../adapters/replay/types.ts";
 import { runVerifyRequest, type VerifyRequestOptions } from "../verify-request.ts";
 
 export type { VerifyRequestOptions } from "../verify-request.ts";
@@ -36,8 +37,7 @@ export function createVerifierDriver(o: VerifierDriverOptions = {}): Driver {
   if (o.mutant !== undefined && mutant === undefined) {
     throw new Error(`unknown verifier mutant ${o.mutant}`);
   }
-  const stores = new Map<string, ReturnType<typeof createMemoryReplayStore>>();
-  let clock = 0;
+  const stores = namedReplayStores();
   const hello: Hello = {
     type: "hello",
     protocol: PROTOCOL,
@@ -53,18 +53,11 @@ export function createVerifierDriver(o: VerifierDriverOptions = {}): Driver {
     try {
       if (req.type === "verify") {
         const opts = req.options as VerifyRequestOptions;
-        const name = opts.replayStore;
-        // Replay stores run on the clock of the request being verified, so vectors from any
-        // date behave alike and a later request moves a named store's clock on.
-        clock = opts.now;
-        let store = name === undefined ? undefined : stores.get(name);
-        if (store === undefined) {
-          store = createMemoryReplayStore({ now: () => clock, sweepIntervalSeconds: 0 });
-          if (name !== undefined) stores.set(name, store);
-        }
+        // Replay stores run on the request's clock, so vectors from any date behave alike.
+        const store = stores.get(opts.replayStore, opts.now);
         const kind = req.kind as TokenKind;
         const token = String(req.token);
-        const run = () => runVerifyRequest(kind, token, opts, store!);
+        const run = () => runVerifyRequest(kind, token, opts, store);
         return { seq, ok: true, ...(mutant ? await mutant(kind, token, run) : await run()) };
       }
       if (req.type === "thumbprint") {
@@ -93,4 +86,40 @@ export function createVerifierDriver(o: VerifierDriverOptions = {}): Driver {
     }
   };
   return { hello, handle };
+}
+
+/** Replay stores of a driver: a fresh one per request, or one per name across requests. */
+export interface NamedReplayStores {
+  /**
+   * The store for a request at `now` (seconds): a fresh one without `name`, else the named one,
+   * whose clock is moved to this request's `now` (every request runs on its own time).
+   */
+  get(name: string | undefined, now: number): ReplayStore;
+}
+
+/**
+ * The replay stores of the harness `verify` request (`options.replayStore`).
+ *
+ * @example
+ * ```ts
+ * const stores = namedReplayStores();
+ * await stores.get("s", 100).consume("x", 150); // true
+ * await stores.get("s", 200).consume("x", 300); // true: at 200 the first entry has expired
+ * ```
+ */
+export function namedReplayStores(): NamedReplayStores {
+  const named = new Map<string, { store: ReplayStore; clock: { now: number } }>();
+  return {
+    get(name, now) {
+      if (name === undefined) return createMemoryReplayStore({ now: () => now });
+      let entry = named.get(name);
+      if (entry === undefined) {
+        const clock = { now };
+        entry = { clock, store: createMemoryReplayStore({ now: () => clock.now }) };
+        named.set(name, entry);
+      }
+      entry.clock.now = now;
+      return entry.store;
+    },
+  };
 }

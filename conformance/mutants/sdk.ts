@@ -8,6 +8,7 @@
 import { nextDeadline, step } from "../../core/session/mod.ts";
 import type { MachineState, SessionEffect, SessionInput } from "../../core/session/mod.ts";
 import { parseJws, signingInput } from "../../core/token/jws.ts";
+import { EDGE_SDK_MUTANTS } from "./sdk-edges.ts";
 
 /** A replacement for the machine's `step`. */
 export type StepFn = typeof step;
@@ -117,6 +118,7 @@ export const SDK_MUTANTS: Readonly<Record<string, SdkMutant>> = {
     description: "drops events after a failed batch without counting them",
     fails: [
       "sdk.backoff.telemetry",
+      "sdk.backoff.telemetry-retry-after",
       "sdk.telemetry.no-loss",
       "sdk.telemetry.eviction",
       "sdk.trace.telemetry",
@@ -130,8 +132,10 @@ export const SDK_MUTANTS: Readonly<Record<string, SdkMutant>> = {
       "sdk.backoff.bounds",
       "sdk.backoff.jitter",
       "sdk.backoff.retry-after",
+      "sdk.backoff.retry-after-cap",
       "sdk.trace.backoff",
       "sdk.trace.single-flight",
+      "sdk.trace.nonce",
       "sdk.trace.regression",
     ],
     step: noBackoff,
@@ -145,4 +149,5 @@ export const SDK_MUTANTS: Readonly<Record<string, SdkMutant>> = {
     ],
     step: reusedJti,
   },
+  ...EDGE_SDK_MUTANTS,
 };

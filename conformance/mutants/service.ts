@@ -9,6 +9,8 @@ import { encodeBase64Url } from "../../core/token/base64url.ts";
 import { encodeJsonSegment, parseJws } from "../../core/token/jws.ts";
 import type { VerifyCrypto } from "../../adapters/crypto/types.ts";
 import { randomId } from "../../adapters/crypto/random.ts";
+import type { Store } from "../../adapters/store/types.ts";
+import { STATE_MUTANTS } from "./service-state.ts";
 
 /** A fetch handler (our service's `fetch`). */
 export type Handler = (request: Request) => Promise<Response>;
@@ -22,6 +24,8 @@ export interface ServiceMutant {
   readonly wrap?: (inner: Handler, credentials: { id: string; secret: string }) => Handler;
   /** Wraps the service's verification crypto. */
   readonly crypto?: (base: VerifyCrypto) => VerifyCrypto;
+  /** Wraps the service's store (state that ages or counts wrongly). */
+  readonly store?: (base: Store) => Store;
 }
 
 async function codeOf(res: Response): Promise<string | undefined> {
@@ -189,7 +193,7 @@ const noLimits: ServiceMutant["wrap"] = (inner) => async (req) => {
 export const SERVICE_MUTANTS: Readonly<Record<string, ServiceMutant>> = {
   "secure-replay": {
     description: "accepts a replayed secure session token",
-    fails: ["svc.secure.accepted-once", "svc.secure.users-clear"],
+    fails: ["svc.secure.accepted-once", "svc.secure.replay-late", "svc.secure.users-clear"],
     wrap: waiveSecure("ERR_REPLAYED"),
   },
   "any-action": {
@@ -218,6 +222,7 @@ export const SERVICE_MUTANTS: Readonly<Record<string, ServiceMutant>> = {
       "svc.telemetry.duplicate",
       "svc.telemetry.seqs",
       "svc.telemetry.action-once",
+      "svc.telemetry.facts",
       "svc.telemetry.property",
     ],
     wrap: noDedupe,
@@ -248,4 +253,5 @@ export const SERVICE_MUTANTS: Readonly<Record<string, ServiceMutant>> = {
     ],
     wrap: noLimits,
   },
+  ...STATE_MUTANTS,
 };

@@ -8,6 +8,7 @@ import type { CheckDef } from "../core/check.ts";
 import type { Runner } from "../core/run.ts";
 import type { HarnessClient } from "../harness/protocol.ts";
 import { SDK_CHECKS } from "./checks.ts";
+import { edgeChecks } from "./edges.ts";
 import { faultChecks } from "./faults.ts";
 import { lifecycleChecks } from "./lifecycle.ts";
 import { recoveryChecks } from "./recovery.ts";
@@ -32,6 +33,7 @@ export async function runSdkSuite(client: HarnessClient, run: Runner): Promise<v
   await timingChecks(ctx);
   await telemetryChecks(ctx);
   await faultChecks(ctx);
+  await edgeChecks(ctx);
   await secureChecks(ctx);
   await runTraceChecks(ctx);
 }

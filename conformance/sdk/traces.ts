@@ -96,7 +96,9 @@ export async function runTraceChecks(ctx: SdkContext): Promise<void> {
   const capable = ctx.client.hello.capabilities.includes("traces");
   for (const { def, traces } of await traceChecks()) {
     if (!capable) {
-      ctx.run.skip(def, "the driver does not announce the traces capability");
+      ctx.run.skip(def, "the driver does not announce the traces capability", {
+        notApplicable: true,
+      });
       continue;
     }
     await ctx.run.check(def, async (t) => {

@@ -128,20 +128,30 @@ export class Device {
     });
   }
 
+  /** The JSON text of a batch of `events` (and envelope overrides), as sent. */
+  batchText(events: unknown[], o: Record<string, unknown> = {}): string {
+    return JSON.stringify({
+      ver: 1,
+      client_id: this.clientId,
+      session_id: this.sessionId,
+      session_token: this.sessionToken,
+      events,
+      dropped: { total: 0, by_priority: {} },
+      sent_at_ms: this.http.nowS() * 1000,
+      ...o,
+    });
+  }
+
   /** POST /v1/device/telemetry with `events` (and envelope overrides). */
   telemetry(events: unknown[], o: Record<string, unknown> = {}, contentType?: string) {
+    return this.telemetryText(this.batchText(events, o), contentType);
+  }
+
+  /** POST /v1/device/telemetry with a body as given. */
+  telemetryText(text: string, contentType?: string): Promise<Exchange> {
     return this.http.call("POST", "/v1/device/telemetry", {
       headers: { "content-type": contentType ?? "application/json" },
-      body: JSON.stringify({
-        ver: 1,
-        client_id: this.clientId,
-        session_id: this.sessionId,
-        session_token: this.sessionToken,
-        events,
-        dropped: { total: 0, by_priority: {} },
-        sent_at_ms: this.http.nowS() * 1000,
-        ...o,
-      }),
+      body: text,
     });
   }
 

@@ -38,17 +38,20 @@ export class Backend {
   }
 
   /** POST /v1/oauth/token with HTTP Basic credentials (or `form` fields instead). */
-  tokenRaw(o: { form?: boolean; secret?: string; grant?: string } = {}): Promise<Exchange> {
+  tokenRaw(
+    o: { form?: boolean; both?: boolean; secret?: string; grant?: string } = {},
+  ): Promise<Exchange> {
     const secret = o.secret ?? this.secret;
     const form = new URLSearchParams({ grant_type: o.grant ?? "client_credentials" });
-    if (o.form) {
+    if (o.form || o.both) {
       form.set("client_id", this.id);
       form.set("client_secret", secret);
     }
+    const basic = !o.form || o.both;
     return this.http.call("POST", "/v1/oauth/token", {
       headers: {
         "content-type": "application/x-www-form-urlencoded",
-        ...(o.form ? {} : { authorization: `Basic ${btoa(`${this.id}:${secret}`)}` }),
+        ...(basic ? { authorization: `Basic ${btoa(`${this.id}:${secret}`)}` } : {}),
       },
       body: form.toString(),
     });

@@ -9,11 +9,12 @@ import type { Device } from "./actors.ts";
 import { Backend } from "./backend-actor.ts";
 import { SERVICE_CHECKS as C } from "./checks.ts";
 import {
+  causeOf,
   checkServiceHeader,
   expectError,
   expectStatus,
+  jwksFor,
   needIssuer,
-  needJwks,
   type ServiceContext,
 } from "./context.ts";
 
@@ -33,11 +34,14 @@ export async function backendChecks(c: ServiceContext, d: Device | null): Promis
     const res = expectStatus(t, await b.tokenRaw(), 200, "token endpoint");
     t.wire("AccessTokenResponse", res, "token response");
     const issuer = needIssuer(t, c);
-    const jwks = needJwks(t, c);
-    const p = await checkServiceHeader(t, res.access_token, "ds-access+jwt", jwks, "access token");
+    const jwks = await jwksFor(t, c, res.access_token);
+    const p = await checkServiceHeader(t, res.access_token, "ds-access+jwt", c, "access token");
     t.wire("AccessClaims", p, "access token claims");
     t.equal([p.iss, p.aud, p.sub], [issuer, issuer, http.target.clientId], "[iss, aud, sub]");
     t.ok(String(p.scope).split(" ").includes("backend"), `scope ${p.scope}`);
+    t.equal([res.token_type, res.scope], ["Bearer", p.scope], "[token_type, scope] of the answer");
+    t.equal(res.expires_in, (p.exp as number) - (p.iat as number), "expires_in (exp − iat)");
+    t.between(p.iat as number, http.nowS() - 5, http.nowS() + 5, "iat (the service's time)");
     await verifyAccessToken(String(res.access_token), { issuer, jwks, now: http.nowS() })
       .catch((e) => t.fail(`the access token does not verify: ${e.message}`));
     b.token = String(res.access_token);
@@ -46,6 +50,11 @@ export async function backendChecks(c: ServiceContext, d: Device | null): Promis
   await run.check(C["svc.backend.token-form"], async (t) => {
     const b = new Backend(http, http.target.clientId, http.target.clientSecret);
     expectStatus(t, await b.tokenRaw({ form: true }), 200, "credentials as form fields");
+  });
+  await run.check(C["svc.backend.token-mixed"], async (t) => {
+    const b = new Backend(http, http.target.clientId, http.target.clientSecret);
+    const x = await b.tokenRaw({ both: true });
+    expectError(t, x, 400, "ERR_INVALID_BODY", "Basic and form credentials in one request");
   });
   await run.check(C["svc.backend.token-wrong-secret"], async (t) => {
     const b = new Backend(http, http.target.clientId, http.target.clientSecret);
@@ -66,6 +75,8 @@ export async function backendChecks(c: ServiceContext, d: Device | null): Promis
     const b = new Backend(http, "", "");
     const garbage = await b.call("POST", "/v1/backend/actions", action, "Bearer not.a.token");
     expectError(t, garbage, 401, "ERR_UNAUTHENTICATED", "garbage bearer");
+    // SPEC §7.0: a failed access token check carries the verifier's code.
+    t.equal(causeOf(garbage), "ERR_TOKEN_MALFORMED", "details.cause of a garbage bearer");
     const dev = t.need(d, "a session (svc.session.create)");
     const confused = await b.call(
       "POST",
@@ -74,6 +85,7 @@ export async function backendChecks(c: ServiceContext, d: Device | null): Promis
       `Bearer ${dev.sessionToken}`,
     );
     expectError(t, confused, 401, "ERR_UNAUTHENTICATED", "a session token as bearer");
+    t.equal(causeOf(confused), "ERR_TYP_MISMATCH", "details.cause of a session token as bearer");
   });
 
   let actionToken = "";
@@ -93,7 +105,7 @@ export async function backendChecks(c: ServiceContext, d: Device | null): Promis
       t,
       res.action_token,
       "ds-action+jwt",
-      needJwks(t, c),
+      c,
       "action token",
     );
     t.equal(
@@ -101,6 +113,10 @@ export async function backendChecks(c: ServiceContext, d: Device | null): Promis
       [dev.sessionId, res.action_id, "transaction"],
       "[sub, aid, act]",
     );
+    // Values SPEC §5.5 and §12 imply.
+    t.equal([p.iss, p.aud], [needIssuer(t, c), http.target.clientId], "[iss, aud]");
+    t.between(p.iat as number, http.nowS() - 5, http.nowS() + 5, "iat (the service's time)");
+    t.between((p.exp as number) - (p.iat as number), 60, 86400, "exp − iat (60–86400 s)");
     actionToken = String(res.action_token);
     actionId = String(res.action_id);
   });

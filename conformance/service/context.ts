@@ -10,6 +10,8 @@ import { parseJws } from "../../core/token/jws.ts";
 import { jwkThumbprint } from "../../adapters/crypto/thumbprint.ts";
 import type { Jwks } from "../../core/wire/mod.ts";
 import { body, type Exchange, type Http } from "./http.ts";
+import type { Control } from "./control.ts";
+import type { Device } from "./actors.ts";
 
 /** Shared state of a service run. */
 export interface ServiceContext {
@@ -17,8 +19,14 @@ export interface ServiceContext {
   readonly http: Http;
   /** The config the service answered (set by the config check). */
   config: Record<string, unknown> | null;
-  /** The JWKS the service published (set by the JWKS check). */
+  /** The JWKS the service published (set by the JWKS check, re-read on an unknown kid). */
   jwks: Jwks | null;
+  /** The discovery document (set by the discovery check). */
+  discovery?: Record<string, unknown> | null;
+  /** The test-control extension (SPEC Appendix A) when the service advertises it. */
+  control?: Control | null;
+  /** A device whose session reached its absolute end (for the retention check). */
+  ended?: Device | null;
 }
 
 /**
@@ -57,6 +65,21 @@ export function expectError(
 }
 
 /**
+ * `details.cause` of an error answer (SPEC §6.5), or `undefined`.
+ *
+ * @example
+ * ```ts
+ * t.equal(causeOf(x), "ERR_AUDIENCE_MISMATCH", "details.cause");
+ * ```
+ */
+export function causeOf(x: Exchange): unknown {
+  const details = body(x).details;
+  return typeof details === "object" && details !== null
+    ? (details as Record<string, unknown>).cause
+    : undefined;
+}
+
+/**
  * Fails unless `x` has `status`; answers its JSON body.
  *
  * @example
@@ -75,15 +98,27 @@ export function expectStatus(
 }
 
 /**
- * The JWKS or a failure (a prerequisite of token checks).
+ * The JWKS to judge `token` with: the one last read, re-read when it does not hold the token's
+ * `kid` (a service may rotate its key mid-run, SPEC §3.6; verifiers refetch the same way,
+ * §3.7). A prerequisite of token checks: incomplete without a JWKS.
  *
  * @example
  * ```ts
- * const jwks = needJwks(t, ctx);
+ * const jwks = await jwksFor(t, ctx, sessionToken);
  * ```
  */
-export function needJwks(t: Assert, c: ServiceContext): Jwks {
+export async function jwksFor(t: Assert, c: ServiceContext, token: unknown): Promise<Jwks> {
   if (c.jwks === null) t.skip("needs the JWKS (svc.jwks.shape did not get one)");
+  let kid: unknown;
+  try {
+    kid = parseJws(String(token)).header.kid;
+  } catch {
+    return c.jwks; // the caller's checks report the malformed token
+  }
+  if (c.jwks.keys.some((k) => k.kid === kid)) return c.jwks;
+  const x = await c.http.call("GET", "/.well-known/jwks.json");
+  const fresh = body(x) as unknown as Jwks;
+  if (x.status === 200 && Array.isArray(fresh.keys)) c.jwks = fresh;
   return c.jwks;
 }
 
@@ -108,16 +143,17 @@ export function needIssuer(t: Assert, c: ServiceContext): string {
  *
  * @example
  * ```ts
- * const claims = await checkServiceHeader(t, token, "ds-session+jwt", jwks, "session token");
+ * const claims = await checkServiceHeader(t, token, "ds-session+jwt", ctx, "session token");
  * ```
  */
 export async function checkServiceHeader(
   t: Assert,
   token: unknown,
   typ: string,
-  jwks: Jwks,
+  c: ServiceContext,
   what: string,
 ): Promise<Record<string, unknown>> {
+  const jwks = await jwksFor(t, c, token);
   if (typeof token !== "string") t.fail(`${what}: not a string`);
   let parsed: ReturnType<typeof parseJws>;
   try {

@@ -59,6 +59,8 @@ export class Http {
   readonly target: ServiceTarget;
   readonly base: string;
   readonly log: Exchange[] = [];
+  /** Moves the service clock forward by seconds (the test-control extension), when present. */
+  advanceS: ((s: number) => Promise<number>) | null = null;
   #offsetMs = 0;
   readonly #fetch: (request: Request) => Promise<Response>;
 
@@ -122,7 +124,8 @@ export class Http {
     for (let i = 0; i < 200; i++) {
       const now = await this.syncS();
       if (now >= s) return;
-      if (this.target.advance) this.target.advance(Math.max(1000, (s - now) * 1000));
+      if (this.advanceS !== null) await this.advanceS(s - now);
+      else if (this.target.advance) this.target.advance(Math.max(1000, (s - now) * 1000));
       else await new Promise((r) => setTimeout(r, 250));
     }
     throw new Error(`the service clock did not reach ${s}`);

@@ -9,13 +9,7 @@ import { encodeJsonSegment, parseJws } from "../../core/token/jws.ts";
 import { generateDeviceKey } from "../../adapters/crypto/keys.ts";
 import { Device } from "./actors.ts";
 import { SERVICE_CHECKS as C } from "./checks.ts";
-import {
-  checkServiceHeader,
-  expectError,
-  expectStatus,
-  needJwks,
-  type ServiceContext,
-} from "./context.ts";
+import { checkServiceHeader, expectError, expectStatus, type ServiceContext } from "./context.ts";
 import { body } from "./http.ts";
 
 const CREATE = "/v1/device/sessions";
@@ -103,11 +97,20 @@ export async function refreshChecks(c: ServiceContext, d: Device): Promise<void>
     const before = parseJws(d.sessionToken).payload;
     const b = expectStatus(t, await d.refreshRaw(), 200, "refresh");
     t.wire("RefreshResponse", b, "refresh response");
-    const jwks = needJwks(t, c);
-    const p = await checkServiceHeader(t, b.session_token, "ds-session+jwt", jwks, "new token");
+    const p = await checkServiceHeader(t, b.session_token, "ds-session+jwt", c, "new token");
     t.equal(p.sub, before.sub, "sub (the same session)");
     t.equal(p.cnf, before.cnf, "cnf (the same key)");
     t.ok(p.jti !== before.jti, "a new jti");
+    // Values SPEC §6.3 and the advertised config imply.
+    t.equal(b.token_expires_at, p.exp, "token_expires_at (the new token's exp)");
+    t.equal(
+      (p.exp as number) - (p.iat as number),
+      c.config?.token_lifetime_s,
+      "exp − iat (token_lifetime_s)",
+    );
+    t.between(p.iat as number, http.nowS() - 5, http.nowS() + 5, "iat (the service's time)");
+    const created = d.lastCreate ? (d.lastCreate.json as Record<string, unknown>) : {};
+    t.equal(b.session_expires_at, created.session_expires_at, "session_expires_at (never moves)");
     d.sessionToken = String(b.session_token);
   });
   await run.check(C["svc.refresh.proof-missing"], async (t) => {

@@ -1,7 +1,8 @@
 /**
  * A property of the telemetry endpoint (SPEC §8.5, §8.6), checked with fast-check: random
  * streams of batches — overlapping, duplicated, out of order, with action events — never lose
- * or double-store an event. fast-check is loaded on demand; without it the check is skipped.
+ * or double-store an event. fast-check (a dependency of this package) is loaded on demand; if it
+ * cannot be loaded the check is incomplete, never passed.
  *
  * @module
  */
@@ -11,7 +12,7 @@ import { SERVICE_CHECKS as C } from "./checks.ts";
 import { body } from "./http.ts";
 import type { ServiceContext } from "./context.ts";
 
-// A computed specifier: bundlers leave it alone and a missing package is a skip, not a crash.
+// A computed specifier: bundlers leave it alone and a missing package is reported, not a crash.
 const FAST_CHECK = "fast-check";
 
 /** The event a device would send with `seq` (identical on every resend). */
@@ -35,7 +36,9 @@ export async function propertyChecks(c: ServiceContext, o: { runs?: number } = {
     try {
       fc = (await import(FAST_CHECK)).default;
     } catch {
-      return t.skip("fast-check is not installed (npm install fast-check)");
+      return t.skip("fast-check cannot be loaded", {
+        enable: "install device-session with its dependencies (fast-check)",
+      });
     }
     const batch = fc.record({
       lo: fc.integer({ min: 1, max: 30 }),

@@ -7,17 +7,17 @@
 import { parseJws } from "../../core/token/jws.ts";
 import { verifySessionToken } from "../../verify.ts";
 import { Device } from "./actors.ts";
+import { attributeLimitCheck } from "./limits.ts";
 import { proofChecks, refreshChecks } from "./proofs.ts";
 import { SERVICE_CHECKS as C } from "./checks.ts";
 import {
   checkServiceHeader,
   expectError,
   expectStatus,
+  jwksFor,
   needIssuer,
-  needJwks,
   type ServiceContext,
 } from "./context.ts";
-import { body } from "./http.ts";
 
 const ID = (prefix: string) => new RegExp(`^${prefix}[A-Za-z0-9_-]{1,127}$`);
 const CREATE = "/v1/device/sessions";
@@ -37,27 +37,41 @@ export async function sessionChecks(c: ServiceContext): Promise<Device | null> {
 
   await run.check(C["svc.session.create"], async (t) => {
     const d = await Device.create(http, "EdDSA");
-    const x = await d.createRaw();
-    const b = expectStatus(t, x, 201, "create");
+    // The session serves later checks even when a value below is wrong.
+    const b = await d.createSession();
+    device = d;
+    created = b;
     t.wire("CreateSessionResponse", b, "create response");
     t.ok(ID("s_").test(String(b.session_id)), `session_id ${b.session_id}`);
     t.ok(ID("d_").test(String(b.device_id)), `device_id ${b.device_id}`);
-    t.ok(Number(b.session_expires_at) > http.nowS(), "session_expires_at is in the future");
-    await d.createSession();
-    device = d;
-    created = body(d.lastCreate!);
+    // Values SPEC §6.2 and the advertised config imply (the token's iat is the creation time).
+    const p = parseJws(String(b.session_token)).payload;
+    const iat = p.iat as number;
+    t.between(iat, http.nowS() - 5, http.nowS() + 5, "session token iat (the service's time)");
+    t.equal(
+      b.session_expires_at,
+      iat + Number(c.config?.session_absolute_s),
+      "session_expires_at (iat + session_absolute_s)",
+    );
+    t.equal(b.idle_timeout_s, c.config?.session_idle_s, "idle_timeout_s (session_idle_s)");
+    t.equal(
+      b.token_expires_at,
+      iat + Number(c.config?.token_lifetime_s),
+      "token_expires_at (iat + token_lifetime_s)",
+    );
+    t.equal(b.user_id, null, "user_id (none given)");
   });
 
   await run.check(C["svc.session.token-header"], async (t) => {
     const d = t.need(device as Device | null, "a session (svc.session.create)");
-    await checkServiceHeader(t, d.sessionToken, "ds-session+jwt", needJwks(t, c), "session token");
+    await checkServiceHeader(t, d.sessionToken, "ds-session+jwt", c, "session token");
   });
 
   await run.check(C["svc.session.token-claims"], async (t) => {
     const d = t.need(device as Device | null, "a session (svc.session.create)");
     const b = created!;
     const issuer = needIssuer(t, c);
-    const jwks = needJwks(t, c);
+    const jwks = await jwksFor(t, c, d.sessionToken);
     const p = parseJws(d.sessionToken).payload;
     t.wire("SessionClaims", p, "session token claims");
     t.equal(p.iss, issuer, "iss");
@@ -111,14 +125,18 @@ export async function sessionChecks(c: ServiceContext): Promise<Device | null> {
       201,
       "create with the device id and another key",
     );
-    t.ok(b.device_id !== d.deviceId, "another key is not given the device's id");
-    const own = expectStatus(
+    t.ok(
+      ID("d_").test(String(b.device_id)) && b.device_id !== d.deviceId,
+      `a new device id, got ${b.device_id}`,
+    );
+    // The stored device is unchanged: its own key still keeps its id.
+    const again = expectStatus(
       t,
       await d.createRaw({ body: { device_id: d.deviceId } }),
       201,
-      "create with the device id and its own key",
+      "create with the device's own key",
     );
-    t.equal(own.device_id, d.deviceId, "the device keeps its id");
+    t.equal(again.device_id, d.deviceId, "device_id with its own key");
   });
 
   await run.check(C["svc.session.unknown-device-id"], async (t) => {
@@ -147,6 +165,7 @@ export async function sessionChecks(c: ServiceContext): Promise<Device | null> {
     expectError(t, x, 404, "ERR_CLIENT_UNKNOWN", "unknown client");
   });
 
+  await attributeLimitCheck(c);
   await proofChecks(c);
   if (device !== null) await refreshChecks(c, device);
   return device;

@@ -12,9 +12,16 @@ import type { ServiceContext } from "./context.ts";
 import { crossCuttingChecks, publishedChecks } from "./discovery.ts";
 import { Http, type ServiceTarget } from "./http.ts";
 import { propertyChecks } from "./property.ts";
+import { Control } from "./control.ts";
+import { originChecks } from "./origins.ts";
+import { ruleChecks } from "./rules.ts";
+import { scoringKit } from "./scoring.ts";
+import { signalChecks } from "./signals.ts";
+import { userChecks } from "./users.ts";
 import { secureChecks } from "./secure.ts";
 import { sessionChecks } from "./sessions.ts";
-import { expiredTokenCheck, telemetryChecks } from "./telemetry.ts";
+import { telemetryChecks } from "./telemetry.ts";
+import { lifetimeChecks, rotationCheck } from "./lifetimes.ts";
 
 /** Options of {@link runServiceSuite}. */
 export interface ServiceSuiteOptions {
@@ -38,12 +45,21 @@ export async function runServiceSuite(
 ): Promise<void> {
   const c: ServiceContext = { run, http: new Http(target), config: null, jwks: null };
   await publishedChecks(c);
+  c.control = await Control.discover(c.http, c.discovery ?? null);
+  if (c.control !== null) c.http.advanceS = (s) => c.control!.advance(s);
   const device = await sessionChecks(c);
+  await rotationCheck(c);
   await telemetryChecks(c);
   await propertyChecks(c, o.propertyRuns === undefined ? {} : { runs: o.propertyRuns });
   const backend = await backendChecks(c, device);
+  const kit = await scoringKit(c);
+  await ruleChecks(c, kit);
+  await signalChecks(c, kit);
+  await userChecks(c);
   await secureChecks(c, backend);
-  await expiredTokenCheck(c);
+  await originChecks(c);
+  // Last: these move the service clock forward by days.
+  await lifetimeChecks(c);
   await crossCuttingChecks(c);
 }
 

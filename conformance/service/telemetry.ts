@@ -7,13 +7,15 @@
 import { encodeJsonSegment, parseJws } from "../../core/token/jws.ts";
 import { verifyActionToken } from "../../verify.ts";
 import { Device, event } from "./actors.ts";
+import { needControl } from "./control.ts";
+import { limitChecks } from "./limits.ts";
 import { SERVICE_CHECKS as C } from "./checks.ts";
 import {
   checkServiceHeader,
   expectError,
   expectStatus,
+  jwksFor,
   needIssuer,
-  needJwks,
   type ServiceContext,
 } from "./context.ts";
 
@@ -61,6 +63,42 @@ export async function telemetryChecks(c: ServiceContext): Promise<void> {
     t.equal([b.acked_seq, b.high_seq], [10, 10], "[9,10]: [acked_seq, high_seq]");
     const late = expectStatus(t, await d.telemetry([event(6), event(7)]), 200, "[6,7] late");
     t.equal([late.acked_seq, late.high_seq], [7, 10], "[6,7]: [acked_seq, high_seq]");
+    // Edges: a batch wholly below high_seq and already stored, and one event far above.
+    const stored = expectStatus(t, await d.telemetry([event(3), event(4)]), 200, "[3,4] again");
+    t.equal([stored.acked_seq, stored.high_seq], [4, 10], "[3,4] again: [acked_seq, high_seq]");
+    const gap = expectStatus(t, await d.telemetry([event(90)]), 200, "[90]");
+    t.equal([gap.acked_seq, gap.high_seq], [90, 90], "[90]: [acked_seq, high_seq]");
+    const below = expectStatus(t, await d.telemetry([event(8)]), 200, "[8] after 90");
+    t.equal([below.acked_seq, below.high_seq], [8, 90], "[8]: [acked_seq, high_seq]");
+  });
+  await run.check(C["svc.telemetry.facts"], async (t) => {
+    const control = needControl(t, c.control ?? null);
+    const f = await Device.create(http);
+    await f.createSession();
+    const first = expectStatus(
+      t,
+      await f.telemetry([], { dropped: { total: 5, by_priority: { "1": 5 } } }),
+      200,
+      "a batch of drops only, first in its session",
+    );
+    t.equal([first.acked_seq, first.high_seq], [0, 0], "[acked_seq, high_seq] before any event");
+    const batch = [event(1), event(2), event(3, "page", { kind: "show" })];
+    expectStatus(t, await f.telemetry(batch), 200, "[1,2,3]");
+    expectStatus(t, await f.telemetry(batch), 200, "[1,2,3] again");
+    // An older batch arriving late carries a smaller cumulative total.
+    const older = { dropped: { total: 3, by_priority: { "1": 3 } } };
+    expectStatus(
+      t,
+      await f.telemetry([event(3, "page", { kind: "show" }), event(4)], older),
+      200,
+      "[3,4]",
+    );
+    const set = event(5, "identify", { user_id: "conf-facts-user", previous_user_id: null });
+    expectStatus(t, await f.telemetry([set]), 200, "identify");
+    const facts = await control.session(f.sessionId);
+    t.equal(facts.interactions, 3, "interactions stored (1, 2 and 4, each once)");
+    t.equal(facts.dropped_total, 5, "dropped total (the largest reported)");
+    t.equal(facts.user_id, "conf-facts-user", "the session's user");
   });
   await run.check(C["svc.telemetry.action-once"], async (t) => {
     const e = event(11, "action", { action_type: "login", correlation_id: "conf-1" });
@@ -76,7 +114,7 @@ export async function telemetryChecks(c: ServiceContext): Promise<void> {
       t,
       r1.action_token,
       "ds-action+jwt",
-      needJwks(t, c),
+      c,
       "action token",
     );
     t.wire("ActionClaims", p, "action token claims");
@@ -89,7 +127,7 @@ export async function telemetryChecks(c: ServiceContext): Promise<void> {
     await verifyActionToken(r1.action_token, {
       issuer: needIssuer(t, c),
       audience: http.target.clientId,
-      jwks: needJwks(t, c),
+      jwks: await jwksFor(t, c, r1.action_token),
       now: http.nowS(),
     }).catch((e) => t.fail(`the action token does not verify: ${e.message}`));
   });
@@ -129,34 +167,15 @@ export async function telemetryChecks(c: ServiceContext): Promise<void> {
       session_token: tamper(d.sessionToken, { did: "d_x" }),
     });
     expectError(t, x, 401, "ERR_SIGNATURE_INVALID", "tampered token");
+    // Compact syntax that does not decode: the verifier's code (SPEC §5.1 S2, §6.6).
+    const y = await d.telemetry([event(15)], { session_token: "aaaa.bbbb.cccc" });
+    expectError(t, y, 401, "ERR_TOKEN_MALFORMED", "a token of compact syntax that does not decode");
   });
   await run.check(C["svc.telemetry.wrong-session"], async (t) => {
     const other = await Device.create(http);
     await other.createSession();
     const x = await d.telemetry([event(15)], { session_token: other.sessionToken });
     expectError(t, x, 401, "ERR_CLAIM_INVALID", "another session's token");
-  });
-  await run.check(C["svc.telemetry.limit-count"], async (t) => {
-    const events = Array.from({ length: 101 }, (_, i) => event(100 + i));
-    expectError(t, await d.telemetry(events), 422, "ERR_BATCH_TOO_LARGE", "101 events");
-  });
-  await run.check(C["svc.telemetry.limit-event"], async (t) => {
-    const big = event(300, "interaction", { kind: "click", pad: "x".repeat(4200) });
-    expectError(t, await d.telemetry([big]), 422, "ERR_BATCH_TOO_LARGE", "event data of 4.2 kB");
-  });
-  await run.check(C["svc.telemetry.limit-batch"], async (t) => {
-    const events = Array.from(
-      { length: 16 },
-      (_, i) => event(400 + i, "interaction", { kind: "click", pad: "x".repeat(3900) }),
-    );
-    expectError(t, await d.telemetry(events), 422, "ERR_BATCH_TOO_LARGE", "a batch of ~63 kB");
-  });
-  await run.check(C["svc.telemetry.limit-body"], async (t) => {
-    const events = Array.from(
-      { length: 20 },
-      (_, i) => event(500 + i, "interaction", { kind: "click", pad: "x".repeat(3900) }),
-    );
-    expectError(t, await d.telemetry(events), 413, "ERR_BODY_TOO_LARGE", "a body of ~80 kB");
   });
   await run.check(C["svc.telemetry.invalid-body"], async (t) => {
     const x = await http.call("POST", "/v1/device/telemetry", {
@@ -171,32 +190,11 @@ export async function telemetryChecks(c: ServiceContext): Promise<void> {
       "ERR_INVALID_BODY",
       "events not an array",
     );
+    // A token member that is not even of compact syntax is the body's schema (SPEC §6.6).
+    for (const bad of [5, "abc", "a.b.c.d"]) {
+      const x = await d.telemetry([event(16)], { session_token: bad });
+      expectError(t, x, 400, "ERR_INVALID_BODY", `session_token ${JSON.stringify(bad)}`);
+    }
   });
-}
-
-/**
- * Telemetry under an expired session token (SPEC §8.5) — moves the service clock 20 minutes, so
- * it runs last.
- *
- * @example
- * ```ts
- * await expiredTokenCheck(ctx);
- * ```
- */
-export async function expiredTokenCheck(c: ServiceContext): Promise<void> {
-  const { run, http } = c;
-  await run.check(C["svc.telemetry.expired-token"], async (t) => {
-    if (!http.target.advance) t.skip("needs control of the service clock (in-process targets)");
-    const fresh = await Device.create(http);
-    await fresh.createSession();
-    const exp = parseJws(fresh.sessionToken).payload.exp as number;
-    await http.waitUntilS(exp + 301);
-    const b = expectStatus(
-      t,
-      await fresh.telemetry([event(1)]),
-      200,
-      "a batch after the token expired",
-    );
-    t.equal(b.acked_seq, 1, "acked_seq");
-  });
+  await limitChecks(c, d);
 }

@@ -217,7 +217,9 @@ export async function runVerifierSuite(client: HarnessClient, run: Runner): Prom
   const capable = client.hello.capabilities.includes("thumbprint");
   for (const g of thumbprints) {
     if (!capable) {
-      run.skip(g.def, "the driver does not announce the thumbprint capability");
+      run.skip(g.def, "the driver does not announce the thumbprint capability", {
+        notApplicable: true,
+      });
       continue;
     }
     await run.check(g.def, async (t) => {

@@ -129,6 +129,8 @@ export interface Discovery {
   token_endpoint: string;
   versions: number[];
   algorithms: Alg[];
+  /** The test-control extension's base URL (SPEC Appendix A), only in test mode. */
+  test_control?: string;
 }
 
 /** Schema of {@link Discovery}. */
@@ -138,4 +140,5 @@ export const DiscoverySchema: v.GenericSchema<Discovery> = v.looseObject({
   token_endpoint: v.pipe(v.string(), v.url()),
   versions: v.pipe(v.array(v.pipe(v.number(), v.integer(), v.minValue(1))), v.minLength(1)),
   algorithms: v.array(AlgSchema),
+  test_control: v.optional(v.pipe(v.string(), v.url())),
 });

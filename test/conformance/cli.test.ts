@@ -118,10 +118,7 @@ describe("conformance: the command line", {
       assert.match(r.out, /every MUST check passed/);
       assert.match(r.out, /^svc\.secure +\d+ +0 +0 +0/m, "the summary table has a row per area");
       assert.match(r.err, /✓ svc\.config\.shape/, "progress lines");
-      assert.match(
-        r.err,
-        /- svc\.telemetry\.expired-token \(skip: needs control of the service clock/,
-      );
+      assert.match(r.err, /✓ svc\.session\.idle-end/, "test-control checks ran");
     } finally {
       await started.close();
     }

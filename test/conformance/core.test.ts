@@ -6,7 +6,13 @@ import assert from "node:assert/strict";
 import { defineChecks } from "../../conformance/core/check.ts";
 import { Runner } from "../../conformance/core/run.ts";
 import { parseExpectations, unknownEntries } from "../../conformance/core/expect.ts";
-import { jsonReport, summarize, tapReport, textReport } from "../../conformance/core/report.ts";
+import {
+  exitCode,
+  jsonReport,
+  summarize,
+  tapReport,
+  textReport,
+} from "../../conformance/core/report.ts";
 import { helloProblem, PROTOCOL, responseProblem } from "../../conformance/harness/protocol.ts";
 import { firstDifference, IdMap, type TraceInput } from "../../conformance/trace.ts";
 
@@ -27,11 +33,25 @@ describe("conformance runner and reports", () => {
     await run.check(C["svc.b.skipped"], (t) => t.skip("no capability"));
     await run.check(C["svc.b.slow"], () => new Promise(() => {}));
     await run.check(C["svc.b.ok"], () => {});
-    assert.deepEqual(run.results.map((r) => r.status), ["fail", "warn", "skip", "fail", "pass"]);
+    assert.deepEqual(run.results.map((r) => r.status), [
+      "fail",
+      "warn",
+      "incomplete",
+      "fail",
+      "pass",
+    ]);
     assert.equal(run.results[0]!.detail, "one: expected 2, got 1");
     assert.match(run.results[3]!.detail!, /no result within 50 ms/);
     const s = summarize(run.results);
-    assert.deepEqual(s.total, { pass: 1, fail: 2, warn: 1, skip: 1, xfail: 0, xpass: 0 });
+    assert.deepEqual(s.total, {
+      pass: 1,
+      fail: 2,
+      incomplete: 1,
+      warn: 1,
+      skip: 0,
+      xfail: 0,
+      xpass: 0,
+    });
     assert.deepEqual(s.areas.map((a) => a.area), ["svc.a", "svc.b"]);
     assert.equal((jsonReport(run.results, info) as { exitCode: number }).exitCode, 1);
     assert.match(textReport(run.results, info), /2 MUST check\(s\) FAILED, 1 SHOULD warning/);
@@ -39,7 +59,59 @@ describe("conformance runner and reports", () => {
     assert.deepEqual(tap.slice(0, 2), ["TAP version 13", "1..5"]);
     assert.match(tap[2]!, /^not ok 1 - svc\.a\.must \[MUST §1\] a MUST$/);
     assert.match(tap.find((l) => l.includes("svc.a.should"))!, /^not ok 2 .*# TODO SHOULD: nope$/);
-    assert.match(tap.find((l) => l.includes("svc.b.skipped"))!, /^ok 3 .*# SKIP no capability$/);
+    assert.match(tap.find((l) => l.includes("svc.b.skipped"))!, /^not ok 3 - svc\.b\.skipped/);
+  });
+
+  it("never passes a run whose MUST checks did not run: incomplete, exit 3, what to enable", async () => {
+    const run = new Runner();
+    await run.check(C["svc.b.ok"], () => {});
+    await run.check(C["svc.b.skipped"], (t) => t.skip("needs a clock", { enable: "test control" }));
+    run.skip(C["svc.b.slow"], "needs a clock too", { enable: "test control" });
+    await run.check(C["svc.a.should"], (t) => t.skip("no cache header to judge"));
+    await run.check(C["svc.a.must"], (t) => t.skip("no traces", { notApplicable: true }));
+    assert.deepEqual(run.results.map((r) => r.status), [
+      "pass",
+      "incomplete",
+      "incomplete",
+      "skip",
+      "skip",
+    ]);
+    assert.equal(exitCode(run.results), 3);
+    assert.equal(exitCode(run.results, { allowIncomplete: true }), 0);
+    const text = textReport(run.results, info);
+    assert.match(text, /INCOMPLETE: 2 MUST check\(s\) did not run; 1 passed$/);
+    assert.match(
+      text,
+      /To run the incomplete MUST checks:\n {2}- test control: svc\.b\.skipped, svc\.b\.slow/,
+    );
+    assert.doesNotMatch(text, /every MUST check passed/);
+    const json = jsonReport(run.results, info) as {
+      exitCode: number;
+      toEnable: unknown;
+      checks: { enable?: string }[];
+    };
+    assert.equal(json.exitCode, 3);
+    assert.deepEqual(json.toEnable, [{
+      enable: "test control",
+      checks: ["svc.b.skipped", "svc.b.slow"],
+    }]);
+    assert.equal(json.checks[1]!.enable, "test control");
+    const tap = tapReport(run.results).split("\n");
+    assert.match(tap[3]!, /^not ok 2 - svc\.b\.skipped .*$/);
+    const allowed = tapReport(run.results, { allowIncomplete: true }).split("\n");
+    assert.match(
+      allowed[3]!,
+      /^ok 2 - svc\.b\.skipped .*# SKIP needs a clock \(to run it: test control\)$/,
+    );
+    // A listed check that cannot run is a known gap (xfail), not a pass.
+    const expect = parseExpectations({
+      format: "ds-conformance-expect/1",
+      expectedFailures: [{ id: "svc.b.skipped", reason: "single-tenant" }],
+    });
+    const known = new Runner({ expect });
+    await known.check(C["svc.b.skipped"], (t) => t.skip("needs a clock"));
+    assert.deepEqual(known.results.map((r) => r.status), ["xfail"]);
+    assert.equal(exitCode(known.results), 0);
   });
 
   it("applies expectations: xfail does not fail the run, xpass is reported", async () => {

@@ -88,6 +88,30 @@ describe("conformance: harness JSON Schemas", {
     done();
   });
 
+  it("an incomplete run's JSON report (exit 3, toEnable, enable) validates; a report of the wrong shape does not", async () => {
+    const { check, done } = await setup();
+    const { Runner } = await import(DIR + "core/run.ts") as Run;
+    const { jsonReport } = await import(DIR + "core/report.ts") as Report;
+    const { defineChecks } = await import(
+      DIR + "core/check.ts"
+    ) as typeof import("../../conformance/core/check.ts");
+    const C = defineChecks({
+      "svc.x.ran": ["MUST", "§1", "ran"],
+      "svc.x.needs-control": ["MUST", "§2", "needs control"],
+    });
+    const run = new Runner();
+    await run.check(C["svc.x.ran"], () => {});
+    run.skip(C["svc.x.needs-control"], "no test control", { enable: "test control" });
+    const info = { target: "service" as const, subject: "x", startedAt: "", durationMs: 1 };
+    const report = JSON.parse(JSON.stringify(jsonReport(run.results, info)));
+    assert.equal(report.exitCode, 3);
+    check("report.json", report);
+    done();
+    const { check: strict, done: rejects } = await setup();
+    strict("report.json", { ...report, exitCode: 2, toEnable: undefined });
+    assert.throws(rejects, "exit code 2 and no toEnable are not a report");
+  });
+
   it("a full verifier run: verify and thumbprint requests and their answers", async () => {
     const { check, done, local } = await setup();
     const { createVerifierDriver } = await import(DIR + "drivers/verifier-handler.ts") as VerDriver;

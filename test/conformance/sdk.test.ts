@@ -74,6 +74,11 @@ describe("conformance: SDK target", {
         "uncounted-drop",
         "no-backoff",
         "reused-jti",
+        "retry-after-over-cap-ignored",
+        "telemetry-ignores-retry-after",
+        "ack-at-least",
+        "beacon-oldest-first",
+        "beacon-budget-in-characters",
       ]
     ) {
       it(name, async () => {

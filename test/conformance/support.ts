@@ -13,7 +13,11 @@ import type { RunningServer } from "../../adapters/server/serve/types.ts";
 export const ROOT: string = fileURLToPath(new URL("../../", import.meta.url));
 
 export const CLIENT_A = { id: "a", secret: "conformance-secret-a-0123456789" };
-export const CLIENT_B = { id: "b", secret: "conformance-secret-b-0123456789" };
+export const CLIENT_B = {
+  id: "b",
+  secret: "conformance-secret-b-0123456789",
+  allowedOrigins: ["https://b.example"],
+};
 
 const g = globalThis as { Deno?: { execPath(): string }; Bun?: unknown };
 
@@ -41,16 +45,26 @@ export interface Started {
   close(): Promise<void>;
 }
 
-async function service(url: string, mutant?: ServiceMutant, clock = { skew: 0 }): Promise<Service> {
+async function service(
+  url: string,
+  mutant?: ServiceMutant,
+  clock = { skew: 0 },
+  o: { testControl?: boolean } = {},
+): Promise<Service> {
   const { createService } = await import("../../adapters/server/mod.ts");
   const { webCrypto } = await import("../../adapters/crypto/webcrypto.ts");
-  return createService({
+  const { MemoryStore } = await import("../../adapters/store/memory.ts");
+  let self: Service | null = null;
+  return self = await createService({
     publicUrl: url,
     clients: [CLIENT_A, CLIENT_B],
     log: null,
     rateLimits: false,
     now: () => Date.now() + clock.skew,
+    testControl: o.testControl ?? true,
     ...(mutant?.crypto ? { crypto: mutant.crypto(webCrypto) } : {}),
+    // The store runs on the service clock (which test control moves).
+    ...(mutant?.store ? { store: mutant.store(new MemoryStore({ now: () => self!.now() })) } : {}),
   });
 }
 
@@ -59,7 +73,7 @@ function target(url: string, fetch: (r: Request) => Promise<Response>, clock: { 
     url,
     clientId: CLIENT_A.id,
     clientSecret: CLIENT_A.secret,
-    otherClient: CLIENT_B,
+    otherClient: { id: CLIENT_B.id, secret: CLIENT_B.secret },
     fetch,
     advance: (ms: number) => void (clock.skew += ms),
   };

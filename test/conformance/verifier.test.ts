@@ -61,6 +61,18 @@ describe("conformance: verifier target", {
     }
   });
 
+  it("the driver's named replay store runs on each request's now, not the first one's", async () => {
+    const { handler } = await load();
+    const stores = handler.namedReplayStores();
+    const a = stores.get("s", 1000);
+    assert.equal(await a.consume("x", 1150), true, "first use");
+    assert.equal(await stores.get("s", 1100).consume("x", 1300), false, "still recorded at 1100");
+    assert.equal(stores.get("s", 1200), a, "one store per name");
+    assert.equal(await a.consume("x", 1400), true, "expired at 1200: recorded again");
+    assert.equal(await stores.get("t", 1200).consume("x", 1400), true, "another name");
+    assert.equal(await stores.get(undefined, 1200).consume("x", 1400), true, "no name: fresh");
+  });
+
   it("has broken verifiers, each naming what it must fail", async () => {
     const { mutants } = await load();
     for (const [name, m] of Object.entries(mutants.VERIFIER_MUTANTS)) {

@@ -94,6 +94,21 @@ export function actionAccessCases(f: Fixtures): Case[] {
     access(f, { claims: { scope: "Backend" } }),
     "ERR_CLAIM_INVALID",
   );
+  // SPEC §5.6: names of a–z and _, one space between them, none leading or trailing.
+  for (
+    const [scope, what] of [["backend  reports", "two spaces"], [" backend", "a leading space"], [
+      "backend,reports",
+      "a comma",
+    ], ["", "empty"]]
+  ) {
+    x(`scope with ${what}`, ["Claims"], access(f, { claims: { scope } }), "ERR_CLAIM_INVALID");
+  }
+  x(
+    "valid: scope with another name besides backend",
+    ["Valid", "Claims"],
+    access(f, { claims: { scope: "reports backend" } }),
+    "valid",
+  );
   x("expired", ["Time"], access(f), "ERR_TOKEN_EXPIRED", { now: T0 + 3630 });
   x(
     "signed by a key outside the JWKS",

@@ -245,6 +245,15 @@ export function secureCases(f: Fixtures): Case[] {
     secure(f, { claims: { tok: "not-a-token" } }),
     "ERR_CLAIM_INVALID",
   );
+  // SPEC §5.4 step 4 types tok as a compact JWS only; decoding it is step 5's.
+  s("tok a number", ["Claims", "Nested"], secure(f, { claims: { tok: 5 } }), "ERR_CLAIM_INVALID");
+  s(
+    "tok of four segments",
+    ["Claims", "Nested"],
+    secure(f, { claims: { tok: "aaaa.bbbb.cccc.dddd" } }),
+    "ERR_CLAIM_INVALID",
+  );
+  inner("compact syntax, but not JSON inside", "aaaa.bbbb.cccc", "ERR_TOKEN_MALFORMED");
   s("ver 2", ["Claims"], secure(f, { claims: { ver: 2 } }), "ERR_VERSION_UNSUPPORTED");
   for (
     const [act, what] of [

@@ -10,6 +10,7 @@ import {
   ISS,
   jws,
   SESSION_ID,
+  signRaw,
   T0,
   withSignature,
 } from "./token-fixtures.ts";
@@ -333,6 +334,52 @@ export function serviceCases(f: Fixtures): Case[] {
     session(f, { claims: { ver: "1" } }),
     "ERR_VERSION_UNSUPPORTED",
   );
+  // SPEC §4.6: any ver but the integer 1, whatever its type; missing before version before type.
+  s("ver true", ["Claims"], session(f, { claims: { ver: true } }), "ERR_VERSION_UNSUPPORTED");
+  s("ver 1.5", ["Claims"], session(f, { claims: { ver: 1.5 } }), "ERR_VERSION_UNSUPPORTED");
+  s(
+    "ver missing and exp a string: missing comes first",
+    ["Claims"],
+    session(f, { claims: { ver: undefined, exp: "soon" } }),
+    "ERR_CLAIM_MISSING",
+  );
+  s(
+    "ver 2 and exp a string: the version comes before types",
+    ["Claims"],
+    session(f, { claims: { ver: 2, exp: "soon" } }),
+    "ERR_VERSION_UNSUPPORTED",
+  );
+  s(
+    "ver null: present, an unsupported version",
+    ["Claims"],
+    session(f, { claims: { ver: null } }),
+    "ERR_VERSION_UNSUPPORTED",
+  );
+  // SPEC §1.2: integers are compared by value, whatever their spelling.
+  c.push({
+    kind: "session",
+    comment: "valid: integers written 1.0 and 1.7672256e9 (compared by value)",
+    flags: ["Valid", "Claims"],
+    token: signRaw(
+      f,
+      "service-ed25519",
+      JSON.stringify(header),
+      JSON.stringify(claims)
+        .replace('"ver":1', '"ver":1.0')
+        .replace(`"iat":${T0}`, `"iat":${T0 / 1e9}e9`),
+    ),
+    expect: "valid",
+    expected: {
+      kind: "session",
+      sessionId: SESSION_ID,
+      deviceId: claims.did,
+      clientId: AUD,
+      jkt: f.kid("device-ed25519"),
+      issuedAt: T0,
+      expiresAt: T0 + 900,
+      jti: claims.jti,
+    },
+  });
 
   // Issuer and audience (step 5)
   s(

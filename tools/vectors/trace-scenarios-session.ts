@@ -268,4 +268,36 @@ export const SESSION_SCENARIOS: Named[] = [
         : "ok",
     expect: (s) => sends(s, "create").length === 2 ? null : "retried",
   },
+  {
+    comment: "nonces refused three times: two retries at once, the third after 1000 ms (SPEC §9.5)",
+    flags: ["Nonce", "Backoff"],
+    seed: 44,
+    until: 5000,
+    answer: (p, n) =>
+      p === "create" && n <= 3
+        ? {
+          status: 401,
+          body: {
+            code: "ERR_NONCE_INVALID",
+            message: "",
+            time: 1767225600,
+            details: { nonce: "n1767225600" },
+          },
+        }
+        : "ok",
+    expect: (s) => {
+      const at = s.filter((x) =>
+        x.effects.some((e) =>
+          e.type === "send" && (e.request as { purpose: string }).purpose === "create"
+        )
+      ).map((x) => Number(x.input.now));
+      // A send follows its sign (1 ms) after the refusal (20 ms latency): ~21 ms "at once".
+      return all(
+        [at.length === 4, `four creates, got ${at.length}`],
+        [at[1]! - at[0]! < 100 && at[2]! - at[1]! < 100, `retries at once: ${at}`],
+        [at[3]! - at[2]! >= 1000, `third retry after 1000 ms: ${at}`],
+        [last(s).phase === "active", "active"],
+      );
+    },
+  },
 ];

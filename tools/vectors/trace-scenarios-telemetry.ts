@@ -85,6 +85,57 @@ export const TELEMETRY_SCENARIOS: Named[] = [
     expect: (s) => emitted(s, "dropped").length >= 1 ? null : "evicted",
   },
   {
+    comment: "an eviction tie: a new event of the lowest queued priority evicts the oldest " +
+      "queued one of that priority, not itself (SPEC §8.4)",
+    flags: ["Telemetry", "Drops"],
+    seed: 45,
+    until: 8000,
+    options: { maxQueueEvents: 10 },
+    script: Array.from({ length: 11 }, (_, i) => ({
+      at: 500 + i,
+      input: input("track", { eventType: "interaction", data: { kind: "click", i } }),
+    })),
+    expect: (s) => {
+      const batch = sends(s, "telemetry")[0]?.request as
+        | { body: { events: { seq: number }[]; dropped: unknown } }
+        | undefined;
+      const seqs = batch?.body.events.map((e) => e.seq) ?? [];
+      return all(
+        [seqs.join() === "2,3,4,5,6,7,8,9,10,11", `batch seqs ${seqs}`],
+        [
+          JSON.stringify(batch?.body.dropped) === '{"total":1,"by_priority":{"1":1}}',
+          `dropped ${JSON.stringify(batch?.body.dropped)}`,
+        ],
+      );
+    },
+  },
+  {
+    comment: "events tracked before the first session exists take its seqs 1, 2, 3 (SPEC §8.1)",
+    flags: ["Telemetry"],
+    seed: 46,
+    until: 7000,
+    script: Array.from({ length: 3 }, (_, i) => ({
+      at: i,
+      input: input("track", { eventType: "interaction", data: { kind: "click", i } }),
+    })),
+    expect: (s) => {
+      const created = s.findIndex((x) =>
+        x.effects.some((e) =>
+          e.type === "emit" &&
+          (e.event as { type: string }).type === "session_started"
+        )
+      );
+      const tracked = s.findIndex((x) => x.input.type === "track");
+      const batch = sends(s, "telemetry")[0]?.request as
+        | { body: { events: { seq: number }[] } }
+        | undefined;
+      return all(
+        [tracked >= 0 && created > tracked, "tracked before the session started"],
+        [batch?.body.events.map((e) => e.seq).join() === "1,2,3", "seqs 1, 2, 3"],
+      );
+    },
+  },
+  {
     comment: "page hide sends a beacon within 61440 bytes and persists the queue",
     flags: ["Telemetry", "PageHide"],
     seed: 28,

@@ -145,6 +145,11 @@ export const DEVICE_EXAMPLES: Record<string, MessageExamples> = {
     },
     variants: [
       {
+        // SPEC §6.6: syntax only; that it does not decode is the verifier's 401 later.
+        comment: "a session_token of compact syntax that does not decode",
+        apply: set("session_token", "aaaa.bbbb.cccc"),
+      },
+      {
         comment: "empty events carrying only a drop count",
         apply: (v) => ({ ...v, events: [], dropped: { total: 3, by_priority: { "1": 3 } } }),
       },
@@ -155,6 +160,11 @@ export const DEVICE_EXAMPLES: Record<string, MessageExamples> = {
       { comment: "ver 0", apply: set("ver", 0) },
       { comment: "negative drop count", apply: set("dropped", { total: -1, by_priority: {} }) },
       { comment: "missing session_token", apply: del("session_token") },
+      // SPEC §6.6: a token member is checked for compact-JWS syntax only, here (400, not 401).
+      { comment: "session_token a number", apply: set("session_token", 5) },
+      { comment: "session_token of four segments", apply: set("session_token", `${JWS}.x`) },
+      { comment: "session_token with an empty segment", apply: set("session_token", "a..c") },
+      { comment: "session_token with padding", apply: set("session_token", `${JWS}=`) },
       { comment: "events not an array", apply: set("events", {}) },
     ],
   },

@@ -23,6 +23,11 @@ export interface CliConfig {
   /** Add the `demo` client with a generated (or `DEVICE_SESSION_DEMO_SECRET`) secret. */
   readonly demo: boolean;
   readonly demoSecret: string | null;
+  /**
+   * Serve the test-control extension (SPEC Appendix A) for the conformance suite: `--conformance`,
+   * and always in `--demo` mode (neither is a production mode).
+   */
+  readonly testControl: boolean;
   readonly limits: Partial<ServiceLimits>;
   readonly policy: PolicyOptions | undefined;
   readonly signingAlg: "EdDSA" | "ES256";
@@ -51,6 +56,7 @@ export const FLAGS = {
   log: { type: "string" },
   "shutdown-timeout-s": { type: "string" },
   demo: { type: "boolean" },
+  conformance: { type: "boolean" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" },
 } as const;
@@ -69,6 +75,7 @@ const SETTINGS: readonly [FlagName, string][] = [
   ["log", "log"],
   ["shutdown-timeout-s", "shutdown_timeout_s"],
   ["demo", "demo"],
+  ["conformance", "conformance"],
 ];
 
 /** `public-url` → `DEVICE_SESSION_PUBLIC_URL`. */
@@ -203,6 +210,7 @@ export async function resolveCliConfig(
     clients,
     demo,
     demoSecret: env.DEVICE_SESSION_DEMO_SECRET ?? null,
+    testControl: demo || (m.conformance ?? false),
     limits,
     policy: m.policy === undefined ? undefined : {
       ...(m.policy.weights ? { weights: m.policy.weights } : {}),

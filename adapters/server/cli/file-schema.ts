@@ -58,6 +58,7 @@ export const FileSchema = v.strictObject({
   ),
   clients: v.optional(v.array(FileClient)),
   demo: v.optional(bool),
+  conformance: v.optional(bool),
   limits: v.optional(v.strictObject(limitEntries)),
   policy: v.optional(v.strictObject({
     weights: v.optional(v.record(v.string(), v.number())),

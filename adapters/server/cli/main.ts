@@ -30,7 +30,11 @@ precedence: flags > environment > config file > defaults):
   --trust-proxy-hops <n>   trusted reverse proxies in front (X-Forwarded-For)
   --log json|off           request logs on stdout (default json)
   --shutdown-timeout-s <n> time for in-flight requests on SIGINT/SIGTERM (default 10)
-  --demo                   add a "demo" client with a generated secret (printed)
+  --demo                   add "demo" and "demo2" clients with generated secrets (printed);
+                           also serves the test-control extension, as --conformance does
+  --conformance            serve the test-control extension (SPEC Appendix A: move the clock,
+                           rotate the key, read session facts) for the conformance suite;
+                           a test mode: never in production
   -h, --help               this help
   --version                the version`;
 

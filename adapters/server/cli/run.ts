@@ -14,6 +14,9 @@ import type { CliConfig } from "./config.ts";
 import type { CliHost } from "./host.ts";
 import type { RunningServer } from "../serve/types.ts";
 
+/** The second client of `--demo` mode: another tenant, with one allowed browser origin. */
+const DEMO2 = { id: "demo2", origin: "https://demo2.example" } as const;
+
 /** A handler mounted beside the service (the repository's demo page under `/demo/`). */
 export interface Mount {
   readonly prefix: string;
@@ -66,9 +69,15 @@ export async function startServe(
 ): Promise<Running> {
   const clients: ClientOptions[] = [...config.clients];
   let demoSecret: string | null = null;
+  let demo2Secret: string | null = null;
   if (config.demo && !clients.some((c) => c.id === "demo")) {
     demoSecret = config.demoSecret ?? `demo-${randomId()}`;
     clients.push({ id: "demo", secret: demoSecret, allowedOrigins: ["*"] });
+    if (!clients.some((c) => c.id === DEMO2.id)) {
+      // A second client, so that the conformance suite's isolation and origin checks run.
+      demo2Secret = `demo2-${randomId()}`;
+      clients.push({ id: DEMO2.id, secret: demo2Secret, allowedOrigins: [DEMO2.origin] });
+    }
   }
   let service: Service | null = null;
   let mount: Mount | null = null;
@@ -98,6 +107,7 @@ export async function startServe(
       signingAlg: config.signingAlg,
       keyRotationS: config.keyRotationS,
       rateLimits: config.rateLimits,
+      testControl: config.testControl,
       trustProxyHops: config.trustProxyHops,
       ...(config.nonceSecret !== null ? { nonceSecret: config.nonceSecret } : {}),
       log: config.log === "off" ? null : jsonLogger(host.out),
@@ -120,7 +130,7 @@ export async function startServe(
     await server.shutdown(0);
     throw e;
   }
-  banner(host, { config, publicUrl, server, demoSecret, mount });
+  banner(host, { config, publicUrl, server, demoSecret, demo2Secret, mount });
   const s = service;
   return {
     service: s,
@@ -140,6 +150,7 @@ function banner(
     publicUrl: string;
     server: RunningServer;
     demoSecret: string | null;
+    demo2Secret: string | null;
     mount: Mount | null;
   },
 ): void {
@@ -157,6 +168,11 @@ function banner(
     }`,
   ];
   if (o.mount !== null) lines.push(`  ${o.mount.label}: ${base}${o.mount.prefix}/`);
+  if (o.config.testControl) {
+    lines.push(
+      `  test control:                 ${base}/v1/test/ (SPEC Appendix A; a test mode, never for production)`,
+    );
+  }
   if (o.demoSecret !== null) {
     lines.push(
       "",
@@ -166,6 +182,15 @@ function banner(
       "",
       "  export DS_URL=" + base + " DS_CLIENT_ID=demo DS_CLIENT_SECRET=" + o.demoSecret,
     );
+    if (o.demo2Secret !== null) {
+      lines.push(
+        "",
+        `second demo client: ${DEMO2.id} / ${o.demo2Secret} (allowed origin ${DEMO2.origin})`,
+        "",
+        "conformance suite against this service:",
+        `  npx device-session conformance service --url ${base} --client-id demo --client-secret ${o.demoSecret} --other-client-id ${DEMO2.id} --other-client-secret ${o.demo2Secret}`,
+      );
+    }
   }
   for (const l of lines) host.err(l);
 }

@@ -1,0 +1,76 @@
+// A real `device-session` process on the runtime running the tests: started with arguments,
+// its stderr collected, the banner awaited, stopped with SIGTERM. Server runtimes only (tests
+// import it dynamically).
+
+interface DenoLike {
+  execPath(): string;
+  Command: new (cmd: string, o: Record<string, unknown>) => {
+    spawn(): {
+      stderr: AsyncIterable<Uint8Array>;
+      status: Promise<{ code: number }>;
+      kill(signal: string): void;
+    };
+  };
+}
+
+/** A `device-session` process. */
+export interface Spawned {
+  kill(): void;
+  exited: Promise<number | null>;
+  /** The device API base once the banner shows it (and `until`, when given: the banner is
+   * written in several chunks). */
+  listening(until?: RegExp): Promise<string>;
+  stderr(): string;
+}
+
+/** Starts `bin/device-session.mjs` with `args` on this runtime. */
+export async function spawnCli(args: string[]): Promise<Spawned> {
+  const { fileURLToPath } = await import("node:url");
+  const m = await import("./harness.ts");
+  const bin = fileURLToPath(new URL("../../../bin/device-session.mjs", import.meta.url));
+  let stderr = "";
+  let done = false;
+  let kill: () => void;
+  let exited: Promise<number | null>;
+  if (m.runtimeName() === "deno") {
+    // Deno's node:child_process reports a signal instead of the child's own exit code.
+    const D = (globalThis as unknown as { Deno: DenoLike }).Deno;
+    const child = new D.Command(D.execPath(), {
+      args: ["run", "-A", bin, ...args],
+      env: { DENO_NO_UPDATE_CHECK: "1" },
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    (async () => {
+      for await (const b of child.stderr) stderr += new TextDecoder().decode(b);
+    })();
+    kill = () => child.kill("SIGTERM");
+    exited = child.status.then((s) => s.code);
+  } else {
+    const { spawn } = await import("node:child_process");
+    const process = (await import("node:process")).default;
+    const child = spawn(process.execPath, [bin, ...args], {
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    child.stderr!.on("data", (b: Uint8Array) => (stderr += new TextDecoder().decode(b)));
+    kill = () => child.kill("SIGTERM");
+    exited = new Promise((r) => child.on("exit", (code) => r(code)));
+  }
+  exited = exited.finally(() => (done = true));
+  return {
+    kill: () => kill(),
+    exited,
+    stderr: () => stderr,
+    async listening(until?: RegExp): Promise<string> {
+      for (let i = 0; i < 2400; i++) {
+        const found = /device API base \(serverPath\): (\S+)/.exec(stderr);
+        if (found && (until === undefined || until.test(stderr))) {
+          return found[1]!.replace(/\/$/, "");
+        }
+        if (done) throw new Error(`exited early: ${stderr}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`no banner: ${stderr}`);
+    },
+  };
+}
