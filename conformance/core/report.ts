@@ -8,7 +8,7 @@ import { areaOf, type CheckResult, hasMustFailure, type Status } from "./check.t
 
 /** What the report says about the implementation (from its handshake, or the URL). */
 export interface RunInfo {
-  readonly target: "service" | "sdk" | "verifier";
+  readonly target: "service" | "sdk" | "verifier" | "sdk-api";
   /** `--url` or `--cmd`. */
   readonly subject: string;
   readonly implementation?: { readonly name?: string; readonly version?: string };
