@@ -212,9 +212,10 @@ export const TELEMETRY_JUDGES: readonly Judge[] = [
       }
       for (const c of sdk.of("triggerActionEvent")) {
         const id = String((c.args.options as { correlationId: string }).correlationId);
+        // Under faults an action may fail (its batch refused); elsewhere every one resolves.
         if (c.outcome !== "resolved") {
           t.ok(
-            scene.name === "faults" && !tokens.has(id),
+            scene.name === "faults",
             `${scene.name}: action ${id}: ${c.code} ${c.message}`,
           );
           continue;

@@ -142,7 +142,8 @@ const uncountedDrops = (inner: Fetch): Fetch => (input, init) => {
 export const SDK_API_MUTANTS: Readonly<Record<string, SdkApiMutant>> = {
   "expired-token": {
     description: "hands out the first session token forever, long after it expired",
-    fails: ["api.token.fresh"],
+    // A token handed out after shutdown, too.
+    fails: ["api.lifecycle.shutdown", "api.token.fresh"],
     wrap: expiredToken,
   },
   "reused-secure-jti": {
@@ -167,17 +168,24 @@ export const SDK_API_MUTANTS: Readonly<Record<string, SdkApiMutant>> = {
   },
   "double-refresh": {
     description: "sends every refresh twice at once",
-    fails: ["api.refresh.single-flight", "api.proof.jti", "api.proof.valid"],
+    // The copy reuses the proof (its jti, and a nonce the first copy may have seen expire).
+    fails: [
+      "api.proof.jti",
+      "api.proof.nonce-retry",
+      "api.proof.valid",
+      "api.refresh.single-flight",
+    ],
     fetch: doubleRefresh,
   },
   "acks-on-503": {
     description: "takes a 503 to a batch for its acknowledgement, losing its events",
-    fails: ["api.telemetry.no-loss", "api.telemetry.resend"],
+    fails: ["api.telemetry.no-loss", "api.telemetry.resend", "api.telemetry.retry-after"],
     fetch: acksOn503,
   },
   "resends-acked": {
     description: "sends each acknowledged batch once more",
-    fails: ["api.telemetry.acked"],
+    // The copy meets the next scripted fault, so the SDK's own retry misses it.
+    fails: ["api.telemetry.acked", "api.telemetry.resend", "api.telemetry.retry-after"],
     fetch: resendsAcked,
   },
   "retries-413": {
