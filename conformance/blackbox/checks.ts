@@ -26,7 +26,7 @@ export const API_CHECKS = defineChecks({
   "api.refresh.ahead": ["MUST", "§9.4", "with no app calls the token is refreshed at 0.8 ± 0.05 of its lifetime from its iat (slack −1/+3 s)"],
   "api.refresh.single-flight": ["MUST", "§9.4", "at most one create or refresh is in flight, whatever callers do"],
   "api.backoff.retry-after": ["MUST", "§9.5", "a create answered 503 with Retry-After is not retried before it"],
-  "api.backoff.floor": ["MUST", "§9.5", "a failed create or batch is retried no sooner than 250 ms after"],
+  "api.backoff.floor": ["MUST", "§9.5", "a failed create (no caller waiting) or batch is retried no sooner than 250 ms after"],
   "api.secure.claims": ["MUST", "§5.4", "a secure token verifies: bound to the device key and the session, the requested act, exp − iat = 300 by default"],
   "api.secure.max": ["MUST", "§5.4, §6.1", "expirationSeconds up to the advertised secure_token_max_s (600) is honoured; above it is ERR_INVALID_INPUT"],
   "api.secure.jti": ["MUST", "§1.4, §5.4", "every secure token has a new jti"],
