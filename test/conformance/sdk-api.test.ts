@@ -13,6 +13,8 @@ type Support = typeof import("./support.ts");
 type Run = typeof import("../../conformance/core/run.ts");
 type Mutants = typeof import("../../conformance/mutants/sdk-api.ts");
 type Stdio = typeof import("../../conformance/harness/stdio.ts");
+type Protocol = typeof import("../../conformance/harness/protocol.ts");
+type Validator = typeof import("./json-schema.ts");
 
 const load = async () => ({
   suite: await import(DIR + "blackbox/suite.ts") as Suite,
@@ -26,16 +28,45 @@ const load = async () => ({
 // whichever runtime runs the suite side.
 const DRIVER = "node --import tsx conformance/drivers/sdk-api-driver.ts";
 
-async function runProfile(mutant?: string) {
+/** Problems of the messages of a run against conformance/schemas (hello, requests, answers). */
+async function schemaChecker() {
+  const { readFileSync } = await import("node:fs" + "");
+  const v = await import("./json-schema.ts" + "") as Validator;
+  const dir = new URL("../../conformance/schemas/", import.meta.url);
+  const load = (f: string) => JSON.parse(readFileSync(new URL(f, dir), "utf8"));
+  const problems: string[] = [];
+  const check = (file: string, value: unknown) => {
+    for (const p of v.validate(value, load(file), load)) {
+      if (problems.length < 10) {
+        problems.push(`${file}: ${p} in ${JSON.stringify(value).slice(0, 160)}`);
+      }
+    }
+  };
+  return { problems, check };
+}
+
+async function runProfile(mutant?: string, check?: (file: string, value: unknown) => void) {
   const { suite, run, stdio, support } = await load();
   const driver = await stdio.spawnDriver({
     cmd: mutant === undefined ? DRIVER : `${DRIVER} --mutant ${mutant}`,
     role: "sdk-api",
     cwd: support.ROOT,
   });
+  // Validates each request and answer (seq is added and removed by the transport).
+  const client: typeof driver = check === undefined ? driver : {
+    ...driver,
+    async request(req: Parameters<typeof driver.request>[0], o) {
+      const file = req.type === "sdk.init" ? "sdk.init" : "sdk.call";
+      check(`${file}.json`, { seq: 1, ...req });
+      const res = await driver.request(req, o);
+      check(res.ok ? `${file}.response.json` : "error.response.json", { seq: 1, ...res });
+      return res;
+    },
+  };
   try {
+    check?.("hello.json", driver.hello);
     const runner = new run.Runner({ checkTimeoutMs: 60_000 });
-    await suite.runSdkApiSuite(driver, runner);
+    await suite.runSdkApiSuite(client, runner);
     return runner.results;
   } finally {
     await driver.close();
@@ -45,11 +76,12 @@ async function runProfile(mutant?: string) {
 describe("conformance: black-box SDK profile", {
   skip: typeof window !== "undefined" && "needs a server runtime (subprocess and HTTP server)",
 }, () => {
-  it("our Node SDK, through the reference driver, passes every check", {
+  it("our Node SDK, through the reference driver, passes every check; messages match the schemas", {
     timeout: 180_000,
   }, async () => {
     const { suite, support } = await load();
-    const results = await runProfile();
+    const schemas = await schemaChecker();
+    const results = await runProfile(undefined, schemas.check);
     assert.deepEqual(support.failing(results), [], support.explain(results));
     assert.deepEqual(
       results.map((r) => r.id).sort(),
@@ -57,6 +89,7 @@ describe("conformance: black-box SDK profile", {
       "every check ran",
     );
     assert.ok(results.every((r) => r.status === "pass"), support.explain(results));
+    assert.deepEqual(schemas.problems, [], "every message matches conformance/schemas");
   });
 
   it("has at least 8 broken SDKs, each naming known checks it must fail", {
