@@ -6,7 +6,7 @@
  * @module
  */
 import { API_CHECKS as C } from "./checks.ts";
-import { type Judge, maxOpen, ran } from "./judge-auth.ts";
+import { type Judge, maxOpen, ran } from "./judge-util.ts";
 import type { Exchange } from "./records.ts";
 import type { Scene } from "./scenes.ts";
 import { parseJws } from "../../core/token/jws.ts";

@@ -9,11 +9,12 @@ import type { CheckDef } from "../core/check.ts";
 import type { Runner } from "../core/run.ts";
 import type { HarnessClient } from "../harness/protocol.ts";
 import { API_CHECKS } from "./checks.ts";
-import { AUTH_JUDGES } from "./judge-auth.ts";
+import { SESSION_JUDGES } from "./judge-session.ts";
+import { SECURE_JUDGES } from "./judge-secure.ts";
 import { TELEMETRY_JUDGES } from "./judge-telemetry.ts";
 import { runScenes } from "./scenes.ts";
 
-const JUDGES = [...AUTH_JUDGES, ...TELEMETRY_JUDGES];
+const JUDGES = [...SESSION_JUDGES, ...SECURE_JUDGES, ...TELEMETRY_JUDGES];
 
 /**
  * Runs the black-box profile against `client` (a driver whose hello announced role `sdk-api`).
