@@ -1,6 +1,7 @@
 /**
  * `device-session/conformance`: the conformance suite of the device-session protocol (SPEC.md
- * v1) for implementations in any language — a service over HTTP, an SDK or a verifier through
+ * v1) for implementations in any language — a service over HTTP, an SDK (black-box through its
+ * public API against a scripted service, or its state machine) or a verifier through
  * the harness protocol `ds-conformance/1` (line-delimited JSON over stdio, or HTTP) — with the
  * reference drivers that wrap our own SDK machine and verifier. Server runtimes only (Node, Deno,
  * Bun). The command line is `device-session conformance <target>`; the protocol and commands are
@@ -57,6 +58,8 @@ export {
   type HarnessResponse,
   type Hello,
   PROTOCOL,
+  type RequestOptions,
+  SDK_API_CAPABILITIES,
 } from "./conformance/harness/protocol.ts";
 export { spawnDriver, type SpawnOptions } from "./conformance/harness/stdio.ts";
 export {
@@ -73,6 +76,7 @@ export {
 } from "./conformance/service/suite.ts";
 export type { ServiceTarget } from "./conformance/service/http.ts";
 export { runSdkSuite, sdkChecks } from "./conformance/sdk/suite.ts";
+export { runSdkApiSuite, sdkApiChecks } from "./conformance/blackbox/suite.ts";
 export { runVerifierSuite, verifierCheckDefs } from "./conformance/verifier/suite.ts";
 export { createSdkDriver, type SdkDriverOptions } from "./conformance/drivers/sdk-handler.ts";
 export {

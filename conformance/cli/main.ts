@@ -23,6 +23,7 @@ import type { HarnessClient } from "../harness/protocol.ts";
 import { runServiceSuite, serviceChecks } from "../service/suite.ts";
 import { runSdkSuite, sdkChecks } from "../sdk/suite.ts";
 import { runVerifierSuite, verifierCheckDefs } from "../verifier/suite.ts";
+import { runSdkApiSuite, sdkApiChecks } from "../blackbox/suite.ts";
 import { HELP, int, OPTIONS, required, UsageError } from "./options.ts";
 
 /** Where the command writes. */
@@ -45,11 +46,12 @@ export async function checksOf(target: string): Promise<CheckDef[]> {
   if (target === "service") return serviceChecks();
   if (target === "sdk") return await sdkChecks();
   if (target === "verifier") return await verifierCheckDefs();
+  if (target === "sdk-api") return sdkApiChecks();
   throw new UsageError(`unknown target ${target}`);
 }
 
 async function connect(
-  target: "sdk" | "verifier",
+  target: "sdk" | "verifier" | "sdk-api",
   v: { cmd?: string | undefined; url?: string | undefined },
   timeoutMs: number | undefined,
 ): Promise<HarnessClient> {
@@ -69,7 +71,7 @@ async function connect(
       ...(timeoutMs !== undefined ? { requestTimeoutMs: timeoutMs } : {}),
     });
   }
-  throw new UsageError(target === "sdk" ? "--cmd is required" : "--cmd or --url is required");
+  throw new UsageError(target === "verifier" ? "--cmd or --url is required" : "--cmd is required");
 }
 
 /**
@@ -98,14 +100,14 @@ export async function conformanceMain(
       return target === undefined && !v.help ? 2 : 0;
     }
     if (target === "list") {
-      const targets = positionals[1] ? [positionals[1]] : ["service", "sdk", "verifier"];
+      const targets = positionals[1] ? [positionals[1]] : ["service", "sdk", "sdk-api", "verifier"];
       for (const t of targets) {
         for (const d of await checksOf(t)) io.out(`${d.id}\t${d.level}\t${d.spec}\t${d.title}`);
       }
       return 0;
     }
-    if (!["service", "sdk", "verifier"].includes(target)) {
-      throw new UsageError(`unknown target ${target} (service, sdk, verifier, list)`);
+    if (!["service", "sdk", "sdk-api", "verifier"].includes(target)) {
+      throw new UsageError(`unknown target ${target} (service, sdk, sdk-api, verifier, list)`);
     }
     if (!["text", "json", "tap"].includes(v.report)) {
       throw new UsageError("--report must be text, json or tap");
@@ -156,7 +158,7 @@ export async function conformanceMain(
     } else {
       subject = v.cmd ?? v.url ?? "";
       try {
-        client = await connect(target as "sdk" | "verifier", v, timeout);
+        client = await connect(target as "sdk" | "verifier" | "sdk-api", v, timeout);
       } catch (e) {
         if (e instanceof UsageError) throw e;
         io.err(
@@ -175,6 +177,7 @@ export async function conformanceMain(
         );
       }
       if (target === "sdk") await runSdkSuite(client, run);
+      else if (target === "sdk-api") await runSdkApiSuite(client, run);
       else await runVerifierSuite(client, run);
     }
     const info: RunInfo = {

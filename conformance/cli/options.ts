@@ -18,9 +18,11 @@ targets:
   service   --url <base> --client-id <id> --client-secret <secret>
             [--other-client-id <id> --other-client-secret <secret>]   (isolation checks)
             [--clock-tolerance <s>] [--property-runs <n>]
-  sdk       --cmd "<command that starts an SDK driver>"
+  sdk       --cmd "<command that starts an SDK driver>"   (the sans-I/O machine)
+  sdk-api   --cmd "<command that starts a black-box SDK driver>"   (the public API; the
+            suite plays the service over HTTP on loopback)
   verifier  --cmd "<command that starts a verifier driver>" | --url <driver endpoint>
-  list      [service|sdk|verifier]   every check: id, level, SPEC section, what must hold
+  list      [service|sdk|sdk-api|verifier]   every check: id, level, SPEC section, what must hold
 
 options:
   --report text|json|tap   report format on stdout (default text: the summary table)

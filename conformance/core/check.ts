@@ -1,7 +1,7 @@
 /**
  * Checks: a stable id, a level (MUST / SHOULD) and the SPEC section each enforces, and what a
  * run of one produced. The id's first segment names the target (`svc`, `sdk`, `ver`), the second
- * its area (the rows of the summary table).
+ * its area (the rows of the summary table); `api` is the black-box SDK profile (`sdk-api`).
  *
  * @module
  */
@@ -100,7 +100,9 @@ export function defineChecks<K extends string>(
   const out = {} as Record<K, CheckDef>;
   for (const id of Object.keys(table) as K[]) {
     const [level, spec, title] = table[id];
-    if (!/^(svc|sdk|ver)(\.[a-z0-9][a-z0-9-]*)+$/.test(id)) throw new Error(`bad check id ${id}`);
+    if (!/^(svc|sdk|ver|api)(\.[a-z0-9][a-z0-9-]*)+$/.test(id)) {
+      throw new Error(`bad check id ${id}`);
+    }
     out[id] = { id, level, spec, title };
   }
   return out;
@@ -114,9 +116,9 @@ export function defineChecks<K extends string>(
  * targetOf("sdk.refresh.timing"); // "sdk"
  * ```
  */
-export function targetOf(id: string): "service" | "sdk" | "verifier" {
+export function targetOf(id: string): "service" | "sdk" | "verifier" | "sdk-api" {
   const p = id.slice(0, id.indexOf("."));
-  return p === "svc" ? "service" : p === "sdk" ? "sdk" : "verifier";
+  return p === "svc" ? "service" : p === "sdk" ? "sdk" : p === "api" ? "sdk-api" : "verifier";
 }
 
 /**

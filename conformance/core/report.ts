@@ -15,7 +15,7 @@ export interface JudgeOptions {
 
 /** What the report says about the implementation (from its handshake, or the URL). */
 export interface RunInfo {
-  readonly target: "service" | "sdk" | "verifier";
+  readonly target: "service" | "sdk" | "verifier" | "sdk-api";
   /** `--url` or `--cmd`. */
   readonly subject: string;
   readonly implementation?: { readonly name?: string; readonly version?: string };

@@ -27,8 +27,10 @@ export function serveStdio(driver: Driver): Promise<void> {
       done = true;
       chain.then(() => resolve());
     };
+    // Role sdk-api answers each request when it is done (they overlap); others in order.
+    const concurrent = driver.hello.role === "sdk-api";
     const onLine = (line: string) => {
-      chain = chain.then(async () => {
+      const answer = async () => {
         if (done && line === "") return;
         let req: Record<string, unknown>;
         try {
@@ -42,7 +44,9 @@ export function serveStdio(driver: Driver): Promise<void> {
           process.stdin.pause();
           finish();
         }
-      });
+      };
+      if (concurrent && !done) void answer();
+      else chain = chain.then(answer);
     };
     process.stdin.setEncoding("utf8");
     process.stdin.on("data", (chunk: string) => {

@@ -35,12 +35,22 @@ export const SDK_CAPABILITIES = ["machine", "traces"] as const;
  * ```
  */
 export const VERIFIER_CAPABILITIES = ["verify", "thumbprint"] as const;
+/**
+ * Capabilities of a black-box SDK driver (role `sdk-api`): `api` (required) is the public SDK API
+ * behind `sdk.*` requests, answered concurrently (conformance/README.md, "Black-box SDK drivers").
+ *
+ * @example
+ * ```ts
+ * hello.capabilities.includes(SDK_API_CAPABILITIES[0]); // api
+ * ```
+ */
+export const SDK_API_CAPABILITIES = ["api"] as const;
 
 /** The driver's first line. */
 export interface Hello {
   readonly type: "hello";
   readonly protocol: string;
-  readonly role: "sdk" | "verifier";
+  readonly role: "sdk" | "verifier" | "sdk-api";
   readonly implementation?: { readonly name?: string; readonly version?: string };
   readonly capabilities: readonly string[];
 }
@@ -61,7 +71,14 @@ export type HarnessRequest =
     readonly options: Record<string, unknown>;
   }
   | { readonly type: "thumbprint"; readonly jwk: Record<string, unknown> }
-  | { readonly type: "shutdown" };
+  | { readonly type: "shutdown" }
+  | ({ readonly type: `sdk.${string}` } & Readonly<Record<string, unknown>>);
+
+/** Per-request options of {@link HarnessClient.request}. */
+export interface RequestOptions {
+  /** Time allowed for this response, ms (default: the client's). */
+  readonly timeoutMs?: number;
+}
 
 /** A driver's answer (without `seq`): `ok: false` means the driver could not do the request. */
 export type HarnessResponse =
@@ -73,7 +90,7 @@ export interface HarnessClient {
   /** The driver's handshake. */
   readonly hello: Hello;
   /** Sends one request and resolves with its response (rejects on a protocol or I/O failure). */
-  request(req: HarnessRequest): Promise<HarnessResponse>;
+  request(req: HarnessRequest, options?: RequestOptions): Promise<HarnessResponse>;
   /** Asks the driver to shut down and releases the connection. */
   close(): Promise<void>;
   /** Recent stderr lines of a subprocess driver (for failure messages). */
@@ -100,7 +117,7 @@ export function helloProblem(h: unknown, role: Hello["role"]): string | null {
   if (!Array.isArray(o.capabilities) || o.capabilities.some((c) => typeof c !== "string")) {
     return "capabilities must be an array of strings";
   }
-  const required = role === "sdk" ? "machine" : "verify";
+  const required = role === "sdk" ? "machine" : role === "sdk-api" ? "api" : "verify";
   if (!o.capabilities.includes(required)) return `capability "${required}" is required`;
   return null;
 }

@@ -13,8 +13,15 @@ import {
   type HarnessResponse,
   type Hello,
   helloProblem,
+  type RequestOptions,
   responseProblem,
 } from "./protocol.ts";
+
+/** A request waiting for its response. */
+interface Pending {
+  settle(response: unknown): void;
+  fail(why: string): void;
+}
 
 /** Options of {@link spawnDriver}. */
 export interface SpawnOptions {
@@ -53,9 +60,29 @@ export function spawnDriver(o: SpawnOptions): Promise<HarnessClient> {
     if (stderr.length > 200) stderr.splice(0, 100);
   });
   let buffer = "";
-  let onLine: ((line: string) => void) | null = null;
   let exited: string | null = null;
+  // Before the hello one line is awaited; after it, responses are matched to requests by seq.
+  let onHello: ((line: string) => void) | null = null;
+  const pending = new Map<number, Pending>();
   const waiters = new Set<(why: string) => void>();
+  const onResponse = (line: string) => {
+    let r: unknown;
+    try {
+      r = parse(line);
+    } catch (e) {
+      return failAll((e as Error).message);
+    }
+    const n = (r as { seq?: unknown } | null)?.seq;
+    const p = typeof n === "number" ? pending.get(n) : undefined;
+    if (p === undefined) {
+      const open = [...pending.keys()].join(", ") || "none";
+      return failAll(`protocol error: expected seq ${open}, got ${JSON.stringify(n)}`);
+    }
+    p.settle(r);
+  };
+  const failAll = (why: string) => {
+    for (const p of [...pending.values()]) p.fail(why);
+  };
   child.stdout!.setEncoding("utf8");
   child.stdout!.on("data", (chunk: string) => {
     buffer += chunk;
@@ -63,24 +90,26 @@ export function spawnDriver(o: SpawnOptions): Promise<HarnessClient> {
     while ((nl = buffer.indexOf("\n")) >= 0) {
       const line = buffer.slice(0, nl).replace(/\r$/, "");
       buffer = buffer.slice(nl + 1);
-      if (line.trim() !== "") onLine?.(line);
+      if (line.trim() === "") continue;
+      if (onHello !== null) onHello(line);
+      else onResponse(line);
     }
   });
   const died = (why: string) => {
     exited ??= why;
     for (const w of waiters) w(exited);
     waiters.clear();
+    failAll(exited);
   };
   child.on("exit", (code, signal) => died(`the driver exited (${signal ?? `code ${code}`})`));
   child.on("error", (e) => died(`the driver could not start: ${e.message}`));
 
-  // One line at a time: the suite keeps at most one request outstanding (README, "Framing").
-  const nextLine = (ms: number, what: string): Promise<string> =>
+  const helloLine = (ms: number): Promise<string> =>
     new Promise((resolve, reject) => {
       if (exited !== null) return reject(new Error(`${exited}\n${tail()}`));
       const timer = setTimeout(() => {
         finish();
-        reject(new Error(`no ${what} within ${ms} ms\n${tail()}`));
+        reject(new Error(`no hello line within ${ms} ms\n${tail()}`));
       }, ms);
       const gone = (why: string) => {
         finish();
@@ -88,27 +117,29 @@ export function spawnDriver(o: SpawnOptions): Promise<HarnessClient> {
       };
       const finish = () => {
         clearTimeout(timer);
-        onLine = null;
+        onHello = null;
         waiters.delete(gone);
       };
       waiters.add(gone);
-      onLine = (line) => {
+      onHello = (line) => {
         finish();
         resolve(line);
       };
     });
-  const parse = (line: string): unknown => {
+  function parse(line: string): unknown {
     try {
       return JSON.parse(line);
     } catch {
       throw new Error(`the driver wrote a line that is not JSON: ${line.slice(0, 200)}`);
     }
-  };
+  }
 
+  // Role sdk-api: requests overlap (README, "Black-box SDK drivers"); others: one at a time.
+  const concurrent = o.role === "sdk-api";
   let seq = 0;
   let chain: Promise<unknown> = Promise.resolve();
   return (async () => {
-    const hello = parse(await nextLine(o.helloTimeoutMs ?? 30_000, "hello line"));
+    const hello = parse(await helloLine(o.helloTimeoutMs ?? 30_000));
     const problem = helloProblem(hello, o.role);
     if (problem !== null) {
       child.kill();
@@ -116,17 +147,35 @@ export function spawnDriver(o: SpawnOptions): Promise<HarnessClient> {
     }
     const client: HarnessClient = {
       hello: hello as Hello,
-      request(req: HarnessRequest): Promise<HarnessResponse> {
-        const run = async () => {
-          const n = ++seq;
-          const line = nextLine(o.requestTimeoutMs ?? 10_000, `response to seq ${n}`);
-          child.stdin!.write(`${JSON.stringify({ seq: n, ...req })}\n`);
-          const r = parse(await line);
-          const p = responseProblem(r, n);
-          if (p !== null) throw new Error(`protocol error: ${p}`);
-          const { seq: _, ...rest } = r as Record<string, unknown>;
-          return rest as HarnessResponse;
-        };
+      request(req: HarnessRequest, options: RequestOptions = {}): Promise<HarnessResponse> {
+        const run = () =>
+          new Promise<HarnessResponse>((resolve, reject) => {
+            const n = ++seq;
+            if (exited !== null) return reject(new Error(`${exited}\n${tail()}`));
+            const ms = options.timeoutMs ?? o.requestTimeoutMs ?? 10_000;
+            const timer = setTimeout(
+              () => entry.fail(`no response to seq ${n} within ${ms} ms`),
+              ms,
+            );
+            const entry: Pending = {
+              settle(r) {
+                clearTimeout(timer);
+                pending.delete(n);
+                const p = responseProblem(r, n);
+                if (p !== null) return reject(new Error(`protocol error: ${p}`));
+                const { seq: _, ...rest } = r as Record<string, unknown>;
+                resolve(rest as HarnessResponse);
+              },
+              fail(why) {
+                clearTimeout(timer);
+                pending.delete(n);
+                reject(new Error(`${why}\n${tail()}`));
+              },
+            };
+            pending.set(n, entry);
+            child.stdin!.write(`${JSON.stringify({ seq: n, ...req })}\n`);
+          });
+        if (concurrent) return run();
         const p = chain.then(run, run);
         chain = p.catch(() => {});
         return p;

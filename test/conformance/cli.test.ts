@@ -26,7 +26,7 @@ describe("conformance: the command line", {
     const rows = out.split("\n").map((l) => l.split("\t"));
     assert.ok(rows.length >= 190, `${rows.length} checks`);
     for (const [id, level, spec, title] of rows) {
-      assert.match(id!, /^(svc|sdk|ver)\.[a-z0-9.-]+$/);
+      assert.match(id!, /^(svc|sdk|ver|api)\.[a-z0-9.-]+$/);
       assert.ok(level === "MUST" || level === "SHOULD", id);
       assert.match(spec!, /^§\d/, id);
       assert.ok(title, id);
