@@ -8,22 +8,17 @@
  */
 
 /**
- * Looks a requested device up. KEYS: device, users. ARGV: jkt, ttlMs, replace ('1': store the
- * new key on a mismatch). Answers 0 unknown, 1 known with this key, 2 known with another key.
- * The expiry of a known device only moves later (`PEXPIRE … GT`).
+ * Looks a requested device up. KEYS: device, users. ARGV: jkt, ttlMs. Answers 0 unknown,
+ * 1 known with this key (its expiry then only moves later, `PEXPIRE … GT`), 2 known with
+ * another key (left exactly as it was).
  */
 export const FIND_DEVICE = `
 local k = redis.call('HGET', KEYS[1], 'k')
 if not k then return 0 end
-local answer = 1
-if k ~= ARGV[1] then
-  answer = 2
-  if ARGV[3] ~= '1' then return 2 end
-  redis.call('HSET', KEYS[1], 'k', ARGV[1])
-end
+if k ~= ARGV[1] then return 2 end
 redis.call('PEXPIRE', KEYS[1], ARGV[2], 'GT')
 redis.call('PEXPIRE', KEYS[2], ARGV[2], 'GT')
-return answer`;
+return 1`;
 
 /**
  * Associates a user with a device (most recent kept, at most `cap`). KEYS: device, users.

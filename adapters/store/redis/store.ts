@@ -265,22 +265,23 @@ export class RedisStore implements Store {
     readonly expiresAtMs: number;
   }): Promise<DeviceRegistration> {
     const ttl = this.#ttl(o.expiresAtMs);
+    let keyMismatch = false;
     if (o.requestedId !== null) {
       const found = Number(
         await this.#r.run(SCRIPTS.findDevice, [
           this.#k.device(o.clientId, o.requestedId),
           this.#k.deviceUsers(o.clientId, o.requestedId),
-        ], [o.jkt, ttl, "1"]),
+        ], [o.jkt, ttl]),
       );
-      if (found !== 0) {
-        return { deviceId: o.requestedId, created: false, keyChanged: found === 2 };
-      }
+      if (found === 1) return { deviceId: o.requestedId, created: false, keyMismatch: false };
+      // Known with another key: that device stays exactly as it was; this one is new.
+      keyMismatch = found === 2;
     }
     await this.#r.run(SCRIPTS.replaceHash, [
       this.#k.device(o.clientId, o.freshId),
       this.#k.deviceUsers(o.clientId, o.freshId),
     ], [ttl, "k", o.jkt]);
-    return { deviceId: o.freshId, created: true, keyChanged: false };
+    return { deviceId: o.freshId, created: true, keyMismatch };
   }
 
   async linkUser(

@@ -116,6 +116,9 @@ export function storeSuite(
           true,
           "recorded until untilMs, not forever",
         );
+        const proof = await store.consumeProof(k, now() + 300);
+        assert.equal(proof, true, "proof ids are a separate table: keys never collide");
+        assert.equal(await store.consumeProof(k, now() + 300), false);
         const past = fresh("past");
         assert.equal(await store.consume(past, now() - 1), true);
         assert.equal(await store.consume(past, now() - 1), true);
@@ -367,7 +370,7 @@ export function storeSuite(
       },
     );
 
-    it("devices: ids per client, key changes, users seen", T, async () => {
+    it("devices: ids per client, bound to their key; users seen", T, async () => {
       const { store, now } = await harness();
       const reg = (clientId: string, requestedId: string | null, jkt: string) =>
         store.registerDevice({
@@ -382,13 +385,16 @@ export function storeSuite(
       assert.deepEqual(await reg("a", d1.deviceId, "k1"), {
         deviceId: d1.deviceId,
         created: false,
-        keyChanged: false,
+        keyMismatch: false,
       });
-      assert.deepEqual(await reg("a", d1.deviceId, "k2"), {
-        deviceId: d1.deviceId,
-        created: false,
-        keyChanged: true,
-      });
+      const taken = await reg("a", d1.deviceId, "k2");
+      assert.deepEqual(taken, { deviceId: taken.deviceId, created: true, keyMismatch: true });
+      assert.notEqual(taken.deviceId, d1.deviceId, "another key never gets a known id");
+      assert.deepEqual(
+        await reg("a", d1.deviceId, "k1"),
+        { deviceId: d1.deviceId, created: false, keyMismatch: false },
+        "the stored device kept its key",
+      );
       const other = await reg("b", d1.deviceId, "k2");
       assert.notEqual(other.deviceId, d1.deviceId, "another client's device id is unknown");
       assert.equal((await reg("a", fresh("d_unknown"), "k1")).created, true);
