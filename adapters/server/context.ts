@@ -24,6 +24,8 @@ export interface Deps {
   readonly crypto: VerifyCrypto;
   /** The clock, epoch milliseconds. */
   readonly nowMs: () => number;
+  /** Whether the store answers now (`/readyz`). */
+  readonly ready: () => Promise<boolean>;
 }
 
 /** One request, as handlers see it. */

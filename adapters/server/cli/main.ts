@@ -15,14 +15,22 @@ const HELP = `usage: device-session serve [options]
        device-session hash-secret <secret>
        device-session conformance <target> [options]   (device-session conformance --help)
 
-Runs the device-session service (SPEC §6, §7) with the in-memory store.
+Runs the device-session service (SPEC §6, §7) on the in-memory store (one process) or on
+Redis (any number of processes sharing sessions, consumed ids and signing keys).
 
 options (each also from the environment as DEVICE_SESSION_<NAME>, e.g. DEVICE_SESSION_PORT;
 precedence: flags > environment > config file > defaults):
   --port <n>               TCP port (default 8787; 0 picks a free one)
   --host <addr>            interface to listen on (default 127.0.0.1)
   --config <file.json>     config file (clients, limits, policy, …; see docs/walkthrough.md)
-  --store memory           the store (only "memory" in this version)
+  --store memory|<url>     memory (default), or redis://host:port/db, rediss://…,
+                           redis+cluster://h1:p1,h2:p2, redis+unix:///path.sock?db=N
+  --store-prefix <p>       Redis key prefix, to share one Redis (default ds:)
+  --store-timeout-ms <n>   a store command without reply after n ms answers 503 (default 2000)
+  --store-connect-timeout-ms <n>  first connection timeout (default 5000)
+  --store-wait-replicas <n>  WAIT for n replicas after consuming a secure token (default 0)
+  --store-wait-ms <n>      the WAIT timeout (default 50)
+  --key-refresh-s <n>      how often the shared keyring is re-read (Redis; default 30)
   --public-url <url>       the URL devices and backends use (default http://localhost:<port>)
   --key-file <path>        keep signing keys across restarts (written mode 0600)
   --signing-alg EdDSA|ES256

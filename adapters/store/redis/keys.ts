@@ -64,6 +64,10 @@ export class RedisKeys {
   counter(kind: "h" | "u" | "w", key: string): string {
     return `${this.#p}${kind}:${key}`;
   }
+  /** The service's shared signing keyring. */
+  keyring(): string {
+    return `${this.#p}keyring`;
+  }
   /** A client's telemetry stream (event sink). */
   events(clientId: string): string {
     return `${this.#p}ev:${clientId}`;

@@ -105,3 +105,15 @@ export const LIST_RULES = `
 redis.call('PEXPIRE', KEYS[1], ARGV[1])
 redis.call('PEXPIRE', KEYS[2], ARGV[1])
 return redis.call('HVALS', KEYS[1])`;
+
+/**
+ * Compare-and-set of the shared signing keyring. KEYS: keyring. ARGV: expected current kid
+ * ('' : none stored), state JSON, its current kid, ttlMs. Answers the stored state JSON.
+ */
+export const SWAP_KEYRING = `
+local cur = redis.call('HGET', KEYS[1], 'k')
+if (ARGV[1] == '' and not cur) or cur == ARGV[1] then
+  redis.call('HSET', KEYS[1], 's', ARGV[2], 'k', ARGV[3])
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+return redis.call('HGET', KEYS[1], 's')`;

@@ -62,6 +62,7 @@ const SCRIPTS = {
   putRule: new Script(T.PUT_RULE),
   deleteRule: new Script(T.DELETE_RULE),
   listRules: new Script(T.LIST_RULES),
+  swapKeyring: new Script(T.SWAP_KEYRING),
 };
 
 let memberCounter = 0;
@@ -334,6 +335,31 @@ export class RedisStore implements Store {
 
   async deleteRule(clientId: string, id: string): Promise<boolean> {
     return Number(await this.#r.run(SCRIPTS.deleteRule, this.#ruleKeys(clientId), [id])) === 1;
+  }
+
+  /**
+   * The shared signing keyring (JSON), renewing its TTL (that of rules); `null` when none.
+   * The service's `SharedKeyring` is built on this and {@link RedisStore.swapKeyring}.
+   */
+  async loadKeyring(): Promise<string | null> {
+    const k = this.#k.keyring();
+    const [json] = (await this.#r.send(["HMGET", k, "s"])) as [unknown];
+    if (typeof json !== "string") return null;
+    await this.#r.send(["PEXPIRE", k, this.#ruleTtl()]);
+    return json;
+  }
+
+  /** Stores `json` (current key `kid`) iff the stored current key is `expectedKid`; answers
+   * what is stored afterwards. */
+  async swapKeyring(expectedKid: string | null, json: string, kid: string): Promise<string> {
+    return String(
+      await this.#r.run(SCRIPTS.swapKeyring, [this.#k.keyring()], [
+        expectedKid ?? "",
+        json,
+        kid,
+        this.#ruleTtl(),
+      ]),
+    );
   }
 
   async close(): Promise<void> {
