@@ -195,7 +195,10 @@ export class KeyManager implements KeySource {
   maintain(now: number): void {
     this.#prune(now);
     const { rotationS, shared } = this.#o;
-    if (shared !== undefined && this.#rotating === null && now >= this.#refreshedAt + (this.#o.refreshS ?? 30)) {
+    if (
+      shared !== undefined && this.#rotating === null &&
+      now >= this.#refreshedAt + (this.#o.refreshS ?? 30)
+    ) {
       this.#refreshedAt = now;
       this.#rotating = this.refresh(now)
         .catch((e) => (this.lastError = e))

@@ -28,10 +28,12 @@ export function redisSkip(): string | false {
 export interface RedisServer {
   /** `redis+unix://…` or `redis://127.0.0.1:port`. */
   readonly url: string;
-  /** Stops the process (SIGKILL when `hard`); the data is gone (no persistence). */
+  /** Stops the process (SIGKILL when `hard`); its data survives only with `persist`. */
   stop(hard?: boolean): Promise<void>;
-  /** Starts it again at the same address (empty). */
+  /** Starts it again at the same address. */
   start(): Promise<void>;
+  /** Stops it and removes its directory. */
+  dispose(): Promise<void>;
   /** Runs `redis-cli` against it; answers stdout. */
   cli(...args: string[]): Promise<string>;
 }
@@ -100,7 +102,7 @@ const BASE = [
  * const store = await connectRedis({ url: redis.url });
  * ```
  */
-export async function startRedis(): Promise<RedisServer> {
+export async function startRedis(o: { persist?: boolean } = {}): Promise<RedisServer> {
   const dir = mkdtempSync(join(tmpdir(), "ds-redis-"));
   const sock = join(dir, "r.sock");
   const args = [
@@ -113,21 +115,28 @@ export async function startRedis(): Promise<RedisServer> {
     "--dir",
     dir,
     ...BASE,
+    // Persistence (append-only file, fsync on every write): a stopped server restarts with
+    // its data, as a production Redis does.
+    ...(o.persist ? ["--appendonly", "yes", "--appendfsync", "always"] : []),
   ];
   let proc: Awaited<ReturnType<typeof launch>> | null = await launch(args);
-  return {
+  const server: RedisServer = {
     url: `redis+unix://${sock}`,
     async stop(hard = false) {
       const p = proc;
       proc = null;
       await p?.kill(hard ? "SIGKILL" : "SIGTERM");
-      if (!hard) rmSync(dir, { recursive: true, force: true });
     },
     async start() {
       if (proc === null) proc = await launch(args);
     },
+    async dispose() {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
     cli: (...a) => run("redis-cli", ["-s", sock, ...a]),
   };
+  return server;
 }
 
 /** A free loopback port `p` whose cluster bus port `p + 10000` is free too. */
@@ -198,14 +207,16 @@ export async function startRedisCluster(): Promise<RedisServer & { readonly port
     await Promise.all(nodes.map((n) => n.kill("SIGKILL")));
     throw e;
   }
+  const stop = async () => {
+    await Promise.all(nodes.splice(0).map((n) => n.kill("SIGTERM")));
+    rmSync(dir, { recursive: true, force: true });
+  };
   return {
     url: `redis+cluster://${ports.map((p) => `127.0.0.1:${p}`).join(",")}`,
     ports,
-    async stop() {
-      await Promise.all(nodes.splice(0).map((n) => n.kill("SIGTERM")));
-      rmSync(dir, { recursive: true, force: true });
-    },
+    stop,
     start: () => Promise.reject(new Error("a cluster is not restarted")),
+    dispose: stop,
     cli: (...a) => run("redis-cli", ["-c", "-p", String(ports[0]), ...a]),
   };
 }

@@ -72,7 +72,9 @@ function sharedKeyring(store: RedisStore): SharedKeyring {
       return json === null ? null : JSON.parse(json) as KeyringState;
     },
     swap: async (expectedKid, next, nextKid) =>
-      JSON.parse(await store.swapKeyring(expectedKid, JSON.stringify(next), nextKid)) as KeyringState,
+      JSON.parse(
+        await store.swapKeyring(expectedKid, JSON.stringify(next), nextKid),
+      ) as KeyringState,
   };
 }
 
@@ -201,7 +203,9 @@ function banner(
     `  discovery:                    ${base}/.well-known/device-session`,
     o.config.store === "memory"
       ? "  store: memory (in this process: sessions, actions and rules end with it)"
-      : `  store: ${redacted(o.config.store)} (prefix ${o.config.storePrefix}; shared by every instance)`,
+      : `  store: ${
+        redacted(o.config.store)
+      } (prefix ${o.config.storePrefix}; shared by every instance)`,
     `  signing keys: ${
       o.config.store !== "memory"
         ? "in the store (shared by every instance, kept across restarts)"

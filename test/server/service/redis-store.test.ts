@@ -24,7 +24,7 @@ const unavailable = (e: { code?: string; details?: { retry_after_s?: number } })
 describe("RedisStore on one node", { skip: SKIP }, () => {
   let server: Awaited<ReturnType<NonNullable<typeof support>["startRedis"]>> | null = null;
   const started = async () => (server ??= await support!.startRedis());
-  after(async () => void (await server?.stop()));
+  after(async () => void (await server?.dispose()));
 
   it("every key it writes has a TTL; a session hash stays listpack-encoded", T, async () => {
     const redis = await started();
@@ -139,7 +139,7 @@ describe("RedisStore on one node", { skip: SKIP }, () => {
         "no failed call recorded anything",
       );
       await store.close();
-      await redis.stop();
+      await redis.dispose();
     },
   );
 
@@ -188,7 +188,7 @@ describe("RedisStore on a 3-node Cluster", { skip: SKIP }, () => {
         }
         assert.equal(keysOf.length, 3);
       } finally {
-        await cluster.stop();
+        await cluster.dispose();
       }
     },
   );

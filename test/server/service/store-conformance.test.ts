@@ -28,12 +28,12 @@ storeSuite("RedisStore, one node", skipRedis, async () => {
   const server = await support!.startRedis();
   const { connectRedis } = await import("../../../adapters/store/redis/mod.ts");
   const store = await connectRedis({ url: server.url });
-  return { store, ...realTime, close: async () => (await store.close(), await server.stop()) };
+  return { store, ...realTime, close: async () => (await store.close(), await server.dispose()) };
 });
 
 storeSuite("RedisStore, 3-node Cluster", skipRedis, async () => {
   const server = await support!.startRedisCluster();
   const { connectRedis } = await import("../../../adapters/store/redis/mod.ts");
   const store = await connectRedis({ url: server.url });
-  return { store, ...realTime, close: async () => (await store.close(), await server.stop()) };
+  return { store, ...realTime, close: async () => (await store.close(), await server.dispose()) };
 });
