@@ -144,6 +144,26 @@ describe("RedisStore on one node", { skip: SKIP }, () => {
   );
 
   it(
+    "opt-in WAIT: a consume no replica acknowledged answers ERR_UNAVAILABLE; the id stays consumed",
+    T,
+    async () => {
+      const redis = await started();
+      const { connectRedis } = await mod();
+      const store = await connectRedis({
+        url: redis.url,
+        prefix: "wait:",
+        waitReplicas: 1,
+        waitMs: 20,
+      });
+      // This server has no replica: WAIT 1 answers 0 after 20 ms.
+      await assert.rejects(store.consume("j", Date.now() + 60_000), unavailable);
+      assert.equal(await store.consume("j", Date.now() + 60_000), false, "a retry is a replay");
+      assert.equal(await store.consumeProof("p", Date.now() + 60_000), true, "proofs never wait");
+      await store.close();
+    },
+  );
+
+  it(
     "first connection to a missing server: ERR_UNAVAILABLE within the connect timeout",
     T,
     async () => {
