@@ -29,6 +29,8 @@ export interface CliConfig {
   readonly storeWaitMs: number;
   /** How often a shared (Redis) keyring is read again, seconds. */
   readonly keyRefreshS: number;
+  /** Processes serving one port (more than 1 needs a shared store). */
+  readonly workers: number;
   readonly clients: readonly ClientOptions[];
   /** Add the `demo` client with a generated (or `DEVICE_SESSION_DEMO_SECRET`) secret. */
   readonly demo: boolean;
@@ -59,6 +61,7 @@ export const FLAGS = {
   "store-wait-replicas": { type: "string" },
   "store-wait-ms": { type: "string" },
   "key-refresh-s": { type: "string" },
+  workers: { type: "string" },
   "public-url": { type: "string" },
   "key-file": { type: "string" },
   "signing-alg": { type: "string" },
@@ -83,6 +86,7 @@ const SETTINGS: readonly [FlagName, string][] = [
   ["store-wait-replicas", "store_wait_replicas"],
   ["store-wait-ms", "store_wait_ms"],
   ["key-refresh-s", "key_refresh_s"],
+  ["workers", "workers"],
   ["public-url", "public_url"],
   ["key-file", "key_file"],
   ["signing-alg", "signing_alg"],
@@ -194,6 +198,12 @@ export async function resolveCliConfig(
     }
   }
   const m = merged as FileConfig;
+  if ((m.workers ?? 1) > 1 && (m.store ?? "memory") === "memory") {
+    configError(
+      "workers",
+      "more than one worker needs a shared store (--store redis://…): the memory store is one process's",
+    );
+  }
   if (m.store !== undefined && m.store !== "memory") {
     parseRedisUrl(m.store); // ERR_CONFIG naming what is wrong, before any connection
     if (m.key_file !== undefined) {
@@ -234,6 +244,7 @@ export async function resolveCliConfig(
     storeWaitReplicas: m.store_wait_replicas ?? 0,
     storeWaitMs: m.store_wait_ms ?? 50,
     keyRefreshS: m.key_refresh_s ?? 30,
+    workers: m.workers ?? 1,
     clients,
     demo,
     demoSecret: env.DEVICE_SESSION_DEMO_SECRET ?? null,

@@ -68,6 +68,7 @@ export const FileSchema = v.strictObject({
   store_wait_replicas: v.optional(int(0, 16)),
   store_wait_ms: v.optional(int(1, 10_000)),
   key_refresh_s: v.optional(int(1, 86_400)),
+  workers: v.optional(int(1, 64)),
   clients: v.optional(v.array(FileClient)),
   demo: v.optional(bool),
   limits: v.optional(v.strictObject(limitEntries)),

@@ -116,6 +116,7 @@ export async function startServe(
   const server = await host.serve({
     port: config.port,
     hostname: config.host,
+    ...(config.workers > 1 ? { reusePort: true } : {}),
     fetch: (req, info) => {
       if (mount !== null && new URL(req.url).pathname.startsWith(mount.prefix)) {
         return mount.fetch(req);

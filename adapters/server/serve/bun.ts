@@ -27,6 +27,7 @@ interface BunNs {
     port: number;
     hostname: string;
     maxRequestBodySize: number;
+    reusePort?: boolean;
     fetch: (req: Request, server: BunServer) => Response | Promise<Response>;
   }): BunServer;
 }
@@ -47,6 +48,7 @@ export function serve(options: ServeOptions): Promise<RunningServer> {
     hostname,
     // A backstop only: the handler caps every body at its own limit (65536) while streaming.
     maxRequestBodySize: 1024 * 1024,
+    ...(options.reusePort ? { reusePort: true } : {}),
     fetch: (req, s) => options.fetch(req, { remoteAddr: s.requestIP(req)?.address ?? null }),
   });
   return Promise.resolve({

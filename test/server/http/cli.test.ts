@@ -98,6 +98,11 @@ describe("CLI configuration", { skip: SKIP }, () => {
       /key_file: a Redis store keeps the signing keys/,
     );
     await fails(["serve", "--demo", "--store-timeout-ms", "0"], {}, /--store-timeout-ms/);
+    await fails(
+      ["serve", "--demo", "--workers", "2"],
+      {},
+      /workers: more than one worker needs a shared store/,
+    );
     await fails(["serve", "--demo", "--signing-alg", "RS256"], {}, /--signing-alg/);
     await fails(
       ["serve", "--config", "/etc/typo.json", "--demo"],

@@ -275,3 +275,51 @@ describe("three processes on a 3-node Redis Cluster", { skip: SKIP }, () => {
     }
   });
 });
+
+describe("serve --workers 2 on one Redis (this runtime)", { skip: SKIP }, () => {
+  it("two worker processes serve one port as one system; SIGTERM stops them all", T, async () => {
+    const redis = await redisSupport!.startRedis();
+    const { spawnService } = await import("../../support/service-process.ts");
+    const m = await import("../support/harness.ts");
+    const g = globalThis as { Deno?: unknown; Bun?: unknown };
+    const runtime = g.Bun !== undefined ? "bun" : g.Deno !== undefined ? "deno" : "node";
+    const p = await spawnService(runtime, [
+      "--demo",
+      "--port",
+      "0",
+      "--workers",
+      "2",
+      "--public-url",
+      PUBLIC,
+      "--store",
+      redis.url,
+      "--log",
+      "off",
+    ]);
+    try {
+      for (let i = 0; (p.stderr().match(/listening on/g) ?? []).length < 2; i++) {
+        assert.ok(i < 1200, "both workers listen");
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      assert.match(p.stderr(), /supervising 2 workers on port \d+/);
+      const lb = {
+        url: PUBLIC,
+        nowS: () => Math.floor(Date.now() / 1000),
+        nowMs: Date.now,
+        // A new connection per request, so the kernel spreads them over both workers.
+        fetch: (path: string, init?: RequestInit) =>
+          fetch(p.url + path, {
+            ...init,
+            headers: { ...init?.headers as Record<string, string>, connection: "close" },
+          }),
+      } as unknown as Harness;
+      const d = await m.Device.create(lb, "demo");
+      await d.createSession();
+      for (let i = 0; i < 10; i++) assert.equal((await d.refreshRaw()).status, 200);
+    } finally {
+      await p.kill("SIGTERM");
+      await redis.dispose();
+    }
+    await assert.rejects(fetch(`${p.url}/healthz`), "every worker stopped with the supervisor");
+  });
+});
