@@ -2,7 +2,7 @@
  * The Redis key layout (documented in docs/redis.md). Every key that a script touches together
  * shares one hash tag, so each script runs in one Redis Cluster slot:
  *
- * - `{s:<sid>}` a session and what it owns (telemetry seqs, actions, SDK action index);
+ * - `{s:<sid>}` a session (with its telemetry seqs) and what it owns (actions, SDK action index);
  * - `{d:<client>:<did>}` one device and its users (per device, so a big tenant is no hot slot);
  * - `{r:<client>}` a client's rules and their priority index;
  * - consumed ids and counters are single-key and untagged, so they spread over the slots.
@@ -30,10 +30,6 @@ export class RedisKeys {
   /** The session hash. */
   session(sid: string): string {
     return `${this.#p}{s:${sid}}`;
-  }
-  /** The session's stored telemetry seqs (ranges, core/service/seqs.ts). */
-  seqs(sid: string): string {
-    return `${this.#p}{s:${sid}}:q`;
   }
   /** The action id recorded for an SDK action event `seq` of the session. */
   actionBySeq(sid: string, seq: number): string {

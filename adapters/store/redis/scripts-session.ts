@@ -19,7 +19,7 @@ redis.call('PEXPIRE', KEYS[1], ttl)
 return 1`;
 
 /**
- * The session patch. KEYS: session, seqs. ARGV: now (s), retention (s), store clock (ms),
+ * The session patch. KEYS: session. ARGV: now (s), retention (s), store clock (ms),
  * seen, dropped, interactions, automation ('1'), platform, user mode ('' none, 's' set id,
  * 'n' set null), user id, user seq. Empty strings are absent members. Answers the patched
  * hash (HGETALL) or nil.
@@ -50,24 +50,20 @@ if ARGV[9] ~= '' then
 end
 local out = redis.call('HGETALL', KEYS[1])
 local ttl = (math.min(ae, ls + il) + retention) * 1000 - clock
-if ttl > 0 then
-  redis.call('PEXPIRE', KEYS[1], ttl)
-  redis.call('PEXPIRE', KEYS[2], ttl)
-else
-  redis.call('DEL', KEYS[1], KEYS[2])
-end
+if ttl > 0 then redis.call('PEXPIRE', KEYS[1], ttl) else redis.call('DEL', KEYS[1]) end
 return out`;
 
 /**
  * Adds telemetry seqs to the session's ranges (the rules of core/service/seqs.ts: sorted
- * disjoint inclusive ranges, the two oldest merged beyond the cap). KEYS: session, seqs.
+ * disjoint inclusive ranges, the two oldest merged beyond the cap), kept in the session hash as
+ * field `q` (`from,to,…`: one range while events arrive in order). KEYS: session.
  * ARGV: cap (ranges), seq, … Answers the fresh seqs ascending, then the highest stored; nil
  * when the session is unknown (nothing stored).
  */
 export const APPEND_EVENTS = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
 local r = {}
-local raw = redis.call('GET', KEYS[2])
+local raw = redis.call('HGET', KEYS[1], 'q')
 if raw then for x in string.gmatch(raw, '[^,]+') do r[#r + 1] = tonumber(x) end end
 local seqs = {}
 for i = 2, #ARGV do seqs[#seqs + 1] = tonumber(ARGV[i]) end
@@ -99,8 +95,7 @@ local cap = tonumber(ARGV[1]) * 2
 while #r > cap do table.remove(r, 2); table.remove(r, 2) end
 local parts = {}
 for i = 1, #r do parts[i] = string.format('%.0f', r[i]) end
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl > 0 then redis.call('SET', KEYS[2], table.concat(parts, ','), 'PX', ttl) end
+redis.call('HSET', KEYS[1], 'q', table.concat(parts, ','))
 fresh[#fresh + 1] = r[#r] or 0
 return fresh`;
 

@@ -125,11 +125,10 @@ export class RedisStore implements Store {
 
   async createSession(session: SessionRecord, expiresAtMs: number): Promise<void> {
     const ttl = Math.ceil(expiresAtMs - this.#now());
-    await this.#r.run(
-      SCRIPTS.replaceHash,
-      [this.#k.session(session.id), this.#k.seqs(session.id)],
-      [ttl, ...sessionFields(session)],
-    );
+    await this.#r.run(SCRIPTS.replaceHash, [this.#k.session(session.id)], [
+      ttl,
+      ...sessionFields(session),
+    ]);
   }
 
   async getSession(id: string): Promise<SessionRecord | null> {
@@ -143,7 +142,7 @@ export class RedisStore implements Store {
     retentionS: number,
   ): Promise<SessionRecord | null> {
     const u = patch.user;
-    const reply = await this.#r.run(SCRIPTS.patchSession, [this.#k.session(id), this.#k.seqs(id)], [
+    const reply = await this.#r.run(SCRIPTS.patchSession, [this.#k.session(id)], [
       now,
       retentionS,
       this.#now(),
@@ -166,7 +165,7 @@ export class RedisStore implements Store {
   ): Promise<{ fresh: number[]; highSeq: number }> {
     const reply = await this.#r.run(
       SCRIPTS.appendEvents,
-      [this.#k.session(sessionId), this.#k.seqs(sessionId)],
+      [this.#k.session(sessionId)],
       [MAX_SEQ_RANGES, ...seqs],
     );
     if (!Array.isArray(reply)) {

@@ -68,7 +68,7 @@ describe("RedisStore on one node", { skip: SKIP }, () => {
       10,
     );
     const keys = (await redis.cli("--scan", "--pattern", "ttl:*")).trim().split("\n").sort();
-    assert.equal(keys.length, 13, keys.join(" "));
+    assert.equal(keys.length, 12, keys.join(" "));
     for (const k of keys) {
       const ttl = Number(await redis.cli("pttl", k));
       assert.ok(ttl > 0, `${k} has a TTL (${ttl})`);
