@@ -31,6 +31,8 @@ export interface CliConfig {
   readonly keyRefreshS: number;
   /** Processes serving one port (more than 1 needs a shared store). */
   readonly workers: number;
+  /** Fresh telemetry to a Redis Stream per client, trimmed to about this many (0: off). */
+  readonly eventsMaxLen: number;
   readonly clients: readonly ClientOptions[];
   /** Add the `demo` client with a generated (or `DEVICE_SESSION_DEMO_SECRET`) secret. */
   readonly demo: boolean;
@@ -62,6 +64,7 @@ export const FLAGS = {
   "store-wait-ms": { type: "string" },
   "key-refresh-s": { type: "string" },
   workers: { type: "string" },
+  "events-max-len": { type: "string" },
   "public-url": { type: "string" },
   "key-file": { type: "string" },
   "signing-alg": { type: "string" },
@@ -70,6 +73,8 @@ export const FLAGS = {
   log: { type: "string" },
   "shutdown-timeout-s": { type: "string" },
   demo: { type: "boolean" },
+  client: { type: "string" },
+  from: { type: "string" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" },
 } as const;
@@ -87,6 +92,7 @@ const SETTINGS: readonly [FlagName, string][] = [
   ["store-wait-ms", "store_wait_ms"],
   ["key-refresh-s", "key_refresh_s"],
   ["workers", "workers"],
+  ["events-max-len", "events_max_len"],
   ["public-url", "public_url"],
   ["key-file", "key_file"],
   ["signing-alg", "signing_alg"],
@@ -204,6 +210,9 @@ export async function resolveCliConfig(
       "more than one worker needs a shared store (--store redis://…): the memory store is one process's",
     );
   }
+  if ((m.events_max_len ?? 0) > 0 && (m.store ?? "memory") === "memory") {
+    configError("events_max_len", "event streams need a Redis store (--store redis://…)");
+  }
   if (m.store !== undefined && m.store !== "memory") {
     parseRedisUrl(m.store); // ERR_CONFIG naming what is wrong, before any connection
     if (m.key_file !== undefined) {
@@ -245,6 +254,7 @@ export async function resolveCliConfig(
     storeWaitMs: m.store_wait_ms ?? 50,
     keyRefreshS: m.key_refresh_s ?? 30,
     workers: m.workers ?? 1,
+    eventsMaxLen: m.events_max_len ?? 0,
     clients,
     demo,
     demoSecret: env.DEVICE_SESSION_DEMO_SECRET ?? null,

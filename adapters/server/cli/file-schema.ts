@@ -69,6 +69,7 @@ export const FileSchema = v.strictObject({
   store_wait_ms: v.optional(int(1, 10_000)),
   key_refresh_s: v.optional(int(1, 86_400)),
   workers: v.optional(int(1, 64)),
+  events_max_len: v.optional(int(0, 1_000_000_000)),
   clients: v.optional(v.array(FileClient)),
   demo: v.optional(bool),
   limits: v.optional(v.strictObject(limitEntries)),

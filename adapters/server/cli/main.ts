@@ -15,6 +15,7 @@ import { randomId } from "../../crypto/random.ts";
 
 const HELP = `usage: device-session serve [options]
        device-session hash-secret <secret>
+       device-session tail --store <redis url> --client <id> [--store-prefix p]   (a client's events)
        device-session conformance <target> [options]   (device-session conformance --help)
 
 Runs the device-session service (SPEC §6, §7) on the in-memory store (one process) or on
@@ -34,6 +35,8 @@ precedence: flags > environment > config file > defaults):
   --store-wait-ms <n>      the WAIT timeout (default 50)
   --key-refresh-s <n>      how often the shared keyring is re-read (Redis; default 30)
   --workers <n>            n processes serving the port (needs a Redis store; default 1)
+  --events-max-len <n>     append fresh telemetry to a Redis Stream per client, trimmed to
+                           about n entries (one Redis node; default 0: off)
   --public-url <url>       the URL devices and backends use (default http://localhost:<port>)
   --key-file <path>        keep signing keys across restarts (written mode 0600)
   --signing-alg EdDSA|ES256
@@ -68,6 +71,10 @@ export async function main(host: CliHost, mounts: MountFactory | null = null): P
     if (args.flags.version === true) {
       host.out(host.version);
       return host.exit(0);
+    }
+    if (args.command === "tail") {
+      const { tailEvents } = await import("./tail.ts");
+      return host.exit(await tailEvents(host, args.flags));
     }
     if (args.command === "hash-secret") {
       const secret = host.args[1];

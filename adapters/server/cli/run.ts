@@ -55,6 +55,7 @@ async function openRedis(config: CliConfig, host: CliHost): Promise<RedisStore> 
     connectTimeoutMs: config.storeConnectTimeoutMs,
     waitReplicas: config.storeWaitReplicas,
     waitMs: config.storeWaitMs,
+    ...(config.eventsMaxLen > 0 ? { events: { maxLen: config.eventsMaxLen } } : {}),
     // One line per distinct connection error (a down Redis retries many times a second).
     onError: (e) => {
       const line = `device-session: store: ${e instanceof Error ? e.message : String(e)}`;

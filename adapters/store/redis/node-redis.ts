@@ -9,6 +9,7 @@
 import { createClient, createCluster } from "redis";
 import type { RedisClientType, RedisClusterType } from "redis";
 import { storeUnavailable } from "./errors.ts";
+import { errorFromCode } from "../../../core/errors/mod.ts";
 import type { RedisArg, RedisPort } from "./port.ts";
 import { RedisStore, type RedisStoreOptions } from "./store.ts";
 import { parseRedisUrl } from "./url.ts";
@@ -71,6 +72,21 @@ export interface ConnectRedisOptions extends Omit<RedisStoreOptions, "redis" | "
  */
 export async function connectRedis(o: ConnectRedisOptions): Promise<RedisStore> {
   const loc = parseRedisUrl(o.url);
+  if (o.events !== undefined && loc.kind === "cluster") {
+    throw errorFromCode(
+      "ERR_CONFIG",
+      "event streams need one Redis node (a stream and a session share no Cluster slot)",
+    );
+  }
+  const { port, close } = await connectPort(o);
+  return new RedisStore({ ...o, redis: port, onClose: close });
+}
+
+/** Connects node-redis as configured; `ERR_UNAVAILABLE` when the first connection fails. */
+async function connectPort(
+  o: Pick<ConnectRedisOptions, "url" | "connectTimeoutMs" | "onError">,
+): Promise<{ port: RedisPort; close: () => Promise<void> }> {
+  const loc = parseRedisUrl(o.url);
   const onError = o.onError ?? (() => {});
   const socket = {
     connectTimeout: o.connectTimeoutMs ?? 5000,
@@ -120,7 +136,24 @@ export async function connectRedis(o: ConnectRedisOptions): Promise<RedisStore> 
   } catch (e) {
     throw storeUnavailable(e);
   }
-  return new RedisStore({ ...o, redis: port, onClose: close });
+  return { port, close };
+}
+
+/**
+ * A plain connection for tools (the `tail` command): a port plus `close`. Single node only.
+ *
+ * @example
+ * ```ts
+ * const redis = await connectRaw("redis://127.0.0.1:6379/0");
+ * await redis.send(["PING"]);
+ * ```
+ */
+export async function connectRaw(url: string): Promise<RedisPort & { close(): Promise<void> }> {
+  if (parseRedisUrl(url).kind === "cluster") {
+    throw errorFromCode("ERR_CONFIG", "a cluster URL: name the node that holds the stream");
+  }
+  const { port, close } = await connectPort({ url });
+  return { send: (argv, routeKey) => port.send(argv, routeKey), close };
 }
 
 /** `connect()` keeps retrying while Redis is down; give up (and stop retrying) after `ms`. */

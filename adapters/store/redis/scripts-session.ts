@@ -56,8 +56,11 @@ return out`;
 /**
  * Adds telemetry seqs to the session's ranges (the rules of core/service/seqs.ts: sorted
  * disjoint inclusive ranges, the two oldest merged beyond the cap), kept in the session hash as
- * field `q` (`from,to,…`: one range while events arrive in order). KEYS: session.
- * ARGV: cap (ranges), seq, … Answers the fresh seqs ascending, then the highest stored; nil
+ * field `q` (`from,to,…`: one range while events arrive in order). KEYS: session, then the
+ * client's event stream (optional). ARGV: cap (ranges), stream MAXLEN, stream TTL (ms; renewed
+ * on each append), session id, then
+ * seq and event JSON pairs. Each fresh event is appended to the stream (`XADD … MAXLEN ~`) in
+ * this same unit: exactly once. Answers the fresh seqs ascending, then the highest stored; nil
  * when the session is unknown (nothing stored).
  */
 export const APPEND_EVENTS = `
@@ -65,8 +68,12 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return false end
 local r = {}
 local raw = redis.call('HGET', KEYS[1], 'q')
 if raw then for x in string.gmatch(raw, '[^,]+') do r[#r + 1] = tonumber(x) end end
-local seqs = {}
-for i = 2, #ARGV do seqs[#seqs + 1] = tonumber(ARGV[i]) end
+local seqs, json = {}, {}
+for i = 5, #ARGV, 2 do
+  local s = tonumber(ARGV[i])
+  seqs[#seqs + 1] = s
+  if json[s] == nil then json[s] = ARGV[i + 1] end
+end
 table.sort(seqs)
 local function has(s)
   local lo, hi = 1, #r / 2
@@ -88,9 +95,13 @@ for _, s in ipairs(seqs) do
     elseif nxt then r[i] = s
     else table.insert(r, i, s); table.insert(r, i, s) end
     fresh[#fresh + 1] = s
+    if #KEYS == 2 then
+      redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'sid', ARGV[4], 'seq', string.format('%.0f', s), 'event', json[s])
+    end
   end
   last = s
 end
+if #KEYS == 2 and #fresh > 0 then redis.call('PEXPIRE', KEYS[2], ARGV[3]) end
 local cap = tonumber(ARGV[1]) * 2
 while #r > cap do table.remove(r, 2); table.remove(r, 2) end
 local parts = {}

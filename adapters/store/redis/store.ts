@@ -14,11 +14,11 @@ import type { ActionOutcome, ActionRecord } from "../../../core/service/action.t
 import { MAX_SEQ_RANGES } from "../../../core/service/seqs.ts";
 import type { SessionPatch, SessionRecord } from "../../../core/service/session.ts";
 import { MAX_DISTINCT_PER_KEY, MAX_HITS_PER_KEY, MAX_USERS_PER_DEVICE } from "../memory-tables.ts";
-import type { DeviceRegistration, RuleWrite, Store } from "../types.ts";
+import type { DeviceRegistration, EventsToPublish, RuleWrite, Store } from "../types.ts";
 import { sessionFields, sessionFromReply } from "./codec.ts";
 import { storeUnavailable } from "./errors.ts";
 import { RedisKeys } from "./keys.ts";
-import type { RedisPort } from "./port.ts";
+import type { RedisArg, RedisPort } from "./port.ts";
 import { Runner, Script } from "./runner.ts";
 import * as S from "./scripts-session.ts";
 import * as T from "./scripts-tables.ts";
@@ -42,6 +42,17 @@ export interface RedisStoreOptions {
   readonly waitMs?: number;
   /** How long rules live after their last write or read (default 400 days). */
   readonly ruleTtlMs?: number;
+  /**
+   * Append every fresh telemetry event to a Redis Stream per client (`<prefix>ev:<client>`,
+   * `XADD … MAXLEN ~ maxLen`), atomically with its dedupe: an event is in the stream exactly
+   * once. The stream key lives in another slot than the session, so this needs one Redis node
+   * (or a primary with replicas), not a Cluster. Default: off.
+   */
+  readonly events?: {
+    readonly maxLen: number;
+    /** How long a stream outlives its last append (default 7 days): consume within it. */
+    readonly ttlMs?: number;
+  };
   /** Called by {@link RedisStore.close} (e.g. to disconnect the client). */
   readonly onClose?: () => Promise<void>;
   /** The clock, epoch milliseconds (default `Date.now`): TTLs are relative to it. */
@@ -162,12 +173,23 @@ export class RedisStore implements Store {
     sessionId: string,
     seqs: readonly number[],
     _expiresAtMs: number,
+    publish?: EventsToPublish,
   ): Promise<{ fresh: number[]; highSeq: number }> {
-    const reply = await this.#r.run(
-      SCRIPTS.appendEvents,
-      [this.#k.session(sessionId)],
-      [MAX_SEQ_RANGES, ...seqs],
-    );
+    const stream = this.#o.events;
+    const keys = [this.#k.session(sessionId)];
+    const args: RedisArg[] = [
+      MAX_SEQ_RANGES,
+      stream?.maxLen ?? 0,
+      stream?.ttlMs ?? 7 * 86_400_000,
+      sessionId,
+    ];
+    if (stream !== undefined && publish !== undefined) {
+      keys.push(this.#k.events(publish.clientId));
+      for (const e of publish.events) args.push(e.seq, JSON.stringify(e));
+    } else {
+      for (const s of seqs) args.push(s, "");
+    }
+    const reply = await this.#r.run(SCRIPTS.appendEvents, keys, args);
     if (!Array.isArray(reply)) {
       // The session is gone: nothing is stored, every distinct seq counts as new.
       const sorted = [...new Set(seqs)].sort((a, b) => a - b);

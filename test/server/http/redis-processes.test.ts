@@ -19,7 +19,7 @@ const RUNTIMES = ["node", "deno", "bun"] as const;
 type Proc = import("../../support/service-process.ts").ServiceProcess;
 
 /** Three processes on `storeUrl`; requests go where `target` says (a load balancer by hand). */
-async function fleet(storeUrl: string) {
+async function fleet(storeUrl: string, extra: readonly string[] = []) {
   const { spawnService } = await import("../../support/service-process.ts");
   const m = await import("../support/harness.ts");
   const { mkdtempSync, writeFileSync } = await import("node:fs");
@@ -48,6 +48,7 @@ async function fleet(storeUrl: string) {
     storeUrl,
     "--store-timeout-ms",
     "500",
+    ...extra,
   ];
   const env = { DEVICE_SESSION_NONCE_SECRET: "a-nonce-secret-shared-by-the-fleet" };
   const procs: Proc[] = await Promise.all(RUNTIMES.map((r) => spawnService(r, args, env)));
@@ -110,7 +111,7 @@ describe("three processes (Node, Deno, Bun) on one Redis", { skip: SKIP }, () =>
   let f: Fleet;
   before(async () => {
     redis = await redisSupport!.startRedis({ persist: true });
-    f = await fleet(redis.url);
+    f = await fleet(redis.url, ["--events-max-len", "100000"]);
   }, T);
   after(async () => {
     await f?.close();
@@ -138,6 +139,39 @@ describe("three processes (Node, Deno, Bun) on one Redis", { skip: SKIP }, () =>
       }
       const stored = await redis.cli("hget", `ds:{s:${d.sessionId}}`, "n");
       assert.equal(stored.trim(), "30", "30 interactions counted once each, not 60");
+      // Each acknowledged event is in the client's stream exactly once.
+      const lines = (await redis.cli("xrange", "ds:ev:a", "-", "+")).trim().split("\n");
+      const mine = lines.flatMap((l, i) =>
+        l === "sid" && lines[i + 1] === d.sessionId ? [Number(lines[i + 3])] : []
+      );
+      assert.deepEqual(mine, Array.from({ length: 30 }, (_, i) => i + 1));
+      // An operator tails the stream with the CLI.
+      const { spawn } = await import("node:child_process");
+      const { fileURLToPath } = await import("node:url");
+      const tail = spawn("node", [
+        fileURLToPath(new URL("../../../bin/device-session.mjs", import.meta.url)),
+        "tail",
+        "--store",
+        redis.url,
+        "--client",
+        "a",
+        "--from",
+        "0",
+      ], { stdio: ["ignore", "pipe", "inherit"] });
+      let out = "";
+      await new Promise<void>((resolve) => {
+        tail.stdout!.on("data", (b: Uint8Array) => {
+          out += new TextDecoder().decode(b);
+          if (out.split("\n").filter((l) => l.includes(d.sessionId)).length >= 30) resolve();
+        });
+      });
+      const exited = new Promise((r) => tail.on("exit", r));
+      tail.kill("SIGTERM");
+      await exited;
+      const first = JSON.parse(out.split("\n").find((l) => l.includes(d.sessionId))!);
+      assert.equal(first.session_id, d.sessionId);
+      assert.equal(first.event.seq, 1);
+      assert.equal(first.event.type, "interaction");
       const backend = await f.m.Backend.create(f.lb);
       f.use(2);
       const action = await backend.trigger({ action_type: "login", session_token: d.sessionToken });

@@ -164,6 +164,43 @@ describe("RedisStore on one node", { skip: SKIP }, () => {
   );
 
   it(
+    "event stream: each fresh event appended once, with its dedupe, even under concurrent duplicates",
+    T,
+    async () => {
+      const redis = await started();
+      const { connectRedis } = await mod();
+      const store = await connectRedis({ url: redis.url, prefix: "ev:", events: { maxLen: 1000 } });
+      const now = Date.now();
+      const sid = "s_" + "e".repeat(22);
+      await store.createSession(sessionAt(sid, Math.floor(now / 1000)), now + 60_000);
+      const events: { seq: number; type: string; data: { n: number } }[] = [1, 2, 3, 4].map((
+        seq,
+      ) => ({ seq, type: "interaction", data: { n: seq } }));
+      await Promise.all(
+        Array.from(
+          { length: 10 },
+          () => store.appendEvents(sid, [1, 2, 3, 4], now + 60_000, { clientId: "shop", events }),
+        ),
+      );
+      await store.appendEvents(sid, [4, 5], now + 60_000, {
+        clientId: "shop",
+        events: [events[3]!, { seq: 5, type: "page", data: { n: 5 } }],
+      });
+      const lines = (await redis.cli("xrange", "ev:ev:shop", "-", "+")).trim().split("\n");
+      const seqs = lines.filter((_, i) => lines[i - 1] === "seq").map(Number);
+      assert.deepEqual(seqs, [1, 2, 3, 4, 5], "each event once, in order");
+      const first = lines[lines.indexOf("event") + 1]!;
+      assert.deepEqual(JSON.parse(first), events[0]);
+      assert.ok(Number(await redis.cli("pttl", "ev:ev:shop")) > 0, "the stream has a TTL");
+      await store.close();
+      await assert.rejects(
+        connectRedis({ url: "redis+cluster://127.0.0.1:1", events: { maxLen: 10 } }),
+        (e: { code?: string }) => e.code === "ERR_CONFIG",
+      );
+    },
+  );
+
+  it(
     "first connection to a missing server: ERR_UNAVAILABLE within the connect timeout",
     T,
     async () => {
