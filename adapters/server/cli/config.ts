@@ -163,6 +163,11 @@ export async function resolveCliConfig(
   env: Readonly<Record<string, string | undefined>>,
   readText: ReadText,
 ): Promise<CliConfig> {
+  for (const only of ["client", "from"]) {
+    if (args.flags[only] !== undefined) {
+      configError(`--${only}`, "an option of `tail`, not of `serve`");
+    }
+  }
   const configPath = (args.flags.config as string | undefined) ?? env.DEVICE_SESSION_CONFIG;
   let file: FileConfig = {};
   if (configPath !== undefined && configPath !== "") {

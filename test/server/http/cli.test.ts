@@ -103,6 +103,12 @@ describe("CLI configuration", { skip: SKIP }, () => {
       {},
       /workers: more than one worker needs a shared store/,
     );
+    await fails(["serve", "--demo", "--client", "a"], {}, /--client: an option of `tail`/);
+    await fails(
+      ["serve", "--demo", "--events-max-len", "10"],
+      {},
+      /events_max_len: event streams need a Redis store/,
+    );
     await fails(["serve", "--demo", "--signing-alg", "RS256"], {}, /--signing-alg/);
     await fails(
       ["serve", "--config", "/etc/typo.json", "--demo"],

@@ -214,7 +214,19 @@ describe("three processes (Node, Deno, Bun) on one Redis", { skip: SKIP }, () =>
         }),
       );
       assert.equal(rule.status, 201, JSON.stringify(rule.json));
+      // A batch acknowledged by process 1 just before its kill -9, retried by the device.
+      const batch = [1, 2, 3].map((k) => f.m.ev(k, "interaction", { kind: "click" }));
+      f.use(1);
+      assert.equal((await device.telemetry(batch)).status, 200);
       await f.restart(1);
+      f.use(0);
+      const retried = await f.m.read(await device.telemetry(batch));
+      assert.equal(retried.json.acked_seq, 3);
+      assert.equal(
+        (await redis.cli("hget", `ds:{s:${device.sessionId}}`, "n")).trim(),
+        "3",
+        "the retried batch was deduplicated",
+      );
       f.use(1);
       const replay = await f.m.read(
         await backend.call("POST", "/v1/backend/actions", {
