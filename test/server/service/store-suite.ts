@@ -455,5 +455,87 @@ export function storeSuite(
         assert.deepEqual(await store.listRules(b), []);
       },
     );
+
+    it(
+      "rules, devices and users agree with the reference store on any sequence of writes",
+      T,
+      async () => {
+        const { store, now } = await harness();
+        type Op =
+          | { k: "put"; id: number; priority: number; mode: "create" | "update" }
+          | { k: "del"; id: number }
+          | { k: "reg"; requested: number | null; jkt: number }
+          | { k: "link"; device: number; user: number }
+          | { k: "knows"; device: number; user: number };
+        const op: fc.Arbitrary<Op> = fc.oneof(
+          fc.record({
+            k: fc.constant("put" as const),
+            id: fc.integer({ min: 1, max: 4 }),
+            priority: fc.integer({ min: 1, max: 4 }),
+            mode: fc.constantFrom("create" as const, "update" as const),
+          }),
+          fc.record({ k: fc.constant("del" as const), id: fc.integer({ min: 1, max: 4 }) }),
+          fc.record({
+            k: fc.constant("reg" as const),
+            requested: fc.option(fc.integer({ min: 0, max: 3 })),
+            jkt: fc.integer({ min: 1, max: 2 }),
+          }),
+          fc.record({
+            k: fc.constant("link" as const),
+            device: fc.integer({ min: 0, max: 3 }),
+            user: fc.integer({ min: 1, max: 3 }),
+          }),
+          fc.record({
+            k: fc.constant("knows" as const),
+            device: fc.integer({ min: 0, max: 3 }),
+            user: fc.integer({ min: 1, max: 3 }),
+          }),
+        );
+        await fc.assert(
+          fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 25 }), async (ops) => {
+            const ref = new MemoryStore();
+            const client = fresh("c_");
+            const devices: string[] = []; // device ids handed out, in order (same in both)
+            const until = now() + 600_000;
+            for (const [i, o] of ops.entries()) {
+              const both = async <T>(f: (st: Store) => Promise<T>) => {
+                const [got, want] = [await f(store), await f(ref)];
+                assert.deepEqual(got, want, `op ${i}: ${JSON.stringify(o)}`);
+                return got;
+              };
+              if (o.k === "put") {
+                await both((st) => st.putRule(client, rule(`r_${o.id}`, o.priority), o.mode, 2));
+                await both(async (st) => (await st.listRules(client)).map((r) => r.id));
+              } else if (o.k === "del") {
+                await both((st) => st.deleteRule(client, `r_${o.id}`));
+              } else if (o.k === "reg") {
+                const requested = o.requested === null
+                  ? null
+                  : devices[o.requested] ?? `d_none${o.requested}`;
+                const freshId = `${client}d${i}`;
+                const r = await both((st) =>
+                  st.registerDevice({
+                    clientId: client,
+                    requestedId: requested,
+                    freshId,
+                    jkt: `k${o.jkt}`,
+                    expiresAtMs: until,
+                  })
+                );
+                if (r.created) devices.push(r.deviceId);
+              } else {
+                const device = devices[o.device] ?? "d_missing";
+                await both((st) =>
+                  o.k === "link"
+                    ? st.linkUser(client, device, `u${o.user}`, until)
+                    : st.knowsUser(client, device, `u${o.user}`)
+                );
+              }
+            }
+          }),
+          { numRuns: 30 },
+        );
+      },
+    );
   });
 }
