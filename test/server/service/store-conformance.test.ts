@@ -37,3 +37,25 @@ storeSuite("RedisStore, 3-node Cluster", skipRedis, async () => {
   const store = await connectRedis({ url: server.url });
   return { store, ...realTime, close: async () => (await store.close(), await server.dispose()) };
 });
+
+// The same store over another client, through the few-line shim of docs/redis.md: Bun's
+// built-in RedisClient (RESP3, no Cluster), so only on the Bun leg.
+interface BunRedis {
+  send(cmd: string, args: string[]): Promise<unknown>;
+  close(): void;
+}
+const BunNs = (globalThis as { Bun?: { RedisClient: new (url: string) => BunRedis } }).Bun;
+storeSuite(
+  "RedisStore over Bun's RedisClient",
+  skipRedis || (BunNs === undefined && "Bun's built-in Redis client (the Bun leg runs it)"),
+  async () => {
+    const server = await support!.startRedis();
+    const { RedisStore } = await import("../../../adapters/store/redis/mod.ts");
+    const bun = new BunNs!.RedisClient(server.url);
+    const store = new RedisStore({
+      redis: { send: ([cmd, ...args]) => bun.send(String(cmd), args.map(String)) },
+      onClose: () => Promise.resolve(bun.close()),
+    });
+    return { store, ...realTime, close: async () => (await store.close(), await server.dispose()) };
+  },
+);
