@@ -8,7 +8,7 @@ import type { ActionEventData } from "../../core/mod.ts";
 import { type ActionRecord, type ActionSource, actionSubject } from "../../core/service/action.ts";
 import type { SessionRecord } from "../../core/service/session.ts";
 import type { SignalInputs } from "../../core/service/signals.ts";
-import { newId } from "./ids.ts";
+import { newActionId } from "./ids.ts";
 import type { Deps } from "./context.ts";
 
 const MINUTE_MS = 60_000;
@@ -71,7 +71,7 @@ export async function recordAction(d: Deps, a: ActionInput): Promise<ActionRecor
     telemetry_dropped: s.dropped,
     secure_token: a.source === "secure",
   };
-  const id = newId("a_");
+  const id = newActionId(s.id);
   const now = Math.floor(a.nowMs / 1000);
   const minted = await d.tokens.mintAction({
     clientId: c,

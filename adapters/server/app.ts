@@ -19,7 +19,7 @@ import { deviceCors, errorHeaders, newReq, preflight } from "./http/request.ts";
 import { jsonLogger, type Logger, requestEntry } from "./http/log.ts";
 import { asServiceError, errorResponse } from "./http/respond.ts";
 import { BodyAborted } from "./http/body.ts";
-import { KeyManager, type KeyringState } from "./keys.ts";
+import { KeyManager, type KeyringState, type SharedKeyring } from "./keys.ts";
 import { NonceIssuer } from "./nonce.ts";
 import { resolveOptions, type ServiceOptions } from "./options.ts";
 import { buildApp, RouteError } from "./routes.ts";
@@ -41,16 +41,23 @@ export interface CreateServiceOptions extends ServiceOptions {
    * `(jwk, alg) => nodeSigner(alg, jwk)` signs several times faster.
    */
   readonly signer?: (privateJwk: JsonWebKey, alg: Alg) => TokenSigner;
-  /** A persisted keyring to resume, and where to persist changes (the CLI's key file). */
+  /**
+   * A persisted keyring to resume, and where to persist changes (the CLI's key file); or a
+   * keyring shared by every instance (in the Redis store), read again every `refreshS`.
+   */
   readonly keyring?: {
     readonly state?: KeyringState | null;
     readonly persist?: (state: KeyringState) => Promise<void>;
+    readonly shared?: SharedKeyring;
+    readonly refreshS?: number;
   };
   /**
    * Serve the test-control extension (SPEC Appendix A: move the clock, rotate the key, read a
    * session's facts) and advertise it in discovery. Test mode only: never in production.
    */
   readonly testControl?: boolean;
+  /** Whether the store answers now, for `/readyz` (default: always). */
+  readonly ready?: () => Promise<boolean>;
 }
 
 /** Facts about the connection a request came on, from the `serve` helper. */
@@ -99,6 +106,7 @@ export async function createService(options: CreateServiceOptions): Promise<Serv
     keyring,
     signer,
     testControl,
+    ready: givenReady,
     ...settings
   } = options;
   const opts = resolveOptions(settings);
@@ -117,13 +125,16 @@ export async function createService(options: CreateServiceOptions): Promise<Serv
       now,
       ...(keyring?.state ? { state: keyring.state } : {}),
       ...(keyring?.persist ? { persist: keyring.persist } : {}),
+      ...(keyring?.shared ? { shared: keyring.shared } : {}),
+      ...(keyring?.refreshS !== undefined ? { refreshS: keyring.refreshS } : {}),
       ...(signer ? { signer } : {}),
     }),
     NonceIssuer.create(opts.nonceSecret),
     ClientRegistry.create(opts.clients, opts.base),
   ]);
   const tokens = new ServiceTokens({ opts, keys, nonces, store, crypto });
-  const deps: Deps = { opts, store, keys, nonces, tokens, clients, crypto, nowMs, testClock };
+  const ready = givenReady ?? (() => Promise.resolve(true));
+  const deps: Deps = { opts, store, keys, nonces, tokens, clients, crypto, nowMs, testClock, ready };
   const app = buildApp(deps);
   let inFlight = 0;
   let idle: (() => void)[] = [];

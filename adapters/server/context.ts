@@ -27,6 +27,8 @@ export interface Deps {
   readonly nowMs: () => number;
   /** The movable clock of the test-control extension (SPEC Appendix A), or `null`: off. */
   readonly testClock: TestClock | null;
+  /** Whether the store answers now (`/readyz`). */
+  readonly ready: () => Promise<boolean>;
 }
 
 /** One request, as handlers see it. */

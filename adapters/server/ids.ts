@@ -42,6 +42,20 @@ export function newId(prefix = ""): string {
 }
 
 /**
+ * A fresh action id: `a_` + 22 random characters + the id of the action's session (SPEC §1.4),
+ * so a store can keep an action next to its session (one Redis Cluster slot) and find it from
+ * the id alone.
+ *
+ * @example
+ * ```ts
+ * newActionId("s_q3Zr0l9c2Yb1Yx0vVZ8b5A"); // "a_…22 characters…s_q3Zr0l9c2Yb1Yx0vVZ8b5A"
+ * ```
+ */
+export function newActionId(sessionId: string): string {
+  return newId("a_") + sessionId;
+}
+
+/**
  * A flat copy of `s`. Strings built by concatenation are ropes in JavaScript engines; a string
  * kept for the life of a session (a key thumbprint) is worth flattening once.
  *

@@ -30,6 +30,21 @@ export interface KeyringState {
   readonly previousUntil: number;
 }
 
+/**
+ * A keyring kept where every instance of the service reads it (the Redis store): one truth for
+ * the signing keys, surviving restarts. Rotation is a compare-and-set on the current key, so
+ * when several instances race to rotate exactly one new key wins and the others adopt it.
+ */
+export interface SharedKeyring {
+  /** The stored keyring, or `null` when none is stored yet. */
+  load(): Promise<KeyringState | null>;
+  /**
+   * Stores `next` if the stored current key is `expectedKid` (`null`: nothing stored yet), and
+   * answers the keyring stored afterwards: `next`, or the one another instance stored first.
+   */
+  swap(expectedKid: string | null, next: KeyringState, nextKid: string): Promise<KeyringState>;
+}
+
 /** Options of {@link KeyManager.create}. */
 export interface KeyManagerOptions {
   readonly alg: Alg;
@@ -54,6 +69,11 @@ export interface KeyManagerOptions {
    * ends; default 0). Never published.
    */
   readonly retireForS?: number;
+  /** Keep the keyring in a {@link SharedKeyring} (instead of `state`/`persist`). */
+  readonly shared?: SharedKeyring;
+  /** How often a shared keyring is read again, seconds (default 30): the JWKS of every
+   * instance agrees within this long after a rotation. */
+  readonly refreshS?: number;
 }
 
 /**
@@ -69,7 +89,8 @@ export interface KeyManagerOptions {
 export class KeyManager implements KeySource {
   #ring: Keyring;
   #since: number;
-  #rotating: Promise<void> | null = null;
+  #rotating: Promise<unknown> | null = null;
+  #refreshedAt = 0;
   readonly #o: KeyManagerOptions;
   /** The last background rotation failure, if any (for monitoring). */
   lastError: unknown = null;
@@ -84,22 +105,49 @@ export class KeyManager implements KeySource {
     this.#o = o;
   }
 
-  /** Creates or resumes the keyring. */
+  /** Creates or resumes the keyring (from `state`, or from the shared keyring). */
   static async create(o: KeyManagerOptions): Promise<KeyManager> {
-    if (o.state) {
-      const current = await KeyManager.#import(o, o.state.current);
-      const previous = o.state.previous ? await KeyManager.#import(o, o.state.previous) : null;
-      const ring: Keyring = { current, previous, previousUntil: o.state.previousUntil };
-      const manager = new KeyManager(ring, o.state.currentSince, o);
-      manager.#prune(o.now);
-      manager.#privates.set(current.kid, o.state.current);
-      if (previous !== null) manager.#privates.set(previous.kid, o.state.previous!);
+    let state = o.state ?? null;
+    if (o.shared !== undefined) {
+      state = await o.shared.load();
+      if (state === null) {
+        const first = new KeyManager(null, o.now, o);
+        first.#ring = createKeyring(await first.#generateKey());
+        state = await o.shared.swap(null, await first.#state(), first.#ring.current.kid);
+      }
+    }
+    if (state) {
+      const manager = new KeyManager(null, state.currentSince, o);
+      await manager.#adopt(state, o.now);
+      manager.#refreshedAt = o.now;
       return manager;
     }
     const manager = new KeyManager(null, o.now, o);
     manager.#ring = createKeyring(await manager.#generateKey());
     await manager.#save();
     return manager;
+  }
+
+  /** Takes `state` as the keyring (keys already held are not imported again). */
+  async #adopt(state: KeyringState, now: number): Promise<void> {
+    const o = this.#o;
+    const have = (jwk: JsonWebKey): ServiceKey | null => {
+      const r = this.#ring as Keyring | null;
+      for (const k of r === null ? [] : [r.current, r.previous]) {
+        const mine = k === null ? undefined : this.#privates.get(k.kid);
+        if (k !== null && mine !== undefined && mine.x === jwk.x && mine.y === jwk.y) return k;
+      }
+      return null;
+    };
+    const current = have(state.current) ?? await KeyManager.#import(o, state.current);
+    const previous = state.previous === null
+      ? null
+      : have(state.previous) ?? await KeyManager.#import(o, state.previous);
+    this.#privates.set(current.kid, state.current);
+    if (previous !== null) this.#privates.set(previous.kid, state.previous!);
+    this.#ring = { current, previous, previousUntil: state.previousUntil };
+    this.#since = state.currentSince;
+    this.#prune(now);
   }
 
   static #import(o: KeyManagerOptions, privateJwk: JsonWebKey): Promise<ServiceKey> {
@@ -110,11 +158,13 @@ export class KeyManager implements KeySource {
 
   async #generateKey(): Promise<ServiceKey> {
     const o = this.#o;
-    const extractable = o.persist !== undefined || o.signer !== undefined;
+    const extractable = o.persist !== undefined || o.signer !== undefined ||
+      o.shared !== undefined;
     const key = await generateServiceKey({ alg: o.alg, extractable });
-    if (o.signer === undefined) return key;
+    if (!extractable) return key;
     const privateJwk = await exportServiceKey(key);
     this.#privates.set(key.kid, privateJwk);
+    if (o.signer === undefined) return key;
     return { ...key, signer: { ...o.signer(privateJwk, o.alg), kid: key.kid } };
   }
 
@@ -144,7 +194,17 @@ export class KeyManager implements KeySource {
    */
   maintain(now: number): void {
     this.#prune(now);
-    const { rotationS } = this.#o;
+    const { rotationS, shared } = this.#o;
+    if (
+      shared !== undefined && this.#rotating === null &&
+      now >= this.#refreshedAt + (this.#o.refreshS ?? 30)
+    ) {
+      this.#refreshedAt = now;
+      this.#rotating = this.refresh(now)
+        .catch((e) => (this.lastError = e))
+        .finally(() => (this.#rotating = null));
+      return;
+    }
     if (rotationS === 0 || this.#rotating !== null || now < this.#since + rotationS) return;
     this.#rotating = this.rotate(now)
       .catch((e) => {
@@ -176,15 +236,33 @@ export class KeyManager implements KeySource {
       this.getKey(kid) ?? this.#retired.get(kid)?.jwk ?? null,
   };
 
-  /** Rotates now (SPEC §3.6); `ERR_CONFLICT` while the previous key is still needed. */
+  /**
+   * Rotates now (SPEC §3.6); `ERR_CONFLICT` while the previous key is still needed. With a
+   * shared keyring, only the instance whose compare-and-set lands makes the new key; the others
+   * adopt it.
+   */
   async rotate(now: number): Promise<void> {
     const next = await this.#generateKey();
-    this.#ring = rotateKeyring(this.#ring, next, {
+    const ring = rotateKeyring(this.#ring, next, {
       now,
       maxTokenLifetime: this.#o.maxTokenLifetimeS,
     });
+    const shared = this.#o.shared;
+    if (shared !== undefined) {
+      const before = this.#ring.current.kid;
+      const stored = await shared.swap(before, await this.#state(ring, now), next.kid);
+      await this.#adopt(stored, now);
+      return;
+    }
+    this.#ring = ring;
     this.#since = now;
     await this.#save();
+  }
+
+  /** Reads the shared keyring again and adopts it (every instance's JWKS then agrees). */
+  async refresh(now: number): Promise<void> {
+    const stored = await this.#o.shared?.load();
+    if (stored) await this.#adopt(stored, now);
   }
 
   /** Waits for a rotation in progress. */
@@ -194,16 +272,19 @@ export class KeyManager implements KeySource {
 
   async #save(): Promise<void> {
     if (this.#o.persist === undefined) return;
-    const r = this.#ring;
+    await this.#o.persist(await this.#state());
+  }
+
+  /** The persisted form of `ring` (default: the current one) made current at `since`. */
+  async #state(ring: Keyring = this.#ring, since: number = this.#since): Promise<KeyringState> {
     const privateJwk = (k: ServiceKey): Promise<JsonWebKey> | JsonWebKey =>
       this.#privates.get(k.kid) ?? exportServiceKey(k as ServiceKey & { privateKey: CryptoKey });
-    const state: KeyringState = {
+    return {
       v: 1,
-      current: await privateJwk(r.current),
-      currentSince: this.#since,
-      previous: r.previous === null ? null : await privateJwk(r.previous),
-      previousUntil: r.previousUntil,
+      current: await privateJwk(ring.current),
+      currentSince: since,
+      previous: ring.previous === null ? null : await privateJwk(ring.previous),
+      previousUntil: ring.previousUntil,
     };
-    await this.#o.persist(state);
   }
 }

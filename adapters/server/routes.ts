@@ -68,8 +68,17 @@ export function buildApp(d: Deps): Hono<{ Bindings: Bindings }> {
   app.delete("/v1/backend/rules/:id", bind(deleteRule));
   app.get("/.well-known/jwks.json", bind(getJwks));
   app.get("/.well-known/device-session", bind(getDiscovery));
+  // Liveness: the process answers (never touches the store). Readiness: the store answers too.
   app.get("/healthz", (c) => json(200, { status: "ok", time: c.env.req.now }));
   if (d.testClock !== null) mountTestControl(app, d, d.testClock);
+  app.get("/readyz", async (c) => {
+    if (await d.ready()) return json(200, { status: "ready", time: c.env.req.now });
+    throw new RouteError(
+      errorFromCode("ERR_UNAVAILABLE", "the store does not answer", {
+        details: { retry_after_s: 1 },
+      }),
+    );
+  });
   app.notFound((c) => {
     const allowed = allowedMethods(c.env.req.path);
     throw new RouteError(

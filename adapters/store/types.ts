@@ -37,6 +37,12 @@ export interface DeviceRegistration {
   readonly keyMismatch: boolean;
 }
 
+/** The events of a telemetry batch, for a store that publishes fresh ones (an event stream). */
+export interface EventsToPublish {
+  readonly clientId: string;
+  readonly events: readonly { readonly seq: number }[];
+}
+
 /**
  * Everything the service stores.
  *
@@ -89,11 +95,15 @@ export interface Store {
   /**
    * Adds telemetry `seqs` to the session's stored set (SPEC §8.5); answers the ones not seen
    * before (ascending) and the largest stored. Redis: a script over a per-session range list.
+   * `publish` carries the batch's events: a store with an event stream appends each fresh one
+   * to the client's stream in the same atomic unit, so an event is in the stream exactly once
+   * when its seq is first stored; a store without one ignores it.
    */
   appendEvents(
     sessionId: string,
     seqs: readonly number[],
     expiresAtMs: number,
+    publish?: EventsToPublish,
   ): Promise<{ fresh: number[]; highSeq: number }>;
 
   /**

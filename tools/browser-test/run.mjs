@@ -73,6 +73,14 @@ const shimPlugin = {
       () => ({ path: join(HERE, "assert-strict.js") }),
     );
     build.onResolve({ filter: /^node:/ }, (a) => ({ path: a.path, namespace: "node-stub" }));
+    // Server-only packages (the Redis client): stubs that throw if a test ever touches them.
+    build.onResolve({ filter: /^redis$/ }, (a) => ({ path: a.path, namespace: "server-stub" }));
+    build.onLoad({ filter: /.*/, namespace: "server-stub" }, (a) => ({
+      contents: ["createClient", "createCluster"].map((n) =>
+        `export function ${n}() { throw new Error("${a.path} is server-only (browser leg)"); }`
+      ).join("\n"),
+      loader: "js",
+    }));
     build.onLoad({ filter: /.*/, namespace: "node-stub" }, async (a) => ({
       contents: await builtinStub(a.path),
       loader: "js",

@@ -10,6 +10,7 @@ import * as v from "valibot";
 import { errorFromCode } from "../../../core/mod.ts";
 import type { ServiceLimits } from "../../../core/service/limits.ts";
 import { type FileConfig, FileSchema } from "./file-schema.ts";
+import { parseRedisUrl } from "../../store/redis/url.ts";
 import type { ClientOptions, PolicyOptions, RateLimitOptions } from "../options.ts";
 
 /** Everything `device-session serve` runs with. */
@@ -18,7 +19,20 @@ export interface CliConfig {
   readonly host: string;
   /** Public URL (default `http://localhost:<port>`). */
   readonly publicUrl: string | null;
-  readonly store: "memory";
+  /** `"memory"` (this process only) or a Redis URL (adapters/store/redis/url.ts). */
+  readonly store: string;
+  /** Redis key prefix (default `"ds:"`), timeouts, and the opt-in `WAIT` after a consume. */
+  readonly storePrefix: string;
+  readonly storeTimeoutMs: number;
+  readonly storeConnectTimeoutMs: number;
+  readonly storeWaitReplicas: number;
+  readonly storeWaitMs: number;
+  /** How often a shared (Redis) keyring is read again, seconds. */
+  readonly keyRefreshS: number;
+  /** Processes serving one port (more than 1 needs a shared store). */
+  readonly workers: number;
+  /** Fresh telemetry to a Redis Stream per client, trimmed to about this many (0: off). */
+  readonly eventsMaxLen: number;
   readonly clients: readonly ClientOptions[];
   /** Add the `demo` client with a generated (or `DEVICE_SESSION_DEMO_SECRET`) secret. */
   readonly demo: boolean;
@@ -48,6 +62,14 @@ export const FLAGS = {
   host: { type: "string" },
   config: { type: "string" },
   store: { type: "string" },
+  "store-prefix": { type: "string" },
+  "store-timeout-ms": { type: "string" },
+  "store-connect-timeout-ms": { type: "string" },
+  "store-wait-replicas": { type: "string" },
+  "store-wait-ms": { type: "string" },
+  "key-refresh-s": { type: "string" },
+  workers: { type: "string" },
+  "events-max-len": { type: "string" },
   "public-url": { type: "string" },
   "key-file": { type: "string" },
   "signing-alg": { type: "string" },
@@ -57,6 +79,8 @@ export const FLAGS = {
   "shutdown-timeout-s": { type: "string" },
   demo: { type: "boolean" },
   conformance: { type: "boolean" },
+  client: { type: "string" },
+  from: { type: "string" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" },
 } as const;
@@ -67,6 +91,14 @@ const SETTINGS: readonly [FlagName, string][] = [
   ["port", "port"],
   ["host", "host"],
   ["store", "store"],
+  ["store-prefix", "store_prefix"],
+  ["store-timeout-ms", "store_timeout_ms"],
+  ["store-connect-timeout-ms", "store_connect_timeout_ms"],
+  ["store-wait-replicas", "store_wait_replicas"],
+  ["store-wait-ms", "store_wait_ms"],
+  ["key-refresh-s", "key_refresh_s"],
+  ["workers", "workers"],
+  ["events-max-len", "events_max_len"],
   ["public-url", "public_url"],
   ["key-file", "key_file"],
   ["signing-alg", "signing_alg"],
@@ -138,6 +170,11 @@ export async function resolveCliConfig(
   env: Readonly<Record<string, string | undefined>>,
   readText: ReadText,
 ): Promise<CliConfig> {
+  for (const only of ["client", "from"]) {
+    if (args.flags[only] !== undefined) {
+      configError(`--${only}`, "an option of `tail`, not of `serve`");
+    }
+  }
   const configPath = (args.flags.config as string | undefined) ?? env.DEVICE_SESSION_CONFIG;
   let file: FileConfig = {};
   if (configPath !== undefined && configPath !== "") {
@@ -179,6 +216,21 @@ export async function resolveCliConfig(
     }
   }
   const m = merged as FileConfig;
+  if ((m.workers ?? 1) > 1 && (m.store ?? "memory") === "memory") {
+    configError(
+      "workers",
+      "more than one worker needs a shared store (--store redis://…): the memory store is one process's",
+    );
+  }
+  if ((m.events_max_len ?? 0) > 0 && (m.store ?? "memory") === "memory") {
+    configError("events_max_len", "event streams need a Redis store (--store redis://…)");
+  }
+  if (m.store !== undefined && m.store !== "memory") {
+    parseRedisUrl(m.store); // ERR_CONFIG naming what is wrong, before any connection
+    if (m.key_file !== undefined) {
+      configError("key_file", "a Redis store keeps the signing keys itself: drop --key-file");
+    }
+  }
   const clients: ClientOptions[] = (m.clients ?? []).map((c) => ({
     id: c.id,
     ...(c.secret !== undefined ? { secret: c.secret } : {}),
@@ -207,6 +259,14 @@ export async function resolveCliConfig(
     host: m.host ?? "127.0.0.1",
     publicUrl: m.public_url ?? null,
     store: m.store ?? "memory",
+    storePrefix: m.store_prefix ?? "ds:",
+    storeTimeoutMs: m.store_timeout_ms ?? 2000,
+    storeConnectTimeoutMs: m.store_connect_timeout_ms ?? 5000,
+    storeWaitReplicas: m.store_wait_replicas ?? 0,
+    storeWaitMs: m.store_wait_ms ?? 50,
+    keyRefreshS: m.key_refresh_s ?? 30,
+    workers: m.workers ?? 1,
+    eventsMaxLen: m.events_max_len ?? 0,
     clients,
     demo,
     demoSecret: env.DEVICE_SESSION_DEMO_SECRET ?? null,

@@ -8,11 +8,14 @@ import { serve } from "../serve/deno.ts";
 import type { CliHost } from "./host.ts";
 import { main } from "./main.ts";
 import { packageVersion, repoDemo } from "./repo.ts";
+import { runWorkers, WORKER_ENV } from "./workers.ts";
 
 interface DenoNs {
   readonly args: string[];
   readonly version: { deno: string };
   readonly pid: number;
+  readonly mainModule: string;
+  execPath(): string;
   env: { toObject(): Record<string, string> };
   readTextFile(path: string): Promise<string>;
   writeTextFile(path: string, text: string, o?: { mode?: number }): Promise<void>;
@@ -56,6 +59,8 @@ const host: CliHost = {
   err: (line) => write("err", line),
   exit: (code) => deno.exit(code),
   version: await packageVersion((p) => deno.readTextFile(p)),
+  isWorker: deno.env.toObject()[WORKER_ENV] === "1",
+  runWorkers: (n, env) => runWorkers(n, env, deno),
 };
 
 await main(host, repoDemo);

@@ -54,8 +54,22 @@ export const FileSchema = v.strictObject({
   host: v.optional(v.pipe(v.string(), v.minLength(1))),
   public_url: v.optional(v.string()),
   store: v.optional(
-    v.literal("memory", 'only "memory" in this version (a Redis store is planned)'),
+    v.pipe(
+      v.string(),
+      v.check(
+        (s) => s === "memory" || /^rediss?(\+cluster|\+unix)?:\/\//.test(s),
+        '"memory" or a redis://, rediss://, redis+cluster:// or redis+unix:// URL',
+      ),
+    ),
   ),
+  store_prefix: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9:_.-]{0,64}$/))),
+  store_timeout_ms: v.optional(int(10, 600_000)),
+  store_connect_timeout_ms: v.optional(int(10, 600_000)),
+  store_wait_replicas: v.optional(int(0, 16)),
+  store_wait_ms: v.optional(int(1, 10_000)),
+  key_refresh_s: v.optional(int(1, 86_400)),
+  workers: v.optional(int(1, 64)),
+  events_max_len: v.optional(int(0, 1_000_000_000)),
   clients: v.optional(v.array(FileClient)),
   demo: v.optional(bool),
   conformance: v.optional(bool),

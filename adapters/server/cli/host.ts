@@ -34,4 +34,11 @@ export interface CliHost {
   exit(code: number): never;
   /** The package version. */
   readonly version: string;
+  /** This process is a worker started by `--workers` (it serves; it does not supervise). */
+  readonly isWorker: boolean;
+  /**
+   * Starts `n` worker processes running this command with `env` added, and resolves when all
+   * have exited; `stop` forwards a shutdown signal to them.
+   */
+  runWorkers(n: number, env: Record<string, string>): { exited: Promise<number>; stop(): void };
 }

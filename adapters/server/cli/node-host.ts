@@ -10,6 +10,7 @@ import { nodeCrypto, nodeSigner, type PrivateJwk } from "../../crypto/node.ts";
 import { serve } from "../serve/node.ts";
 import type { CliHost } from "./host.ts";
 import { packageVersion } from "./repo.ts";
+import { runWorkers, WORKER_ENV } from "./workers.ts";
 
 const readText = (path: string) => readFile(path, "utf8");
 
@@ -38,5 +39,7 @@ export async function nodeHost(): Promise<CliHost> {
     err: (line) => void process.stderr.write(`${line}\n`),
     exit: (code) => process.exit(code),
     version: await packageVersion(readText),
+    isWorker: process.env[WORKER_ENV] === "1",
+    runWorkers: (n, env) => runWorkers(n, env, null),
   };
 }

@@ -6,7 +6,8 @@
  */
 import { createService, type Service } from "../app.ts";
 import { jsonLogger } from "../http/log.ts";
-import type { KeyringState } from "../keys.ts";
+import type { KeyringState, SharedKeyring } from "../keys.ts";
+import type { RedisStore } from "../../store/redis/store.ts";
 import type { ClientOptions } from "../options.ts";
 import { errorFromCode } from "../../../core/mod.ts";
 import { randomId } from "../../crypto/random.ts";
@@ -39,6 +40,46 @@ export interface Running {
   readonly publicUrl: string;
   /** Stops accepting, finishes in-flight requests, closes the store. */
   stop(): Promise<void>;
+}
+
+/** A URL without its password, for the banner. */
+function redacted(url: string): string {
+  return url.replace(/\/\/([^@/]*)@/, "//…@");
+}
+
+/** Connects the Redis store (node-redis is only loaded when a Redis store is configured). */
+async function openRedis(config: CliConfig, host: CliHost): Promise<RedisStore> {
+  const { connectRedis } = await import("../../store/redis/node-redis.ts");
+  let last = "";
+  return await connectRedis({
+    url: config.store,
+    prefix: config.storePrefix,
+    commandTimeoutMs: config.storeTimeoutMs,
+    connectTimeoutMs: config.storeConnectTimeoutMs,
+    waitReplicas: config.storeWaitReplicas,
+    waitMs: config.storeWaitMs,
+    ...(config.eventsMaxLen > 0 ? { events: { maxLen: config.eventsMaxLen } } : {}),
+    // One line per distinct connection error (a down Redis retries many times a second).
+    onError: (e) => {
+      const line = `device-session: store: ${e instanceof Error ? e.message : String(e)}`;
+      if (line !== last) host.err(line);
+      last = line;
+    },
+  });
+}
+
+/** The service's keyring kept in the Redis store (SPEC §3.6: one keyring for every instance). */
+function sharedKeyring(store: RedisStore): SharedKeyring {
+  return {
+    load: async () => {
+      const json = await store.loadKeyring();
+      return json === null ? null : JSON.parse(json) as KeyringState;
+    },
+    swap: async (expectedKid, next, nextKid) =>
+      JSON.parse(
+        await store.swapKeyring(expectedKid, JSON.stringify(next), nextKid),
+      ) as KeyringState,
+  };
 }
 
 async function loadKeyring(host: CliHost, path: string): Promise<KeyringState | null> {
@@ -85,6 +126,7 @@ export async function startServe(
   const server = await host.serve({
     port: config.port,
     hostname: config.host,
+    ...(config.workers > 1 ? { reusePort: true } : {}),
     fetch: (req, info) => {
       if (mount !== null && new URL(req.url).pathname.startsWith(mount.prefix)) {
         return mount.fetch(req);
@@ -97,9 +139,18 @@ export async function startServe(
   // Loopback or every interface: http://localhost (a secure context for WebCrypto in browsers).
   const local = ["127.0.0.1", "::1", "localhost", "0.0.0.0", "::"].includes(config.host);
   const publicUrl = config.publicUrl ?? (local ? `http://localhost:${server.port}` : server.url);
+  let store: RedisStore | null = null;
   try {
     const state = config.keyFile === null ? null : await loadKeyring(host, config.keyFile);
+    if (config.store !== "memory") store = await openRedis(config, host);
     service = await createService({
+      ...(store !== null
+        ? {
+          store,
+          ready: () => store!.ping(),
+          keyring: { shared: sharedKeyring(store), refreshS: config.keyRefreshS },
+        }
+        : {}),
       publicUrl,
       clients,
       limits: config.limits,
@@ -128,6 +179,7 @@ export async function startServe(
     }
   } catch (e) {
     await server.shutdown(0);
+    await store?.close();
     throw e;
   }
   banner(host, { config, publicUrl, server, demoSecret, demo2Secret, mount });
@@ -162,9 +214,17 @@ function banner(
     `  token endpoint:               ${base}/v1/oauth/token`,
     `  JWKS:                         ${base}/.well-known/jwks.json`,
     `  discovery:                    ${base}/.well-known/device-session`,
-    `  store: ${o.config.store} (in this process: sessions, actions and rules end with it)`,
+    o.config.store === "memory"
+      ? "  store: memory (in this process: sessions, actions and rules end with it)"
+      : `  store: ${
+        redacted(o.config.store)
+      } (prefix ${o.config.storePrefix}; shared by every instance)`,
     `  signing keys: ${
-      o.config.keyFile === null ? "in memory (new keys at each start)" : o.config.keyFile
+      o.config.store !== "memory"
+        ? "in the store (shared by every instance, kept across restarts)"
+        : o.config.keyFile === null
+        ? "in memory (new keys at each start)"
+        : o.config.keyFile
     }`,
   ];
   if (o.mount !== null) lines.push(`  ${o.mount.label}: ${base}${o.mount.prefix}/`);

@@ -55,6 +55,7 @@ export async function postTelemetry(d: Deps, r: Req): Promise<Response> {
     batch.session_id,
     batch.events.map((e) => e.seq),
     sessionRetainUntil(before, l.retentionS) * 1000,
+    { clientId: client.id, events: batch.events },
   );
   const plan = planBatch({ batch, fresh, before, highSeq, now: r.now });
   const after = await d.store.patchSession(batch.session_id, plan.patch, r.now, l.retentionS) ??

@@ -22,6 +22,7 @@ export const ROUTES: readonly { readonly pattern: RegExp; readonly methods: read
     { pattern: /^\/\.well-known\/jwks\.json$/, methods: ["GET"] },
     { pattern: /^\/\.well-known\/device-session$/, methods: ["GET"] },
     { pattern: /^\/healthz$/, methods: ["GET"] },
+    { pattern: /^\/readyz$/, methods: ["GET"] },
   ];
 
 /**

@@ -27,6 +27,7 @@ interface BunNs {
     port: number;
     hostname: string;
     maxRequestBodySize: number;
+    reusePort?: boolean;
     fetch: (req: Request, server: BunServer) => Response | Promise<Response>;
   }): BunServer;
 }
@@ -49,6 +50,7 @@ export function serve(options: ServeOptions): Promise<RunningServer> {
     // streamed body as it reads (SPEC §6.0). Bun's own refusal would close the connection with
     // a bare 413 (no SPEC §6.5 body), or none at all.
     maxRequestBodySize: Number.MAX_SAFE_INTEGER,
+    ...(options.reusePort ? { reusePort: true } : {}),
     fetch: (req, s) => options.fetch(req, { remoteAddr: s.requestIP(req)?.address ?? null }),
   });
   return Promise.resolve({

@@ -29,6 +29,7 @@ interface DenoNs {
     options: {
       port: number;
       hostname: string;
+      reusePort?: boolean;
       onListen?: (a: { hostname: string; port: number }) => void;
     },
     handler: (req: Request, info: DenoServeInfo) => Response | Promise<Response>,
@@ -51,6 +52,7 @@ export function serve(options: ServeOptions): Promise<RunningServer> {
       {
         port: options.port ?? 8787,
         hostname,
+        ...(options.reusePort ? { reusePort: true } : {}),
         onListen: () => {}, // the caller prints what it wants
       },
       (req, info) => options.fetch(req, { remoteAddr: info.remoteAddr.hostname ?? null }),

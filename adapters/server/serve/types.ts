@@ -16,6 +16,11 @@ export interface ServeOptions {
   readonly port?: number;
   /** Interface to listen on (default `127.0.0.1`; `0.0.0.0` for every interface). */
   readonly hostname?: string;
+  /**
+   * Share the port with other processes (`SO_REUSEPORT`, Linux): several workers on one port.
+   * Bun and Deno (`--unstable-net`) bind it; Node's workers share the port through `node:cluster`.
+   */
+  readonly reusePort?: boolean;
 }
 
 /** A listening server. */

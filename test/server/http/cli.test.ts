@@ -66,12 +66,43 @@ describe("CLI configuration", { skip: SKIP }, () => {
     assert.deepEqual(c.policy, { thresholds: { velocityIp: 100 } });
     assert.equal(c.rateLimits, false);
     assert.equal((await load(["serve"], { DEVICE_SESSION_DEMO: "yes" })).demo, true);
+    const redis = await load(["serve", "--demo", "--store-prefix", "shop:"], {
+      DEVICE_SESSION_STORE: "redis+cluster://10.0.0.1:7000,10.0.0.2:7000",
+      DEVICE_SESSION_STORE_WAIT_REPLICAS: "1",
+    });
+    assert.deepEqual(
+      [redis.store, redis.storePrefix, redis.storeWaitReplicas, redis.storeTimeoutMs],
+      ["redis+cluster://10.0.0.1:7000,10.0.0.2:7000", "shop:", 1, 2000],
+    );
+    assert.equal((await load(["serve", "--demo"])).store, "memory", "npm start keeps memory");
   });
 
   it("a bad option is one ERR_CONFIG naming its source", async () => {
     await fails(["serve", "--port", "http"], {}, /--port: an integer/);
     await fails(["serve", "--demo"], { DEVICE_SESSION_PORT: "70000" }, /DEVICE_SESSION_PORT/);
     await fails(["serve", "--demo", "--store", "redis"], {}, /--store/);
+    await fails(
+      ["serve", "--demo", "--store", "redis://h:99999"],
+      {},
+      /store "redis:\/\/h:99999": not a URL/,
+    );
+    await fails(
+      ["serve", "--demo", "--store", "redis://h", "--key-file", "/k.json"],
+      {},
+      /key_file: a Redis store keeps the signing keys/,
+    );
+    await fails(["serve", "--demo", "--store-timeout-ms", "0"], {}, /--store-timeout-ms/);
+    await fails(
+      ["serve", "--demo", "--workers", "2"],
+      {},
+      /workers: more than one worker needs a shared store/,
+    );
+    await fails(["serve", "--demo", "--client", "a"], {}, /--client: an option of `tail`/);
+    await fails(
+      ["serve", "--demo", "--events-max-len", "10"],
+      {},
+      /events_max_len: event streams need a Redis store/,
+    );
     await fails(["serve", "--demo", "--signing-alg", "RS256"], {}, /--signing-alg/);
     await fails(
       ["serve", "--config", "/etc/typo.json", "--demo"],
