@@ -20,7 +20,10 @@ const hello = core.harness({ type: "hello" }) as unknown as Hello;
 await serveStdio({
   hello: {
     ...hello,
-    implementation: { name: `${hello.implementation.name} (core in QuickJS)`, version: "0.1.0" },
+    implementation: {
+      name: `${hello.implementation?.name ?? "device-session"} (core in QuickJS)`,
+      version: "0.1.0",
+    },
   },
   handle: (request) => Promise.resolve(core.harness(request)),
 });
