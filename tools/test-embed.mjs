@@ -1,6 +1,7 @@
 // The embedding legs of `npm test`: `node tools/test-embed.mjs quickjs|workerd [files...]` runs
 // embed/test/<leg>*.test.ts on Node (through tsx). When the leg's npm package is absent (npm ci
-// installs it) the leg prints `skipped: …` and passes; test-all.mjs reports it as skipped.
+// installs it) the leg prints `skipped: …` and passes (test-all.mjs reports it as skipped),
+// unless REQUIRE_EMBED=1 (as CI sets), when it fails.
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { readdirSync } from "node:fs";
@@ -29,7 +30,12 @@ if (!LEGS[leg]) {
 try {
   LEGS[leg].probe();
 } catch (e) {
-  console.log(`skipped: ${LEGS[leg].pkg} is not installed or does not run here (${e.message})`);
+  const why = `${LEGS[leg].pkg} is not installed or does not run here (${e.message})`;
+  if (process.env.REQUIRE_EMBED === "1") {
+    console.error(`${leg}: ${why}; REQUIRE_EMBED=1 forbids skipping`);
+    process.exit(1);
+  }
+  console.log(`skipped: ${why}`);
   process.exit(0);
 }
 const files = args.length ? args : readdirSync(join(ROOT, "embed/test"))
