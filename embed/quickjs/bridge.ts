@@ -4,12 +4,17 @@
  * quickjs-emscripten WebAssembly build: a bare ECMAScript engine, no Web APIs) and passes JSON
  * strings in and out. The one host facility the core needs beyond ECMAScript 2022, WHATWG
  * `URL`, is injected here as a small class backed by the host's own `URL`
- * (docs/embedding.md, "What the core needs from the host").
+ * (docs/embedding.md, "What the core needs from the host"); the verifier also gets the host's
+ * crypto (`node:crypto`, synchronous, so a verification settles within one drain of the
+ * engine's job queue).
  *
  * @module
  */
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
+import type { KeyObject } from "node:crypto";
+import { nodeCrypto } from "../../adapters/crypto/node.ts";
+import { fromHex, toHex } from "../../conformance/trace.ts";
 import { getQuickJS, type QuickJSContext, type QuickJSHandle } from "quickjs-emscripten";
 import type { GuestRequest } from "./guest.ts";
 
@@ -69,15 +74,15 @@ const URL_FIELDS = [
 export interface QuickJsCore {
   /** One guest operation (see `guest.ts`); a guest failure comes back as `{error}`. */
   call(request: GuestRequest): Record<string, unknown>;
-  /** One harness request (`ds-conformance/1`, SDK role) answered by the guest's handler. */
-  harness(request: Record<string, unknown>): Record<string, unknown>;
+  /** One harness request (`ds-conformance/1`) answered by the guest's handler of `role`. */
+  harness(request: Record<string, unknown>, role?: "sdk" | "verifier"): Record<string, unknown>;
   /** Frees the context and its runtime. */
   dispose(): void;
 }
 
 /** Options of {@link createQuickJsCore}. */
 export interface QuickJsCoreOptions {
-  /** A broken machine from `conformance/mutants/sdk.ts` (self-test of the harness only). */
+  /** A broken SDK machine or verifier from `conformance/mutants/` (harness self-test only). */
   readonly mutant?: string;
   /** Memory limit of the QuickJS runtime in bytes (default 64 MiB). */
   readonly memoryLimit?: number;
@@ -114,6 +119,21 @@ export async function createQuickJsCore(o: QuickJsCoreOptions = {}): Promise<Qui
     });
     vm.setProp(vm.global, "__hostParseUrl", parseUrl);
     parseUrl.dispose();
+    const keys: KeyObject[] = [];
+    const cryptoFn = vm.newFunction("__hostCrypto", (json) => {
+      const r = JSON.parse(vm.getString(json));
+      let out: unknown;
+      if (r.op === "import") {
+        const k = nodeCrypto.importKey(r.jwk, r.alg) as KeyObject | null; // synchronous
+        out = k === null ? null : keys.push(k) - 1;
+      } else if (r.op === "verify") {
+        const k = keys[r.key];
+        out = k !== undefined && nodeCrypto.verify(r.alg, k, r.input, fromHex(r.signature));
+      } else out = toHex(nodeCrypto.sha256(fromHex(r.data)) as Uint8Array);
+      return vm.newString(JSON.stringify(out));
+    });
+    vm.setProp(vm.global, "__hostCrypto", cryptoFn);
+    cryptoFn.dispose();
     vm.unwrapResult(vm.evalCode(URL_SHIM, "url-shim.js")).dispose();
     vm.unwrapResult(vm.evalCode(source, "device-session-guest.js")).dispose();
     const ns = vm.getProp(vm.global, "DeviceSessionGuest");
@@ -137,9 +157,10 @@ export async function createQuickJsCore(o: QuickJsCoreOptions = {}): Promise<Qui
       JSON.parse(invoke(entry, JSON.stringify(request)));
     return {
       call,
-      harness(request) {
+      harness(request, role = "sdk") {
         const r = call({
           op: "harness",
+          role,
           request,
           ...(o.mutant === undefined ? {} : { mutant: o.mutant }),
         });

@@ -11,7 +11,9 @@
  *   vectors (`random`, `signature` as hex);
  * - `{op:"dispose", machine}` → `{}`;
  * - `{op:"validate", name, value}` → `{code}` — the wire schema's verdict (`null`: valid);
- * - `{op:"harness", request}` → the harness response (`ds-conformance/1`, SDK role).
+ * - `{op:"harness", role, request}` → the harness response (`ds-conformance/1`): role `sdk`
+ *   is the reference machine, role `verifier` is `device-session/verify` with the host's crypto
+ *   (`__hostCrypto`, synchronous: import a key, verify a signature, SHA-256).
  *
  * Failures come back as `{error: {code, message}}`, never as an exception across the bridge.
  *
@@ -27,7 +29,9 @@ import {
 import { validateWire } from "../../core/wire/mod.ts";
 import { decodeInput, type TraceInput } from "../../conformance/trace.ts";
 import { createSdkDriver } from "../../conformance/drivers/sdk-handler.ts";
+import { createVerifierDriver } from "../../conformance/drivers/verifier-handler.ts";
 import type { Driver } from "../../conformance/harness/local.ts";
+import type { VerifyCrypto } from "../../adapters/crypto/types.ts";
 
 /** A guest request (see the module documentation). */
 export type GuestRequest =
@@ -35,7 +39,32 @@ export type GuestRequest =
   | { op: "step"; machine: string; input: TraceInput }
   | { op: "dispose"; machine: string }
   | { op: "validate"; name: string; value: unknown }
-  | { op: "harness"; request: Record<string, unknown>; mutant?: string };
+  | {
+    op: "harness";
+    role: "sdk" | "verifier";
+    request: Record<string, unknown>;
+    mutant?: string;
+  };
+
+// The host's crypto, one synchronous call per operation (bytes as hex), installed by the bridge.
+declare const __hostCrypto: (request: string) => string;
+const host = (request: Record<string, unknown>): unknown =>
+  JSON.parse(__hostCrypto(JSON.stringify(request)));
+const hex = (b: Uint8Array): string => {
+  let s = "";
+  for (const x of b) s += (x < 16 ? "0" : "") + x.toString(16);
+  return s;
+};
+const unhex = (h: string): Uint8Array =>
+  new Uint8Array((h.match(/../g) ?? []).map((x) => parseInt(x, 16)));
+
+/** `VerifyCrypto` across the bridge: keys are host handles (numbers). */
+const hostCrypto: VerifyCrypto<number> = {
+  importKey: (jwk, alg) => host({ op: "import", jwk, alg }) as number | null,
+  verify: (alg, key, input, signature) =>
+    host({ op: "verify", alg, key, input, signature: hex(signature) }) === true,
+  sha256: (data) => unhex(host({ op: "sha256", data: hex(data) }) as string),
+};
 
 const machines = new Map<string, MachineState>();
 let nextMachine = 0;
@@ -68,10 +97,13 @@ function dispatch(req: GuestRequest): unknown {
         throw e;
       }
     case "harness": {
-      const key = req.mutant ?? "";
+      const key = `${req.role} ${req.mutant ?? ""}`;
       let driver = drivers.get(key);
       if (driver === undefined) {
-        driver = createSdkDriver(req.mutant === undefined ? {} : { mutant: req.mutant });
+        const mutant = req.mutant === undefined ? {} : { mutant: req.mutant };
+        driver = req.role === "verifier"
+          ? createVerifierDriver({ ...mutant, crypto: hostCrypto })
+          : createSdkDriver(mutant);
         drivers.set(key, driver);
       }
       if (req.request.type === "hello") return driver.hello;

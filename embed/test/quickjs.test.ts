@@ -1,7 +1,8 @@
 // The QuickJS leg: the sans-I/O core, bundled, runs in a bare ECMAScript engine (quickjs-emscripten)
 // with everything else on the host side of a JSON bridge. Trace vectors replay there with
 // exactly the effects they have on the host, the wire schemas give the wire vectors' verdicts,
-// and the conformance suite's SDK target passes against a driver whose machine lives in QuickJS.
+// the verifier (host crypto injected) gives every token vector's verdict, and the conformance
+// suite's SDK and verifier targets pass against drivers whose logic lives in QuickJS.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import process from "node:process";
@@ -13,6 +14,9 @@ import { decodeInput, normalizeEffect, type TraceInput } from "../../conformance
 import type { SessionEffect } from "../../core/session/mod.ts";
 import { createQuickJsCore, guestBundle, type QuickJsCore } from "../quickjs/bridge.ts";
 import { q, run } from "./support.ts";
+import tokens from "../../vectors/tokens/verify.json" with { type: "json" };
+import type { TokenKind } from "../../core/wire/mod.ts";
+import { mismatch, type Outcome, type TokenVector } from "../../test/verify/vector-runner.ts";
 
 const T = { timeout: 60_000 };
 
@@ -108,23 +112,86 @@ describe("QuickJS: wire vectors (vectors/wire/messages.json)", T, () => {
   }
 });
 
-describe("QuickJS: conformance sdk against the QuickJS-hosted driver", T, () => {
-  const cli = (driverArgs: string) =>
-    run(process.execPath, [
-      "bin/device-session.mjs",
-      "conformance",
-      "sdk",
-      "--cmd",
-      `${q(process.execPath)} --import tsx embed/quickjs/sdk-driver.ts${driverArgs}`,
-      "--report",
-      "json",
-      "--quiet",
-    ], 120_000);
-  type Report = {
-    exitCode: number;
-    implementation: { name: string };
-    checks: { id: string; level: string; status: string }[];
+describe("QuickJS: token vectors (vectors/tokens/verify.json), host crypto injected", T, () => {
+  let core: QuickJsCore;
+  before(async () => (core = await createQuickJsCore()));
+  after(() => core.dispose());
+  const groups = tokens.testGroups as unknown as { kind: TokenKind; tests: TokenVector[] }[];
+  const NOT_OPTIONS = new Set(["tcId", "comment", "flags", "token", "result", "code", "cause"]);
+  let seq = 0;
+  const verify = (kind: TokenKind, t: TokenVector): Outcome => {
+    const options: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(t)) {
+      if (!NOT_OPTIONS.has(k) && k !== "expected") options[k] = v;
+    }
+    const r = core.harness(
+      { seq: ++seq, type: "verify", kind, token: t.token, options },
+      "verifier",
+    );
+    assert.equal(r.ok, true, JSON.stringify(r));
+    if (r.valid === true) return { ok: true, value: r.result as Record<string, unknown> };
+    const code = String(r.code);
+    return r.cause === undefined
+      ? { ok: false, code }
+      : { ok: false, code, cause: String(r.cause) };
   };
+
+  for (const g of groups) {
+    it(`every ${g.kind} token vector (${g.tests.length}) verified in QuickJS`, T, () => {
+      const problems: string[] = [];
+      for (const t of g.tests) {
+        const why = mismatch(t, verify(g.kind, t));
+        if (why !== null) problems.push(`tcId ${t.tcId} (${t.comment}): ${why}`);
+      }
+      assert.deepEqual(problems, []);
+    });
+  }
+});
+
+const cliFor = (target: "sdk" | "verifier") => (driverArgs: string) =>
+  run(process.execPath, [
+    "bin/device-session.mjs",
+    "conformance",
+    target,
+    "--cmd",
+    `${q(process.execPath)} --import tsx embed/quickjs/${target}-driver.ts${driverArgs}`,
+    "--report",
+    "json",
+    "--quiet",
+  ], 120_000);
+type Report = {
+  exitCode: number;
+  implementation: { name: string };
+  checks: { id: string; level: string; status: string }[];
+};
+
+describe("QuickJS: conformance verifier against the QuickJS-hosted verifier driver", T, () => {
+  const cli = cliFor("verifier");
+
+  it("passes every check", { timeout: 150_000 }, async () => {
+    const r = await cli("");
+    assert.equal(r.code, 0, r.stderr.slice(-2000));
+    const report = JSON.parse(r.stdout) as Report;
+    assert.equal(report.implementation.name, "device-session/verify (in QuickJS)");
+    const bad = report.checks.filter((c) => c.status !== "pass").map((c) => `${c.id} ${c.status}`);
+    assert.deepEqual(bad, []);
+    assert.ok(report.checks.length >= 50);
+  });
+
+  it("a broken verifier loaded into QuickJS fails exactly the checks it names", {
+    timeout: 150_000,
+  }, async () => {
+    const { VERIFIER_MUTANTS } = await import("../../conformance/mutants/verifier.ts");
+    const r = await cli(" --mutant alg-none");
+    assert.equal(r.code, 1, r.stderr.slice(-2000));
+    const report = JSON.parse(r.stdout) as Report;
+    const failed = report.checks.filter((c) => c.status === "fail").map((c) => c.id).sort();
+    assert.deepEqual(failed, [...VERIFIER_MUTANTS["alg-none"]!.fails].sort());
+  });
+});
+
+describe("QuickJS: conformance sdk against the QuickJS-hosted driver", T, () => {
+  const cli = cliFor("sdk");
 
   it(
     "passes every check, MUST and SHOULD, trace groups included",
