@@ -91,3 +91,15 @@ describe("docs/embedding.md: the minimal QuickJS host against the real service",
     );
   });
 });
+
+describe("docs/embedding.md lists the minimal host verbatim", T, () => {
+  it("has the file between its markers, byte for byte", T, async () => {
+    const { readFile } = await import("node:fs/promises");
+    const { ROOT } = await import("./support.ts");
+    const doc = await readFile(`${ROOT}docs/embedding.md`, "utf8");
+    const file = await readFile(`${ROOT}examples/embedded-quickjs/host.ts`, "utf8");
+    const m = doc.match(/<!-- host\.ts begin -->\n\n```ts\n([\s\S]*?)```\n\n<!-- host\.ts end -->/);
+    assert.ok(m, "markers and a ts block in docs/embedding.md");
+    assert.equal(m[1], file);
+  });
+});
