@@ -7,7 +7,7 @@
  */
 import { errorFromCode } from "../errors/error.ts";
 import { utf8Length } from "../wire/primitives.ts";
-import { decodeBase64Url, encodeBase64Url } from "./base64url.ts";
+import { decodeBase64Url, decodeBase64UrlInto, encodeBase64Url } from "./base64url.ts";
 import { decodeUtf8, encodeUtf8 } from "./utf8.ts";
 
 /** Token size cap in bytes (SPEC §4.2). */
@@ -108,12 +108,16 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+// Header and payload decode into one scratch buffer (a token is at most MAX_TOKEN_BYTES, and
+// decoding is synchronous): no allocation per segment on the verify path.
+const SCRATCH = new Uint8Array(MAX_TOKEN_BYTES);
+
 function decodeObject(segment: string, what: string): Record<string, unknown> {
-  const bytes = decodeBase64Url(segment);
-  if (bytes === null) throw malformed(`${what} is not canonical base64url`);
+  const n = decodeBase64UrlInto(segment, SCRATCH);
+  if (n < 0) throw malformed(`${what} is not canonical base64url`);
   // A leading U+FEFF stays in the text (decodeUtf8 keeps a BOM), so JSON.parse rejects it: one
   // token, one encoding.
-  const text = decodeUtf8(bytes);
+  const text = decodeUtf8(SCRATCH.subarray(0, n));
   if (text === null) throw malformed(`${what} is not UTF-8`);
   let value: unknown;
   try {

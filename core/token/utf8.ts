@@ -10,13 +10,15 @@
 // String.fromCharCode takes its code units as arguments: build strings in bounded chunks.
 const CHUNK = 4096;
 
-function fromCodeUnits(units: ArrayLike<number>, length: number): string {
+function fromCodeUnits(units: Uint8Array | Uint16Array, length: number): string {
+  // apply takes any array-like: a typed-array view needs no copy into an Array.
+  if (length <= CHUNK) {
+    return String.fromCharCode.apply(null, units.subarray(0, length) as unknown as number[]);
+  }
   let s = "";
   for (let i = 0; i < length; i += CHUNK) {
-    s += String.fromCharCode.apply(
-      null,
-      Array.prototype.slice.call(units, i, Math.min(i + CHUNK, length)) as number[],
-    );
+    const part = units.subarray(i, Math.min(i + CHUNK, length));
+    s += String.fromCharCode.apply(null, part as unknown as number[]);
   }
   return s;
 }
