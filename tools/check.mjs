@@ -19,6 +19,7 @@ const checkTargets = present([
   "tools/",
   "bench/",
   "examples/",
+  "embed/",
 ]);
 
 const STEPS = [

@@ -1,5 +1,7 @@
 // Purity gate: core/ must not reach the clock, timers, randomness, network, crypto, storage or
-// a runtime (DESIGN.md §2). esbuild bundles every non-test core/**/*.ts (one generated entry
+// a runtime (DESIGN.md §2), and must run on a bare ECMAScript 2022 engine (QuickJS, an engine
+// embedded in an app): every free name must be an ES2022 global, or a host requirement listed
+// below for the files that need it (documented in docs/embedding.md). esbuild bundles every non-test core/**/*.ts (one generated entry
 // re-exports all of them, tree shaking off, npm packages external), so nothing escapes through
 // an unexported or unimported file, and relative imports out of core/ are checked too.
 // Then:
@@ -7,7 +9,11 @@
 //     builtin), from esbuild's metafile;
 //   * globals: the bundle is parsed with the TypeScript 5 compiler API and every identifier is
 //     resolved with its checker (noLib, so a name bound nowhere in the bundle has no symbol).
-//     Unresolved names in reference position are free globals: forbidden ones fail the gate.
+//     Unresolved names in reference position are free globals: forbidden ones fail the gate,
+//     and so does any name that is not a global of ECMAScript 2022 (TextEncoder, atob, Intl,
+//     structuredClone, console, AbortController… all come from hosts, not the language);
+//   * post-ES2022 built-ins: statics such as `Object.groupBy` and distinctive method names such
+//     as `.toSorted(` or `.findLast(`, which a bare ES2022 engine lacks.
 //     Strings, property keys, `obj.crypto` member names and shadowing locals are therefore
 //     never flagged (tools/purity-fixtures/clean.ts proves it). No minification needed: the
 //     checker does real scope resolution, and readable output makes better error snippets.
@@ -22,6 +28,64 @@ import ts from "typescript";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const ALLOWED_PACKAGES = ["valibot"];
+
+// The global object of ECMAScript 2022 (ECMA-262 13th edition §19, plus Annex B's escape and
+// unescape): what a bare engine is guaranteed to have. Some are still forbidden below.
+const ES2022_GLOBALS = new Set([
+  ..."globalThis Infinity NaN undefined eval isFinite isNaN parseFloat parseInt".split(" "),
+  ..."decodeURI decodeURIComponent encodeURI encodeURIComponent escape unescape".split(" "),
+  ..."AggregateError Array ArrayBuffer BigInt BigInt64Array BigUint64Array Boolean".split(" "),
+  ..."DataView Date Error EvalError FinalizationRegistry Float32Array Float64Array".split(" "),
+  ..."Function Int8Array Int16Array Int32Array Map Number Object Promise Proxy".split(" "),
+  ..."RangeError ReferenceError RegExp Set SharedArrayBuffer String Symbol SyntaxError".split(
+    " ",
+  ),
+  ..."TypeError Uint8Array Uint8ClampedArray Uint16Array Uint32Array URIError WeakMap".split(" "),
+  ..."WeakRef WeakSet Atomics JSON Math Reflect".split(" "),
+]);
+
+// Host facilities beyond ES2022 the core may use, each only in the files listed; an embedder
+// provides them (docs/embedding.md, "What the core needs from the host").
+const HOST_REQUIREMENTS = new Map([
+  ["URL", {
+    files: ["core/token/checks.ts"],
+    why: "WHATWG URL parsing: the SPEC §5.2.1 htu normal form",
+  }],
+]);
+
+// Built-ins added after ES2022: statics by `Global.member`, methods by distinctive name.
+const POST_ES2022_STATICS = new Set([
+  "Object.groupBy",
+  "Map.groupBy",
+  "Promise.withResolvers",
+  "Promise.try",
+  "Array.fromAsync",
+  "RegExp.escape",
+  "Math.sumPrecise",
+  "Math.f16round",
+  "Error.isError",
+  "Uint8Array.fromBase64",
+  "Uint8Array.fromHex",
+  "Iterator.from",
+  "Iterator.concat",
+]);
+const POST_ES2022_METHODS = new Set([
+  "findLast",
+  "findLastIndex",
+  "toSorted",
+  "toReversed",
+  "toSpliced",
+  "isWellFormed",
+  "toWellFormed",
+  "transferToFixedLength",
+  "symmetricDifference",
+  "isSubsetOf",
+  "isSupersetOf",
+  "isDisjointFrom",
+  "toBase64",
+  "setFromBase64",
+  "setFromHex",
+]);
 
 const FORBIDDEN = new Map([
   ...["Date", "performance"].map((n) => [n, "clock: take `now` from the input"]),
@@ -143,6 +207,7 @@ export async function analyse(files) {
     return { file: "?", snippet: lines[line].trim().slice(0, 140) };
   };
   const globals = new Set();
+  const requirements = new Set();
   const report = (node, name, reason) =>
     violations.push({ ...origin(node.getStart()), name, reason });
 
@@ -160,6 +225,15 @@ export async function analyse(files) {
   };
 
   const visit = (node) => {
+    if (
+      ts.isPropertyAccessExpression(node) && POST_ES2022_METHODS.has(node.name.text)
+    ) {
+      report(
+        node.name,
+        `.${node.name.text}`,
+        "a method added after ECMAScript 2022: a bare ES2022 engine lacks it",
+      );
+    }
     if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.ImportKeyword) {
       report(node, "import.meta", "runtime access: bind it in an adapter");
     } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
@@ -174,10 +248,31 @@ export async function analyse(files) {
       if (!sym?.declarations?.some((d) => d.getSourceFile() === sf)) {
         const name = node.text;
         globals.add(name);
+        const p = node.parent;
+        const qualified = ts.isPropertyAccessExpression(p) && p.expression === node
+          ? `${name}.${p.name.text}`
+          : null;
         if (FORBIDDEN.has(name)) report(node, name, FORBIDDEN.get(name));
-        else if (name === "Math") {
+        else if (HOST_REQUIREMENTS.has(name)) {
+          const req = HOST_REQUIREMENTS.get(name);
+          const file = origin(node.getStart()).file;
+          if (!req.files.includes(file)) {
+            report(
+              node,
+              name,
+              `host requirement allowed only in ${req.files.join(", ")} (${req.why})`,
+            );
+          } else requirements.add(name);
+        } else if (!ES2022_GLOBALS.has(name)) {
+          report(
+            node,
+            name,
+            "not an ECMAScript 2022 global: a bare engine lacks it (write a pure helper)",
+          );
+        } else if (qualified !== null && POST_ES2022_STATICS.has(qualified)) {
+          report(node, qualified, "added after ECMAScript 2022: a bare ES2022 engine lacks it");
+        } else if (name === "Math") {
           // Math.floor etc. are pure; Math.random, or Math passed around (aliasing), is not.
-          const p = node.parent;
           const member = ts.isPropertyAccessExpression(p) && p.expression === node
             ? p.name.text
             : ts.isElementAccessExpression(p) && p.expression === node &&
@@ -193,7 +288,12 @@ export async function analyse(files) {
     ts.forEachChild(node, visit);
   };
   visit(sf);
-  return { violations, globals: [...globals].sort(), bytes: text.length };
+  return {
+    violations,
+    globals: [...globals].sort(),
+    requirements: [...requirements].sort(),
+    bytes: text.length,
+  };
 }
 
 const show = (v) => `  ${v.file}: ${v.name}: ${v.reason}${v.snippet ? `\n      ${v.snippet}` : ""}`;
@@ -241,7 +341,7 @@ async function main() {
     console.log(`purity: nothing to check (no .ts files under ${dir}/)`);
     return 0;
   }
-  const { violations, globals, bytes } = await analyse(files);
+  const { violations, globals, requirements, bytes } = await analyse(files);
   if (violations.length) {
     console.error(
       `purity: ${dir}/ is not pure (${violations.length} violation${
@@ -253,7 +353,9 @@ async function main() {
   console.log(
     `purity: ${dir}/ ok (${files.length} files, ${
       (bytes / 1024).toFixed(1)
-    } KB bundle; globals used: ${globals.join(", ") || "none"})`,
+    } KB bundle; globals used: ${globals.join(", ") || "none"}; host requirements beyond ES2022: ${
+      requirements.map((r) => `${r} (${HOST_REQUIREMENTS.get(r).why})`).join(", ") || "none"
+    })`,
   );
   return 0;
 }

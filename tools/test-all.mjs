@@ -1,7 +1,8 @@
 // `npm test`: runs the suite on every leg (node, deno, bun, browser) one after the other,
 // streams their output, then prints a per-leg table and a closing `total: N passed, N failed,
 // N skipped` line. Exits 1 if any leg failed, ran no test, or printed no summary we can read.
-// `node tools/test-all.mjs bun browser` runs a subset.
+// `node tools/test-all.mjs bun browser` runs a subset; `quickjs` and `workerd` are the
+// embedding legs (tools/test-embed.mjs).
 //
 // Counts are what each runtime reports (they are not comparable across runtimes: Node counts
 // subtests and their parents, Bun and the browser shim report each test; for Deno, which reports
@@ -17,6 +18,9 @@ const LEGS = {
   deno: ["tools/test-runtime.mjs", "deno"],
   bun: ["tools/test-runtime.mjs", "bun"],
   browser: ["tools/browser-test/run.mjs"],
+  // Embedding (embed/test/): the core in QuickJS, the verifier and middleware in workerd.
+  quickjs: ["tools/test-embed.mjs", "quickjs"],
+  workerd: ["tools/test-embed.mjs", "workerd"],
 };
 
 // deno-lint-ignore no-control-regex
@@ -60,6 +64,10 @@ const PARSERS = {
     return m ? { passed: +m[1], failed: +m[2], skipped: +m[3] } : null;
   },
 };
+// The embedding legs run node:test; without their npm package they print `skipped: …`.
+const embedLeg = (out) => has(out, /^skipped: /m) ? "skipped" : PARSERS.node(out);
+PARSERS.quickjs = embedLeg;
+PARSERS.workerd = embedLeg;
 
 function runLeg(name) {
   return new Promise((resolve) => {

@@ -11,6 +11,7 @@ import type { PublicJwk, VerifyEffect, VerifySteps } from "../../core/token/mod.
 import type { KeySource } from "../keys/key-set.ts";
 import type { ReplayStore } from "../replay/types.ts";
 import type { VerifyCrypto } from "./types.ts";
+import { encodeUtf8 } from "../../core/token/utf8.ts";
 
 /** What the driver needs to answer effects; a missing port fails loudly when asked for. */
 export interface VerifyEnv {
@@ -66,7 +67,7 @@ export class CryptoCache {
     const crypto = this.crypto;
     const hit = this.#digests.get(text);
     if (hit !== undefined) return hit;
-    const d = crypto.sha256(new TextEncoder().encode(text));
+    const d = crypto.sha256(encodeUtf8(text));
     if (!isPromise(d)) {
       this.#put(this.#digests, text, d);
       return d;

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { encodeBase64Url, thumbprintInput } from "../../core/token/mod.ts";
+import { encodeBase64Url, encodeUtf8, thumbprintInput } from "../../core/token/mod.ts";
 import type { VerifyCrypto } from "./types.ts";
 import { webCrypto } from "./webcrypto.ts";
 
@@ -20,5 +20,5 @@ export async function jwkThumbprint(
   crypto: Pick<VerifyCrypto, "sha256"> = webCrypto,
 ): Promise<string> {
   const input = thumbprintInput(jwk as Record<string, unknown>);
-  return encodeBase64Url(await crypto.sha256(new TextEncoder().encode(input)));
+  return encodeBase64Url(await crypto.sha256(encodeUtf8(input)));
 }

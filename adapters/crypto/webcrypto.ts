@@ -8,10 +8,10 @@
 import { errorFromCode } from "../../core/errors/mod.ts";
 import type { Alg, DevicePublicJwk } from "../../core/wire/mod.ts";
 import type { PublicJwk } from "../../core/token/mod.ts";
+import { encodeUtf8 } from "../../core/token/utf8.ts";
 import type { TokenSigner, VerifyCrypto } from "./types.ts";
 
 const subtle = (): SubtleCrypto => globalThis.crypto.subtle;
-const encoder = new TextEncoder();
 
 // WebCrypto's BufferSource excludes views of SharedArrayBuffer; ours never are.
 const buf = (b: Uint8Array): Uint8Array<ArrayBuffer> => b as Uint8Array<ArrayBuffer>;
@@ -53,7 +53,7 @@ export const webCrypto: VerifyCrypto<CryptoKey> = {
   },
   async verify(alg: Alg, key: CryptoKey, input: string, signature: Uint8Array) {
     try {
-      const data = encoder.encode(input);
+      const data = buf(encodeUtf8(input));
       return await subtle().verify(signAlgorithm(alg), key, buf(signature), data);
     } catch {
       return false;

@@ -12,6 +12,7 @@ import {
   publicJwkProblem,
   thumbprintInput,
 } from "../../core/token/mod.ts";
+import { encodeUtf8 } from "../../core/token/utf8.ts";
 import type { VerifyCrypto } from "../crypto/types.ts";
 import { webCrypto } from "../crypto/webcrypto.ts";
 
@@ -26,8 +27,6 @@ import { webCrypto } from "../crypto/webcrypto.ts";
 export interface KeySource {
   getKey(kid: string): PublicJwk | null | Promise<PublicJwk | null>;
 }
-
-const encoder = new TextEncoder();
 
 /**
  * Validates a JWKS document (SPEC §3.5: one or two public keys with `kid`, `alg`,
@@ -51,7 +50,7 @@ export async function indexJwks(
     if (problem !== null) throw errorFromCode(options.code, `jwks key ${key.kid}: ${problem}`);
     if (map.has(key.kid)) throw errorFromCode(options.code, `duplicate kid ${key.kid}`);
     const input = thumbprintInput(key as unknown as Record<string, unknown>);
-    const jkt = encodeBase64Url(await crypto.sha256(encoder.encode(input)));
+    const jkt = encodeBase64Url(await crypto.sha256(encodeUtf8(input)));
     if (jkt !== key.kid) {
       throw errorFromCode(options.code, `kid ${key.kid} is not the key's RFC 7638 thumbprint`);
     }
@@ -76,7 +75,9 @@ export function localKeySet(
 ): KeySource {
   // Shape errors surface at once; the kid/thumbprint check needs a hash, so it is awaited lazily.
   parseOrThrow(JwksSchema, jwks, "ERR_INVALID_INPUT");
-  const snapshot = structuredClone(jwks);
+  // A JWKS that passed the schema is JSON data: a JSON round trip copies it exactly, and needs
+  // no structuredClone from the host (bare engines lack it).
+  const snapshot: unknown = JSON.parse(JSON.stringify(jwks));
   let index: Map<string, PublicJwk> | null = null;
   let failure: DeviceSessionError | null = null;
   const pending = indexJwks(snapshot, { code: "ERR_INVALID_INPUT", crypto: options.crypto }).then(

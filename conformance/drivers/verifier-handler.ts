@@ -8,6 +8,7 @@ import { DeviceSessionError } from "../../core/errors/mod.ts";
 import { thumbprintInput } from "../../core/token/mod.ts";
 import type { TokenKind } from "../../core/wire/mod.ts";
 import { jwkThumbprint } from "../../adapters/crypto/thumbprint.ts";
+import type { VerifyCrypto } from "../../adapters/crypto/types.ts";
 import { createMemoryReplayStore } from "../../adapters/replay/memory.ts";
 import type { ReplayStore } from "../../adapters/replay/types.ts";
 import { runVerifyRequest, type VerifyRequestOptions } from "../verify-request.ts";
@@ -21,6 +22,8 @@ import { VERIFIER_MUTANTS } from "../mutants/verifier.ts";
 export interface VerifierDriverOptions {
   /** A broken verifier from `conformance/mutants/verifier.ts` (self-test only). */
   readonly mutant?: string;
+  /** Crypto for verification and thumbprints (default WebCrypto), e.g. a host's in an embedding. */
+  readonly crypto?: VerifyCrypto;
 }
 
 /**
@@ -57,7 +60,8 @@ export function createVerifierDriver(o: VerifierDriverOptions = {}): Driver {
         const store = stores.get(opts.replayStore, opts.now);
         const kind = req.kind as TokenKind;
         const token = String(req.token);
-        const run = () => runVerifyRequest(kind, token, opts, store);
+        const withCrypto = o.crypto === undefined ? opts : { ...opts, crypto: o.crypto };
+        const run = () => runVerifyRequest(kind, token, withCrypto, store);
         return { seq, ok: true, ...(mutant ? await mutant(kind, token, run) : await run()) };
       }
       if (req.type === "thumbprint") {
@@ -68,7 +72,7 @@ export function createVerifierDriver(o: VerifierDriverOptions = {}): Driver {
           if (e instanceof DeviceSessionError) return { seq, ok: true, valid: false, code: e.code };
           throw e;
         }
-        return { seq, ok: true, valid: true, thumbprint: await jwkThumbprint(jwk) };
+        return { seq, ok: true, valid: true, thumbprint: await jwkThumbprint(jwk, o.crypto) };
       }
       if (req.type === "shutdown") return { seq, ok: true };
       return {

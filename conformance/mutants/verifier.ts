@@ -5,6 +5,7 @@
  * @module
  */
 import { decodeBase64Url } from "../../core/token/base64url.ts";
+import { decodeUtf8 } from "../../core/token/utf8.ts";
 
 /** What a verification produced, as the harness protocol answers it. */
 export type Outcome =
@@ -23,7 +24,7 @@ const accepted: Outcome = { valid: true, result: {} };
 function header(token: string): Record<string, unknown> {
   try {
     const bytes = decodeBase64Url(token.split(".")[0]!);
-    const h = bytes === null ? null : JSON.parse(new TextDecoder().decode(bytes));
+    const h = bytes === null ? null : JSON.parse(decodeUtf8(bytes) ?? "");
     return typeof h === "object" && h !== null ? h : {};
   } catch {
     return {};

@@ -5,6 +5,7 @@
  * @module
  */
 import { decodeBase64Url } from "../token/base64url.ts";
+import { decodeUtf8 } from "../token/utf8.ts";
 import { proofToken, secureToken } from "../token/claims.ts";
 import { compact, signingInput } from "../token/jws.ts";
 import { safeParseWith } from "../wire/parse.ts";
@@ -301,9 +302,10 @@ export function resumeSession(s: MachineState, now: number): void {
 /** `iat` of a session token, read without verification (the device trusts its own channel). */
 function tokenIat(token: string): number | null {
   const bytes = decodeBase64Url(token.split(".")[1] ?? "");
-  if (bytes === null) return null;
+  const text = bytes === null ? null : decodeUtf8(bytes);
+  if (text === null) return null;
   try {
-    const json = JSON.parse(new TextDecoder().decode(bytes)) as { iat?: unknown };
+    const json = JSON.parse(text) as { iat?: unknown };
     return typeof json.iat === "number" ? json.iat : null;
   } catch {
     return null;

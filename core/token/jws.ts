@@ -7,18 +7,15 @@
  */
 import { errorFromCode } from "../errors/error.ts";
 import { utf8Length } from "../wire/primitives.ts";
-import { decodeBase64Url, encodeBase64Url } from "./base64url.ts";
-
-const encoder = new TextEncoder();
-// ignoreBOM keeps a leading U+FEFF in the text, so JSON.parse rejects it: one token, one encoding.
-const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+import { decodeBase64Url, decodeBase64UrlInto, encodeBase64Url } from "./base64url.ts";
+import { decodeUtf8, encodeUtf8 } from "./utf8.ts";
 
 /** Token size cap in bytes (SPEC §4.2). */
 export const MAX_TOKEN_BYTES = 8192;
 
 /** Encodes a JSON value as base64url of its UTF-8 serialization. */
 export function encodeJsonSegment(value: unknown): string {
-  return encodeBase64Url(encoder.encode(JSON.stringify(value)));
+  return encodeBase64Url(encodeUtf8(JSON.stringify(value)));
 }
 
 /**
@@ -88,20 +85,6 @@ export function parseJws(token: string): ParsedJws {
   };
 }
 
-// Canonical base64url, checked before a fast native decode: the alphabet (no padding), a length
-// that is not ≡ 1 (mod 4) and zero unused bits in the last character (SPEC §1.3).
-const B64URL = /^[A-Za-z0-9_-]+$/;
-const NON_ASCII = /[\x80-\xff]/;
-const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-function isCanonical(segment: string): boolean {
-  const rest = segment.length & 3;
-  if (rest === 1 || !B64URL.test(segment)) return false;
-  if (rest === 0) return true;
-  const last = ALPHABET.indexOf(segment[segment.length - 1]!);
-  return (last & (rest === 2 ? 15 : 3)) === 0;
-}
-
 // Headers repeat across tokens (one per service key, one per device key), so decoded headers are
 // memoized by their exact segment: a pure function of the string, bounded, and frozen so that
 // no caller can alter what another one receives. Payloads are never cached.
@@ -125,29 +108,17 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-function utf8(bytes: Uint8Array, what: string): string {
-  try {
-    return decoder.decode(bytes);
-  } catch {
-    throw malformed(`${what} is not UTF-8`);
-  }
-}
+// Header and payload decode into one scratch buffer (a token is at most MAX_TOKEN_BYTES, and
+// decoding is synchronous): no allocation per segment on the verify path.
+const SCRATCH = new Uint8Array(MAX_TOKEN_BYTES);
 
 function decodeObject(segment: string, what: string): Record<string, unknown> {
-  if (!isCanonical(segment)) throw malformed(`${what} is not canonical base64url`);
-  let text: string;
-  if (typeof atob === "function") {
-    // `atob` accepts exactly what isCanonical let through once the alphabet is mapped back; its
-    // "binary string" is the UTF-8 text itself when every byte is ASCII (the usual case).
-    text = atob(segment.replace(/-/g, "+").replace(/_/g, "/"));
-    if (NON_ASCII.test(text)) {
-      const bytes = new Uint8Array(text.length);
-      for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-      text = utf8(bytes, what);
-    }
-  } else {
-    text = utf8(decodeBase64Url(segment)!, what); // runtimes without atob
-  }
+  const n = decodeBase64UrlInto(segment, SCRATCH);
+  if (n < 0) throw malformed(`${what} is not canonical base64url`);
+  // A leading U+FEFF stays in the text (decodeUtf8 keeps a BOM), so JSON.parse rejects it: one
+  // token, one encoding.
+  const text = decodeUtf8(SCRATCH.subarray(0, n));
+  if (text === null) throw malformed(`${what} is not UTF-8`);
   let value: unknown;
   try {
     value = JSON.parse(text);

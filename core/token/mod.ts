@@ -6,6 +6,7 @@
  * @module
  */
 export * from "./base64url.ts";
+export * from "./utf8.ts";
 export * from "./jws.ts";
 export * from "./claims.ts";
 export * from "./header.ts";

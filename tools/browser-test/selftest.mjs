@@ -1,6 +1,6 @@
 // Harness self-test (`npm run test:harness`): proves each leg runs the node:test features the
 // suite relies on and fails when a test fails, so a green `npm test` means something.
-//   selftest/features.test.ts must pass on node, deno, bun and browser (it asserts its own hook
+//   selftest/features.test.ts must pass on node, deno, bun, browser and the embedding legs (it asserts its own hook
 //   order, subtests, skips, opt-outs, mocks and fast-check runs);
 //   selftest/failures.test.ts must make every leg exit 1, and the browser must report each
 //   expected failure as "not ok" (and the passing test as ok).
@@ -22,6 +22,9 @@ const LEGS = {
   deno: ["tools/test-runtime.mjs", "deno"],
   bun: ["tools/test-runtime.mjs", "bun"],
   browser: ["tools/browser-test/run.mjs"],
+  // The embedding legs run node:test through tools/test-embed.mjs (file args replace theirs).
+  quickjs: ["tools/test-embed.mjs", "quickjs"],
+  workerd: ["tools/test-embed.mjs", "workerd"],
 };
 
 const run = (leg, file) => {
@@ -48,6 +51,11 @@ for (const leg of Object.keys(LEGS)) {
       !required,
       "",
     );
+    continue;
+  }
+  if (/^skipped: /m.test(features.out) && (leg === "quickjs" || leg === "workerd")) {
+    const required = process.env.REQUIRE_EMBED === "1";
+    expect(`${leg}: package absent${required ? " (REQUIRE_EMBED=1)" : ", skipped"}`, !required, "");
     continue;
   }
   expect(`${leg}: features.test.ts passes`, features.code === 0, features.out);

@@ -34,3 +34,16 @@ export function destructured(o: { document: number; navigator: number }): number
 export const pureMath = (x: number): number => Math.floor(x) + Math.max(x, 1) + Math["abs"](x);
 
 export const text = (n: number): string => `${n} process Date.now() ${"crypto"} setTimeout`;
+
+// ES2022 built-ins a bare engine has; host API names only as keys, members and locals.
+export function es2022(xs: number[]): unknown {
+  const TextEncoder = { encode: (s: string) => s.length };
+  return [
+    Object.hasOwn({ a: 1 }, "a"),
+    xs.at(-1),
+    new WeakRef({}),
+    escape("x"),
+    TextEncoder.encode("x"),
+    { structuredClone: 1, atob: 2 }.atob,
+  ];
+}
