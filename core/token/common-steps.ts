@@ -34,7 +34,7 @@ export function* signatureStep(parsed: ParsedJws, alg: Alg, jwk: PublicJwk): Ver
     input: parsed.signingInput,
     signature: parsed.signature,
   };
-  if (ok !== true) throw errorFromCode("ERR_SIGNATURE_INVALID");
+  if (ok !== true) throw errorFromCode("ERR_SIGNATURE_INVALID", "signature does not verify");
 }
 
 /**
