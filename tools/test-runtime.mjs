@@ -4,11 +4,22 @@ import { spawnSync } from "node:child_process";
 import { findTests, ROOT } from "./find-tests.mjs";
 
 const bin = (name) => `${ROOT}node_modules/.bin/${name}`;
+// One explicit per-test ceiling on every leg (tests that need longer set their own `timeout`):
+// generous, so a loaded 2-core machine never fails a healthy test, and finite, so a hung test
+// fails instead of hanging the run. Bun's default of 5 s was too short under load.
+const TEST_TIMEOUT_MS = 120_000;
 const LEGS = {
   // Node 20 cannot strip types: tsx's loader does it. spec reporter: readable in CI logs.
   node: (
     files,
-  ) => [process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", ...files]],
+  ) => [process.execPath, [
+    "--import",
+    "tsx",
+    "--test",
+    "--test-reporter=spec",
+    `--test-timeout=${TEST_TIMEOUT_MS}`,
+    ...files,
+  ]],
   // Type-checks with Deno's bundled TS; node_modules is read, never written ("manual").
   // DENO_JUNIT_PATH (set by test-all.mjs): JUnit report, used to count leaf tests.
   deno: (files) => [bin("deno"), [
@@ -18,7 +29,7 @@ const LEGS = {
     ...files,
   ]],
   // "./"-prefixed args are paths for bun, not name filters.
-  bun: (files) => [bin("bun"), ["test", ...files]],
+  bun: (files) => [bin("bun"), ["test", `--timeout=${TEST_TIMEOUT_MS}`, ...files]],
 };
 
 const [leg, ...args] = process.argv.slice(2);
