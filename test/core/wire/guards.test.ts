@@ -18,8 +18,10 @@ import {
   ActionEventOptionsSchema,
   InitOptionsSchema,
 } from "../../../adapters/sdk/options-schema.ts";
+import { CLAIMS_SCHEMA } from "../../../core/wire/tokens.ts";
 import {
   actionOptionsProblem,
+  CLAIM_GUARDS,
   firstBad,
   flatAttributesOf,
   type Guard,
@@ -294,4 +296,54 @@ describe("option checks agree with the option schemas", () => {
       { numRuns: RUNS },
     );
   });
+});
+
+const jti = b64(16, 40);
+const times = { iat: epochS, exp: epochS, jti, ver: fc.constant(1) };
+const issuer = fc.string({ minLength: 1, maxLength: 40 });
+const actionType = fc.stringMatching(/^[a-z][a-z0-9_]{0,63}$/);
+const claims: Record<keyof typeof CLAIMS_SCHEMA, fc.Arbitrary<Record<string, unknown>>> = {
+  proof: fc.record({
+    htm: fc.constantFrom("GET", "POST", "PATCH"),
+    htu: fc.webUrl(),
+    iat: epochS,
+    jti,
+    nonce,
+    ver: fc.constant(1),
+  }),
+  session: fc.record({
+    iss: issuer,
+    aud: fc.stringMatching(/^[A-Za-z0-9._-]{1,128}$/),
+    sub: b64(1, 128),
+    did: b64(1, 128),
+    cnf: withExtra(fc.record({ jkt: b64(43, 43) })),
+    ...times,
+  }),
+  secure: fc.record({ tok: jws, act: actionType, ...times }),
+  action: fc.record({
+    iss: issuer,
+    aud: fc.stringMatching(/^[A-Za-z0-9._-]{1,128}$/),
+    sub: b64(1, 64),
+    aid: b64(1, 64),
+    act: actionType,
+    ...times,
+  }),
+  access: fc.record({
+    iss: issuer,
+    aud: issuer,
+    sub: fc.stringMatching(/^[A-Za-z0-9._-]{1,128}$/),
+    scope: fc.stringMatching(/^[a-z_]+( [a-z_]+)*$/),
+    ...times,
+  }),
+};
+
+describe("the verifier's claim guards agree with the claims schemas", () => {
+  for (const kind of Object.keys(claims) as (keyof typeof claims)[]) {
+    it(kind, () =>
+      agree(
+        (x) => firstBad(CLAIM_GUARDS[kind]!, x) === null,
+        CLAIMS_SCHEMA[kind] as v.GenericSchema<unknown>,
+        validAndMutated(withExtra(claims[kind])),
+      ));
+  }
 });
