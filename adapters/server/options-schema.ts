@@ -115,6 +115,7 @@ export const OptionsSchema = v.strictObject({
     v.strictObject({
       devicePerIpPerMinute: v.optional(int(0, 10_000_000)),
       tokenPerIpPerMinute: v.optional(int(0, 10_000_000)),
+      proofPerIpPerMinute: v.optional(int(0, 10_000_000)),
       backendPerClientPerMinute: v.optional(int(0, 10_000_000)),
     }),
   ])),

@@ -42,6 +42,11 @@ export interface RateLimitOptions {
   readonly devicePerIpPerMinute?: number;
   /** Token endpoint requests per client IP per minute (default 60: slows secret guessing). */
   readonly tokenPerIpPerMinute?: number;
+  /**
+   * Device proofs (session create and refresh) per client IP per minute (default 600): proofs
+   * arrive before any authentication and fill their own replay table (SPEC §5.7.5).
+   */
+  readonly proofPerIpPerMinute?: number;
   /** Backend API requests per client per minute (default 60000). */
   readonly backendPerClientPerMinute?: number;
 }
@@ -82,6 +87,7 @@ export interface ServiceOptions {
 export interface RateLimits {
   readonly devicePerIpPerMinute: number;
   readonly tokenPerIpPerMinute: number;
+  readonly proofPerIpPerMinute: number;
   readonly backendPerClientPerMinute: number;
 }
 
@@ -159,10 +165,16 @@ export function resolveOptions(options: ServiceOptions): ResolvedOptions {
     throw errorFromCode("ERR_CONFIG", "policy bands must satisfy trust < challenge <= deny");
   }
   const rl = o.rateLimits === false
-    ? { devicePerIpPerMinute: 0, tokenPerIpPerMinute: 0, backendPerClientPerMinute: 0 }
+    ? {
+      devicePerIpPerMinute: 0,
+      tokenPerIpPerMinute: 0,
+      proofPerIpPerMinute: 0,
+      backendPerClientPerMinute: 0,
+    }
     : {
       devicePerIpPerMinute: o.rateLimits?.devicePerIpPerMinute ?? 6000,
       tokenPerIpPerMinute: o.rateLimits?.tokenPerIpPerMinute ?? 60,
+      proofPerIpPerMinute: o.rateLimits?.proofPerIpPerMinute ?? 600,
       backendPerClientPerMinute: o.rateLimits?.backendPerClientPerMinute ?? 60000,
     };
   return {

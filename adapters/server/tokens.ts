@@ -101,6 +101,15 @@ export class ServiceTokens {
     };
   }
 
+  /** Proof `jti`s live in their own table (SPEC §5.7.5). */
+  #proofReplay(): ReplayStore {
+    const store = this.#d.store;
+    return {
+      consume: (id: string, untilS: number): Promise<boolean> =>
+        store.consumeProof(REPLAY_PREFIX + id, untilS * 1000),
+    };
+  }
+
   #common(now: number) {
     const { opts, keys, crypto } = this.#d;
     return {
@@ -182,7 +191,7 @@ export class ServiceTokens {
       url: opts.base + o.path.replace(/^\//, ""),
       now: o.now,
       isNonceValid: (n) => nonces.isValid(n, o.now),
-      replayStore: this.#replay(),
+      replayStore: this.#proofReplay(),
       algorithms: opts.deviceAlgorithms,
       crypto,
       ...(o.expectedJkt !== undefined ? { expectedJkt: o.expectedJkt } : {}),

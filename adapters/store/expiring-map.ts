@@ -36,6 +36,8 @@ export class ExpiringMap<K, V> {
   readonly #max: number;
   readonly #now: () => number;
   #cursor: Iterator<[K, number]> | null = null;
+  /** When {@link ExpiringMap.add} last swept the whole map to make room (seconds). */
+  #fullSweepAt = -Infinity;
   /** Entries evicted because the map was full (monitoring). */
   evicted = 0;
 
@@ -82,6 +84,44 @@ export class ExpiringMap<K, V> {
     }
     this.#values.set(key, value);
     this.#expiry.set(key, Math.ceil(expiresAtMs / 1000));
+  }
+
+  /**
+   * Sets a new `key` until `expiresAtMs` unless the map is full of live entries: unlike
+   * {@link ExpiringMap.set} it never evicts a live entry. When full it first removes expired
+   * entries (from the oldest inserted, then a whole sweep at most once a second, so a full map
+   * under load costs no more than one scan per second). `false` when nothing was stored.
+   */
+  add(key: K, value: V, expiresAtMs: number): boolean {
+    this.sweep(SWEEP_STEP);
+    if (!this.#values.has(key) && this.#values.size >= this.#max && !this.#makeRoom()) {
+      return false;
+    }
+    this.#values.set(key, value);
+    this.#expiry.set(key, Math.ceil(expiresAtMs / 1000));
+    return true;
+  }
+
+  #makeRoom(): boolean {
+    const now = this.#nowS();
+    // Insertion order is close to expiry order for single-use ids: the head expires first.
+    for (const [key, exp] of this.#expiry) {
+      if (exp > now) break;
+      this.delete(key);
+    }
+    if (this.#values.size < this.#max) return true;
+    if (now - this.#fullSweepAt >= 1) {
+      this.#fullSweepAt = now;
+      this.sweep();
+    }
+    return this.#values.size < this.#max;
+  }
+
+  /** Seconds until the oldest inserted live entry expires (a retry hint for a full map). */
+  secondsToOldestExpiry(): number {
+    const now = this.#nowS();
+    for (const exp of this.#expiry.values()) if (exp > now) return exp - now;
+    return 0;
   }
 
   /** Moves a live entry's expiry. */

@@ -89,7 +89,7 @@ export class WindowCounters {
 interface DeviceEntry {
   /** The device id (the map key, kept to hand out the same string). */
   readonly id: string;
-  jkt: string;
+  readonly jkt: string;
   /** Users associated with the device, least recent first; `null` while none. */
   users: string[] | null;
 }
@@ -128,15 +128,22 @@ export class Devices {
     const t = this.#table(o.clientId);
     if (o.requestedId !== null) {
       const known = t.get(o.requestedId);
-      if (known !== undefined) {
-        const keyChanged = known.jkt !== o.jkt;
-        if (keyChanged) known.jkt = o.jkt;
+      if (known !== undefined && known.jkt === o.jkt) {
         t.touch(known.id, Math.max(o.expiresAtMs, t.expiresAt(known.id) ?? 0));
-        return { deviceId: known.id, created: false, keyChanged };
+        return { deviceId: known.id, created: false, keyMismatch: false };
       }
+      // Another key presenting a known id: the stored device stays exactly as it was.
+      if (known !== undefined) return this.#fresh(t, o, true);
     }
+    return this.#fresh(t, o, false);
+  }
+  #fresh(
+    t: ExpiringMap<string, DeviceEntry>,
+    o: { freshId: string; jkt: string; expiresAtMs: number },
+    keyMismatch: boolean,
+  ): DeviceRegistration {
     t.set(o.freshId, { id: o.freshId, jkt: o.jkt, users: null }, o.expiresAtMs);
-    return { deviceId: o.freshId, created: true, keyChanged: false };
+    return { deviceId: o.freshId, created: true, keyMismatch };
   }
   link(clientId: string, deviceId: string, userId: string, expiresAtMs: number): boolean {
     const t = this.#table(clientId);

@@ -2,10 +2,13 @@
  * The in-memory store: the embedded default (`npm start` needs nothing else). One process;
  * every operation runs to completion synchronously before its promise resolves, so each is
  * atomic. Memory is bounded: every table expires entries (checked on read, swept incrementally
- * on write) and has a size cap beyond which the oldest entry is evicted.
+ * on write) and has a size cap. Beyond the cap the oldest entry is evicted, except in the two
+ * replay tables, which fail closed: a full table refuses new ids (`ERR_UNAVAILABLE`) and never
+ * forgets a live one (SPEC §5.7.5).
  *
  * @module
  */
+import { errorFromCode } from "../../core/errors/error.ts";
 import type { Rule } from "../../core/wire/backend.ts";
 import type { ActionOutcome, ActionRecord } from "../../core/service/action.ts";
 import { addSeqs, highSeq } from "../../core/service/seqs.ts";
@@ -29,8 +32,10 @@ export interface MemoryStoreOptions {
   readonly maxActions?: number;
   /** Most devices kept (default 1,000,000). */
   readonly maxDevices?: number;
-  /** Most consumed ids kept (default 2,000,000). */
+  /** Most unexpired secure-token ids kept (default 2,000,000); beyond, consume refuses. */
   readonly maxReplayIds?: number;
+  /** Most unexpired device-proof ids kept (default 1,000,000); beyond, consumeProof refuses. */
+  readonly maxProofIds?: number;
   /** Most counter keys kept per kind (default 1,000,000). */
   readonly maxCounterKeys?: number;
 }
@@ -47,6 +52,7 @@ export interface MemoryStoreStats {
   readonly actions: number;
   readonly devices: number;
   readonly replayIds: number;
+  readonly proofIds: number;
   readonly evicted: number;
 }
 
@@ -61,6 +67,7 @@ export interface MemoryStoreStats {
 export class MemoryStore implements Store {
   readonly #now: () => number;
   readonly #replay: ExpiringMap<string, true>;
+  readonly #proofs: ExpiringMap<string, true>;
   readonly #sessions: ExpiringMap<string, SessionEntry>;
   readonly #actions: ExpiringMap<string, ActionRecord>;
   readonly #actionBySeq: ExpiringMap<string, string>;
@@ -74,6 +81,7 @@ export class MemoryStore implements Store {
     const now = this.#now = options.now ?? Date.now;
     const counters = options.maxCounterKeys ?? 1_000_000;
     this.#replay = new ExpiringMap({ maxSize: options.maxReplayIds ?? 2_000_000, now });
+    this.#proofs = new ExpiringMap({ maxSize: options.maxProofIds ?? 1_000_000, now });
     this.#sessions = new ExpiringMap({ maxSize: options.maxSessions ?? 1_000_000, now });
     this.#actions = new ExpiringMap({ maxSize: options.maxActions ?? 1_000_000, now });
     this.#actionBySeq = new ExpiringMap({ maxSize: options.maxActions ?? 1_000_000, now });
@@ -90,22 +98,25 @@ export class MemoryStore implements Store {
       actions: this.#actions.size,
       devices: this.#devices.size,
       replayIds: this.#replay.size,
-      evicted: this.#sessions.evicted + this.#actions.evicted + this.#replay.evicted,
+      proofIds: this.#proofs.size,
+      evicted: this.#sessions.evicted + this.#actions.evicted,
     };
   }
 
   /** Removes every expired entry now (the incremental sweep does this gradually anyway). */
   sweep(): number {
-    return this.#replay.sweep() + this.#sessions.sweep() + this.#actions.sweep() +
+    return this.#replay.sweep() + this.#proofs.sweep() + this.#sessions.sweep() +
+      this.#actions.sweep() +
       this.#actionBySeq.sweep() + this.#hits.sweep() + this.#distinct.sweep() +
       this.#windows.sweep() + this.#devices.sweep();
   }
 
   consume(key: string, untilMs: number): Promise<boolean> {
-    if (this.#replay.get(key) !== undefined) return Promise.resolve(false);
-    // An id whose retention already passed is consumed and forgotten at once.
-    if (untilMs > this.#now()) this.#replay.set(key, true, untilMs);
-    return Promise.resolve(true);
+    return consumeIn(this.#replay, "secure-token", key, untilMs, this.#now());
+  }
+
+  consumeProof(key: string, untilMs: number): Promise<boolean> {
+    return consumeIn(this.#proofs, "device-proof", key, untilMs, this.#now());
   }
 
   createSession(session: SessionRecord, expiresAtMs: number): Promise<void> {
@@ -243,4 +254,23 @@ export class MemoryStore implements Store {
   close(): Promise<void> {
     return Promise.resolve();
   }
+}
+
+/** The single-use check of both replay tables (the contract of `Store.consume`). */
+function consumeIn(
+  table: ExpiringMap<string, true>,
+  what: string,
+  key: string,
+  untilMs: number,
+  nowMs: number,
+): Promise<boolean> {
+  if (table.get(key) !== undefined) return Promise.resolve(false);
+  // An id whose retention already passed is consumed and forgotten at once.
+  if (untilMs <= nowMs || table.add(key, true, untilMs)) return Promise.resolve(true);
+  const retry = Math.min(60, Math.max(1, Math.ceil(table.secondsToOldestExpiry())));
+  return Promise.reject(
+    errorFromCode("ERR_UNAVAILABLE", `the ${what} replay table is full`, {
+      details: { retry_after_s: retry },
+    }),
+  );
 }

@@ -14,14 +14,27 @@ export type RuleWrite =
   | { readonly ok: true; readonly rule: Rule }
   | { readonly ok: false; readonly reason: "priority_taken" | "limit" | "not_found" };
 
-/** The result of registering a device key at session create (SPEC §6.2). */
+/**
+ * The result of registering a device key at session create (SPEC §6.2). A device id is bound to
+ * the key that created it: exactly one of three outcomes.
+ *
+ * | case | `deviceId` | `created` | `keyMismatch` |
+ * |---|---|---|---|
+ * | requested id known for the client with this `jkt` | the requested id | `false` | `false` |
+ * | requested id known for the client with another `jkt` | `freshId` | `true` | `true` |
+ * | no requested id, or unknown (expired, another client's) | `freshId` | `true` | `false` |
+ */
 export interface DeviceRegistration {
-  /** The device id to use: the requested one when known for the client, else the fresh one. */
+  /** The device id to use: the requested one when known with this key, else the fresh one. */
   readonly deviceId: string;
-  /** A new device record was created. */
+  /** A new device record was created (under `freshId`). */
   readonly created: boolean;
-  /** The requested device id was known with another key, now replaced (signal KEY_CHANGED). */
-  readonly keyChanged: boolean;
+  /**
+   * The requested id is registered with another key. The stored device was left exactly as it
+   * was (key, users, expiry); the presenting session gets a new device and the signal
+   * `KEY_CHANGED` (SPEC §6.2, §10.3).
+   */
+  readonly keyMismatch: boolean;
 }
 
 /**
@@ -30,15 +43,33 @@ export interface DeviceRegistration {
  * @example
  * ```ts
  * const store: Store = new MemoryStore();
- * if (!(await store.consume("proof:" + jti, Date.now() + 120_000))) throw replayed();
+ * if (!(await store.consume("ds:svc:" + id, Date.now() + 420_000))) throw replayed();
  * ```
  */
 export interface Store {
   /**
-   * Records `key` until `untilMs`; `true` iff it was not recorded and unexpired (SPEC §5.7.1).
-   * Exactly one of any number of concurrent calls wins. Redis: `SET key 1 NX PXAT untilMs`.
+   * Consumes a secure-token id (SPEC §5.7.1): records `key` until `untilMs` and answers `true`
+   * iff it was not recorded and unexpired; `false` (a replay) leaves the record as it was.
+   * Exactly one of any number of concurrent calls with one `key` answers `true`. An `untilMs`
+   * not after the store's clock answers `true` and records nothing.
+   *
+   * Fails closed (SPEC §5.7.5): a record is never dropped before `untilMs`, whatever the memory
+   * pressure. When the table holds its bound of unexpired records, a new `key` is not recorded
+   * and the call rejects with a `DeviceSessionError` `ERR_UNAVAILABLE` whose
+   * `details.retry_after_s` (integer 1–60) says when to retry; a known unexpired `key` still
+   * answers `false`. A store it cannot reach rejects with `ERR_UNAVAILABLE` too, never `true`.
+   * Redis: a script over a sorted set scored by expiry (drop expired members, `ZSCORE` → false,
+   * `ZCARD` at the bound → refuse, else `ZADD`), or `SET key 1 NX PXAT untilMs` on a server
+   * with `maxmemory-policy noeviction` (an OOM reply → `ERR_UNAVAILABLE`).
    */
   consume(key: string, untilMs: number): Promise<boolean>;
+  /**
+   * Consumes a device-proof `jti` (SPEC §5.2 step 9): the contract of {@link Store.consume}
+   * over a separate table with its own bound, so that proofs (sent before any authentication)
+   * can never crowd out, or be crowded out by, secure-token records. Keys of the two tables
+   * never collide, even when equal.
+   */
+  consumeProof(key: string, untilMs: number): Promise<boolean>;
 
   /** Stores a new session until `expiresAtMs`. Redis: `HSET` + `PEXPIREAT` in `MULTI`. */
   createSession(session: SessionRecord, expiresAtMs: number): Promise<void>;
@@ -100,9 +131,13 @@ export interface Store {
   ): Promise<{ count: number; resetAtMs: number }>;
 
   /**
-   * Registers the key `jkt` for a device of `clientId` (SPEC §6.2): the requested id is kept if
-   * the client knows it (a different key is a key change), else `freshId` is assigned. Device
-   * ids are per client: another client's id is unknown here. Redis: one script.
+   * Registers the key `jkt` for a device of `clientId` (SPEC §6.2), one atomic unit with the
+   * three outcomes of {@link DeviceRegistration}. The requested id is kept only when the client
+   * knows it with this same `jkt` (its expiry then moves to `max(current, expiresAtMs)`); a
+   * known id with another `jkt` is never modified (no key, expiry or user change), and a new
+   * device `freshId` with `jkt` is stored until `expiresAtMs`. Device ids are per client:
+   * another client's id is unknown here. Redis: one script (`HGET` jkt, then `HSET`+`PEXPIREAT`
+   * on the fresh id or `PEXPIREAT GT` on the known one).
    */
   registerDevice(o: {
     readonly clientId: string;

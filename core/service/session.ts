@@ -17,7 +17,7 @@ export interface SessionRecord {
   readonly jkt: string;
   readonly keyAssurance: KeyAssurance;
   readonly keyEvent: KeyEvent;
-  /** The create re-registered a known device id with another key (signal KEY_CHANGED). */
+  /** The create presented a device id bound to another key (SPEC §6.2; signal KEY_CHANGED). */
   readonly keyChanged: boolean;
   readonly createdAt: number;
   /** `createdAt + session_absolute_s`. */

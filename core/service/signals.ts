@@ -21,7 +21,7 @@ export interface SignalInputs {
   readonly interactions_before_action: number;
   /** The session reported `automation: true`. */
   readonly automation: boolean;
-  /** The session's create re-registered the device id with another key. */
+  /** The session's create presented a device id bound to another key (SPEC §6.2). */
   readonly key_changed: boolean;
   /** There is a user (or claimed user) and the device was never associated with them. */
   readonly new_device_for_user: boolean;
@@ -104,7 +104,7 @@ export const SIGNALS: readonly SignalRow[] = [
   { reason: "MANY_USERS_PER_DEVICE", weight: 25,  when: "> usersPerDevice distinct users on the device in 24 h", present: (s, t) => s.users_per_device_24h > t.usersPerDevice },
   { reason: "MANY_DEVICES_PER_USER", weight: 15,  when: "> devicesPerUser distinct devices for the user in 24 h", present: (s, t) => s.devices_per_user_24h > t.devicesPerUser },
   { reason: "NEW_DEVICE_FOR_USER",   weight: 15,  when: "the (claimed) user was never seen on this device",      present: (s) => s.new_device_for_user },
-  { reason: "KEY_CHANGED",           weight: 20,  when: "the device id was re-registered with another key",      present: (s) => s.key_changed },
+  { reason: "KEY_CHANGED",           weight: 20,  when: "the session presented a device id bound to another key", present: (s) => s.key_changed },
   { reason: "EPHEMERAL_KEY",         weight: 5,   when: "key_assurance is ephemeral",                            present: (s) => s.key_assurance === "ephemeral" },
   { reason: "TELEMETRY_DROPPED",     weight: 5,   when: "the device reported dropped events in this session",    present: (s) => s.telemetry_dropped > 0 },
   { reason: "SECURE_TOKEN",          weight: -10, when: "triggered with a verified secure session token",        present: (s) => s.secure_token },

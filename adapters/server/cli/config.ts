@@ -220,6 +220,9 @@ export async function resolveCliConfig(
       ...(rl.token_per_ip_per_minute !== undefined
         ? { tokenPerIpPerMinute: rl.token_per_ip_per_minute }
         : {}),
+      ...(rl.proof_per_ip_per_minute !== undefined
+        ? { proofPerIpPerMinute: rl.proof_per_ip_per_minute }
+        : {}),
       ...(rl.backend_per_client_per_minute !== undefined
         ? { backendPerClientPerMinute: rl.backend_per_client_per_minute }
         : {}),

@@ -73,6 +73,7 @@ export const FileSchema = v.strictObject({
     v.strictObject({
       device_per_ip_per_minute: v.optional(int(0, 10_000_000)),
       token_per_ip_per_minute: v.optional(int(0, 10_000_000)),
+      proof_per_ip_per_minute: v.optional(int(0, 10_000_000)),
       backend_per_client_per_minute: v.optional(int(0, 10_000_000)),
     }),
   ])),

@@ -4,9 +4,9 @@
  *
  * @module
  */
-import { DeviceSessionError, errorFromCode } from "../../../core/mod.ts";
+import { DeviceSessionError, errorFromCode, type ProofResult } from "../../../core/mod.ts";
 import type { ClientEntry } from "../options.ts";
-import type { Deps, Req } from "../context.ts";
+import { type Deps, rateLimit, type Req } from "../context.ts";
 import { json } from "../http/respond.ts";
 
 /**
@@ -65,4 +65,20 @@ export function proofHeader(r: Req): string {
     throw errorFromCode("ERR_TOKEN_MALFORMED", "the DS-Proof header is required");
   }
   return proof.trim();
+}
+
+/**
+ * The request's `DS-Proof` checked (SPEC §5.2; for a refresh, step 8 against `expectedJkt`),
+ * at most `proofPerIpPerMinute` per client IP: proofs come before any authentication and each
+ * valid one occupies the proof replay table for 120 s (SPEC §5.7.5).
+ */
+export async function checkProof(d: Deps, r: Req, expectedJkt?: string): Promise<ProofResult> {
+  await rateLimit(d, r, `proof:${r.ip ?? "unknown"}`, d.opts.rateLimits.proofPerIpPerMinute);
+  return withFreshNonceOnFailure(d, r, () =>
+    d.tokens.verifyProof(proofHeader(r), {
+      method: "POST",
+      path: r.path,
+      now: r.now,
+      ...(expectedJkt !== undefined ? { expectedJkt } : {}),
+    }));
 }

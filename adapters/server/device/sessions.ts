@@ -17,7 +17,7 @@ import { newSession, sessionRetainUntil, sessionStatus } from "../../../core/ser
 import { flatString, newId } from "../ids.ts";
 import type { Deps, Req } from "../context.ts";
 import { readJson } from "../http/body.ts";
-import { deviceClient, proofHeader, withFreshNonceOnFailure, withNonce } from "./common.ts";
+import { checkProof, deviceClient, withNonce } from "./common.ts";
 
 /**
  * Creates a device session.
@@ -34,11 +34,7 @@ export async function createSession(d: Deps, r: Req): Promise<Response> {
   });
   const body = parseOrThrow(CreateSessionRequestSchema, value, "ERR_INVALID_BODY");
   const client = deviceClient(d, r, body.client_id);
-  const proof = await withFreshNonceOnFailure(
-    d,
-    r,
-    () => d.tokens.verifyProof(proofHeader(r), { method: "POST", path: r.path, now: r.now }),
-  );
+  const proof = await checkProof(d, r);
   const l = d.opts.limits;
   // Kept for the session's life by the device and session records: one flat string for both.
   const jkt = flatString(proof.jkt);
@@ -56,7 +52,7 @@ export async function createSession(d: Deps, r: Req): Promise<Response> {
     jkt,
     keyAssurance: body.key_assurance,
     keyEvent: body.key_event,
-    keyChanged: device.keyChanged,
+    keyChanged: device.keyMismatch,
     userId: body.user_id ?? null,
     ...(body.attributes !== undefined ? { attributes: body.attributes } : {}),
     now: r.now,
@@ -114,13 +110,7 @@ export async function refreshSession(d: Deps, r: Req): Promise<Response> {
   const known = v.is(Id, id) ? await d.store.getSession(id) : null;
   // The proof is checked first (SPEC §5.2 steps 1–9, step 8 against the session's key), so an
   // unauthenticated caller learns nothing about sessions.
-  await withFreshNonceOnFailure(d, r, () =>
-    d.tokens.verifyProof(proofHeader(r), {
-      method: "POST",
-      path: r.path,
-      now: r.now,
-      ...(known !== null ? { expectedJkt: known.jkt } : {}),
-    }));
+  await checkProof(d, r, known?.jkt);
   if (known === null) throw errorFromCode("ERR_SESSION_UNKNOWN", "no such device session");
   deviceClient(d, r, known.clientId);
   const l = d.opts.limits;

@@ -105,21 +105,19 @@ describe("device API (SPEC §6)", {
       }
     });
 
-    it("keeps a known device id; another key for it is a key change; an unknown id gets a new one", async () => {
+    it("keeps a known device id for its own key only; another key gets a new id; an unknown id gets a new one", async () => {
       const d1 = await device();
       await d1.createSession();
-      const again = await device();
-      again.key === d1.key;
       // Same device id, same key → kept.
       const same = await m.read(await d1.createRaw({ device_id: d1.deviceId }));
       assert.equal(same.json.device_id, d1.deviceId);
-      // Same device id, another key → kept (KEY_CHANGED recorded).
+      // Same device id, another key → a new device (the id is bound to its key, §6.2).
       const other = await device();
       const changed = await m.read(
         await other.createRaw({ device_id: d1.deviceId, key_event: "lost" }),
       );
       assert.equal(changed.status, 201);
-      assert.equal(changed.json.device_id, d1.deviceId);
+      assert.notEqual(changed.json.device_id, d1.deviceId);
       // Unknown id → a fresh one.
       const fresh = await m.read(await other.createRaw({ device_id: "d_unknownunknownunknown0" }));
       assert.notEqual(fresh.json.device_id, "d_unknownunknownunknown0");

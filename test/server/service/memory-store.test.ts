@@ -3,6 +3,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { MemoryStore } from "../../../adapters/store/memory.ts";
+import { DeviceSessionError } from "../../../core/errors/error.ts";
 import { newSession } from "../../../core/service/session.ts";
 import type { ActionRecord } from "../../../core/service/action.ts";
 import type { Rule } from "../../../core/wire/backend.ts";
@@ -40,6 +41,36 @@ describe("MemoryStore", () => {
     // An id whose retention already passed is not remembered.
     assert.equal(await store.consume("past", now() - 1), true);
     assert.equal(await store.consume("past", now() - 1), true);
+  });
+
+  for (const table of ["consume", "consumeProof"] as const) {
+    it(`${table}: a full table never forgets a live id; it refuses new ids with ERR_UNAVAILABLE`, async () => {
+      const { store, advance, now } = clocked({ maxReplayIds: 50, maxProofIds: 50 });
+      assert.equal(await store[table]("victim", now() + 600_000), true);
+      for (let i = 0; i < 49; i++) assert.equal(await store[table](`f${i}`, now() + 60_000), true);
+      const refused = await store[table]("one-more", now() + 60_000).then(
+        () => assert.fail("a full table accepted a new id"),
+        (e: unknown) => e,
+      );
+      assert.ok(refused instanceof DeviceSessionError);
+      assert.equal(refused.code, "ERR_UNAVAILABLE");
+      assert.equal(refused.details?.retry_after_s, 60);
+      assert.equal(await store[table]("victim", now() + 600_000), false, "still a replay");
+      assert.equal(await store[table]("f0", now() + 60_000), false);
+      advance(60_000); // the 49 fillers expire; the victim does not
+      assert.equal(await store[table]("one-more", now() + 60_000), true);
+      assert.equal(await store[table]("victim", now() + 600_000), false);
+    });
+  }
+
+  it("consume and consumeProof are separate tables: proofs cannot crowd out token ids", async () => {
+    const { store, now } = clocked({ maxReplayIds: 5, maxProofIds: 5 });
+    assert.equal(await store.consume("same", now() + 60_000), true);
+    assert.equal(await store.consumeProof("same", now() + 60_000), true, "keys never collide");
+    for (let i = 0; i < 4; i++) await store.consumeProof(`p${i}`, now() + 60_000);
+    await assert.rejects(store.consumeProof("p-full", now() + 60_000), { code: "ERR_UNAVAILABLE" });
+    assert.equal(await store.consume("t-new", now() + 60_000), true, "the token table has room");
+    assert.equal(store.stats().proofIds, 5);
   });
 
   it("sessions: copies out, patches atomically, expiry follows the session end plus retention", async () => {
@@ -165,13 +196,16 @@ describe("MemoryStore", () => {
     assert.deepEqual(await reg("a", d1.deviceId, "k1"), {
       deviceId: d1.deviceId,
       created: false,
-      keyChanged: false,
+      keyMismatch: false,
     });
-    assert.deepEqual(await reg("a", d1.deviceId, "k2"), {
-      deviceId: d1.deviceId,
-      created: false,
-      keyChanged: true,
-    });
+    const taken = await reg("a", d1.deviceId, "k2");
+    assert.deepEqual(taken, { deviceId: taken.deviceId, created: true, keyMismatch: true });
+    assert.notEqual(taken.deviceId, d1.deviceId, "another key never gets a known id");
+    assert.deepEqual(
+      await reg("a", d1.deviceId, "k1"),
+      { deviceId: d1.deviceId, created: false, keyMismatch: false },
+      "the stored device kept its key",
+    );
     const other = await reg("b", d1.deviceId, "k2");
     assert.notEqual(other.deviceId, d1.deviceId, "another client's device id is unknown");
     assert.equal(await store.knowsUser("a", d1.deviceId, "u"), false);
