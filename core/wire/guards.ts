@@ -8,14 +8,15 @@
  */
 import { jsonBytes } from "./constants.ts";
 
-/** A check of one value. */
+/** A check of one value. The small combinators and primitives below are exported for
+ * `claim-guards.ts`. */
 export type Guard = (x: unknown) => boolean;
 
 type Obj = Record<string, unknown>;
 
 const isObject = (x: unknown): x is Obj => typeof x === "object" && x !== null;
-const str = (re: RegExp): Guard => (x) => typeof x === "string" && re.test(x);
-const len = (min: number, max: number): Guard => (x) =>
+export const str = (re: RegExp): Guard => (x) => typeof x === "string" && re.test(x);
+export const len = (min: number, max: number): Guard => (x) =>
   typeof x === "string" && x.length >= min && x.length <= max;
 const int = (min: number, max = Number.MAX_SAFE_INTEGER): Guard => (x) =>
   Number.isInteger(x) && (x as number) >= min && (x as number) <= max;
@@ -24,7 +25,7 @@ const num = (min: number, max: number): Guard => (x) =>
 const bool: Guard = (x) => typeof x === "boolean";
 const opt = (g: Guard): Guard => (x) => x === undefined || g(x);
 const nullable = (g: Guard): Guard => (x) => x === null || g(x);
-const oneOf = (...values: unknown[]): Guard => (x) => values.includes(x);
+export const oneOf = (...values: unknown[]): Guard => (x) => values.includes(x);
 
 /** The first member of `shape` that `x` fails (`""` when `x` is no object), or `null`. */
 export function firstBad(shape: Readonly<Record<string, Guard>>, x: unknown): string | null {
@@ -32,7 +33,7 @@ export function firstBad(shape: Readonly<Record<string, Guard>>, x: unknown): st
   for (const k in shape) if (!shape[k]!(k in x ? x[k] : undefined)) return k;
   return null;
 }
-const obj = (shape: Record<string, Guard>): Guard => (x) => firstBad(shape, x) === null;
+export const obj = (shape: Record<string, Guard>): Guard => (x) => firstBad(shape, x) === null;
 
 // deno-lint-ignore no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
@@ -42,13 +43,13 @@ const B64 = /^[A-Za-z0-9_-]{1,128}$/;
 export const isActionType: Guard = str(/^[a-z][a-z0-9_]{0,63}$/);
 /** SPEC §1.6. */
 export const isUserId: Guard = (x) => len(1, 256)(x) && !CONTROL.test(x as string);
-const id = str(B64);
-const clientId = str(/^[A-Za-z0-9._-]{1,128}$/);
-const epochS = int(0, 253402300799);
+export const id = str(B64);
+export const clientId = str(/^[A-Za-z0-9._-]{1,128}$/);
+export const epochS = int(0, 253402300799);
 const posInt = int(1);
 const count = int(0);
-const nonce = str(/^[A-Za-z0-9._~+/=-]{1,128}$/);
-const jws: Guard = (x) =>
+export const nonce = str(/^[A-Za-z0-9._~+/=-]{1,128}$/);
+export const jws: Guard = (x) =>
   len(5, 8192)(x) && /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(x as string);
 // A loop, not `every`: `every` skips the holes of a sparse array, the schemas do not.
 const array = (g: Guard, min = 0): Guard => (x) => {
@@ -136,7 +137,7 @@ export function flatAttributesOf(
   return Object.keys(out).length <= maxEntries && jsonBytes(out) <= maxBytes ? out : null;
 }
 
-const validUrl: Guard = (x) => {
+export const validUrl: Guard = (x) => {
   try {
     return typeof x === "string" && (new URL(x), true);
   } catch {
@@ -203,33 +204,3 @@ export function actionOptionsProblem(x: unknown): string | null {
     ? "claimedUserIdType requires claimedUserId"
     : null;
 }
-
-const issuer = len(1, 2048);
-const jti = str(/^[A-Za-z0-9_-]{16,128}$/);
-const times = { iat: epochS, exp: epochS, jti, ver: oneOf(1) };
-
-/**
- * Token claims of each kind (SPEC §5.2–§5.6), as the claims schemas of `tokens.ts` check them:
- * the verifier's hot path runs these instead of the schemas.
- */
-export const CLAIM_GUARDS: Readonly<Record<string, Readonly<Record<string, Guard>>>> = {
-  proof: {
-    htm: oneOf("GET", "POST", "PUT", "DELETE", "PATCH"),
-    htu: (x) => len(0, 2048)(x) && validUrl(x),
-    iat: epochS,
-    jti,
-    nonce,
-    ver: oneOf(1),
-  },
-  session: {
-    iss: issuer,
-    aud: clientId,
-    sub: id,
-    did: id,
-    cnf: obj({ jkt: str(/^[A-Za-z0-9_-]{43}$/) }),
-    ...times,
-  },
-  secure: { tok: jws, act: isActionType, ...times },
-  action: { iss: issuer, aud: clientId, sub: id, aid: id, act: isActionType, ...times },
-  access: { iss: issuer, aud: issuer, sub: clientId, scope: str(/^[a-z_]+( [a-z_]+)*$/), ...times },
-};

@@ -7,7 +7,8 @@
 import * as v from "valibot";
 import type { ErrorCode } from "../errors/catalog.ts";
 import { errorFromCode } from "../errors/error.ts";
-import { CLAIM_GUARDS, firstBad } from "./guards.ts";
+import { CLAIM_GUARDS } from "./claim-guards.ts";
+import { firstBad } from "./guards.ts";
 
 /** Human-readable summary of valibot issues: `path: message; …` (at most three). */
 export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {

@@ -19,9 +19,9 @@ import {
   InitOptionsSchema,
 } from "../../../adapters/sdk/options-schema.ts";
 import { CLAIMS_SCHEMA } from "../../../core/wire/tokens.ts";
+import { CLAIM_GUARDS } from "../../../core/wire/claim-guards.ts";
 import {
   actionOptionsProblem,
-  CLAIM_GUARDS,
   firstBad,
   flatAttributesOf,
   type Guard,
