@@ -36,6 +36,8 @@ export class CryptoCache {
   readonly #max: number;
   readonly #keys = new Map<string, unknown>();
   readonly #digests = new Map<string, Uint8Array>();
+  /** Signatures that verified, by key, input and signature (only for `memo` effects). */
+  readonly #verified = new Map<string, true>();
 
   constructor(crypto: VerifyCrypto, max = 1024) {
     this.crypto = crypto;
@@ -74,6 +76,27 @@ export class CryptoCache {
     return d.then((v) => (this.#put(this.#digests, text, v), v));
   }
 
+  /**
+   * Verifies, or answers `true` for a key, input and signature that verified before. Only
+   * successes are remembered; a key that left the key set never gets here (its lookup fails).
+   */
+  verifyMemo(
+    e: { alg: Alg; jwk: PublicJwk; input: string; signature: Uint8Array },
+    verify: () => boolean | Promise<boolean>,
+  ): boolean | Promise<boolean> {
+    const jwk = e.jwk;
+    const id = `${e.alg}.${jwk.x}.${jwk.kty === "EC" ? jwk.y : ""}.${e.input}.${
+      String.fromCharCode(...e.signature)
+    }`;
+    if (this.#verified.has(id)) return true;
+    const ok = verify();
+    if (ok === true) this.#put(this.#verified, id, true);
+    else if (isPromise(ok)) {
+      return ok.then((v) => (v === true && this.#put(this.#verified, id, true), v));
+    }
+    return ok;
+  }
+
   #put<V>(map: Map<string, V>, id: string, value: V): void {
     if (map.size >= this.#max) map.delete(map.keys().next().value!);
     map.set(id, value);
@@ -88,10 +111,13 @@ function isPromise(x: unknown): x is Promise<unknown> {
 function perform(effect: VerifyEffect, env: VerifyEnv): unknown {
   switch (effect.op) {
     case "verify": {
-      const key = env.crypto.key(effect.jwk, effect.alg);
-      return isPromise(key)
-        ? key.then((k) => verifyWith(env, effect, k))
-        : verifyWith(env, effect, key);
+      const run = () => {
+        const key = env.crypto.key(effect.jwk, effect.alg);
+        return isPromise(key)
+          ? key.then((k) => verifyWith(env, effect, k))
+          : verifyWith(env, effect, key);
+      };
+      return effect.memo === true ? env.crypto.verifyMemo(effect, run) : run();
     }
     case "key":
       return need(env.keys, "a key source").getKey(effect.kid);
