@@ -4,7 +4,8 @@
  * JWT libraries (jose jwtVerify, fast-jwt without cache), for EdDSA and ES256.
  *
  * Run: `node --import tsx bench/verify.ts` · `deno run -A bench/verify.ts` · `bun bench/verify.ts`
- * Options: `--ms=40` per case and round, `--rounds=30` per run, `--runs=3`, `--json=<file>`.
+ * Options: `--ms=40` per case and round, `--rounds=30` per run, `--runs=3`, `--json=<file>`,
+ * `--alg=EdDSA|ES256` (default both).
  * Every ratio compares a case with its own backend's raw verify (or fast-jwt) within one round;
  * the report gives each ratio's median over the rounds, min/median/max over the runs.
  *
@@ -201,7 +202,10 @@ export async function benchVerify(
     node = { crypto: nodeCrypto, raw: () => 0 };
   } catch { /* no node:crypto */ }
   const report: Record<string, Record<string, Spread & { budget?: number }>> = {};
+  const only = (globalThis as { process?: { argv: string[] } }).process?.argv
+    .find((a) => a.startsWith("--alg="))?.slice(6);
   for (const alg of ["EdDSA", "ES256"] as const) {
+    if (only !== undefined && only !== alg) continue;
     const cases = await casesFor(alg, node);
     for (const c of cases) await measure(c.run, 100); // warm-up
     const perRun: Map<string, number>[] = [];
@@ -249,9 +253,19 @@ async function main(): Promise<void> {
     .find((a) => a.startsWith("--json="))?.slice(7);
   if (out) {
     const { writeFile } = await import("node:fs/promises");
+    // `ratios`/`budgets`, flat, are what `npm run bench` (bench/run.mjs) reads.
+    const ratios: Record<string, number> = {};
+    const budgets: Record<string, number> = {};
+    for (const [alg, rows] of Object.entries(report)) {
+      for (const [k, r] of Object.entries(rows)) {
+        if (k.startsWith("ops/s")) continue;
+        ratios[`${alg} ${k}`] = r.median;
+        if (r.budget !== undefined) budgets[`${alg} ${k}`] = r.budget;
+      }
+    }
     await writeFile(
       out,
-      JSON.stringify({ runtime, runs, rounds: ROUNDS, ms: MS, report }, null, 2),
+      JSON.stringify({ runtime, runs, rounds: ROUNDS, ms: MS, report, ratios, budgets }, null, 2),
     );
   }
 }

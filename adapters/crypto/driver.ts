@@ -44,8 +44,24 @@ export class CryptoCache {
     this.#max = max;
   }
 
+  /**
+   * Keys by frozen JWK object (key sets and decoded headers hand out frozen objects, which
+   * cannot change): a lookup without building the string id.
+   */
+  readonly #byObject = new WeakMap<object, { alg: Alg; key: unknown }>();
+
   /** The imported key for `jwk`, importing (and remembering) it on a miss. */
   key(jwk: PublicJwk, alg: Alg): unknown {
+    const known = this.#byObject.get(jwk);
+    if (known !== undefined && known.alg === alg) return known.key;
+    const key = this.#keyById(jwk, alg);
+    if (!isPromise(key) && key !== null && Object.isFrozen(jwk)) {
+      this.#byObject.set(jwk, { alg, key });
+    }
+    return key;
+  }
+
+  #keyById(jwk: PublicJwk, alg: Alg): unknown {
     const crypto = this.crypto;
     const id = `${alg}.${jwk.x}.${jwk.kty === "EC" ? jwk.y : ""}`;
     const hit = this.#keys.get(id);
@@ -110,15 +126,11 @@ function isPromise(x: unknown): x is Promise<unknown> {
 
 function perform(effect: VerifyEffect, env: VerifyEnv): unknown {
   switch (effect.op) {
-    case "verify": {
-      const run = () => {
-        const key = env.crypto.key(effect.jwk, effect.alg);
-        return isPromise(key)
-          ? key.then((k) => verifyWith(env, effect, k))
-          : verifyWith(env, effect, key);
-      };
-      return effect.memo === true ? env.crypto.verifyMemo(effect, run) : run();
-    }
+    case "verify":
+      // No closure on the common path: verification is the hot path.
+      return effect.memo === true
+        ? env.crypto.verifyMemo(effect, () => verifyEffect(env, effect))
+        : verifyEffect(env, effect);
     case "key":
       return need(env.keys, "a key source").getKey(effect.kid);
     case "sha256":
@@ -128,6 +140,16 @@ function perform(effect: VerifyEffect, env: VerifyEnv): unknown {
     case "consume":
       return need(env.replayStore, "a replay store").consume(effect.id, effect.until);
   }
+}
+
+function verifyEffect(
+  env: VerifyEnv,
+  effect: Extract<VerifyEffect, { op: "verify" }>,
+): boolean | Promise<boolean> {
+  const key = env.crypto.key(effect.jwk, effect.alg);
+  return isPromise(key)
+    ? key.then((k) => verifyWith(env, effect, k))
+    : verifyWith(env, effect, key);
 }
 
 function verifyWith(
