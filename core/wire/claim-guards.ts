@@ -27,6 +27,11 @@ const times = { iat: epochS, exp: epochS, jti, ver: oneOf(1) };
 /**
  * Token claims of each kind (SPEC §5.2–§5.6), as the claims schemas of `tokens.ts` check them:
  * the verifier's hot path runs these instead of the schemas.
+ *
+ * @example
+ * ```ts
+ * firstBad(CLAIM_GUARDS.session!, payload); // null, or the first invalid claim
+ * ```
  */
 export const CLAIM_GUARDS: Readonly<Record<string, Readonly<Record<string, Guard>>>> = {
   proof: {

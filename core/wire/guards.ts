@@ -6,16 +6,25 @@
  *
  * @module
  */
-import { jsonBytes } from "./constants.ts";
+import { CLAIMED_USER_ID_TYPES, jsonBytes } from "./constants.ts";
 
-/** A check of one value. The small combinators and primitives below are exported for
- * `claim-guards.ts`. */
+/**
+ * A check of one value.
+ *
+ * @example
+ * ```ts
+ * const check: Guard = (x) => typeof x === "string";
+ * ```
+ */
 export type Guard = (x: unknown) => boolean;
 
 type Obj = Record<string, unknown>;
 
 const isObject = (x: unknown): x is Obj => typeof x === "object" && x !== null;
+// The combinators and primitives that `claim-guards.ts` shares are exported; none is public API.
+/** A string matching `re`. */
 export const str = (re: RegExp): Guard => (x) => typeof x === "string" && re.test(x);
+/** A string of `min`..`max` UTF-16 code units. */
 export const len = (min: number, max: number): Guard => (x) =>
   typeof x === "string" && x.length >= min && x.length <= max;
 const int = (min: number, max = Number.MAX_SAFE_INTEGER): Guard => (x) =>
@@ -25,30 +34,45 @@ const num = (min: number, max: number): Guard => (x) =>
 const bool: Guard = (x) => typeof x === "boolean";
 const opt = (g: Guard): Guard => (x) => x === undefined || g(x);
 const nullable = (g: Guard): Guard => (x) => x === null || g(x);
+/** One of `values` (SameValueZero). */
 export const oneOf = (...values: unknown[]): Guard => (x) => values.includes(x);
 
-/** The first member of `shape` that `x` fails (`""` when `x` is no object), or `null`. */
+/**
+ * The first member of `shape` that `x` fails (`""` when `x` is no object), or `null`. Members
+ * are read as a valibot object reads them (`in`, so absent and `undefined` are alike).
+ *
+ * @example
+ * ```ts
+ * firstBad({ a: isUserId }, { a: "" }); // "a"
+ * ```
+ */
 export function firstBad(shape: Readonly<Record<string, Guard>>, x: unknown): string | null {
   if (!isObject(x)) return "";
   for (const k in shape) if (!shape[k]!(k in x ? x[k] : undefined)) return k;
   return null;
 }
+/** An object whose members pass `shape` (other members are ignored). */
 export const obj = (shape: Record<string, Guard>): Guard => (x) => firstBad(shape, x) === null;
 
 // deno-lint-ignore no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const B64 = /^[A-Za-z0-9_-]{1,128}$/;
 
-/** SPEC §1.5. */
+/** An action type (SPEC §1.5). */
 export const isActionType: Guard = str(/^[a-z][a-z0-9_]{0,63}$/);
-/** SPEC §1.6. */
+/** A user id (SPEC §1.6). */
 export const isUserId: Guard = (x) => len(1, 256)(x) && !CONTROL.test(x as string);
-export const id = str(B64);
-export const clientId = str(/^[A-Za-z0-9._-]{1,128}$/);
-export const epochS = int(0, 253402300799);
+/** An identifier (SPEC §1.4). */
+export const id: Guard = str(B64);
+/** A client id (SPEC §1.7). */
+export const clientId: Guard = str(/^[A-Za-z0-9._-]{1,128}$/);
+/** Integer seconds since the epoch, before year 10000 (SPEC §1.1). */
+export const epochS: Guard = int(0, 253402300799);
 const posInt = int(1);
 const count = int(0);
-export const nonce = str(/^[A-Za-z0-9._~+/=-]{1,128}$/);
+/** An opaque proof nonce (SPEC §6.0). */
+export const nonce: Guard = str(/^[A-Za-z0-9._~+/=-]{1,128}$/);
+/** A compact JWS of at most 8192 characters (SPEC §4.2). */
 export const jws: Guard = (x) =>
   len(5, 8192)(x) && /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(x as string);
 // A loop, not `every`: `every` skips the holes of a sparse array, the schemas do not.
@@ -137,6 +161,7 @@ export function flatAttributesOf(
   return Object.keys(out).length <= maxEntries && jsonBytes(out) <= maxBytes ? out : null;
 }
 
+/** A string `new URL` accepts (as valibot's `url()` checks). */
 export const validUrl: Guard = (x) => {
   try {
     return typeof x === "string" && (new URL(x), true);
@@ -172,24 +197,13 @@ export const INIT_OPTIONS: Readonly<Record<string, Guard>> = {
   requestTimeoutMs: opt(int(100, 120000)),
 };
 
-const CLAIMED_TYPES = [
-  "email",
-  "phone_number",
-  "account_id",
-  "ssn",
-  "national_id",
-  "passport_number",
-  "drivers_license_number",
-  "other",
-];
-
 /** Action event options of the SDK (`ActionEventOptionsSchema`): a message, or `null` if valid. */
 export function actionOptionsProblem(x: unknown): string | null {
   if (!isObject(x)) return "options must be an object";
   const shape: Record<string, Guard> = {
     correlationId: opt(len(1, 256)),
     claimedUserId: opt(isUserId),
-    claimedUserIdType: opt(oneOf(...CLAIMED_TYPES)),
+    claimedUserIdType: opt(oneOf(...CLAIMED_USER_ID_TYPES)),
     transactionData: opt((t) =>
       isObject(t) && Number.isFinite(t.amount) && (t.amount as number) > 0 &&
       (t.amount as number) <= 999999999.99 && str(/^[A-Z]{3}$/)(t.currency) &&

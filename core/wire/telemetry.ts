@@ -18,7 +18,7 @@ import {
 } from "./primitives.ts";
 
 export { EVENT_PRIORITY, type EventType, TELEMETRY_LIMITS } from "./constants.ts";
-import { type EventType, TELEMETRY_LIMITS } from "./constants.ts";
+import { CLAIMED_USER_ID_TYPES, type EventType, TELEMETRY_LIMITS } from "./constants.ts";
 
 /** Claimed user id types (SPEC §7.2). */
 export type ClaimedUserIdType =
@@ -32,16 +32,9 @@ export type ClaimedUserIdType =
   | "other";
 
 /** Schema of {@link ClaimedUserIdType}. */
-export const ClaimedUserIdTypeSchema: v.GenericSchema<ClaimedUserIdType> = v.picklist([
-  "email",
-  "phone_number",
-  "account_id",
-  "ssn",
-  "national_id",
-  "passport_number",
-  "drivers_license_number",
-  "other",
-]);
+export const ClaimedUserIdTypeSchema: v.GenericSchema<ClaimedUserIdType> = v.picklist(
+  CLAIMED_USER_ID_TYPES,
+);
 
 /** Transaction data of an action (SPEC §7.2); extra members are kept as given. */
 export interface TransactionData {
