@@ -6,7 +6,7 @@
 // Usage: node bench/run.mjs [--runtime=node|deno|bun] [--runs=3] [--only=verify,core]
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, platform, release, tmpdir, totalmem } from "node:os";
+import { cpus, loadavg, platform, release, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -60,6 +60,7 @@ function runOnce(bench, dir, i) {
 function main() {
   if (!START[RUNTIME]) throw new Error(`--runtime must be one of ${Object.keys(START)}`);
   const dir = mkdtempSync(join(tmpdir(), "ds-bench-"));
+  const loadBefore = loadavg()[0];
   const results = {};
   let versions = {};
   try {
@@ -109,6 +110,8 @@ function main() {
       cores: cpus().length,
       memoryGiB: Math.round(totalmem() / 2 ** 30),
       os: `${platform()} ${release()}`,
+      // Other work on the host shifts ratios: the 1-minute load average before and after.
+      load: [loadBefore, loadavg()[0]].map((x) => Math.round(x * 10) / 10),
     },
     results,
   };
@@ -126,7 +129,9 @@ function main() {
 /** The report as a text table. */
 export function table(report) {
   const lines = [
-    `${report.runtime} · ${report.machine.cores} × ${report.machine.cpu} · ${report.date}`,
+    `${report.runtime} · ${report.machine.cores} × ${report.machine.cpu} · load ${
+      report.machine.load.join("→")
+    } · ${report.date}`,
     `${"bench".padEnd(8)} ${"ratio".padEnd(52)} ${"min".padStart(7)} ${"median".padStart(7)} ${
       "max".padStart(7)
     }  budget`,

@@ -28,8 +28,8 @@ export function render(reports) {
   const lines = [
     ...reports.map((r) =>
       `- ${r.runtime}: ${r.machine.cores} × ${r.machine.cpu}, ${r.machine.memoryGiB} GiB, ${r.machine.os}; ${
-        r.date.slice(0, 10)
-      }, ${r.runs} runs`
+        r.date.slice(0, 16).replace("T", " ")
+      } UTC, ${r.runs} runs${r.machine.load ? `, load average ${r.machine.load.join(" → ")}` : ""}`
     ),
     "",
     `| bench | ratio | budget | ${runtimes.join(" | ")} |`,
