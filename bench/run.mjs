@@ -5,7 +5,7 @@
 // `node tools/bench-readme.mjs` writes the README's performance table.
 // Usage: node bench/run.mjs [--runtime=node|deno|bun] [--runs=3] [--only=verify,core]
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, platform, release, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,6 +30,7 @@ const BENCHES = [
   { name: "verify", file: "bench/verify.ts", args: ["--runs=1", "--rounds=20", "--ms=40"] },
   { name: "core", file: "bench/core.ts", args: [] },
   { name: "server", file: "bench/server.ts", args: [] },
+  { name: "sdk", file: "bench/sdk-behaviour.ts", args: [] },
 ];
 
 const median = (xs) => {
@@ -62,7 +63,6 @@ function main() {
   const dir = mkdtempSync(join(tmpdir(), "ds-bench-"));
   const loadBefore = loadavg()[0];
   const results = {};
-  let versions = {};
   try {
     for (const bench of BENCHES) {
       if (ONLY.length && !ONLY.includes(bench.name)) continue;
@@ -80,7 +80,6 @@ function main() {
           break;
         }
         runs.push(r);
-        versions = { ...versions, [RUNTIME]: r.runtime ?? versions[RUNTIME] };
       }
       process.stderr.write("\n");
       if (runs.length < RUNS) continue;
@@ -96,14 +95,17 @@ function main() {
           ...(budget !== undefined ? { budget } : {}),
         };
       }
-      results[bench.name] = { rows };
+      results[bench.name] = { rows, date: new Date().toISOString() };
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  const file = join(ROOT, "bench/results", `${RUNTIME}.json`);
+  // `--only` updates the named benchmarks and keeps the others' last results.
+  const previous = ONLY.length && existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : null;
   const report = {
     date: new Date().toISOString(),
-    runtime: versions[RUNTIME] ?? RUNTIME,
+    runtime: versionOf(RUNTIME),
     runs: RUNS,
     machine: {
       cpu: cpus()[0]?.model ?? "unknown",
@@ -113,17 +115,24 @@ function main() {
       // Other work on the host shifts ratios: the 1-minute load average before and after.
       load: [loadBefore, loadavg()[0]].map((x) => Math.round(x * 10) / 10),
     },
-    results,
+    results: { ...previous?.results, ...results },
   };
   console.log(table(report));
   mkdirSync(join(ROOT, "bench/results"), { recursive: true });
-  const file = join(ROOT, "bench/results", `${RUNTIME}.json`);
   writeFileSync(file, JSON.stringify(report, null, 2) + "\n");
   console.log(`\nwrote ${file}`);
   const below = Object.values(results).flatMap((b) =>
     Object.entries(b.rows ?? {}).filter(([, r]) => r.budget !== undefined && r.median < r.budget)
   );
   if (below.length) console.log(`${below.length} ratio(s) below budget (see the table)`);
+}
+
+/** `node v20.20.2`, `deno 2.9.6`, `bun 1.4.5`. */
+function versionOf(runtime) {
+  if (runtime === "node") return `node ${process.version}`;
+  const [cmd] = START[runtime]("", []);
+  const out = spawnSync(cmd, ["--version"], { encoding: "utf8" }).stdout ?? "";
+  return `${runtime} ${out.match(/\d+\.\d+\.\d+/)?.[0] ?? "?"}`;
 }
 
 /** The report as a text table. */
