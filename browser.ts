@@ -23,7 +23,7 @@ import { createIndexedDbKeyStore } from "./adapters/keystore/indexeddb.ts";
 import { FetchTransport } from "./adapters/transport/fetch.ts";
 import { IdbStorage } from "./adapters/browser/idb-storage.ts";
 import { sharedSession } from "./adapters/browser/tabs.ts";
-import { deviceAttributes, startCollectors } from "./adapters/browser/collectors/mod.ts";
+import { deviceAttributes } from "./adapters/browser/collectors/device.ts";
 import type { CollectorOptions } from "./adapters/browser/collectors/types.ts";
 
 export type { ActionEventOptions, InitOptions } from "./adapters/sdk/options.ts";
@@ -69,13 +69,17 @@ export function init(options: BrowserOptions): BrowserDeviceSession {
   const ds = shareTabs
     ? sharedSession({ clientId: o.clientId, lead, callTimeoutMs: (o.tokenWaitMs ?? 10000) + 2000 })
     : { ...lead(), isLeader: () => true };
-  let stop = () => {};
+  let stop: (() => void) | null = () => {};
   if (collect !== false && o.enabled !== false) {
-    stop = startCollectors({
-      ...(typeof collect === "object" ? collect : {}),
-      device: false, // the session sends device attributes itself, at creation
-      sink: { track: (t, d) => ds.track(t, d), activity: () => ds.activity() },
-      onHide: () => ds.pageHide(),
+    // The collectors are their own chunk: the session starts without waiting for them.
+    void import("./adapters/browser/collectors/mod.ts").then(({ startCollectors }) => {
+      if (stop === null) return; // shut down before the chunk arrived
+      stop = startCollectors({
+        ...(typeof collect === "object" ? collect : {}),
+        device: false, // the session sends device attributes itself, at creation
+        sink: { track: (t, d) => ds.track(t, d), activity: () => ds.activity() },
+        onHide: () => ds.pageHide(),
+      });
     });
   }
   // Back online: send what waited instead of sitting out the rest of a backoff.
@@ -87,7 +91,8 @@ export function init(options: BrowserOptions): BrowserDeviceSession {
     shutdown: async () => {
       (globalThis as { removeEventListener?: (t: string, f: () => void) => void })
         .removeEventListener?.("online", online);
-      stop();
+      stop?.();
+      stop = null;
       await ds.shutdown();
     },
   };

@@ -183,6 +183,36 @@ const ProofOptions = v.object({
   crypto: v.optional(hasMethods("importKey", "verify", "sha256")),
 });
 
+// Options are usually one object passed on every call: its validated form is remembered, keyed
+// by the object, with a snapshot of its members (arrays copied) that must still match — an
+// object changed since is validated again. Validating costs as much as the claims checks.
+const validated = new WeakMap<object, { schema: unknown; snapshot: unknown[]; output: unknown }>();
+const snapshotOf = (o: object): unknown[] =>
+  Object.entries(o).flatMap(([k, v]) => [k, Array.isArray(v) ? [...v] : v]);
+function sameSnapshot(o: object, snap: unknown[]): boolean {
+  let i = 0;
+  for (const k in o) {
+    if (!Object.hasOwn(o, k)) continue;
+    const a = (o as Record<string, unknown>)[k], b = snap[i + 1];
+    if (snap[i] !== k) return false;
+    i += 2;
+    if (a === b) continue;
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let j = 0; j < a.length; j++) if (a[j] !== b[j]) return false;
+  }
+  return i === snap.length;
+}
+function checkOptions<T>(schema: v.GenericSchema<unknown>, options: unknown): T {
+  const key = typeof options === "object" && options !== null ? options : null;
+  const hit = key === null ? undefined : validated.get(key);
+  if (hit !== undefined && hit.schema === schema && sameSnapshot(key!, hit.snapshot)) {
+    return hit.output as T;
+  }
+  const output = parseOrThrow(schema, options, "ERR_INVALID_INPUT");
+  if (key !== null) validated.set(key, { schema, snapshot: snapshotOf(key), output });
+  return output as T;
+}
+
 function checkToken(token: unknown): string {
   if (typeof token !== "string") throw errorFromCode("ERR_INVALID_INPUT", "token must be a string");
   return token;
@@ -231,10 +261,13 @@ export function verifySessionToken(
   token: string,
   options: TokenVerifyOptions,
 ): Promise<SessionTokenResult> {
-  return guarded(() => {
-    const o = parseOrThrow(TokenOptions, options, "ERR_INVALID_INPUT") as TokenVerifyOptions;
+  // try/catch rather than `guarded`: no closure per call on the hottest path.
+  try {
+    const o = checkOptions<TokenVerifyOptions>(TokenOptions, options);
     return run(sessionTokenSteps(checkToken(token), rules(o, o.audience)), o);
-  });
+  } catch (e) {
+    return Promise.reject(e);
+  }
 }
 
 /**
@@ -253,8 +286,8 @@ export function verifySecureSessionToken(
   token: string,
   options: SecureVerifyOptions,
 ): Promise<SecureTokenResult> {
-  return guarded(() => {
-    const o = parseOrThrow(SecureOptions, options, "ERR_INVALID_INPUT") as SecureVerifyOptions;
+  try {
+    const o = checkOptions<SecureVerifyOptions>(SecureOptions, options);
     const steps = secureTokenSteps(checkToken(token), {
       ...rules(o, o.audience),
       sessionAlgorithms: o.sessionAlgorithms ?? DEFAULT_ALGORITHMS,
@@ -262,7 +295,9 @@ export function verifySecureSessionToken(
       maxLifetime: o.maxLifetime ?? 3600,
     });
     return run(steps, o, { replayStore: o.replayStore });
-  });
+  } catch (e) {
+    return Promise.reject(e);
+  }
 }
 
 /**
@@ -279,7 +314,7 @@ export function verifyActionToken(
   options: TokenVerifyOptions,
 ): Promise<ActionTokenResult> {
   return guarded(() => {
-    const o = parseOrThrow(TokenOptions, options, "ERR_INVALID_INPUT") as TokenVerifyOptions;
+    const o = checkOptions<TokenVerifyOptions>(TokenOptions, options);
     return run(actionTokenSteps(checkToken(token), rules(o, o.audience)), o);
   });
 }
@@ -298,7 +333,7 @@ export function verifyAccessToken(
   options: ServiceVerifyOptions,
 ): Promise<AccessTokenResult> {
   return guarded(() => {
-    const o = parseOrThrow(ServiceOptions, options, "ERR_INVALID_INPUT") as ServiceVerifyOptions;
+    const o = checkOptions<ServiceVerifyOptions>(ServiceOptions, options);
     return run(accessTokenSteps(checkToken(token), rules(o, o.issuer)), o);
   });
 }
@@ -319,7 +354,7 @@ export function verifyDeviceProof(
   options: ProofVerifyOptions,
 ): Promise<ProofResult> {
   return guarded(() => {
-    const o = parseOrThrow(ProofOptions, options, "ERR_INVALID_INPUT") as ProofVerifyOptions;
+    const o = checkOptions<ProofVerifyOptions>(ProofOptions, options);
     const crypto = o.crypto ?? webCrypto;
     const steps = proofSteps(checkToken(token), {
       algorithms: o.algorithms ?? DEFAULT_ALGORITHMS,

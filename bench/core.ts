@@ -147,6 +147,7 @@ const token = measure("step(get_token) → resolve", () => {
 });
 
 console.log("\nratios to the baseline (higher is faster):");
+const ratios: Record<string, number> = {};
 for (
   const [name, v] of [
     ["enqueue", enq],
@@ -157,6 +158,15 @@ for (
   ] as const
 ) {
   console.log(`  ${name.padEnd(16)} ${(v / baseline).toFixed(2)}× baseline`);
+  ratios[`${name} / JSON.stringify`] = v / baseline;
+}
+
+// `--json=<file>`: the ratios for `npm run bench` (bench/run.mjs).
+const jsonOut = (globalThis as { process?: { argv: string[] } }).process?.argv
+  .find((a) => a.startsWith("--json="))?.slice(7);
+if (jsonOut) {
+  const { writeFile } = await import("node:fs/promises");
+  await writeFile(jsonOut, JSON.stringify({ runtime: runtime(), ratios }, null, 2));
 }
 
 function runtime(): string {

@@ -43,6 +43,11 @@ const STEPS = [
     node("tools/purity.mjs", "--fixtures"),
   ],
   ["purity", "purity gate on core/", node("tools/purity.mjs", "core")],
+  [
+    "size",
+    "bundle size budgets per entry, gzip and minified (+ self-test)",
+    node("tools/size.mjs", "--self-test"),
+  ],
   ["jsr", "deno publish --dry-run", [bin("deno"), ["publish", "--dry-run", "--allow-dirty"]]],
   ["build", "tsc -p tsconfig.build.json (dist/)", [process.execPath, [
     join(ROOT, "node_modules/typescript/bin/tsc"),

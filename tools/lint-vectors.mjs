@@ -19,10 +19,10 @@ const ENVELOPE = [
 ];
 const RESULTS = ["valid", "invalid", "acceptable"];
 
-/** Error codes of the catalog (core/errors/catalog.ts), read from its source. */
+/** Error codes of the catalog (their statuses, core/errors/status.ts), read from its source. */
 function catalogCodes() {
-  const text = readFileSync(join(ROOT, "core/errors/catalog.ts"), "utf8");
-  return new Set([...text.matchAll(/^\s+(ERR_[A-Z_]+): entry\(/gm)].map((m) => m[1]));
+  const text = readFileSync(join(ROOT, "core/errors/status.ts"), "utf8");
+  return new Set([...text.matchAll(/^\s+(ERR_[A-Z_]+): (\d{3}|null),$/gm)].map((m) => m[1]));
 }
 
 const isObj = (x) => typeof x === "object" && x !== null && !Array.isArray(x);

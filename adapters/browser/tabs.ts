@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { errorFromCode } from "../../core/errors/error.ts";
+import { errorOf } from "../../core/errors/error.ts";
 import type { ErrorCode } from "../../core/errors/catalog.ts";
 import type { SessionEvent } from "../../core/mod.ts";
 import type { DeviceSession, SessionSnapshot } from "../sdk/device-session.ts";
@@ -99,7 +99,7 @@ export function sharedSession(o: TabOptions): DeviceSession & { isLeader(): bool
       pending.delete(m.id);
       clearTimeout(p.timer);
       if (m.ok) p.resolve(m.value);
-      else p.reject(errorFromCode(m.code, m.message));
+      else p.reject(errorOf(m.code, m.message));
     } else if (m.kind === "leader") {
       for (const p of pending.values()) post(p.msg); // a new leader: re-send what is unanswered
     } else if (m.kind === "state") {
@@ -162,7 +162,7 @@ export function sharedSession(o: TabOptions): DeviceSession & { isLeader(): bool
     })).catch(() => {/* the lock manager refused (e.g. opaque origin): stay a follower */});
 
   function call(method: Method, args: unknown[]): Promise<unknown> {
-    if (closed) return Promise.reject(errorFromCode("ERR_CLOSED"));
+    if (closed) return Promise.reject(errorOf("ERR_CLOSED", "the SDK was shut down"));
     if (leader !== null) {
       return (leader[method] as (...a: unknown[]) => Promise<unknown>)(...args);
     }
@@ -176,7 +176,7 @@ export function sharedSession(o: TabOptions): DeviceSession & { isLeader(): bool
       };
       const timer = setTimeout(() => {
         pending.delete(msg.id);
-        reject(errorFromCode("ERR_TIMEOUT", "no tab answered for the device session"));
+        reject(errorOf("ERR_TIMEOUT", "no tab answered for the device session"));
       }, o.callTimeoutMs);
       pending.set(msg.id, { msg, resolve, reject, timer });
       post(msg);
@@ -208,7 +208,7 @@ export function sharedSession(o: TabOptions): DeviceSession & { isLeader(): bool
       closed = true;
       for (const p of pending.values()) {
         clearTimeout(p.timer);
-        p.reject(errorFromCode("ERR_CLOSED"));
+        p.reject(errorOf("ERR_CLOSED", "the SDK was shut down"));
       }
       pending.clear();
       if (leader !== null) await leader.shutdown();

@@ -37,14 +37,32 @@ export class CryptoCache {
   readonly #max: number;
   readonly #keys = new Map<string, unknown>();
   readonly #digests = new Map<string, Uint8Array>();
+  /** Signatures that verified, by key, input and signature (only for `memo` effects). */
+  readonly #verified = new Map<string, true>();
 
   constructor(crypto: VerifyCrypto, max = 1024) {
     this.crypto = crypto;
     this.#max = max;
   }
 
+  /**
+   * Keys by frozen JWK object (key sets and decoded headers hand out frozen objects, which
+   * cannot change): a lookup without building the string id.
+   */
+  readonly #byObject = new WeakMap<object, { alg: Alg; key: unknown }>();
+
   /** The imported key for `jwk`, importing (and remembering) it on a miss. */
   key(jwk: PublicJwk, alg: Alg): unknown {
+    const known = this.#byObject.get(jwk);
+    if (known !== undefined && known.alg === alg) return known.key;
+    const key = this.#keyById(jwk, alg);
+    if (!isPromise(key) && key !== null && Object.isFrozen(jwk)) {
+      this.#byObject.set(jwk, { alg, key });
+    }
+    return key;
+  }
+
+  #keyById(jwk: PublicJwk, alg: Alg): unknown {
     const crypto = this.crypto;
     const id = `${alg}.${jwk.x}.${jwk.kty === "EC" ? jwk.y : ""}`;
     const hit = this.#keys.get(id);
@@ -75,6 +93,27 @@ export class CryptoCache {
     return d.then((v) => (this.#put(this.#digests, text, v), v));
   }
 
+  /**
+   * Verifies, or answers `true` for a key, input and signature that verified before. Only
+   * successes are remembered; a key that left the key set never gets here (its lookup fails).
+   */
+  verifyMemo(
+    e: { alg: Alg; jwk: PublicJwk; input: string; signature: Uint8Array },
+    verify: () => boolean | Promise<boolean>,
+  ): boolean | Promise<boolean> {
+    const jwk = e.jwk;
+    const id = `${e.alg}.${jwk.x}.${jwk.kty === "EC" ? jwk.y : ""}.${e.input}.${
+      String.fromCharCode(...e.signature)
+    }`;
+    if (this.#verified.has(id)) return true;
+    const ok = verify();
+    if (ok === true) this.#put(this.#verified, id, true);
+    else if (isPromise(ok)) {
+      return ok.then((v) => (v === true && this.#put(this.#verified, id, true), v));
+    }
+    return ok;
+  }
+
   #put<V>(map: Map<string, V>, id: string, value: V): void {
     if (map.size >= this.#max) map.delete(map.keys().next().value!);
     map.set(id, value);
@@ -88,12 +127,11 @@ function isPromise(x: unknown): x is Promise<unknown> {
 
 function perform(effect: VerifyEffect, env: VerifyEnv): unknown {
   switch (effect.op) {
-    case "verify": {
-      const key = env.crypto.key(effect.jwk, effect.alg);
-      return isPromise(key)
-        ? key.then((k) => verifyWith(env, effect, k))
-        : verifyWith(env, effect, key);
-    }
+    case "verify":
+      // No closure on the common path: verification is the hot path.
+      return effect.memo === true
+        ? env.crypto.verifyMemo(effect, () => verifyEffect(env, effect))
+        : verifyEffect(env, effect);
     case "key":
       return need(env.keys, "a key source").getKey(effect.kid);
     case "sha256":
@@ -103,6 +141,16 @@ function perform(effect: VerifyEffect, env: VerifyEnv): unknown {
     case "consume":
       return need(env.replayStore, "a replay store").consume(effect.id, effect.until);
   }
+}
+
+function verifyEffect(
+  env: VerifyEnv,
+  effect: Extract<VerifyEffect, { op: "verify" }>,
+): boolean | Promise<boolean> {
+  const key = env.crypto.key(effect.jwk, effect.alg);
+  return isPromise(key)
+    ? key.then((k) => verifyWith(env, effect, k))
+    : verifyWith(env, effect, key);
 }
 
 function verifyWith(

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { errorFromCode } from "../../core/errors/mod.ts";
+import { errorOf } from "../../core/errors/mod.ts";
 import type { Alg, DevicePublicJwk } from "../../core/wire/mod.ts";
 import { jwkThumbprint } from "./thumbprint.ts";
 import type { DeviceSigner } from "./types.ts";
@@ -58,7 +58,7 @@ export async function generateDeviceKey(
 export async function deviceKeyPair(alg: Alg, pair: CryptoKeyPair): Promise<DeviceKeyPair> {
   const name = alg === "EdDSA" ? "Ed25519" : "ECDSA";
   if (pair.privateKey.algorithm.name !== name || pair.publicKey.algorithm.name !== name) {
-    throw errorFromCode("ERR_INVALID_INPUT", `the key pair is not a ${alg} key pair`);
+    throw errorOf("ERR_INVALID_INPUT", `the key pair is not a ${alg} key pair`);
   }
   const jwk = await exportPublicJwk(pair.publicKey);
   return {

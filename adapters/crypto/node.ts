@@ -14,11 +14,12 @@ import {
   sign as nodeSign,
   verify as nodeVerify,
 } from "node:crypto";
-import { Buffer } from "node:buffer";
 import type { Alg } from "../../core/wire/mod.ts";
 import type { PublicJwk } from "../../core/token/mod.ts";
 import type { TokenSigner, VerifyCrypto } from "./types.ts";
 import { publicMembers } from "./webcrypto.ts";
+
+const ascii = new TextEncoder();
 
 /**
  * Verification with `node:crypto`, entirely synchronous.
@@ -39,8 +40,9 @@ export const nodeCrypto: VerifyCrypto<KeyObject> = {
   },
   verify(alg: Alg, key: KeyObject, input: string, signature: Uint8Array): boolean {
     try {
-      // latin1 of an ASCII string is its bytes; small Buffers come from Node's pool.
-      const data = Buffer.from(input, "latin1");
+      // The signing input is ASCII, so its UTF-8 is its bytes. TextEncoder is native on every
+      // runtime (Buffer.from(…, "latin1") is faster on Node by 0.2 µs, slower on Deno by 1–2 µs).
+      const data = ascii.encode(input);
       return alg === "EdDSA"
         ? nodeVerify(null, data, key, signature)
         : nodeVerify("sha256", data, { key, dsaEncoding: "ieee-p1363" }, signature);

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { errorFromCode } from "../../core/errors/mod.ts";
+import { errorOf } from "../../core/errors/mod.ts";
 import type { Alg, DevicePublicJwk } from "../../core/wire/mod.ts";
 import type { PublicJwk } from "../../core/token/mod.ts";
 import { encodeUtf8 } from "../../core/token/utf8.ts";
@@ -82,7 +82,7 @@ export async function generateKeyPair(
       "verify",
     ]) as CryptoKeyPair;
   } catch (e) {
-    throw errorFromCode("ERR_CONFIG", `${alg} key generation is not supported here`, { cause: e });
+    throw errorOf("ERR_CONFIG", `${alg} key generation is not supported here`, { cause: e });
   }
 }
 

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { errorFromCode } from "../../core/errors/error.ts";
+import { errorOf } from "../../core/errors/error.ts";
 import type { ErrorCode } from "../../core/errors/catalog.ts";
 import { createMachine, step } from "../../core/session/machine.ts";
 import type { MachineOptionsInput } from "../../core/session/options.ts";
@@ -208,7 +208,7 @@ export class SessionDriver {
         this.#waiting.delete(e.waiter);
         return;
       case "reject":
-        this.#waiting.get(e.waiter)?.reject(errorFromCode(e.code as ErrorCode, e.message));
+        this.#waiting.get(e.waiter)?.reject(errorOf(e.code as ErrorCode, e.message));
         this.#waiting.delete(e.waiter);
         return;
       case "emit":

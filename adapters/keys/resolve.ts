@@ -15,7 +15,7 @@ import { remoteKeySet } from "./remote.ts";
 export type JwksOption = Jwks | string | URL | KeySource;
 
 interface LocalEntry {
-  readonly fingerprint: string;
+  readonly fingerprint: unknown[];
   readonly source: KeySource;
 }
 
@@ -23,12 +23,20 @@ const locals = new WeakMap<object, WeakMap<object, LocalEntry>>();
 const remotes = new Map<string, KeySource>();
 const caches = new WeakMap<object, CryptoCache>();
 
-// What identifies a JWKS's content; recomputed per call so an object changed in place is
-// re-read instead of silently verifying against a stale copy.
-function fingerprint(jwks: Jwks): string {
-  let s = "";
-  for (const k of jwks.keys) s += `${k.kid}|${k.alg}|${k.x}|${k.y ?? ""};`;
-  return s;
+// What identifies a JWKS's content; compared on every call (without allocating) so an object
+// changed in place is re-read instead of silently verifying against a stale copy.
+function fingerprint(jwks: Jwks): unknown[] {
+  return jwks.keys.flatMap((k) => [k.kid, k.alg, k.x, k.y]);
+}
+function sameFingerprint(jwks: Jwks, fp: unknown[]): boolean {
+  const keys = jwks.keys;
+  if (keys.length * 4 !== fp.length) return false;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    if (k.kid !== fp[4 * i] || k.alg !== fp[4 * i + 1] || k.x !== fp[4 * i + 2]) return false;
+    if (k.y !== fp[4 * i + 3]) return false;
+  }
+  return true;
 }
 
 /**
@@ -54,11 +62,10 @@ export function keySourceFor(jwks: JwksOption, crypto: VerifyCrypto): KeySource 
   if (!Array.isArray(set.keys)) throw errorFromCode("ERR_INVALID_INPUT", "jwks.keys is required");
   let byCrypto = locals.get(set);
   if (byCrypto === undefined) locals.set(set, byCrypto = new WeakMap());
-  const fp = fingerprint(set);
   const hit = byCrypto.get(crypto);
-  if (hit !== undefined && hit.fingerprint === fp) return hit.source;
+  if (hit !== undefined && sameFingerprint(set, hit.fingerprint)) return hit.source;
   const source = localKeySet(set, { crypto });
-  byCrypto.set(crypto, { fingerprint: fp, source });
+  byCrypto.set(crypto, { fingerprint: fingerprint(set), source });
   return source;
 }
 

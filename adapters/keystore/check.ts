@@ -17,7 +17,7 @@ const PROBE = new TextEncoder().encode("device-session key store probe");
  * @example
  * ```ts
  * const r = await checkKeyPair("EdDSA", privateKey, publicKey);
- * if (typeof r === "string") throw errorFromCode("ERR_KEY_STORE", r);
+ * if (typeof r === "string") throw errorOf("ERR_KEY_STORE", r);
  * ```
  */
 export async function checkKeyPair(

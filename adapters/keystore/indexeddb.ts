@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { errorFromCode } from "../../core/errors/mod.ts";
+import { errorOf } from "../../core/errors/mod.ts";
 import type { Alg, KeyAssurance } from "../../core/wire/mod.ts";
 import type { DeviceKeyPair } from "../crypto/keys.ts";
 import { checkKeyPair } from "./check.ts";
@@ -93,7 +93,7 @@ export function createIndexedDbKeyStore(options: IndexedDbKeyStoreOptions = {}):
       try {
         value = await request(handle.transaction(STORE, "readonly").objectStore(STORE).get(name));
       } catch (e) {
-        throw errorFromCode("ERR_KEY_STORE", "IndexedDB read failed", { cause: e });
+        throw errorOf("ERR_KEY_STORE", "IndexedDB read failed", { cause: e });
       }
       if (value === undefined) return null;
       return await toRecord(value);
@@ -101,7 +101,7 @@ export function createIndexedDbKeyStore(options: IndexedDbKeyStoreOptions = {}):
 
     async save(entry: { key: DeviceKeyPair; deviceId: string | null }): Promise<KeyAssurance> {
       if (entry.key.privateKey.extractable) {
-        throw errorFromCode(
+        throw errorOf(
           "ERR_INVALID_INPUT",
           "a browser never stores an extractable private key",
         );
@@ -138,7 +138,7 @@ export function createIndexedDbKeyStore(options: IndexedDbKeyStoreOptions = {}):
         tx.objectStore(STORE).delete(name);
         await done(tx);
       } catch (e) {
-        throw errorFromCode("ERR_KEY_STORE", "IndexedDB delete failed", { cause: e });
+        throw errorOf("ERR_KEY_STORE", "IndexedDB delete failed", { cause: e });
       }
     },
   };
@@ -148,7 +148,7 @@ async function toRecord(value: unknown): Promise<DeviceKeyRecord> {
   const v = value as Partial<StoredRecord> | null;
   const deviceId = typeof v?.deviceId === "string" ? v.deviceId : null;
   const unusable = (reason: string) =>
-    errorFromCode("ERR_KEY_STORE", `stored device key unusable: ${reason}`, {
+    errorOf("ERR_KEY_STORE", `stored device key unusable: ${reason}`, {
       details: { reason, ...(deviceId === null ? {} : { deviceId }) },
     });
   if (typeof v !== "object" || v === null || v.v !== 1) throw unusable("unknown record format");

@@ -11,11 +11,10 @@ export {
 } from "./device-session.ts";
 export {
   type ActionEventOptions,
-  ActionEventOptionsSchema,
   type InitOptions,
-  InitOptionsSchema,
   parseInitOptions,
   toActionAttributes,
 } from "./options.ts";
+export { ActionEventOptionsSchema, InitOptionsSchema } from "./options-schema.ts";
 export { MemoryKeyStore, signerFor, systemClock, timerScheduler, webRandom } from "./ports-web.ts";
 export { keyPort } from "./keys.ts";

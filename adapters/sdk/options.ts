@@ -1,20 +1,19 @@
 /**
- * The SDK's public options and action-event options (Mosaic-style names), validated with
- * valibot and turned into the machine's options and the wire's snake_case attributes.
+ * The SDK's public options and action-event options (Mosaic-style names), checked by hand
+ * (`core/wire/guards.ts`, held equal to the schemas of `options-schema.ts` by a property test)
+ * and mapped to the wire's snake_case attributes.
  *
  * @module
  */
-import * as v from "valibot";
-import { type MachineOptionsInput, MachineOptionsSchema } from "../../core/session/options.ts";
-import {
-  type ActionAttributes,
-  type ClaimedUserIdType,
-  ClaimedUserIdTypeSchema,
-  type TransactionData,
-  TransactionDataSchema,
+import { checkOptions, type MachineOptionsInput } from "../../core/session/options.ts";
+import type {
+  ActionAttributes,
+  ClaimedUserIdType,
+  TransactionData,
 } from "../../core/wire/telemetry.ts";
-import { type FlatAttributes, flatAttributes, UserId } from "../../core/wire/primitives.ts";
-import { parseOrThrow } from "../../core/wire/parse.ts";
+import type { FlatAttributes } from "../../core/wire/primitives.ts";
+import { actionOptionsProblem, dataOf, INIT_OPTIONS } from "../../core/wire/guards.ts";
+import { errorOf } from "../../core/errors/error.ts";
 
 /** Options of `init` (Mosaic's `drs` options plus device-session's tunables). */
 export interface InitOptions extends MachineOptionsInput {
@@ -32,25 +31,9 @@ export interface InitOptions extends MachineOptionsInput {
   requestTimeoutMs?: number;
 }
 
-/** Schema of {@link InitOptions}. */
-export const InitOptionsSchema: v.GenericSchema<InitOptions> = v.pipe(
-  MachineOptionsSchema as v.GenericSchema<InitOptions>,
-  v.check(
-    (o) => o.userId === undefined || v.is(UserId, o.userId),
-    "userId must be a valid user id",
-  ),
-  v.check(
-    (o) =>
-      o.requestTimeoutMs === undefined ||
-      (Number.isInteger(o.requestTimeoutMs) && o.requestTimeoutMs >= 100 &&
-        o.requestTimeoutMs <= 120000),
-    "requestTimeoutMs must be an integer 100..120000",
-  ),
-);
-
 /** Validates `init` options (`ERR_INVALID_INPUT`). */
 export function parseInitOptions(options: unknown): InitOptions {
-  return parseOrThrow(InitOptionsSchema, options, "ERR_INVALID_INPUT");
+  return checkOptions(INIT_OPTIONS, options as InitOptions);
 }
 
 /** Options of `triggerActionEvent` (Mosaic's `ActionEventOptions`). */
@@ -67,29 +50,18 @@ export interface ActionEventOptions {
   customAttributes?: FlatAttributes;
 }
 
-/** Schema of {@link ActionEventOptions}. */
-export const ActionEventOptionsSchema: v.GenericSchema<ActionEventOptions> = v.pipe(
-  v.strictObject({
-    correlationId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(256))),
-    claimedUserId: v.optional(UserId),
-    claimedUserIdType: v.optional(ClaimedUserIdTypeSchema),
-    transactionData: v.optional(TransactionDataSchema),
-    customAttributes: v.optional(flatAttributes(50, 2048)),
-  }),
-  v.check(
-    (o) => o.claimedUserIdType === undefined || o.claimedUserId !== undefined,
-    "claimedUserIdType requires claimedUserId",
-  ),
-) as v.GenericSchema<ActionEventOptions>;
-
 /** Validates action options (`ERR_INVALID_INPUT`) and maps them to wire attributes. */
 export function toActionAttributes(options: unknown): ActionAttributes {
-  const o = parseOrThrow(ActionEventOptionsSchema, options ?? {}, "ERR_INVALID_INPUT");
+  const o = (options ?? {}) as ActionEventOptions;
+  const problem = actionOptionsProblem(o);
+  if (problem !== null) throw errorOf("ERR_INVALID_INPUT", problem);
   return {
     ...(o.correlationId !== undefined ? { correlation_id: o.correlationId } : {}),
     ...(o.claimedUserId !== undefined ? { claimed_user_id: o.claimedUserId } : {}),
     ...(o.claimedUserIdType !== undefined ? { claimed_user_id_type: o.claimedUserIdType } : {}),
-    ...(o.transactionData !== undefined ? { transaction_data: o.transactionData } : {}),
-    ...(o.customAttributes !== undefined ? { custom_attributes: o.customAttributes } : {}),
+    ...(o.transactionData !== undefined
+      ? { transaction_data: dataOf(o.transactionData) as TransactionData }
+      : {}),
+    ...(o.customAttributes !== undefined ? { custom_attributes: dataOf(o.customAttributes) } : {}),
   };
 }

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { ERROR_CATALOG, type ErrorCode } from "./catalog.ts";
+import { ERROR_CATALOG } from "./catalog.ts";
+import { ERROR_STATUS, type ErrorCode } from "./status.ts";
 
 /** Options of {@link DeviceSessionError}. */
 export interface DeviceSessionErrorOptions {
@@ -16,7 +17,8 @@ export interface DeviceSessionErrorOptions {
 
 /**
  * The base of every error device-session raises or answers. `code` is stable; `message` is for
- * people; `status` is the HTTP status the service answers it with, or `null`.
+ * people (the code itself when none is given: the meanings live in `ERROR_CATALOG`, which the
+ * device SDK does not carry); `status` is the HTTP status the service answers it with, or `null`.
  *
  * @example
  * ```ts
@@ -34,10 +36,10 @@ export class DeviceSessionError extends Error {
   readonly details: Readonly<Record<string, unknown>> | undefined;
 
   constructor(code: ErrorCode, message?: string, options: DeviceSessionErrorOptions = {}) {
-    super(message ?? ERROR_CATALOG[code].meaning, { cause: options.cause });
+    super(message ?? code, { cause: options.cause });
     this.name = "DeviceSessionError";
     this.code = code;
-    this.status = ERROR_CATALOG[code].status;
+    this.status = ERROR_STATUS[code];
     this.details = options.details;
   }
 
@@ -149,7 +151,8 @@ const SESSION_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
 
 /**
  * Builds the error of the right class for `code` — used when an error crosses a boundary as
- * data (an HTTP error body, a vector, a conformance message).
+ * data (an HTTP error body, a vector, a conformance message). Without a message, the message is
+ * the code's meaning from the catalog.
  *
  * @example
  * ```ts
@@ -157,6 +160,23 @@ const SESSION_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
  * ```
  */
 export function errorFromCode(
+  code: ErrorCode,
+  message?: string,
+  options?: DeviceSessionErrorOptions,
+): DeviceSessionError {
+  return errorOf(code, message ?? ERROR_CATALOG[code].meaning, options);
+}
+
+/**
+ * Like {@link errorFromCode}, without the catalog's meanings: the device SDK raises its errors
+ * with this so that its bundle carries the codes only (the message defaults to the code).
+ *
+ * @example
+ * ```ts
+ * throw errorOf("ERR_TIMEOUT", "no token within 10000 ms");
+ * ```
+ */
+export function errorOf(
   code: ErrorCode,
   message?: string,
   options?: DeviceSessionErrorOptions,

@@ -14,6 +14,7 @@ export {
   DeviceSessionError,
   type DeviceSessionErrorOptions,
   errorFromCode,
+  errorOf,
   InputError,
   ProtocolError,
   SessionError,

@@ -8,12 +8,8 @@ import { decodeBase64Url } from "../token/base64url.ts";
 import { decodeUtf8 } from "../token/utf8.ts";
 import { proofToken, secureToken } from "../token/claims.ts";
 import { compact, signingInput } from "../token/jws.ts";
-import { safeParseWith } from "../wire/parse.ts";
-import {
-  ConfigResponseSchema,
-  CreateSessionResponseSchema,
-  RefreshResponseSchema,
-} from "../wire/device.ts";
+import { isConfigResponse, isCreateSessionResponse, isRefreshResponse } from "../wire/guards.ts";
+import type { ConfigResponse } from "../wire/device.ts";
 import { dropSessionTokenIfIdle, retagPending } from "./events.ts";
 import type { Effect, MachineState } from "./types.ts";
 import {
@@ -145,12 +141,9 @@ export function onAuthResponse(
   if (typeof nonce === "string") s.nonce = nonce;
   if (purpose === "config") {
     s.auth.configInflight = false;
-    const parsed = r.status === 200 ? safeParseWith(ConfigResponseSchema, r.body) : null;
-    if (parsed?.ok) {
-      s.config = {
-        tokenLifetimeS: parsed.value.token_lifetime_s,
-        secureMaxS: parsed.value.secure_token_max_s,
-      };
+    if (r.status === 200 && isConfigResponse(r.body)) {
+      const c = r.body as ConfigResponse;
+      s.config = { tokenLifetimeS: c.token_lifetime_s, secureMaxS: c.secure_token_max_s };
       s.auth.failures = 0;
       s.auth.retryAt = 0;
     } else authFailed(s, r.now, r.random, fx, failure(r));
@@ -162,13 +155,9 @@ export function onAuthResponse(
     return;
   }
   const ok = purpose === "create" ? r.status === 201 : r.status === 200;
-  const parsed = ok
-    ? safeParseWith(
-      purpose === "create" ? CreateSessionResponseSchema : RefreshResponseSchema,
-      r.body,
-    )
-    : null;
-  if (parsed?.ok) return tokenReceived(s, purpose, parsed.value as never, r.now, r.random, fx);
+  if (ok && (purpose === "create" ? isCreateSessionResponse : isRefreshResponse)(r.body)) {
+    return tokenReceived(s, purpose, r.body as TokenAnswer, r.now, r.random, fx);
+  }
   const { code, details } = errorBody(r.body);
   if (code === "ERR_NONCE_INVALID" && typeof details.nonce === "string") {
     s.nonce = details.nonce; // a fresh nonce: retry at once, but count it so a loop backs off

@@ -4,9 +4,8 @@
  *
  * @module
  */
-import { safeParseWith } from "../wire/parse.ts";
-import { TelemetryAckSchema } from "../wire/telemetry.ts";
-import type { EventType } from "../wire/telemetry.ts";
+import { isTelemetryAck } from "../wire/guards.ts";
+import type { EventType, TelemetryAck } from "../wire/telemetry.ts";
 import {
   countDrop,
   dropSession,
@@ -173,10 +172,10 @@ export function onTelemetryResponse(
   if (r.status !== 0) learnOffset(s, (r.body as { time?: unknown } | null)?.time, r.sentAt, r.now);
   const nonce = (r.body as { nonce?: unknown } | null)?.nonce;
   if (r.status === 200 && typeof nonce === "string" && nonce.length <= 128) s.nonce = nonce;
-  const ack = r.status === 200 ? safeParseWith(TelemetryAckSchema, r.body) : null;
+  const ack = r.status === 200 && isTelemetryAck(r.body) ? r.body as TelemetryAck : null;
   const { code } = errorBody(r.body);
   s.sender.inflight = null;
-  if (ack?.ok && (inflight.count === 0 || ack.value.acked_seq === inflight.maxSeq)) {
+  if (ack !== null && (inflight.count === 0 || ack.acked_seq === inflight.maxSeq)) {
     removeInflight(s.queue, false);
     // A flush asked for while this batch was in flight is satisfied if nothing is left.
     if (s.queue.events.length === 0) s.sender.urgent = false;
@@ -193,8 +192,8 @@ export function onTelemetryResponse(
         count: inflight.count,
       },
     });
-    settleActions(s, inflight.sid, inflight.maxSeq, ack.value.actions, fx);
-    adoptUser(s, inflight.sid, ack.value.user_id);
+    settleActions(s, inflight.sid, inflight.maxSeq, ack.actions, fx);
+    adoptUser(s, inflight.sid, ack.user_id);
   } else if (r.status === 410 || r.status === 404) {
     const n = removeInflight(s.queue, true).length + dropSession(s.queue, inflight.sid);
     fx.push({

@@ -5,8 +5,7 @@
  *
  * @module
  */
-import { ActionType, UserId } from "../wire/primitives.ts";
-import { safeParseWith } from "../wire/parse.ts";
+import { isActionType, isUserId } from "../wire/guards.ts";
 import { restoreQueue } from "../telemetry/queue.ts";
 import type { ErrorCode } from "../errors/catalog.ts";
 import {
@@ -147,7 +146,7 @@ export const onGetToken: Handler = (s, input, fx) => {
   }
   const max = s.config?.secureMaxS ?? 3600;
   const exp = i.expirationSeconds ?? 300;
-  if (!safeParseWith(ActionType, i.actionType).ok) {
+  if (!isActionType(i.actionType)) {
     return reject(
       fx,
       i.waiter,
@@ -182,7 +181,7 @@ export const onTrack: Handler = (s, input, fx) => {
 export const onTriggerAction: Handler = (s, input, fx) => {
   const i = input as In<"trigger_action">;
   s.lastActivity = i.now;
-  if (!safeParseWith(ActionType, i.actionType).ok) {
+  if (!isActionType(i.actionType)) {
     return reject(
       fx,
       i.waiter,
@@ -206,7 +205,7 @@ export const onSetUser: Handler = (s, input, fx) => {
   const i = input as In<"set_user"> | In<"clear_user">;
   s.lastActivity = i.now;
   const next = i.type === "set_user" ? i.userId : null;
-  if (next !== null && !safeParseWith(UserId, next).ok) {
+  if (next !== null && !isUserId(next)) {
     return reject(
       fx,
       i.waiter,

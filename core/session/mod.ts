@@ -4,7 +4,8 @@
  * @module
  */
 export { createMachine, step, type StepResult } from "./machine.ts";
-export { type MachineOptionsInput, MachineOptionsSchema, resolveOptions } from "./options.ts";
+export { type MachineOptionsInput, resolveOptions } from "./options.ts";
+export { MachineOptionsSchema } from "./options-schema.ts";
 export { derivePhase, nextDeadline } from "./progress.ts";
 export { type Rule as SessionRule, RULES as SESSION_RULES } from "./rules.ts";
 export { backoffDelay, RANDOM_BYTES } from "./util.ts";

@@ -1,11 +1,12 @@
 /**
- * Machine options: the valibot schema of what a caller may pass and the SPEC §9.13 defaults.
+ * Machine options: what a caller may pass, checked by the hand-written guards of
+ * `wire/guards.ts` (equal to `MachineOptionsSchema`, `options-schema.ts`), and the SPEC §9.13
+ * defaults.
  *
  * @module
  */
-import * as v from "valibot";
-import { ClientId } from "../wire/primitives.ts";
-import { parseOrThrow } from "../wire/parse.ts";
+import { errorOf } from "../errors/error.ts";
+import { firstBad, MACHINE_OPTIONS } from "../wire/guards.ts";
 import { DEFAULT_FLUSH } from "../telemetry/sender.ts";
 import type { MachineOptions } from "./types.ts";
 
@@ -29,31 +30,6 @@ export interface MachineOptionsInput {
   maxQueueBytes?: number;
 }
 
-const int = (min: number, max: number) =>
-  v.optional(v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max)));
-const num = (min: number, max: number) =>
-  v.optional(v.pipe(v.number(), v.minValue(min), v.maxValue(max)));
-
-/** Schema of {@link MachineOptionsInput} with the bounds of SPEC §9.13. */
-export const MachineOptionsSchema: v.GenericSchema<MachineOptionsInput> = v.looseObject({
-  clientId: ClientId,
-  serverPath: v.pipe(v.string(), v.url("serverPath must be an absolute URL")),
-  enableSessionToken: v.optional(v.boolean()),
-  enabled: v.optional(v.boolean()),
-  refreshAt: num(0.5, 0.95),
-  refreshJitter: num(0, 0.1),
-  tokenWaitMs: int(100, 60000),
-  actionWaitMs: int(100, 60000),
-  backoffBaseMs: int(100, 10000),
-  backoffCapMs: int(1000, 300000),
-  shutdownFlushMs: int(0, 10000),
-  flushCount: int(1, 100),
-  flushBytes: int(1024, 61440),
-  flushIntervalMs: int(100, 60000),
-  maxQueueEvents: int(10, 100000),
-  maxQueueBytes: int(4096, 16777216),
-});
-
 /**
  * Validates options (`ERR_INVALID_INPUT`) and applies the defaults.
  *
@@ -64,7 +40,7 @@ export const MachineOptionsSchema: v.GenericSchema<MachineOptionsInput> = v.loos
  * ```
  */
 export function resolveOptions(input: MachineOptionsInput): MachineOptions {
-  const o = parseOrThrow(MachineOptionsSchema, input, "ERR_INVALID_INPUT");
+  const o = checkOptions(MACHINE_OPTIONS, input);
   return {
     clientId: o.clientId,
     serverPath: o.serverPath.endsWith("/") ? o.serverPath : `${o.serverPath}/`,
@@ -87,4 +63,23 @@ export function resolveOptions(input: MachineOptionsInput): MachineOptions {
       maxBytes: o.maxQueueBytes ?? DEFAULT_FLUSH.maxBytes,
     },
   };
+}
+
+/**
+ * Checks options against a guard table (`wire/guards.ts`), throwing `ERR_INVALID_INPUT` that
+ * names the first invalid option.
+ *
+ * @example
+ * ```ts
+ * checkOptions(MACHINE_OPTIONS, { clientId: "demo", serverPath: "nope" }); // throws: serverPath
+ * ```
+ */
+export function checkOptions<T>(table: Parameters<typeof firstBad>[0], input: T): T {
+  const bad = firstBad(table, input);
+  if (bad === null) return input;
+  throw errorOf(
+    "ERR_INVALID_INPUT",
+    bad === "" ? "options must be an object" : `invalid option ${bad}`,
+    { details: { option: bad } },
+  );
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { errorFromCode } from "../errors/error.ts";
+import { errorOf } from "../errors/error.ts";
 import { encodeBase64Url } from "../token/base64url.ts";
 import type { Effect, Input, MachineState, Phase } from "./types.ts";
 
@@ -13,9 +13,9 @@ export const RANDOM_BYTES = 32;
 
 /** Throws `ERR_INVALID_INPUT` unless the input carries a finite `now` and enough random bytes. */
 export function checkInput(input: Input): void {
-  if (!Number.isFinite(input.now)) throw errorFromCode("ERR_INVALID_INPUT", "now must be finite");
+  if (!Number.isFinite(input.now)) throw errorOf("ERR_INVALID_INPUT", "now must be finite");
   if (!(input.random instanceof Uint8Array) || input.random.length < RANDOM_BYTES) {
-    throw errorFromCode("ERR_INVALID_INPUT", `random must hold ${RANDOM_BYTES} bytes`);
+    throw errorOf("ERR_INVALID_INPUT", `random must hold ${RANDOM_BYTES} bytes`);
   }
 }
 

@@ -6,8 +6,7 @@
  *
  * @module
  */
-import { utf8Length } from "../wire/primitives.ts";
-import { EVENT_PRIORITY, type EventType } from "../wire/telemetry.ts";
+import { EVENT_PRIORITY, type EventType, utf8Length } from "../wire/constants.ts";
 
 /**
  * One queued event. `data` is its `data` member already serialized (once, at enqueue); the

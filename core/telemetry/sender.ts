@@ -5,8 +5,7 @@
  *
  * @module
  */
-import { TELEMETRY_LIMITS } from "../wire/telemetry.ts";
-import { utf8Length } from "../wire/primitives.ts";
+import { TELEMETRY_LIMITS, utf8Length } from "../wire/constants.ts";
 import {
   type Dropped,
   eventJson,

@@ -5,16 +5,15 @@
  * @module
  */
 import type { Alg } from "../wire/primitives.ts";
-import {
-  type AccessClaims,
-  type ActionClaims,
-  type DevicePublicJwk,
-  type ProofClaims,
-  PROTOCOL_VERSION,
-  type SecureClaims,
-  type SessionClaims,
-  TOKEN_TYP,
+import type {
+  AccessClaims,
+  ActionClaims,
+  DevicePublicJwk,
+  ProofClaims,
+  SecureClaims,
+  SessionClaims,
 } from "../wire/tokens.ts";
+import { PROTOCOL_VERSION, TOKEN_TYP } from "../wire/constants.ts";
 
 /** Header of a device-signed token. */
 export interface DeviceHeader {

@@ -16,14 +16,20 @@ export const SIGNATURE_BYTES = 64;
 
 /**
  * Asks the driver to verify the token's signature with `jwk`; `ERR_SIGNATURE_INVALID` unless it
- * answers `true`. A signature of the wrong length never reaches the driver.
+ * answers `true`. A signature of the wrong length never reaches the driver. `memo` lets the driver
+ * reuse a `true` it gave before for the same key, input and signature.
  *
  * @example
  * ```ts
  * yield* signatureStep(parsed, alg, jwk);
  * ```
  */
-export function* signatureStep(parsed: ParsedJws, alg: Alg, jwk: PublicJwk): VerifySteps<void> {
+export function* signatureStep(
+  parsed: ParsedJws,
+  alg: Alg,
+  jwk: PublicJwk,
+  memo = false,
+): VerifySteps<void> {
   if (parsed.signature.length !== SIGNATURE_BYTES) {
     throw errorFromCode("ERR_SIGNATURE_INVALID", "a signature is 64 bytes");
   }
@@ -33,8 +39,9 @@ export function* signatureStep(parsed: ParsedJws, alg: Alg, jwk: PublicJwk): Ver
     jwk,
     input: parsed.signingInput,
     signature: parsed.signature,
+    ...(memo ? { memo } : {}),
   };
-  if (ok !== true) throw errorFromCode("ERR_SIGNATURE_INVALID");
+  if (ok !== true) throw errorFromCode("ERR_SIGNATURE_INVALID", "signature does not verify");
 }
 
 /**

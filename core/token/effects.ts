@@ -16,13 +16,18 @@ import type { PublicJwk } from "./jwk.ts";
 export type VerifyEffect =
   /** Look a service key up by `kid` in the configured set → `PublicJwk | null`. */
   | { readonly op: "key"; readonly kid: string }
-  /** Verify `signature` over the ASCII signing `input` with the public `jwk` → `boolean`. */
+  /**
+   * Verify `signature` over the ASCII signing `input` with the public `jwk` → `boolean`. With
+   * `memo`, the driver may answer `true` again for the same key, input and signature without
+   * verifying (a signature's validity never changes); it never remembers a `false`.
+   */
   | {
     readonly op: "verify";
     readonly alg: Alg;
     readonly jwk: PublicJwk;
     readonly input: string;
     readonly signature: Uint8Array;
+    readonly memo?: boolean;
   }
   /** SHA-256 of the UTF-8 `text` → 32-byte `Uint8Array`. */
   | { readonly op: "sha256"; readonly text: string }

@@ -34,7 +34,9 @@ export function checkHeader(
     });
   }
   // Any value, even [] or null: v1 defines no critical extension (and b64:false needs crit).
-  if (Object.hasOwn(header, "crit")) throw errorFromCode("ERR_CRIT_UNSUPPORTED");
+  if (Object.hasOwn(header, "crit")) {
+    throw errorFromCode("ERR_CRIT_UNSUPPORTED", "crit header is not supported");
+  }
   const alg = header.alg;
   if (
     typeof alg !== "string" || !KNOWN_ALGS.includes(alg) || !algorithms.includes(alg as Alg)

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { errorFromCode } from "../errors/error.ts";
-import { utf8Length } from "../wire/primitives.ts";
+import { errorOf } from "../errors/error.ts";
+import { utf8Length } from "../wire/constants.ts";
 import { decodeBase64Url, decodeBase64UrlInto, encodeBase64Url } from "./base64url.ts";
 import { decodeUtf8, encodeUtf8 } from "./utf8.ts";
 
@@ -65,7 +65,7 @@ export function parseJws(token: string): ParsedJws {
     token.length > MAX_TOKEN_BYTES ||
     (token.length > MAX_TOKEN_BYTES / 3 && utf8Length(token) > MAX_TOKEN_BYTES)
   ) {
-    throw errorFromCode("ERR_TOKEN_TOO_LARGE", `a token is at most ${MAX_TOKEN_BYTES} bytes`);
+    throw errorOf("ERR_TOKEN_TOO_LARGE", `a token is at most ${MAX_TOKEN_BYTES} bytes`);
   }
   const dot1 = token.indexOf(".");
   const dot2 = dot1 < 0 ? -1 : token.indexOf(".", dot1 + 1);
@@ -196,5 +196,5 @@ export function hasDuplicateMembers(text: string): boolean {
 }
 
 function malformed(message: string): Error {
-  return errorFromCode("ERR_TOKEN_MALFORMED", message);
+  return errorOf("ERR_TOKEN_MALFORMED", message);
 }

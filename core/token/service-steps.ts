@@ -46,7 +46,9 @@ interface ClaimsOf {
 }
 
 /**
- * §5.3 steps 1–6 for `kind`; returns the validated claims.
+ * §5.3 steps 1–6 for `kind`; returns the validated claims. `memo` marks the signature check as
+ * one the driver may answer from a verification it already did (the inner token of secure
+ * tokens: every step but the signature itself still runs, the key lookup included).
  *
  * @example
  * ```ts
@@ -57,6 +59,7 @@ export function* serviceTokenSteps<K extends ServiceKind>(
   token: string,
   kind: K,
   rules: ServiceTokenRules,
+  memo = false,
 ): VerifySteps<ClaimsOf[K]> {
   // 1. S1–S5
   const parsed = parseJws(token);
@@ -74,7 +77,7 @@ export function* serviceTokenSteps<K extends ServiceKind>(
   }
   checkKeyAlg(key as PublicJwk, alg);
   // 3. signature
-  yield* signatureStep(parsed, alg, key as PublicJwk);
+  yield* signatureStep(parsed, alg, key as PublicJwk, memo);
   // 4. claims present and typed, ver 1
   const schema = CLAIMS_SCHEMA[kind] as v.GenericSchema<ClaimsOf[K]>;
   const claims = parseClaims(schema, kind, parsed.payload);

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { errorFromCode } from "../errors/error.ts";
+import { errorOf } from "../errors/error.ts";
 
 // Required members per key type (RFC 7638 §3.2), already in lexicographic order.
 const REQUIRED: Readonly<Record<string, readonly string[]>> = {
@@ -28,13 +28,13 @@ const REQUIRED: Readonly<Record<string, readonly string[]>> = {
 export function thumbprintInput(jwk: Readonly<Record<string, unknown>>): string {
   const kty = jwk.kty;
   const members = typeof kty === "string" && Object.hasOwn(REQUIRED, kty) ? REQUIRED[kty]! : null;
-  if (members === null) throw errorFromCode("ERR_JWK_INVALID", "unsupported kty for a thumbprint");
+  if (members === null) throw errorOf("ERR_JWK_INVALID", "unsupported kty for a thumbprint");
   let out = "{";
   for (let i = 0; i < members.length; i++) {
     const name = members[i]!;
     const value = jwk[name];
     if (typeof value !== "string") {
-      throw errorFromCode("ERR_JWK_INVALID", `thumbprint member ${name} must be a string`);
+      throw errorOf("ERR_JWK_INVALID", `thumbprint member ${name} must be a string`);
     }
     out += `${i === 0 ? "" : ","}"${name}":${JSON.stringify(value)}`;
   }

@@ -66,8 +66,10 @@ export function checkTimes(t: TimeCheck): void {
       details: { lifetime, max: t.maxLifetime },
     });
   }
-  if (t.iat > t.now + t.tolerance) throw errorFromCode("ERR_TOKEN_NOT_YET_VALID");
-  if (t.now >= t.exp + t.tolerance) throw errorFromCode("ERR_TOKEN_EXPIRED");
+  if (t.iat > t.now + t.tolerance) {
+    throw errorFromCode("ERR_TOKEN_NOT_YET_VALID", "token iat is in the future");
+  }
+  if (t.now >= t.exp + t.tolerance) throw errorFromCode("ERR_TOKEN_EXPIRED", "token expired");
 }
 
 /**
@@ -79,7 +81,9 @@ export function checkTimes(t: TimeCheck): void {
  * ```
  */
 export function checkProofTime(iat: number, now: number): void {
-  if (iat > now + PROOF_MAX_SKEW_S) throw errorFromCode("ERR_TOKEN_NOT_YET_VALID");
+  if (iat > now + PROOF_MAX_SKEW_S) {
+    throw errorFromCode("ERR_TOKEN_NOT_YET_VALID", "proof iat is in the future");
+  }
   if (iat < now - PROOF_MAX_AGE_S) {
     throw errorFromCode("ERR_TOKEN_EXPIRED", "the proof is older than its 60 s window");
   }

@@ -9,41 +9,8 @@
  */
 import * as v from "valibot";
 
-// deno-lint-ignore no-control-regex
-const NON_ASCII = /[^\x00-\x7f]/;
-
-/** UTF-8 byte length of a string, without allocating (used for size limits). */
-export function utf8Length(s: string): number {
-  // Fast path: telemetry is almost always ASCII, and a native regex scan beats a JS loop.
-  if (!NON_ASCII.test(s)) return s.length;
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        n += 4;
-        i++;
-      } else n += 3;
-    } else n += 3;
-  }
-  return n;
-}
-
-/**
- * Serialized JSON size in bytes (SPEC §8.1 size limits); `Infinity` for a value JSON cannot
- * serialize within the engine's limits (cycles, BigInt, nesting beyond its stack), so a size
- * check refuses it instead of throwing. Bodies reach here already bounded in depth (§12).
- */
-export function jsonBytes(value: unknown): number {
-  try {
-    return utf8Length(JSON.stringify(value) ?? "");
-  } catch {
-    return Infinity;
-  }
-}
+export { jsonBytes, utf8Length } from "./constants.ts";
+import { jsonBytes } from "./constants.ts";
 
 /** Deepest nesting of arrays and objects a request body may have (SPEC §12). */
 export const MAX_JSON_DEPTH = 32;
@@ -197,7 +164,11 @@ export type FlatAttributes = Record<string, string | number | boolean>;
 /**
  * A flat attribute map with at most `maxEntries` members and `maxBytes` serialized bytes; keys
  * 1–64 characters, strings at most 1024 characters.
+ *
+ * Marked free of side effects so bundlers drop the schemas built with it where they are unused
+ * (the device SDK validates with `guards.ts` instead).
  */
+/* @__NO_SIDE_EFFECTS__ */
 export function flatAttributes(
   maxEntries: number,
   maxBytes: number,

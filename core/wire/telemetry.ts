@@ -17,24 +17,8 @@ import {
   UserId,
 } from "./primitives.ts";
 
-/** Limits of SPEC §8 and §12. */
-export const TELEMETRY_LIMITS: {
-  maxBatchEvents: number;
-  maxBatchBytes: number;
-  maxEventDataBytes: number;
-} = { maxBatchEvents: 100, maxBatchBytes: 61440, maxEventDataBytes: 4096 };
-
-/** Event types (SPEC §8.2). */
-export type EventType = "action" | "identify" | "device" | "page" | "interaction";
-
-/** Priority of each event type: 3 high … 1 low (SPEC §8.2). */
-export const EVENT_PRIORITY: Readonly<Record<EventType, 1 | 2 | 3>> = {
-  action: 3,
-  identify: 3,
-  device: 2,
-  page: 2,
-  interaction: 1,
-};
+export { EVENT_PRIORITY, type EventType, TELEMETRY_LIMITS } from "./constants.ts";
+import { CLAIMED_USER_ID_TYPES, type EventType, TELEMETRY_LIMITS } from "./constants.ts";
 
 /** Claimed user id types (SPEC §7.2). */
 export type ClaimedUserIdType =
@@ -48,16 +32,9 @@ export type ClaimedUserIdType =
   | "other";
 
 /** Schema of {@link ClaimedUserIdType}. */
-export const ClaimedUserIdTypeSchema: v.GenericSchema<ClaimedUserIdType> = v.picklist([
-  "email",
-  "phone_number",
-  "account_id",
-  "ssn",
-  "national_id",
-  "passport_number",
-  "drivers_license_number",
-  "other",
-]);
+export const ClaimedUserIdTypeSchema: v.GenericSchema<ClaimedUserIdType> = v.picklist(
+  CLAIMED_USER_ID_TYPES,
+);
 
 /** Transaction data of an action (SPEC §7.2); extra members are kept as given. */
 export interface TransactionData {

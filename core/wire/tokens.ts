@@ -19,20 +19,8 @@ import {
   Thumbprint,
 } from "./primitives.ts";
 
-/** The protocol version carried in `ver` (SPEC §13). */
-export const PROTOCOL_VERSION = 1 as const;
-
-/** `typ` of each token kind (SPEC §4.4). */
-export const TOKEN_TYP = {
-  proof: "ds-proof+jwt",
-  session: "ds-session+jwt",
-  secure: "ds-secure+jwt",
-  action: "ds-action+jwt",
-  access: "ds-access+jwt",
-} as const;
-
-/** A token kind. */
-export type TokenKind = keyof typeof TOKEN_TYP;
+export { PROTOCOL_VERSION, TOKEN_TYP, type TokenKind } from "./constants.ts";
+import { PROTOCOL_VERSION } from "./constants.ts";
 
 const B64_32 = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/, "32 bytes in base64url"));
 
@@ -242,10 +230,4 @@ export const CLAIMS_SCHEMA: {
   access: AccessClaimsSchema,
 };
 
-/** Maximum lifetime (`exp − iat`, seconds) of each kind (SPEC §12). */
-export const MAX_LIFETIME_S: { session: number; secure: number; action: number; access: number } = {
-  session: 3600,
-  secure: 3600,
-  action: 86400,
-  access: 86400,
-};
+export { MAX_LIFETIME_S } from "./constants.ts";

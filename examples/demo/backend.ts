@@ -20,6 +20,8 @@ export interface DemoOptions {
   readonly clientSecret: string;
   /** The page script, bundled (see `bundleDemo`). */
   readonly script: string;
+  /** The chunks the script imports, by file name, served next to it. */
+  readonly chunks?: Readonly<Record<string, string>>;
   /** The page. */
   readonly html: string;
 }
@@ -127,9 +129,12 @@ export function demoApp(o: DemoOptions): { fetch(req: Request): Promise<Response
           new Response(o.html, { headers: { "content-type": "text/html; charset=utf-8" } }),
         );
       }
-      if (req.method === "GET" && path === "/demo/app.js") {
+      const file = path.slice("/demo/".length);
+      const chunks = o.chunks ?? {};
+      const js = file === "app.js" ? o.script : Object.hasOwn(chunks, file) ? chunks[file] : null;
+      if (req.method === "GET" && typeof js === "string") {
         return Promise.resolve(
-          new Response(o.script, { headers: { "content-type": "text/javascript" } }),
+          new Response(js, { headers: { "content-type": "text/javascript" } }),
         );
       }
       if (req.method === "POST" && path === "/demo/api/login") return act(req, "login");

@@ -1,12 +1,16 @@
 /**
- * Builds the demo page's script with esbuild (a devDependency), in memory, at start.
+ * Builds the demo page's script with esbuild (a devDependency), in memory, at start, the way an
+ * application would: code splitting on, so the SDK's lazily imported chunks (the collectors)
+ * are separate files the page fetches after the entry.
  *
  * @module
  */
 import { readFile } from "node:fs/promises";
 
-/** The page and its bundled script. */
-export async function bundleDemo(): Promise<{ html: string; script: string }> {
+/** The page, its entry script (`app.js`) and the chunks it imports, by file name. */
+export async function bundleDemo(): Promise<
+  { html: string; script: string; chunks: Record<string, string> }
+> {
   const esbuild = await import("esbuild");
   const dir = new URL(".", import.meta.url);
   const out = await esbuild.build({
@@ -16,10 +20,14 @@ export async function bundleDemo(): Promise<{ html: string; script: string }> {
     platform: "browser",
     target: "es2022",
     minify: true,
+    splitting: true,
+    outdir: "/demo-out",
+    entryNames: "app",
     write: false,
   });
-  return {
-    html: await readFile(new URL("index.html", dir), "utf8"),
-    script: out.outputFiles[0]!.text,
-  };
+  const files = Object.fromEntries(
+    out.outputFiles.map((f) => [f.path.slice(f.path.lastIndexOf("/") + 1), f.text]),
+  );
+  const { ["app.js"]: script, ...chunks } = files;
+  return { html: await readFile(new URL("index.html", dir), "utf8"), script: script!, chunks };
 }

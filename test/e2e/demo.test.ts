@@ -74,6 +74,12 @@ describe("demo end to end (Chromium + service on loopback)", { skip, timeout: 24
       // Nothing typed ever reaches the service: not the password, not the username keys.
       const sent = demo.seen.map((r: { body: string }) => r.body).join("\n");
       assert.ok(sent.includes('"type":"interaction"'), "interactions were collected");
+      // The page loaded the SDK as a user's bundler splits it: the collectors in their own chunk.
+      const scripts: string[] = await page.evaluate(() =>
+        performance.getEntriesByType("resource").map((e) => e.name).filter((n) => n.endsWith(".js"))
+      );
+      assert.ok(scripts.some((n) => n.endsWith("/demo/app.js")), scripts.join(" "));
+      assert.ok(scripts.some((n) => /\/demo\/chunk-[^/]+\.js$/.test(n)), scripts.join(" "));
       assert.ok(
         !sent.includes("s3cret") && !sent.includes("correct horse"),
         "a typed value leaked",

@@ -23,7 +23,7 @@ export async function startDemo(o: { tokenLifetimeS?: number } = {}) {
     log: null,
     rateLimits: false,
   });
-  const { html, script } = await bundleDemo();
+  const { html, script, chunks } = await bundleDemo();
   const demo = demoApp({
     service,
     baseUrl: base,
@@ -31,6 +31,7 @@ export async function startDemo(o: { tokenLifetimeS?: number } = {}) {
     clientSecret: DEMO_SECRET,
     html,
     script,
+    chunks,
   });
   // Every request the service saw, for assertions that outlive a page (beacons on close).
   const seen: { method: string; path: string; contentType: string; body: string }[] = [];

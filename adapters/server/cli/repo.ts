@@ -31,14 +31,16 @@ export const repoDemo: MountFactory = async (o) => {
   let demo: {
     demoApp: (x: Record<string, unknown>) => { fetch(req: Request): Promise<Response> };
   };
-  let bundle: { bundleDemo: () => Promise<{ html: string; script: string }> };
+  let bundle: {
+    bundleDemo: () => Promise<{ html: string; script: string; chunks: Record<string, string> }>;
+  };
   try {
     demo = await import(new URL("backend.ts", dir).href);
     bundle = await import(new URL("bundle.ts", dir).href);
   } catch {
     return null; // not a checkout (or no demo): serve the API only
   }
-  const { html, script } = await bundle.bundleDemo();
+  const { html, script, chunks } = await bundle.bundleDemo();
   const app = demo.demoApp({
     service: o.service,
     baseUrl: o.publicUrl,
@@ -46,6 +48,7 @@ export const repoDemo: MountFactory = async (o) => {
     clientSecret: o.clientSecret,
     html,
     script,
+    chunks,
   });
   return { prefix: "/demo", fetch: (req) => app.fetch(req), label: "demo page" };
 };
