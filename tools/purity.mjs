@@ -48,8 +48,8 @@ const ES2022_GLOBALS = new Set([
 // provides them (docs/embedding.md, "What the core needs from the host").
 const HOST_REQUIREMENTS = new Map([
   ["URL", {
-    files: ["core/token/checks.ts"],
-    why: "WHATWG URL parsing: the SPEC §5.2.1 htu normal form",
+    files: ["core/token/checks.ts", "core/wire/guards.ts"],
+    why: "WHATWG URL parsing: the SPEC §5.2.1 htu normal form and URL-valued members",
   }],
 ]);
 

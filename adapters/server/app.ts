@@ -134,7 +134,18 @@ export async function createService(options: CreateServiceOptions): Promise<Serv
   ]);
   const tokens = new ServiceTokens({ opts, keys, nonces, store, crypto });
   const ready = givenReady ?? (() => Promise.resolve(true));
-  const deps: Deps = { opts, store, keys, nonces, tokens, clients, crypto, nowMs, testClock, ready };
+  const deps: Deps = {
+    opts,
+    store,
+    keys,
+    nonces,
+    tokens,
+    clients,
+    crypto,
+    nowMs,
+    testClock,
+    ready,
+  };
   const app = buildApp(deps);
   let inFlight = 0;
   let idle: (() => void)[] = [];
