@@ -213,7 +213,11 @@ export const SERVICE_MUTANTS: Readonly<Record<string, ServiceMutant>> = {
   },
   "device-takeover": {
     description: "hands a requested device id to whichever key asks for it",
-    fails: ["svc.session.device-binding", "svc.session.unknown-device-id"],
+    fails: [
+      "svc.session.device-binding",
+      "svc.session.unknown-device-id",
+      "svc.signals.key-changed",
+    ],
     wrap: deviceTakeover,
   },
   "no-dedupe": {

@@ -33,6 +33,10 @@ ACTION_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")  # §1.5
 B64_RE = re.compile(r"^[A-Za-z0-9_-]*$")
 COMPACT_RE = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")  # §4.1
 METHOD_RE = re.compile(r"^[A-Z]+$")  # §5.2: htm in upper case
+# §4.5.1: y of the 8 Ed25519 points of small order (identity, order 2, 4 and 8).
+ED25519_P = 2**255 - 19
+_Y8 = 0x5FC536D880238B13933C6D305ACDFD5F098EFF289F4C345B027B2C28F95E826
+ED25519_SMALL_ORDER_Y = {0, 1, ED25519_P - 1, _Y8, ED25519_P - _Y8}
 SCOPE_RE = re.compile(r"^[a-z][a-z0-9_]*( [a-z][a-z0-9_]*)*$")  # §5.6: space-separated names
 
 
@@ -109,6 +113,10 @@ def key_alg(jwk):
         return None
     x = b64decode(jwk.get("x"))
     if jwk.get("kty") == "OKP" and jwk.get("crv") == "Ed25519" and x is not None and len(x) == 32:
+        # §4.5.1: y (sign bit cleared) canonical and not a small-order point.
+        y_ed = int.from_bytes(x, "little") & ((1 << 255) - 1)
+        if y_ed >= ED25519_P or y_ed in ED25519_SMALL_ORDER_Y:
+            return None
         return "EdDSA"
     y = b64decode(jwk.get("y"))
     if (
@@ -163,7 +171,10 @@ def thumbprint(jwk):
 
 
 def is_int(v):
-    return isinstance(v, int) and not isinstance(v, bool)
+    # §1.2: integers are compared by value, so 1.0 and 1.7672256e9 are integers too.
+    if isinstance(v, bool):
+        return False
+    return isinstance(v, int) or (isinstance(v, float) and v.is_integer())
 
 
 def is_str(v):
@@ -206,14 +217,14 @@ CLAIMS = {
 
 
 def check_claims(kind, payload):
-    """Present, then typed, then `ver` is 1 (§4.6)."""
+    """Present, then `ver` is 1, then typed (§4.6)."""
     rules = CLAIMS[kind]
     if any(name not in payload for name in rules):
         raise Reject("ERR_CLAIM_MISSING")
-    if any(not ok(payload[name]) for name, ok in rules.items() if name != "ver"):
-        raise Reject("ERR_CLAIM_INVALID")
     if not is_int(payload["ver"]) or payload["ver"] != 1:
         raise Reject("ERR_VERSION_UNSUPPORTED")
+    if any(not ok(payload[name]) for name, ok in rules.items() if name != "ver"):
+        raise Reject("ERR_CLAIM_INVALID")
 
 
 def check_time(iat, exp, now, tol, max_lifetime):
