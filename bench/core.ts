@@ -1,5 +1,5 @@
 /**
- * Core benchmark (issue 3 §6): state-machine steps per second and telemetry enqueue cost per
+ * Core benchmark (SPEC §9, §8.4): state-machine steps per second and telemetry enqueue cost per
  * event, as ratios to a baseline measured in the same run (`JSON.stringify` of the same event
  * data, which enqueue must do anyway). Runs on Node (`node --import tsx bench/core.ts`), Deno
  * (`deno run -A bench/core.ts`) and Bun (`bun bench/core.ts`). Not a test: no assertions.

@@ -1,4 +1,4 @@
-// `device-session conformance` (issue 7): list, usage errors and exit codes, the report formats,
+// `device-session conformance` (conformance/README.md): list, usage errors and exit codes, the report formats,
 // expectations (known failures and unexpected passes), and a run against our service over HTTP
 // exactly as a third party would run it.
 import { describe, it } from "node:test";

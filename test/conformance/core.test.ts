@@ -1,4 +1,4 @@
-// The conformance suite's own machinery (issue 7), on every runtime including the browser: the
+// The conformance suite's own machinery (conformance/README.md), on every runtime including the browser: the
 // runner (levels, skips, timeouts, expectations, selection), report formats, the harness
 // protocol's handshake and framing rules, and the trace comparison with opaque ids.
 import { describe, it } from "node:test";

@@ -1,4 +1,4 @@
-// The SDK target of the conformance suite (issue 7): our SDK machine, behind the reference
+// The SDK target of the conformance suite (SPEC §9): our SDK machine, behind the reference
 // driver started as a subprocess on this runtime (stdio), passes every check including the trace
 // vectors; each broken machine fails exactly the checks it names.
 import { describe, it } from "node:test";

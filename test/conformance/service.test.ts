@@ -1,4 +1,4 @@
-// The service target of the conformance suite (issue 7): our service passes every MUST check,
+// The service target of the conformance suite (SPEC §6, §7): our service passes every MUST check,
 // in-process and on this runtime's loopback server; each broken service fails exactly the
 // checks it names (a broken service that passes fails the build).
 import { describe, it } from "node:test";

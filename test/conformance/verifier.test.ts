@@ -1,4 +1,4 @@
-// The verifier target of the conformance suite (issue 7): our verifier, behind the reference
+// The verifier target of the conformance suite (SPEC §5): our verifier, behind the reference
 // driver on stdio (a subprocess on this runtime) and on the HTTP contract, passes every check;
 // each broken verifier fails exactly the checks it names.
 import { describe, it } from "node:test";

@@ -1,4 +1,4 @@
-// End to end in a real headless Chromium against the real service on loopback (issue 6 §7):
+// End to end in a real headless Chromium against the real service on loopback (SPEC §9.9, §8.7):
 // the demo flow, reloads, two tabs, offline, page hide. Runs from Node (playwright-core).
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";

@@ -1,4 +1,4 @@
-// The same SDK calls behave the same on Node, Deno, Bun and Chromium (issue 6): the SDK with
+// The same SDK calls behave the same on Node, Deno, Bun and Chromium (SPEC §6, §9): the SDK with
 // real WebCrypto device keys against the real service. Everywhere the service runs in-process
 // (it is a fetch handler); on server runtimes also over loopback HTTP with the runtime entry.
 import { after, before, describe, it } from "node:test";

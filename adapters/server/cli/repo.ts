@@ -19,7 +19,7 @@ export async function packageVersion(readText: (path: string) => Promise<string>
 }
 
 /**
- * Mounts the repository's demo page (issue 6) under `/demo/` when `examples/demo` is present.
+ * Mounts the repository's demo page (docs/walkthrough.md) under `/demo/` when `examples/demo` is present.
  *
  * @example
  * ```ts

@@ -1,4 +1,4 @@
-// Property-based tests of the session machine (issue 3 §4): fast-check commands +
+// Property-based tests of the session machine (SPEC §9): fast-check commands +
 // asyncModelRun against the fake service, under arbitrary faults; and proof that the
 // properties catch deliberately broken machines.
 import { describe, it } from "node:test";

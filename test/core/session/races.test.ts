@@ -1,5 +1,5 @@
 // Races between refresh, token requests, secure tokens and shutdown, ordered by fast-check's
-// scheduler (issue 3 §4): whatever the interleaving, at most one create/refresh is in
+// scheduler (SPEC §9.4): whatever the interleaving, at most one create/refresh is in
 // flight, every caller is answered, and shutdown ends in `closed`.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
