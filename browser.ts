@@ -18,7 +18,7 @@
 import { createDeviceSession, type DeviceSession } from "./adapters/sdk/device-session.ts";
 import { type InitOptions, parseInitOptions } from "./adapters/sdk/options.ts";
 import { systemClock, timerScheduler, webRandom } from "./adapters/sdk/ports-web.ts";
-import { keyPort } from "./adapters/sdk/keys.ts";
+import { keyPort } from "./adapters/keystore/port.ts";
 import { createIndexedDbKeyStore } from "./adapters/keystore/indexeddb.ts";
 import { FetchTransport } from "./adapters/transport/fetch.ts";
 import { IdbStorage } from "./adapters/browser/idb-storage.ts";

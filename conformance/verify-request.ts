@@ -16,7 +16,7 @@ import {
   verifyDeviceProof,
   verifySecureSessionToken,
   verifySessionToken,
-} from "../verify.ts";
+} from "../adapters/verify/verify.ts";
 
 /** The options of a `verify` request (SPEC §5 inputs; README, "verify"). */
 export interface VerifyRequestOptions {

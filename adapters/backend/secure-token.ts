@@ -24,7 +24,8 @@ import {
   parseOrThrow,
   type SecureTokenResult,
 } from "../../core/mod.ts";
-import { type SecureVerifyOptions, verifySecureSessionToken } from "../../verify.ts";
+import type { SecureVerifyOptions } from "../verify/options.ts";
+import { verifySecureSessionToken } from "../verify/verify.ts";
 
 /**
  * The default request header that carries the secure session token.

@@ -5,10 +5,10 @@
  * private key is necessarily on disk; it is re-imported non-extractable on load.
  *
  * Unusable contents — not JSON, not our format, a foreign or mismatched key, a symlink, or
- * permissions that let others read it — make `load` throw `ERR_KEY_STORE` (never crash), with
- * `details.deviceId` when still readable. Recovery (`openDeviceKey`): `discard` renames the file
- * to `<name>.json.corrupt` for inspection, a new key is generated and saved under the old device
- * id, and the session create reports `key_event: "lost"` (SPEC §9.8).
+ * permissions that let others read it — make `load` throw `ERR_KEY_STORE` (never crash).
+ * Recovery (`keyPort`): `discard` renames the file to `<name>.json.corrupt` for inspection, a
+ * new key is generated and saved, and the session create reports `key_event: "lost"` (SPEC
+ * §9.8).
  *
  * Imports `node:fs`: only Node-facing entries import this file.
  *
@@ -25,7 +25,7 @@ import type { DeviceKeyPair } from "../crypto/keys.ts";
 import { randomId } from "../crypto/random.ts";
 import { importPrivateJwk, publicMembers } from "../crypto/webcrypto.ts";
 import { checkKeyPair } from "./check.ts";
-import type { DeviceKeyRecord, KeyStore } from "./types.ts";
+import type { DeviceKeyRecord, DeviceKeyStore } from "./types.ts";
 
 /** Options of {@link createFileKeyStore}. */
 export interface FileKeyStoreOptions {
@@ -48,7 +48,8 @@ const KeyFile = v.object({
     y: v.optional(B64),
     d: B64,
   }),
-  deviceId: v.nullable(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/))),
+  // Written by earlier versions (always null); ignored.
+  deviceId: v.optional(v.nullable(v.string())),
 });
 type KeyFile = v.InferOutput<typeof KeyFile>;
 
@@ -57,11 +58,10 @@ type KeyFile = v.InferOutput<typeof KeyFile>;
  *
  * @example
  * ```ts
- * const store = createFileKeyStore({ directory: "/var/lib/my-app/device-session" });
- * const { key, keyEvent } = await openDeviceKey(store);
+ * const keys = keyPort(createFileKeyStore({ directory: "/var/lib/my-app/device-session" }));
  * ```
  */
-export function createFileKeyStore(options: FileKeyStoreOptions): KeyStore {
+export function createFileKeyStore(options: FileKeyStoreOptions): DeviceKeyStore {
   const name = options.name ?? "device-key";
   if (
     typeof options.directory !== "string" || options.directory === "" ||
@@ -79,9 +79,9 @@ export function createFileKeyStore(options: FileKeyStoreOptions): KeyStore {
     let text: string;
     try {
       const st = await lstat(path);
-      if (!st.isFile()) throw unusable("not a regular file (symlink?)", null);
-      if (posix && (st.mode & 0o077) !== 0) throw unusable("readable by other users", null);
-      if (st.size > 65536) throw unusable("too large", null);
+      if (!st.isFile()) throw unusable("not a regular file (symlink?)");
+      if (posix && (st.mode & 0o077) !== 0) throw unusable("readable by other users");
+      if (st.size > 65536) throw unusable("too large");
       text = await readFile(path, "utf8");
     } catch (e) {
       if ((e as { code?: string }).code === "ENOENT") return null;
@@ -92,16 +92,11 @@ export function createFileKeyStore(options: FileKeyStoreOptions): KeyStore {
     try {
       json = JSON.parse(text);
     } catch {
-      throw unusable("not JSON", null);
+      throw unusable("not JSON");
     }
     const r = v.safeParse(KeyFile, json);
-    const id = (json as { deviceId?: unknown } | null)?.deviceId;
-    if (!r.success) {
-      throw unusable("not a device-session key file", typeof id === "string" ? id : null);
-    }
-    if (algOfKey(r.output.jwk) !== r.output.alg) {
-      throw unusable("alg and key disagree", r.output.deviceId);
-    }
+    if (!r.success) throw unusable("not a device-session key file");
+    if (algOfKey(r.output.jwk) !== r.output.alg) throw unusable("alg and key disagree");
     return r.output;
   };
 
@@ -133,30 +128,21 @@ export function createFileKeyStore(options: FileKeyStoreOptions): KeyStore {
       try {
         pair = await importPrivateJwk(file.jwk, file.alg); // non-extractable from here on
       } catch {
-        throw unusable("the key does not import", file.deviceId);
+        throw unusable("the key does not import");
       }
       const key = await checkKeyPair(file.alg, pair.privateKey, pair.publicKey);
-      if (typeof key === "string") throw unusable(key, file.deviceId);
-      return { key, deviceId: file.deviceId, assurance: "persistent-file" };
+      if (typeof key === "string") throw unusable(key);
+      return { key, assurance: "persistent-file" };
     },
 
-    async save(entry: { key: DeviceKeyPair; deviceId: string | null }): Promise<KeyAssurance> {
-      const { key } = entry;
-      let jwk: KeyFile["jwk"];
-      if (key.privateKey.extractable) {
-        const exported = await globalThis.crypto.subtle.exportKey("jwk", key.privateKey);
-        jwk = { ...publicMembers(exported), d: exported.d as string };
-      } else {
-        // A loaded (non-extractable) key: only the device id can change, in the file we hold.
-        const current = await read();
-        const same = current !== null && publicMembers(current.jwk).x === key.jwk.x &&
-          (current.jwk.y ?? null) === (key.jwk.kty === "EC" ? key.jwk.y : null);
-        if (!same) {
-          throw errorFromCode("ERR_KEY_STORE", "the file store needs a key generated extractable");
-        }
-        jwk = current.jwk;
+    async save(key: DeviceKeyPair): Promise<KeyAssurance> {
+      if (!key.privateKey.extractable) {
+        // The private key must be written: a non-extractable key cannot be.
+        throw errorFromCode("ERR_KEY_STORE", "the file store needs a key generated extractable");
       }
-      await write({ format: FORMAT, version: 1, alg: key.alg, jwk, deviceId: entry.deviceId });
+      const exported = await globalThis.crypto.subtle.exportKey("jwk", key.privateKey);
+      const jwk = { ...publicMembers(exported), d: exported.d as string } as KeyFile["jwk"];
+      await write({ format: FORMAT, version: 1, alg: key.alg, jwk });
       return "persistent-file";
     },
 
@@ -178,8 +164,8 @@ export function createFileKeyStore(options: FileKeyStoreOptions): KeyStore {
   };
 }
 
-function unusable(reason: string, deviceId: string | null): DeviceSessionError {
+function unusable(reason: string): DeviceSessionError {
   return errorFromCode("ERR_KEY_STORE", `device key file unusable: ${reason}`, {
-    details: { reason, ...(deviceId === null ? {} : { deviceId }) },
+    details: { reason },
   });
 }

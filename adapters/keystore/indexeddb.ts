@@ -10,7 +10,7 @@ import { errorOf } from "../../core/errors/mod.ts";
 import type { Alg, KeyAssurance } from "../../core/wire/mod.ts";
 import type { DeviceKeyPair } from "../crypto/keys.ts";
 import { checkKeyPair } from "./check.ts";
-import type { DeviceKeyRecord, KeyStore } from "./types.ts";
+import type { DeviceKeyRecord, DeviceKeyStore } from "./types.ts";
 
 /** Options of {@link createIndexedDbKeyStore}. */
 export interface IndexedDbKeyStoreOptions {
@@ -29,7 +29,6 @@ interface StoredRecord {
   alg: Alg;
   privateKey: CryptoKey;
   publicKey: CryptoKey;
-  deviceId: string | null;
 }
 
 function request<T>(r: IDBRequest<T>): Promise<T> {
@@ -71,11 +70,14 @@ function openDb(factory: IDBFactory | undefined, name: string): Promise<IDBDatab
  *
  * @example
  * ```ts
- * const store = createIndexedDbKeyStore({ name: "demo" });
- * const { key, assurance } = await openDeviceKey(store); // "persistent-nonextractable" or "ephemeral"
+ * const keys = keyPort(createIndexedDbKeyStore({ name: "demo" }));
+ * const signer = (await keys.load()) ?? (await keys.generate());
+ * signer.info.assurance; // "persistent-nonextractable" or "ephemeral"
  * ```
  */
-export function createIndexedDbKeyStore(options: IndexedDbKeyStoreOptions = {}): KeyStore {
+export function createIndexedDbKeyStore(
+  options: IndexedDbKeyStoreOptions = {},
+): DeviceKeyStore {
   const name = options.name ?? "device";
   const factory = options.indexedDB ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
   let db: Promise<IDBDatabase | null> | null = null;
@@ -99,8 +101,8 @@ export function createIndexedDbKeyStore(options: IndexedDbKeyStoreOptions = {}):
       return await toRecord(value);
     },
 
-    async save(entry: { key: DeviceKeyPair; deviceId: string | null }): Promise<KeyAssurance> {
-      if (entry.key.privateKey.extractable) {
+    async save(key: DeviceKeyPair): Promise<KeyAssurance> {
+      if (key.privateKey.extractable) {
         throw errorOf(
           "ERR_INVALID_INPUT",
           "a browser never stores an extractable private key",
@@ -110,10 +112,9 @@ export function createIndexedDbKeyStore(options: IndexedDbKeyStoreOptions = {}):
       if (handle !== null) {
         const record: StoredRecord = {
           v: 1,
-          alg: entry.key.alg,
-          privateKey: entry.key.privateKey,
-          publicKey: entry.key.publicKey,
-          deviceId: entry.deviceId,
+          alg: key.alg,
+          privateKey: key.privateKey,
+          publicKey: key.publicKey,
         };
         try {
           const tx = handle.transaction(STORE, "readwrite");
@@ -125,7 +126,7 @@ export function createIndexedDbKeyStore(options: IndexedDbKeyStoreOptions = {}):
           ephemeral = true;
         }
       }
-      memory = { key: entry.key, deviceId: entry.deviceId, assurance: "ephemeral" };
+      memory = { key, assurance: "ephemeral" };
       return "ephemeral";
     },
 
@@ -146,11 +147,8 @@ export function createIndexedDbKeyStore(options: IndexedDbKeyStoreOptions = {}):
 
 async function toRecord(value: unknown): Promise<DeviceKeyRecord> {
   const v = value as Partial<StoredRecord> | null;
-  const deviceId = typeof v?.deviceId === "string" ? v.deviceId : null;
   const unusable = (reason: string) =>
-    errorOf("ERR_KEY_STORE", `stored device key unusable: ${reason}`, {
-      details: { reason, ...(deviceId === null ? {} : { deviceId }) },
-    });
+    errorOf("ERR_KEY_STORE", `stored device key unusable: ${reason}`, { details: { reason } });
   if (typeof v !== "object" || v === null || v.v !== 1) throw unusable("unknown record format");
   if (v.alg !== "EdDSA" && v.alg !== "ES256") throw unusable("unknown algorithm");
   if ((v.privateKey as CryptoKey | undefined)?.extractable !== false) {
@@ -158,5 +156,5 @@ async function toRecord(value: unknown): Promise<DeviceKeyRecord> {
   }
   const pair = await checkKeyPair(v.alg, v.privateKey, v.publicKey);
   if (typeof pair === "string") throw unusable(pair);
-  return { key: pair, deviceId, assurance: "persistent-nonextractable" };
+  return { key: pair, assurance: "persistent-nonextractable" };
 }

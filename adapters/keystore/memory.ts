@@ -1,30 +1,30 @@
 /**
- * Memory key store: the key pair lives in process memory only (assurance `ephemeral`). For
- * tests, short-lived processes, and the fallback when nothing can persist a key.
+ * Memory device key store: the key pair lives in process memory only (assurance `ephemeral`).
+ * For tests, short-lived processes, and the fallback when nothing can persist a key.
  *
  * @module
  */
 import type { KeyAssurance } from "../../core/wire/mod.ts";
-import type { DeviceKeyRecord, KeyStore } from "./types.ts";
+import type { DeviceKeyRecord, DeviceKeyStore } from "./types.ts";
 
 /**
- * A key store in memory; `assurance` defaults to `ephemeral` (an injected custom store that
- * claims persistence would report `persistent-custom`).
+ * A device key store in memory; `assurance` defaults to `ephemeral` (an injected custom store
+ * that claims persistence would report `persistent-custom`).
  *
  * @example
  * ```ts
- * const store = createMemoryKeyStore();
+ * const keys = keyPort(createMemoryDeviceKeyStore());
  * ```
  */
-export function createMemoryKeyStore(
+export function createMemoryDeviceKeyStore(
   options: { readonly assurance?: KeyAssurance } = {},
-): KeyStore {
+): DeviceKeyStore {
   const assurance = options.assurance ?? "ephemeral";
   let record: DeviceKeyRecord | null = null;
   return {
     load: () => Promise.resolve(record),
-    save(entry) {
-      record = { key: entry.key, deviceId: entry.deviceId, assurance };
+    save(key) {
+      record = { key, assurance };
       return Promise.resolve(assurance);
     },
     delete() {

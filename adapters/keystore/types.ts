@@ -1,44 +1,43 @@
 /**
- * The device key store port (SPEC §3.2, §3.4, §9.8): where a device keeps its key pair and
- * device id between runs, and how well it holds them (`KeyAssurance`).
+ * The device key store (SPEC §3.2, §3.4, §9.8): where a device keeps its key pair between runs,
+ * and how well it holds it (`KeyAssurance`). Not to be confused with the driver's key port
+ * (`KeyStore` in `adapters/ports.ts`), which hands out signers: `keyPort` turns a
+ * {@link DeviceKeyStore} into one.
  *
  * @module
  */
 import type { KeyAssurance } from "../../core/wire/mod.ts";
 import type { DeviceKeyPair } from "../crypto/keys.ts";
 
-/** What a key store holds: the device key pair, the device id (once assigned), the assurance. */
+/** What a device key store holds: the key pair and how it is held. */
 export interface DeviceKeyRecord {
   readonly key: DeviceKeyPair;
-  /** The id the service assigned to this device, or `null` before the first session. */
-  readonly deviceId: string | null;
   /** How the key is held (SPEC §3.4). */
   readonly assurance: KeyAssurance;
 }
 
 /**
- * A device key store.
+ * A device key store (IndexedDB, file, memory, or your own). The device id is not the store's
+ * business: the session remembers it in its storage.
  *
  * - `load` answers the stored record, or `null` when nothing is stored. When something is
  *   stored but unusable (corrupt, foreign, tampered, wrong permissions) it throws
- *   `ERR_KEY_STORE`, with `details.deviceId` when the device id could still be read. It never
- *   crashes on bad contents. Recovery is the caller's: `openDeviceKey` discards the record,
- *   generates a new key and reports `key_event: "lost"` (SPEC §9.8).
- * - `save` stores a key (and device id) and answers the assurance actually achieved, which may
- *   be `ephemeral` when the platform refuses to persist a key.
- * - `delete` forgets everything.
+ *   `ERR_KEY_STORE`; it never crashes on bad contents. Recovery is `keyPort`'s: only on
+ *   `ERR_KEY_STORE` it discards the record and creates a new key, which the session reports as
+ *   `key_event: "lost"` (SPEC §9.8).
+ * - `save` stores a key and answers the assurance actually achieved, which may be `ephemeral`
+ *   when the platform refuses to persist a key.
+ * - `delete` forgets the key.
  *
  * @example
  * ```ts
- * const store: KeyStore = createMemoryKeyStore();
- * const { key, keyEvent } = await openDeviceKey(store);
+ * const store: DeviceKeyStore = createIndexedDbKeyStore({ name: "demo" });
+ * const keys = keyPort(store); // the `keys` port of `Ports`
  * ```
  */
-export interface KeyStore {
+export interface DeviceKeyStore {
   load(): Promise<DeviceKeyRecord | null>;
-  save(
-    entry: { readonly key: DeviceKeyPair; readonly deviceId: string | null },
-  ): Promise<KeyAssurance>;
+  save(key: DeviceKeyPair): Promise<KeyAssurance>;
   delete(): Promise<void>;
   /**
    * Moves an unusable record out of the way (default: `delete`). The file store renames the
@@ -47,7 +46,8 @@ export interface KeyStore {
   discard?(): Promise<void>;
   /**
    * Whether new keys for this store must be generated extractable (the file store has to write
-   * the private key; it re-imports it non-extractable on `load`).
+   * the private key; it re-imports it non-extractable on `load`, and `keyPort` signs with that
+   * re-imported copy only).
    */
   readonly needsExtractableKey?: boolean;
 }

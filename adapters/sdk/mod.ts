@@ -17,4 +17,4 @@ export {
 } from "./options.ts";
 export { ActionEventOptionsSchema, InitOptionsSchema } from "./options-schema.ts";
 export { MemoryKeyStore, signerFor, systemClock, timerScheduler, webRandom } from "./ports-web.ts";
-export { keyPort } from "./keys.ts";
+export { keyPort } from "../keystore/port.ts";

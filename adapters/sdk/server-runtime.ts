@@ -11,7 +11,7 @@ import { FetchTransport } from "../transport/fetch.ts";
 import { serverDeviceAttributes } from "../browser/collectors/server.ts";
 import { createDeviceSession, type DeviceSession } from "./device-session.ts";
 import { type InitOptions, parseInitOptions } from "./options.ts";
-import { keyPort } from "./keys.ts";
+import { keyPort } from "../keystore/port.ts";
 import { systemClock, timerScheduler, webRandom } from "./ports-web.ts";
 
 /** Options of the server-runtime entries. */

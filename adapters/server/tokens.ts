@@ -19,7 +19,7 @@ import {
   verifyDeviceProof,
   verifySecureSessionToken,
   verifySessionToken,
-} from "../../verify.ts";
+} from "../verify/verify.ts";
 import type { KeyManager } from "./keys.ts";
 import { newId } from "./ids.ts";
 import { peekIat } from "./jws-peek.ts";

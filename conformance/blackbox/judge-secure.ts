@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { verifySecureSessionToken } from "../../verify.ts";
+import { verifySecureSessionToken } from "../../adapters/verify/verify.ts";
 import { API_CHECKS as C } from "./checks.ts";
 import { auth, type Judge, payload, ran, resolved } from "./judge-util.ts";
 

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { verifyDeviceProof } from "../../verify.ts";
+import { verifyDeviceProof } from "../../adapters/verify/verify.ts";
 import type { ServiceKey } from "../../adapters/keys/service-key.ts";
 import { mintActionToken, mintSessionToken } from "../../adapters/crypto/mint.ts";
 import { randomId } from "../../adapters/crypto/random.ts";

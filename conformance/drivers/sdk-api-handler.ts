@@ -8,7 +8,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { init } from "../../node.ts";
+import { initServer, type ServerInitOptions } from "../../adapters/sdk/server-runtime.ts";
+import { nodeLikeBinding } from "../../adapters/sdk/node-binding.ts";
 import type { DeviceSession } from "../../adapters/sdk/device-session.ts";
 import { DeviceSessionError } from "../../core/errors/mod.ts";
 import type { Driver, DriverHandler } from "../harness/local.ts";
@@ -25,6 +26,10 @@ export interface SdkApiDriverOptions {
 export interface SdkApiDriver extends Driver {
   dispose(): Promise<void>;
 }
+
+/** `device-session/node`'s `init` (library code does not import entry files). */
+const init = (options: ServerInitOptions): DeviceSession =>
+  initServer(options, nodeLikeBinding("node"));
 
 const METHODS = new Set([
   "sdk.getSessionToken",

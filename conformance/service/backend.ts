@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { verifyAccessToken } from "../../verify.ts";
+import { verifyAccessToken } from "../../adapters/verify/verify.ts";
 import type { Device } from "./actors.ts";
 import { Backend } from "./backend-actor.ts";
 import { SERVICE_CHECKS as C } from "./checks.ts";

@@ -8,7 +8,7 @@
  * @module
  */
 import { parseJws } from "../../core/token/jws.ts";
-import { verifySessionToken } from "../../verify.ts";
+import { verifySessionToken } from "../../adapters/verify/verify.ts";
 import { Device, event } from "./actors.ts";
 import { Backend } from "./backend-actor.ts";
 import { SERVICE_CHECKS as C } from "./checks.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 import { parseJws } from "../../core/token/jws.ts";
-import { verifySessionToken } from "../../verify.ts";
+import { verifySessionToken } from "../../adapters/verify/verify.ts";
 import { Device } from "./actors.ts";
 import { attributeLimitCheck } from "./limits.ts";
 import { proofChecks, refreshChecks } from "./proofs.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 import { encodeJsonSegment, parseJws } from "../../core/token/jws.ts";
-import { verifyActionToken } from "../../verify.ts";
+import { verifyActionToken } from "../../adapters/verify/verify.ts";
 import { Device, event } from "./actors.ts";
 import { needControl } from "./control.ts";
 import { limitChecks } from "./limits.ts";

@@ -1,0 +1,148 @@
+/**
+ * The options of the verifier (`device-session/verify`, SPEC §5): their types, their valibot
+ * schemas, and a validation cache keyed on the options object (callers pass the same object on
+ * every call, and validating costs as much as the claims checks).
+ *
+ * @module
+ */
+import * as v from "valibot";
+import { ActionType, type Alg, AlgSchema, ClientId, parseOrThrow, Thumbprint } from "../../core/wire/mod.ts";
+import { MAX_CLOCK_TOLERANCE } from "../../core/token/mod.ts";
+import type { VerifyCrypto } from "../crypto/types.ts";
+import type { KeySource } from "../keys/key-set.ts";
+import type { JwksOption } from "../keys/resolve.ts";
+import type { ReplayStore } from "../replay/types.ts";
+
+/** Options shared by the verify functions of service-signed tokens. */
+export interface ServiceVerifyOptions {
+  /** Expected `iss`: the service's issuer URL. */
+  issuer: string;
+  /** The service's keys: a JWKS object, its URL (fetched and cached), or a {@link KeySource}. */
+  jwks: JwksOption;
+  /** Allow-list of `alg` for the token (default `["EdDSA", "ES256"]`). */
+  algorithms?: readonly Alg[];
+  /** Verifier time in epoch seconds (default: the system clock). */
+  now?: number;
+  /** Clock tolerance in seconds, 0–300 (default 30). */
+  clockTolerance?: number;
+  /** Crypto implementation (default WebCrypto; on Node, `nodeCrypto` is faster). */
+  crypto?: VerifyCrypto;
+}
+
+/** Options of {@link verifySessionToken} and {@link verifyActionToken}. */
+export interface TokenVerifyOptions extends ServiceVerifyOptions {
+  /** Expected `aud`: your client id. */
+  audience: string;
+}
+
+/** Options of {@link verifySecureSessionToken}. */
+export interface SecureVerifyOptions extends TokenVerifyOptions {
+  /** The action type the token must be bound to, e.g. `"login"`. */
+  action: string;
+  /** Where consumed `jti`s are remembered (single use, SPEC §5.7). */
+  replayStore: ReplayStore;
+  /** Largest `exp − iat` accepted, 1–3600 s (default 3600). */
+  maxLifetime?: number;
+  /** Allow-list of the inner session token's `alg` (default `["EdDSA", "ES256"]`). */
+  sessionAlgorithms?: readonly Alg[];
+}
+
+/** Options of {@link verifyDeviceProof} (the service side of SPEC §5.2). */
+export interface ProofVerifyOptions {
+  /** The request method. */
+  method: string;
+  /** The request URL as the service's configured public base URL sees it (§5.2.1). */
+  url: string;
+  /** Whether a nonce is one the service issued within the last 300 s. */
+  isNonceValid: (nonce: string) => boolean | Promise<boolean>;
+  /** Where consumed proof `jti`s are remembered (120 s). */
+  replayStore: ReplayStore;
+  /** For a refresh: the jkt registered for the session. */
+  expectedJkt?: string;
+  /** Allow-list of the proof's `alg` (default `["EdDSA", "ES256"]`). */
+  algorithms?: readonly Alg[];
+  /** Service time in epoch seconds (default: the system clock). */
+  now?: number;
+  crypto?: VerifyCrypto;
+}
+
+const isFn = (name: string) =>
+  v.custom<never>((x) => typeof x === "function", `${name} must be a function`);
+const hasMethods = (...names: string[]) =>
+  v.custom<never>(
+    (x) =>
+      typeof x === "object" && x !== null &&
+      names.every((n) => typeof (x as Record<string, unknown>)[n] === "function"),
+    `an object with ${names.join(", ")}`,
+  );
+const Algs = v.optional(v.pipe(v.array(AlgSchema), v.minLength(1)));
+const Now = v.optional(v.pipe(v.number(), v.finite(), v.minValue(0)));
+const ServiceShape = {
+  issuer: v.pipe(v.string(), v.minLength(1), v.maxLength(2048)),
+  // v.custom keeps the caller's object (the key-source cache is keyed on it).
+  jwks: v.custom<never>(
+    (x) =>
+      typeof x === "string" || x instanceof URL ||
+      (typeof x === "object" && x !== null &&
+        (typeof (x as KeySource).getKey === "function" ||
+          Array.isArray((x as { keys?: unknown }).keys))),
+    "a JWKS object, its URL, or a key source",
+  ),
+  algorithms: Algs,
+  now: Now,
+  clockTolerance: v.optional(
+    v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_CLOCK_TOLERANCE)),
+  ),
+  crypto: v.optional(hasMethods("importKey", "verify", "sha256")),
+};
+export const ServiceOptions = v.object(ServiceShape);
+export const TokenOptions = v.object({ ...ServiceShape, audience: ClientId });
+export const SecureOptions = v.object({
+  ...ServiceShape,
+  audience: ClientId,
+  action: ActionType,
+  replayStore: hasMethods("consume"),
+  maxLifetime: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3600))),
+  sessionAlgorithms: Algs,
+});
+export const ProofOptions = v.object({
+  method: v.picklist(["GET", "POST", "PUT", "DELETE", "PATCH"]),
+  url: v.string(),
+  isNonceValid: isFn("isNonceValid"),
+  replayStore: hasMethods("consume"),
+  expectedJkt: v.optional(Thumbprint),
+  algorithms: Algs,
+  now: Now,
+  crypto: v.optional(hasMethods("importKey", "verify", "sha256")),
+});
+
+// Options are usually one object passed on every call: its validated form is remembered, keyed
+// by the object, with a snapshot of its members (arrays copied) that must still match — an
+// object changed since is validated again. Validating costs as much as the claims checks.
+const validated = new WeakMap<object, { schema: unknown; snapshot: unknown[]; output: unknown }>();
+const snapshotOf = (o: object): unknown[] =>
+  Object.entries(o).flatMap(([k, v]) => [k, Array.isArray(v) ? [...v] : v]);
+function sameSnapshot(o: object, snap: unknown[]): boolean {
+  let i = 0;
+  for (const k in o) {
+    if (!Object.hasOwn(o, k)) continue;
+    const a = (o as Record<string, unknown>)[k], b = snap[i + 1];
+    if (snap[i] !== k) return false;
+    i += 2;
+    if (a === b) continue;
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let j = 0; j < a.length; j++) if (a[j] !== b[j]) return false;
+  }
+  return i === snap.length;
+}
+/** Validates `options` against `schema` (`ERR_INVALID_INPUT`), remembering the result per object. */
+export function checkOptions<T>(schema: v.GenericSchema<unknown>, options: unknown): T {
+  const key = typeof options === "object" && options !== null ? options : null;
+  const hit = key === null ? undefined : validated.get(key);
+  if (hit !== undefined && hit.schema === schema && sameSnapshot(key!, hit.snapshot)) {
+    return hit.output as T;
+  }
+  const output = parseOrThrow(schema, options, "ERR_INVALID_INPUT");
+  if (key !== null) validated.set(key, { schema, snapshot: snapshotOf(key), output });
+  return output as T;
+}
