@@ -34,7 +34,35 @@
  *
  * @module
  */
-export * from "./adapters/backend/mod.ts";
+export { type BackendClient, createBackendClient, type TriggerActionResult } from "./adapters/backend/client.ts";
+export type { BackendClientOptions, FetchLike } from "./adapters/backend/options.ts";
+export type {
+  ClearUserInput,
+  ReportActionResultInput,
+  TriggerActionFields,
+  TriggerActionInput,
+} from "./adapters/backend/inputs.ts";
+export type { ActionRecommendation, RecommendationContext } from "./adapters/backend/recommendation.ts";
+export type { BackendRule, BackendRuleInput, BackendRuleMatch } from "./adapters/backend/rules.ts";
+export {
+  rejection,
+  SECURE_TOKEN_HEADER,
+  type SecureTokenOptions,
+  type VerifiedSecureToken,
+} from "./adapters/backend/secure-token.ts";
+export {
+  type SecureTokenEnv,
+  secureTokenMiddleware,
+  type SecureTokenMiddlewareOptions,
+} from "./adapters/backend/hono.ts";
+export {
+  type ConnectNext,
+  type ConnectRequest,
+  type ConnectResponse,
+  secureTokenConnectMiddleware,
+  type SecureTokenConnectOptions,
+} from "./adapters/backend/connect.ts";
+export { prefixReplayStore } from "./adapters/backend/replay.ts";
 export {
   createMemoryReplayStore,
   type MemoryReplayStore,

@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { createDeviceSession, type DeviceSession } from "./adapters/sdk/device-session.ts";
+import { createDeviceSession, type DeviceSession, SINK } from "./adapters/sdk/device-session.ts";
 import { type InitOptions, parseInitOptions } from "./adapters/sdk/options.ts";
 import { systemClock, timerScheduler, webRandom } from "./adapters/sdk/ports-web.ts";
 import { keyPort } from "./adapters/keystore/port.ts";
@@ -77,8 +77,8 @@ export function init(options: BrowserOptions): BrowserDeviceSession {
       stop = startCollectors({
         ...(typeof collect === "object" ? collect : {}),
         device: false, // the session sends device attributes itself, at creation
-        sink: { track: (t, d) => ds.track(t, d), activity: () => ds.activity() },
-        onHide: () => ds.pageHide(),
+        sink: ds[SINK],
+        onHide: () => ds[SINK].pageHide(),
       });
     });
   }

@@ -1,10 +1,11 @@
 /**
  * device-session — fraud-prevention device sessions with an open protocol (SPEC.md v1).
  *
- * This entry is runtime-agnostic: the pure core (schemas, errors, state machine, token rules)
- * and `init` for custom runtimes, which takes the ports (clock, randomness, timers, key store,
- * transport, storage) you provide. Runtime entries bind them for you: `device-session/browser`,
- * `/node`, `/bun`, `/deno`; the backend verifier is `device-session/verify`.
+ * This entry is runtime-agnostic: `init` for custom runtimes, which takes the ports (clock,
+ * randomness, timers, key store, transport, storage) you provide, the port types, ready-made
+ * ports, and the errors. Runtime entries bind the ports for you: `device-session/browser`,
+ * `/node`, `/bun`, `/deno`; the backend verifier is `device-session/verify`; the sans-I/O core
+ * (state machine, verification procedures) for embedders is `device-session/core`.
  *
  * @example
  * ```ts
@@ -19,16 +20,22 @@
  *
  * @module
  */
-import {
-  createDeviceSession,
-  type CreateOptions,
-  type DeviceSession,
-} from "./adapters/sdk/device-session.ts";
+import { createDeviceSession, type DeviceSession } from "./adapters/sdk/device-session.ts";
 import type { InitOptions } from "./adapters/sdk/options.ts";
+import type { CreateOptions } from "./adapters/sdk/device-session.ts";
 import type { Ports } from "./adapters/ports.ts";
 
-export * from "./core/mod.ts";
-export * from "./adapters/sdk/mod.ts";
+// The SDK object and its options.
+export {
+  type CreateOptions,
+  type DeviceSession,
+  type SessionSnapshot,
+  type TelemetrySink,
+  telemetrySink,
+} from "./adapters/sdk/device-session.ts";
+export type { ActionEventOptions, InitOptions } from "./adapters/sdk/options.ts";
+export type { Phase, SessionEvent } from "./core/session/mod.ts";
+// The ports a custom runtime provides, and ready-made ones.
 export type {
   Clock,
   KeyStore,
@@ -40,8 +47,25 @@ export type {
   Transport,
   TransportResponse,
 } from "./adapters/ports.ts";
-export { type DriverOptions, SessionDriver } from "./adapters/driver/mod.ts";
-export { FetchTransport, type FetchTransportOptions } from "./adapters/transport/mod.ts";
+export type {
+  DeviceKeyInfo,
+  Request as SessionRequest,
+} from "./core/session/types.ts";
+export { MemoryKeyStore, systemClock, timerScheduler, webRandom } from "./adapters/sdk/ports-web.ts";
+export { FetchTransport, type FetchTransportOptions } from "./adapters/transport/fetch.ts";
+export { keyPort, type KeyPortOptions } from "./adapters/keystore/port.ts";
+export type { DeviceKeyRecord, DeviceKeyStore } from "./adapters/keystore/types.ts";
+export type { DeviceKeyPair } from "./adapters/crypto/keys.ts";
+// Errors.
+export {
+  DeviceSessionError,
+  type DeviceSessionErrorOptions,
+  InputError,
+  ProtocolError,
+  SessionError,
+  TokenError,
+} from "./core/errors/error.ts";
+export { ERROR_CODES, type ErrorCode, isErrorCode } from "./core/errors/catalog.ts";
 
 /**
  * Starts a device session on the ports you provide (custom runtimes). Returns at once; the

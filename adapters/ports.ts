@@ -67,11 +67,6 @@ export interface Storage {
 
 /** Everything the driver needs. */
 export interface Ports {
-  /**
-   * Replaces the machine's `step` — only for proving that tests catch a broken machine
-   * (mutation testing). Leave unset.
-   */
-  readonly step?: typeof import("../core/session/machine.ts").step;
   readonly clock: Clock;
   readonly random: Random;
   readonly scheduler: Scheduler;

@@ -5,7 +5,7 @@
  *
  * Run: `node --import tsx bench/sdk-behaviour.ts` (also `deno run -A`, `bun`).
  */
-import { init, MemoryKeyStore } from "../mod.ts";
+import { init, MemoryKeyStore, telemetrySink } from "../mod.ts";
 import type { Transport } from "../mod.ts";
 import { MemoryStorage, SeededRandom, VirtualTime } from "../adapters/testing/mod.ts";
 import { createService } from "../adapters/server/app.ts";
@@ -70,7 +70,7 @@ const iat = JSON.parse(atob(first.value.split(".")[1]!.replace(/-/g, "+").replac
 
 batches.length = 0;
 const t0 = time.now();
-ds.track("interaction", { kind: "click" });
+telemetrySink(ds).track("interaction", { kind: "click" });
 while (batches.length === 0) await time.advance(10);
 console.log(
   `one interaction alone is sent after ${batches[0]!.at - t0} ms (flush interval 5000 ms)`,
@@ -78,7 +78,7 @@ console.log(
 
 await settle(ds.flush());
 batches.length = 0;
-for (let i = 0; i < 45; i++) ds.track("interaction", { kind: "click", i });
+for (let i = 0; i < 45; i++) telemetrySink(ds).track("interaction", { kind: "click", i });
 await settle(ds.flush());
 console.log(
   `a burst of 45 events leaves as batches of ${
@@ -94,7 +94,7 @@ ds.on((e) => e.type === "token_refreshed" && refreshed.push(time.now()));
 const issued = [iat];
 ds.on((e) => e.type === "token_refreshed" && issued.push(e.expiresAt * 1000 - 600_000));
 for (let t = 0; refreshed.length < 8; t++) {
-  if (t % 60 === 0) ds.activity(); // a user is present: the session does not idle out
+  if (t % 60 === 0) telemetrySink(ds).activity(); // a user is present: the session does not idle out
   await time.advance(1000);
   await new Promise((r) => setTimeout(r, 0));
 }

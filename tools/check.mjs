@@ -12,6 +12,7 @@ const node = (...args) => [process.execPath, args];
 const present = (paths) => paths.filter((p) => existsSync(join(ROOT, p)));
 const checkTargets = present([
   "mod.ts",
+  "core.ts",
   "core/",
   "adapters/",
   "conformance/",
@@ -31,6 +32,11 @@ const STEPS = [
     "exports",
     "package.json and deno.json exports agree (+ self-test)",
     node("tools/check-exports.mjs", "--self-test"),
+  ],
+  [
+    "api",
+    "public exports of every entry match test/api/exports.snapshot.ts and docs/api-surface.md",
+    node("tools/api-surface.mjs", "--check"),
   ],
   [
     "vectors",

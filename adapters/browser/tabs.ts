@@ -9,7 +9,7 @@
 import { errorOf } from "../../core/errors/error.ts";
 import type { ErrorCode } from "../../core/errors/catalog.ts";
 import type { SessionEvent } from "../../core/mod.ts";
-import type { DeviceSession, SessionSnapshot } from "../sdk/device-session.ts";
+import { type DeviceSession, type SdkSession, type SessionSnapshot, SINK } from "../sdk/device-session.ts";
 
 type Method =
   | "getSessionToken"
@@ -32,7 +32,7 @@ type Msg =
 export interface TabOptions {
   readonly clientId: string;
   /** Starts the real session in this tab once it leads. */
-  readonly lead: () => DeviceSession;
+  readonly lead: () => SdkSession;
   /** How long a forwarded call may wait for the leader (ms). */
   readonly callTimeoutMs: number;
   readonly locks?: LockManager;
@@ -70,7 +70,7 @@ const EMPTY: SessionSnapshot = {
  * const ds = sharedSession({ clientId, lead: () => createDeviceSession(opts, ports), callTimeoutMs: 12_000 });
  * ```
  */
-export function sharedSession(o: TabOptions): DeviceSession & { isLeader(): boolean } {
+export function sharedSession(o: TabOptions): SdkSession & { isLeader(): boolean } {
   const locks = o.locks ?? (globalThis.navigator as { locks?: LockManager } | undefined)?.locks;
   const makeChannel = o.channel ??
     (typeof BroadcastChannel === "function" ? (n: string) => new BroadcastChannel(n) : undefined);
@@ -83,7 +83,7 @@ export function sharedSession(o: TabOptions): DeviceSession & { isLeader(): bool
   const pending = new Map<string, Pending>();
   const handled = new Map<string, Msg>(); // the leader's answers, for re-sent calls
   const listeners = new Set<(e: SessionEvent) => void>();
-  let leader: DeviceSession | null = null;
+  let leader: SdkSession | null = null;
   let snapshot = EMPTY;
   let release: (() => void) | null = null;
   let closed = false;
@@ -106,8 +106,8 @@ export function sharedSession(o: TabOptions): DeviceSession & { isLeader(): bool
       snapshot = m.snapshot;
     } else if (leader !== null) {
       if (m.kind === "call") void serve(leader, m);
-      else if (m.kind === "track") leader.track(m.eventType, m.data);
-      else if (m.kind === "activity") leader.activity();
+      else if (m.kind === "track") leader[SINK].track(m.eventType, m.data);
+      else if (m.kind === "activity") leader[SINK].activity();
     }
   };
 
@@ -200,10 +200,12 @@ export function sharedSession(o: TabOptions): DeviceSession & { isLeader(): bool
       return () => listeners.delete(l);
     },
     snapshot: () => leader?.snapshot() ?? snapshot,
-    track: (eventType, data) =>
-      leader ? leader.track(eventType, data) : post({ kind: "track", eventType, data }),
-    activity: () => leader ? leader.activity() : post({ kind: "activity" }),
-    pageHide: () => leader?.pageHide(),
+    [SINK]: {
+      track: (eventType, data) =>
+        leader ? leader[SINK].track(eventType, data) : post({ kind: "track", eventType, data }),
+      activity: () => leader ? leader[SINK].activity() : post({ kind: "activity" }),
+      pageHide: () => leader?.[SINK].pageHide(),
+    },
     shutdown: async () => {
       closed = true;
       for (const p of pending.values()) {

@@ -35,6 +35,13 @@ type Waiting = { resolve: (v: Resolution) => void; reject: (e: Error) => void };
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /**
+ * The ports, plus a test-only hook that is not part of the public `Ports`: `step` replaces the
+ * machine's transition function, only to prove that tests catch a broken machine (mutation
+ * testing).
+ */
+export type DriverPorts = Ports & { readonly step?: typeof step };
+
+/**
  * Runs one device session machine against real (or test) ports.
  *
  * @example
@@ -47,7 +54,7 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 export class SessionDriver {
   /** The machine state (read-only use: phase, session, queue). */
   readonly state: MachineState;
-  readonly #ports: Ports;
+  readonly #ports: DriverPorts;
   readonly #timeoutMs: number;
   readonly #prefix: string;
   readonly #waiting = new Map<WaiterId, Waiting>();
@@ -59,7 +66,7 @@ export class SessionDriver {
   /** Requests on the network, aborted at shutdown so nothing outlives a closed session. */
   readonly #open = new Set<AbortController>();
 
-  constructor(options: DriverOptions, ports: Ports) {
+  constructor(options: DriverOptions, ports: DriverPorts) {
     this.state = createMachine(options);
     this.#ports = ports;
     this.#timeoutMs = options.requestTimeoutMs ?? 10000;

@@ -6,6 +6,7 @@
  * @module
  */
 import { SessionDriver } from "../driver/driver.ts";
+import { errorOf } from "../../core/errors/error.ts";
 import type { Ports } from "../ports.ts";
 import type { Phase, SessionEvent } from "../../core/mod.ts";
 import type { FlatAttributes } from "../../core/wire/primitives.ts";
@@ -58,15 +59,45 @@ export interface DeviceSession {
   on(listener: (event: SessionEvent) => void): () => void;
   /** The current state. */
   snapshot(): SessionSnapshot;
-  /** Records a telemetry event (collectors use this). Never blocks, never throws. */
+}
+
+/**
+ * The collectors' plumbing (advanced): how telemetry gets into a session. The browser entry's
+ * collectors use it; a custom runtime can feed its own events through {@link telemetrySink}.
+ */
+export interface TelemetrySink {
+  /** Records a telemetry event. Never blocks, never throws. */
   track(eventType: "device" | "page" | "interaction", data: Record<string, unknown>): void;
   /** Marks user activity (keeps the session from idling out). */
   activity(): void;
-  /** The page is being hidden: beacon what fits and persist (browser adapters call this). */
+  /** The page is being hidden: beacon what fits and persist. */
   pageHide(): void;
 }
 
-/** Extra inputs of {@link createDeviceSession}. */
+/** Where a session object keeps its {@link TelemetrySink} (not an app-facing method). */
+export const SINK: unique symbol = Symbol.for("device-session/telemetry-sink");
+
+/** A session as the SDK builds it: the app-facing API plus its sink (internal type). */
+export type SdkSession = DeviceSession & { readonly [SINK]: TelemetrySink };
+
+/**
+ * The telemetry sink of a session made by this SDK (advanced: for custom runtimes that collect
+ * their own events). Throws `ERR_INVALID_INPUT` for any other object.
+ *
+ * @example
+ * ```ts
+ * const sink = telemetrySink(ds);
+ * sink.track("page", { kind: "load", path: "/checkout" });
+ * sink.activity();
+ * ```
+ */
+export function telemetrySink(ds: DeviceSession): TelemetrySink {
+  const sink = (ds as Partial<SdkSession>)[SINK];
+  if (sink === undefined) throw errorOf("ERR_INVALID_INPUT", "not a device-session SDK object");
+  return sink;
+}
+
+/** Extra inputs of `init` for custom runtimes (and of {@link createDeviceSession}). */
 export interface CreateOptions {
   /** Device attributes sent at session creation and as the first `device` event. */
   readonly attributes?: FlatAttributes;
@@ -91,7 +122,7 @@ export function createDeviceSession(
   options: InitOptions,
   ports: Ports,
   extra: CreateOptions = {},
-): DeviceSession {
+): SdkSession {
   const o = parseInitOptions(options);
   const driver = new SessionDriver(
     { ...o, storagePrefix: extra.storagePrefix ?? `device-session:${o.clientId}:` },
@@ -125,9 +156,11 @@ export function createDeviceSession(
     flush: () => call(() => driver.flush()),
     shutdown: () => call(() => driver.shutdown()),
     on: (l) => driver.on(l),
-    track: (t, d) => void ready.then(() => driver.track(t, d)),
-    activity: () => void ready.then(() => driver.activity()),
-    pageHide: () => driver.pageHide(),
+    [SINK]: {
+      track: (t, d) => void ready.then(() => driver.track(t, d)),
+      activity: () => void ready.then(() => driver.activity()),
+      pageHide: () => driver.pageHide(),
+    },
     snapshot: () => {
       const s = driver.state;
       const sid = s.session?.id ?? null;

@@ -2,7 +2,7 @@
 // and the invariants of SPEC §8–§9 checked after each of them.
 import fc from "fast-check";
 import type { Fault } from "../../adapters/testing/mod.ts";
-import type { Ports } from "../../adapters/ports.ts";
+import type { DriverPorts } from "../../adapters/driver/driver.ts";
 import { payloadOf, sim } from "./sim.ts";
 
 export type Real = ReturnType<typeof setup>;
@@ -13,7 +13,7 @@ export interface SetupOptions {
   seed: number;
   faults: Fault[];
   latencies: number[];
-  step?: Ports["step"];
+  step?: DriverPorts["step"];
 }
 
 /** A simulated device whose every observable is recorded for the invariants. */
@@ -214,7 +214,7 @@ export const coverage = { acked: 0, dropped: 0, sessions: 0, refreshes: 0, token
 export async function scenario(
   net: { seed: number; faults: Fault[]; latencies: number[] },
   cmds: Iterable<Cmd>,
-  step?: Ports["step"],
+  step?: DriverPorts["step"],
 ): Promise<void> {
   const model: Model = { pageHidden: false };
   const real = setup({ ...net, ...(step ? { step } : {}) });

@@ -1,5 +1,6 @@
 // A simulated device + fake service in virtual time, shared by the session tests.
 import { type DriverOptions, SessionDriver } from "../../adapters/driver/mod.ts";
+import type { DriverPorts } from "../../adapters/driver/driver.ts";
 import {
   FakeKeyStore,
   FakeService,
@@ -26,7 +27,7 @@ export interface SimOptions {
   time?: VirtualTime;
   service_?: FakeService;
   wrapTransport?: (t: Transport) => Transport;
-  step?: Ports["step"];
+  step?: DriverPorts["step"];
 }
 
 export function sim(o: SimOptions = {}) {
