@@ -34,7 +34,11 @@
  *
  * @module
  */
-export { type BackendClient, createBackendClient, type TriggerActionResult } from "./adapters/backend/client.ts";
+export {
+  type BackendClient,
+  createBackendClient,
+  type TriggerActionResult,
+} from "./adapters/backend/client.ts";
 export type { BackendClientOptions, FetchLike } from "./adapters/backend/options.ts";
 export type {
   ClearUserInput,
@@ -42,7 +46,10 @@ export type {
   TriggerActionFields,
   TriggerActionInput,
 } from "./adapters/backend/inputs.ts";
-export type { ActionRecommendation, RecommendationContext } from "./adapters/backend/recommendation.ts";
+export type {
+  ActionRecommendation,
+  RecommendationContext,
+} from "./adapters/backend/recommendation.ts";
 export type { BackendRule, BackendRuleInput, BackendRuleMatch } from "./adapters/backend/rules.ts";
 export {
   rejection,

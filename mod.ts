@@ -47,11 +47,13 @@ export type {
   Transport,
   TransportResponse,
 } from "./adapters/ports.ts";
-export type {
-  DeviceKeyInfo,
-  Request as SessionRequest,
-} from "./core/session/types.ts";
-export { MemoryKeyStore, systemClock, timerScheduler, webRandom } from "./adapters/sdk/ports-web.ts";
+export type { DeviceKeyInfo, Request as SessionRequest } from "./core/session/types.ts";
+export {
+  MemoryKeyStore,
+  systemClock,
+  timerScheduler,
+  webRandom,
+} from "./adapters/sdk/ports-web.ts";
 export { FetchTransport, type FetchTransportOptions } from "./adapters/transport/fetch.ts";
 export { keyPort, type KeyPortOptions } from "./adapters/keystore/port.ts";
 export type { DeviceKeyRecord, DeviceKeyStore } from "./adapters/keystore/types.ts";

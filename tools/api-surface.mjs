@@ -99,7 +99,13 @@ function docText(api) {
   ];
   for (const e of api) out.push(`- [\`${e.entry}\`](#${anchor(e.entry)})`);
   for (const e of api) {
-    out.push("", `## \`${e.entry}\``, "", `Source: \`${e.file}\`. ${e.exports.length} exports.`, "");
+    out.push(
+      "",
+      `## \`${e.entry}\``,
+      "",
+      `Source: \`${e.file}\`. ${e.exports.length} exports.`,
+      "",
+    );
     for (const x of e.exports) {
       out.push(`- \`${x.name}\` (${x.kind})${x.doc ? ` — ${x.doc}` : ""}`);
     }
@@ -132,7 +138,9 @@ if (process.argv.includes("--check")) {
   });
   for (const [f] of stale) console.error(`${f} is out of date: run node tools/api-surface.mjs`);
   if (stale.length) process.exit(1);
-  console.log(`api surface: ${api.length} entries, ${api.flatMap((e) => e.exports).length} exports`);
+  console.log(
+    `api surface: ${api.length} entries, ${api.flatMap((e) => e.exports).length} exports`,
+  );
 } else {
   for (const [f, text] of Object.entries(want)) writeFileSync(join(ROOT, f), text);
   for (const e of api) console.log(`${e.entry.padEnd(32)} ${e.exports.length}`);

@@ -9,7 +9,12 @@
 import { errorOf } from "../../core/errors/error.ts";
 import type { ErrorCode } from "../../core/errors/catalog.ts";
 import type { SessionEvent } from "../../core/mod.ts";
-import { type DeviceSession, type SdkSession, type SessionSnapshot, SINK } from "../sdk/device-session.ts";
+import {
+  type DeviceSession,
+  type SdkSession,
+  type SessionSnapshot,
+  SINK,
+} from "../sdk/device-session.ts";
 
 type Method =
   | "getSessionToken"

@@ -6,7 +6,14 @@
  * @module
  */
 import * as v from "valibot";
-import { ActionType, type Alg, AlgSchema, ClientId, parseOrThrow, Thumbprint } from "../../core/wire/mod.ts";
+import {
+  ActionType,
+  type Alg,
+  AlgSchema,
+  ClientId,
+  parseOrThrow,
+  Thumbprint,
+} from "../../core/wire/mod.ts";
 import { MAX_CLOCK_TOLERANCE } from "../../core/token/mod.ts";
 import type { VerifyCrypto } from "../crypto/types.ts";
 import type { KeySource } from "../keys/key-set.ts";

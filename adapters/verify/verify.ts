@@ -28,10 +28,10 @@ import { webCrypto } from "../crypto/webcrypto.ts";
 import { cacheFor, keySourceFor } from "../keys/resolve.ts";
 import {
   checkOptions,
-  type ProofVerifyOptions,
   ProofOptions,
-  type SecureVerifyOptions,
+  type ProofVerifyOptions,
   SecureOptions,
+  type SecureVerifyOptions,
   ServiceOptions,
   type ServiceVerifyOptions,
   TokenOptions,

@@ -12,7 +12,7 @@ import {
   VirtualTime,
 } from "../../adapters/testing/mod.ts";
 import type { SessionEvent } from "../../core/mod.ts";
-import type { Ports, Transport } from "../../adapters/ports.ts";
+import type { Transport } from "../../adapters/ports.ts";
 
 export const BASE = "http://service.test/";
 
