@@ -82,8 +82,54 @@ function sharedKeyring(store: RedisStore): SharedKeyring {
   };
 }
 
+/**
+ * A bind failure as `ERR_CONFIG` when the operator can fix it (the port is taken, or is not
+ * theirs to bind), with the flag to change; anything else as it is.
+ */
+function listenError(e: unknown, config: CliConfig): unknown {
+  const text = `${(e as { code?: string })?.code ?? ""} ${(e as Error)?.name ?? ""} ${
+    (e as Error)?.message ?? ""
+  }`;
+  const where = `${config.host} port ${config.port}`;
+  if (/EADDRINUSE|AddrInUse|address already in use/i.test(text)) {
+    return errorFromCode(
+      "ERR_CONFIG",
+      `${where} is already in use (another device-session?): stop it, or pick another port with --port <n> (--port 0: any free port)`,
+    );
+  }
+  if (/EACCES|PermissionDenied|permission denied/i.test(text)) {
+    return errorFromCode(
+      "ERR_CONFIG",
+      `${where}: not allowed to listen there (ports below 1024 need privileges): pick another with --port <n>`,
+    );
+  }
+  if (/EADDRNOTAVAIL|AddrNotAvailable|ENOTFOUND|cannot assign/i.test(text)) {
+    return errorFromCode(
+      "ERR_CONFIG",
+      `${where}: this machine has no such address: pick another with --host <addr>`,
+    );
+  }
+  return e;
+}
+
+/** Prepares the key file's directory (created mode 0700 when missing) and reads the file. */
 async function loadKeyring(host: CliHost, path: string): Promise<KeyringState | null> {
-  const text = await host.readTextIfExists(path);
+  const slash = path.replace(/\\/g, "/").lastIndexOf("/");
+  const dir = slash <= 0 ? null : path.slice(0, slash);
+  if (dir !== null) {
+    await host.makePrivateDir(dir).catch((e) => {
+      throw errorFromCode(
+        "ERR_CONFIG",
+        `key file ${path}: cannot create its directory ${dir} (${e instanceof Error ? e.message : e})`,
+      );
+    });
+  }
+  const text = await host.readTextIfExists(path).catch((e) => {
+    throw errorFromCode(
+      "ERR_CONFIG",
+      `key file ${path}: cannot read it (${e instanceof Error ? e.message : e})`,
+    );
+  });
   if (text === null) return null;
   try {
     const state = JSON.parse(text) as KeyringState;
@@ -135,6 +181,8 @@ export async function startServe(
         ? new Response('{"code":"ERR_INTERNAL","message":"starting","time":0}', { status: 503 })
         : service.fetch(req, info);
     },
+  }).catch((e) => {
+    throw listenError(e, config);
   });
   // Loopback or every interface: http://localhost (a secure context for WebCrypto in browsers).
   const local = ["127.0.0.1", "::1", "localhost", "0.0.0.0", "::"].includes(config.host);
@@ -168,7 +216,15 @@ export async function startServe(
         ? {
           keyring: {
             state,
-            persist: (s: KeyringState) => host.writePrivate(config.keyFile!, JSON.stringify(s)),
+            persist: (s: KeyringState) =>
+              host.writePrivate(config.keyFile!, JSON.stringify(s)).catch((e) => {
+                throw errorFromCode(
+                  "ERR_CONFIG",
+                  `key file ${config.keyFile}: cannot write it (${
+                    e instanceof Error ? e.message : e
+                  })`,
+                );
+              }),
           },
         }
         : {}),
