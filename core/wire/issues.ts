@@ -63,7 +63,9 @@ export function issueText(issue: v.BaseIssue<unknown>): string {
     return `${name} is required`;
   }
   // A check across members (`exactly one of …`) says everything itself.
-  if (issue.type === "check" && own) return name === null ? issue.message : `${name}: ${issue.message}`;
+  if (issue.type === "check" && own) {
+    return name === null ? issue.message : `${name}: ${issue.message}`;
+  }
   const what = own ? issue.message : expected(issue);
   if (name === null) return `expected ${what}`;
   return `${name} is malformed: expected ${what}`;

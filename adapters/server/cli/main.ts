@@ -74,7 +74,9 @@ export async function main(host: CliHost, mounts: MountFactory | null = null): P
     if (e instanceof DeviceSessionError && e.code === "ERR_CONFIG") {
       host.err(`device-session: ERR_CONFIG: ${e.message}`);
       const command = host.args.find((a) => helpOf(a) !== null);
-      host.err(`run \`device-session ${command ?? ""}${command ? " " : ""}--help\` for the options`);
+      host.err(
+        `run \`device-session ${command ?? ""}${command ? " " : ""}--help\` for the options`,
+      );
       return host.exit(2);
     }
     host.err(

@@ -91,7 +91,7 @@ function listenError(e: unknown, config: CliConfig): unknown {
     (e as Error)?.message ?? ""
   }`;
   const where = `${config.host} port ${config.port}`;
-  if (/EADDRINUSE|AddrInUse|address already in use/i.test(text)) {
+  if (/EADDRINUSE|AddrInUse|address already in use|is port \d+ in use/i.test(text)) {
     return errorFromCode(
       "ERR_CONFIG",
       `${where} is already in use (another device-session?): stop it, or pick another port with --port <n> (--port 0: any free port)`,
@@ -120,7 +120,9 @@ async function loadKeyring(host: CliHost, path: string): Promise<KeyringState | 
     await host.makePrivateDir(dir).catch((e) => {
       throw errorFromCode(
         "ERR_CONFIG",
-        `key file ${path}: cannot create its directory ${dir} (${e instanceof Error ? e.message : e})`,
+        `key file ${path}: cannot create its directory ${dir} (${
+          e instanceof Error ? e.message : e
+        })`,
       );
     });
   }
@@ -169,19 +171,22 @@ export async function startServe(
   let service: Service | null = null;
   let mount: Mount | null = null;
   // Listen first: with --port 0 the public URL is only known once bound.
-  const server = await host.serve({
-    port: config.port,
-    hostname: config.host,
-    ...(config.workers > 1 ? { reusePort: true } : {}),
-    fetch: (req, info) => {
-      if (mount !== null && new URL(req.url).pathname.startsWith(mount.prefix)) {
-        return mount.fetch(req);
-      }
-      return service === null
-        ? new Response('{"code":"ERR_INTERNAL","message":"starting","time":0}', { status: 503 })
-        : service.fetch(req, info);
-    },
-  }).catch((e) => {
+  // (Bun.serve and Deno.serve throw synchronously: `then` turns that into a rejection.)
+  const server = await Promise.resolve().then(() =>
+    host.serve({
+      port: config.port,
+      hostname: config.host,
+      ...(config.workers > 1 ? { reusePort: true } : {}),
+      fetch: (req, info) => {
+        if (mount !== null && new URL(req.url).pathname.startsWith(mount.prefix)) {
+          return mount.fetch(req);
+        }
+        return service === null
+          ? new Response('{"code":"ERR_INTERNAL","message":"starting","time":0}', { status: 503 })
+          : service.fetch(req, info);
+      },
+    })
+  ).catch((e) => {
     throw listenError(e, config);
   });
   // Loopback or every interface: http://localhost (a secure context for WebCrypto in browsers).

@@ -4,6 +4,7 @@
 // one place valibot issues become words (core/wire/issues.ts), on request bodies.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import type { GenericSchema } from "valibot";
 
 const SKIP = typeof window !== "undefined" && "needs a server runtime";
 const T = { timeout: 120_000 };
@@ -30,26 +31,37 @@ describe("device-session commands (a real process on this runtime)", { skip: SKI
     assert.equal(r.out, `${await sha256(SECRET)}\n`);
   });
 
-  it("hash-secret reads stdin (one trailing newline dropped), so the secret stays out of history", T, async () => {
-    const piped = await run(["hash-secret"], `${SECRET}\n`);
-    assert.equal(piped.code, 0, piped.err);
-    assert.equal(piped.out, `${await sha256(SECRET)}\n`);
-    const dash = await run(["hash-secret", "-"], `${SECRET}  \r\n`);
-    assert.equal(dash.out, `${await sha256(`${SECRET}  `)}\n`, "only the newline is dropped");
-  });
+  it(
+    "hash-secret reads stdin (one trailing newline dropped), so the secret stays out of history",
+    T,
+    async () => {
+      const piped = await run(["hash-secret"], `${SECRET}\n`);
+      assert.equal(piped.code, 0, piped.err);
+      assert.equal(piped.out, `${await sha256(SECRET)}\n`);
+      const dash = await run(["hash-secret", "-"], `${SECRET}  \r\n`);
+      assert.equal(dash.out, `${await sha256(`${SECRET}  `)}\n`, "only the newline is dropped");
+    },
+  );
 
-  it("hash-secret refuses what the service would refuse, with ERR_CONFIG and exit 2", T, async () => {
-    const short = await run(["hash-secret", "short"]);
-    assert.equal(short.code, 2);
-    assert.match(short.err, /ERR_CONFIG: the secret: expected a secret of at least 16 characters/);
-    assert.equal(short.out, "");
-    const two = await run(["hash-secret", "0123456789abcdef", "extra"]);
-    assert.equal(two.code, 2);
-    assert.match(two.err, /ERR_CONFIG: hash-secret takes one secret, got 2 arguments/);
-    const empty = await run(["hash-secret"], "");
-    assert.equal(empty.code, 2);
-    assert.match(empty.err, /ERR_CONFIG: hash-secret got no secret on stdin/);
-  });
+  it(
+    "hash-secret refuses what the service would refuse, with ERR_CONFIG and exit 2",
+    T,
+    async () => {
+      const short = await run(["hash-secret", "short"]);
+      assert.equal(short.code, 2);
+      assert.match(
+        short.err,
+        /ERR_CONFIG: the secret: expected a secret of at least 16 characters/,
+      );
+      assert.equal(short.out, "");
+      const two = await run(["hash-secret", "0123456789abcdef", "extra"]);
+      assert.equal(two.code, 2);
+      assert.match(two.err, /ERR_CONFIG: hash-secret takes one secret, got 2 arguments/);
+      const empty = await run(["hash-secret"], "");
+      assert.equal(empty.code, 2);
+      assert.match(empty.err, /ERR_CONFIG: hash-secret got no secret on stdin/);
+    },
+  );
 
   it("no command lists every command; each command has its own help", T, async () => {
     const list = await run([]);
@@ -101,7 +113,16 @@ describe("device-session commands (a real process on this runtime)", { skip: SKI
     try {
       await writeFile(join(dir, "a-file"), "x"); // a file where the directory should be
       const keyFile = join(dir, "a-file", "keys", "keys.json");
-      const r = await run(["serve", "--demo", "--log", "off", "--port", "0", "--key-file", keyFile]);
+      const r = await run([
+        "serve",
+        "--demo",
+        "--log",
+        "off",
+        "--port",
+        "0",
+        "--key-file",
+        keyFile,
+      ]);
       assert.equal(r.code, 2, r.err);
       assert.match(r.err, /ERR_CONFIG: key file .*keys\.json: cannot create its directory/);
     } finally {
@@ -111,11 +132,14 @@ describe("device-session commands (a real process on this runtime)", { skip: SKI
 });
 
 describe("valibot issues in plain words (core/wire/issues.ts)", () => {
-  const describeBody = async (schema: string, body: unknown) => {
+  const describeBody = async (
+    schema: "ActionResultRequestSchema" | "TriggerActionRequestSchema",
+    body: unknown,
+  ) => {
     const wire = await import("../../../core/wire/backend.ts");
     const { parseOrThrow } = await import("../../../core/wire/parse.ts");
     try {
-      parseOrThrow((wire as Record<string, never>)[schema], body, "ERR_INVALID_BODY");
+      parseOrThrow(wire[schema] as GenericSchema<unknown>, body, "ERR_INVALID_BODY");
     } catch (e) {
       return (e as Error).message;
     }

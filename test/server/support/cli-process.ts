@@ -75,7 +75,11 @@ export async function spawnCli(args: string[], o: SpawnOptions = {}): Promise<Sp
     const { spawn } = await import("node:child_process");
     const process = (await import("node:process")).default;
     const child = spawn(process.execPath, [bin, ...args], {
-      stdio: [o.stdin !== undefined ? "pipe" : "ignore", o.stdout === true ? "pipe" : "ignore", "pipe"],
+      stdio: [
+        o.stdin !== undefined ? "pipe" : "ignore",
+        o.stdout === true ? "pipe" : "ignore",
+        "pipe",
+      ],
     });
     child.stderr!.on("data", (b: Uint8Array) => (stderr += new TextDecoder().decode(b)));
     child.stdout?.on("data", (b: Uint8Array) => (stdout += new TextDecoder().decode(b)));
