@@ -5,7 +5,8 @@
  * @module
  */
 import { createService, type Service } from "../app.ts";
-import { jsonLogger } from "../http/log.ts";
+import { jsonLogger, requestEntry } from "../http/log.ts";
+import { newId } from "../ids.ts";
 import type { KeyringState, SharedKeyring } from "../keys.ts";
 import type { RedisStore } from "../../store/redis/store.ts";
 import type { ClientOptions } from "../options.ts";
@@ -170,6 +171,20 @@ export async function startServe(
   }
   let service: Service | null = null;
   let mount: Mount | null = null;
+  const log = config.log === "off" ? null : jsonLogger(host.out);
+  // The mounted page's requests are logged like the API's (one JSON line each).
+  const logged = async (m: Mount, req: Request, path: string): Promise<Response> => {
+    const started = performance.now();
+    const res = await m.fetch(req);
+    log?.(requestEntry({
+      method: req.method,
+      path,
+      status: res.status,
+      durationMs: performance.now() - started,
+      requestId: req.headers.get("x-request-id") ?? newId("req_"),
+    }, Date.now()));
+    return res;
+  };
   // Listen first: with --port 0 the public URL is only known once bound.
   // (Bun.serve and Deno.serve throw synchronously: `then` turns that into a rejection.)
   const server = await Promise.resolve().then(() =>
@@ -178,8 +193,13 @@ export async function startServe(
       hostname: config.host,
       ...(config.workers > 1 ? { reusePort: true } : {}),
       fetch: (req, info) => {
-        if (mount !== null && new URL(req.url).pathname.startsWith(mount.prefix)) {
-          return mount.fetch(req);
+        if (mount !== null) {
+          const path = new URL(req.url).pathname;
+          // Demo mode: the page is what a person opening the URL wants to see.
+          if (path === "/" && (req.method === "GET" || req.method === "HEAD")) {
+            return new Response(null, { status: 302, headers: { location: `${mount.prefix}/` } });
+          }
+          if (path.startsWith(mount.prefix)) return logged(mount, req, path);
         }
         return service === null
           ? new Response('{"code":"ERR_INTERNAL","message":"starting","time":0}', { status: 503 })
@@ -214,7 +234,7 @@ export async function startServe(
       testControl: config.testControl,
       trustProxyHops: config.trustProxyHops,
       ...(config.nonceSecret !== null ? { nonceSecret: config.nonceSecret } : {}),
-      log: config.log === "off" ? null : jsonLogger(host.out),
+      log,
       ...(host.crypto !== undefined ? { crypto: host.crypto } : {}),
       ...(host.signer !== undefined ? { signer: host.signer } : {}),
       ...(config.keyFile !== null

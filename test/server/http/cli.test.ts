@@ -183,6 +183,11 @@ describe("device-session serve (a real process on this runtime)", { skip: SKIP }
         assert.equal(token.status, 200);
         await token.body?.cancel();
         kids.push((await (await fetch(`${url}/.well-known/jwks.json`)).json()).keys[0].kid);
+        // Demo mode: the root sends a person to the demo page.
+        const root = await fetch(`${url}/`, { redirect: "manual" });
+        assert.equal(root.status, 302);
+        assert.equal(root.headers.get("location"), "/demo/");
+        await root.body?.cancel();
         p.kill();
         assert.equal(await p.exited, 0, p.stderr());
       }
