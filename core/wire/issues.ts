@@ -19,29 +19,22 @@ import type * as v from "valibot";
  */
 export function issuePath(issue: v.BaseIssue<unknown>): string | null {
   let out = "";
-  for (const item of issue.path ?? []) {
-    const key = item.key;
-    if (typeof key === "number") out += `[${key}]`;
-    else if (typeof key === "string") out += out === "" ? key : `.${key}`;
-    else return out === "" ? null : out; // a map or set key: stop at its container
+  for (const { key } of issue.path ?? []) {
+    out += typeof key === "number" ? `[${key}]` : out === "" ? String(key) : `.${String(key)}`;
   }
   return out === "" ? null : out;
 }
 
-/** valibot's default messages start so; the schemas' own messages say what is expected. */
-const DEFAULT_MESSAGE = /^Invalid [a-z ]+: /i;
-
-/** What a default message expected, in words (`string` → `a string`). */
-function expected(issue: v.BaseIssue<unknown>): string {
-  const e = issue.expected ?? "";
-  if (/^(string|number|boolean|bigint|array|integer)$/.test(e)) {
-    return `${/^[aeiou]/.test(e) ? "an" : "a"} ${e}`;
-  }
-  if (e === "Object") return "a JSON object";
-  if (e.includes("|")) {
-    return `one of ${e.replace(/^\(|\)$/g, "").split("|").map((s) => s.trim()).join(", ")}`;
-  }
-  return e === "" ? issue.message : e;
+/** What an issue expected: the schema's own message, or valibot's `expected` in words. */
+function expected({ message, expected: e }: v.BaseIssue<unknown>): string {
+  // valibot's default messages start "Invalid …: "; the schemas' own say what is expected.
+  return !message.startsWith("Invalid ")
+    ? message
+    : e === "Object"
+    ? "a JSON object"
+    : /^[a-z]+$/.test(e ?? "")
+    ? `a ${e}`
+    : `${e}`;
 }
 
 /**
@@ -54,21 +47,13 @@ function expected(issue: v.BaseIssue<unknown>): string {
  */
 export function issueText(issue: v.BaseIssue<unknown>): string {
   const path = issuePath(issue);
-  const name = path === null ? null : `\`${path}\``;
-  const own = !DEFAULT_MESSAGE.test(issue.message);
-  if (issue.kind === "schema" && issue.type.endsWith("object") && issue.expected === "never") {
-    return `unknown key ${name ?? "(root)"}`;
-  }
-  if (name !== null && issue.kind === "schema" && issue.received === "undefined") {
-    return `${name} is required`;
-  }
+  const name = path === null ? "" : `\`${path}\``;
+  const { kind, type, message } = issue;
+  if (kind === "schema" && issue.expected === "never") return `unknown key ${name}`;
+  if (name && kind === "schema" && issue.received === "undefined") return `${name} is required`;
   // A check across members (`exactly one of …`) says everything itself.
-  if (issue.type === "check" && own) {
-    return name === null ? issue.message : `${name}: ${issue.message}`;
-  }
-  const what = own ? issue.message : expected(issue);
-  if (name === null) return `expected ${what}`;
-  return `${name} is malformed: expected ${what}`;
+  if (type === "check") return name ? `${name}: ${message}` : message;
+  return `${name ? `${name} is malformed: ` : ""}expected ${expected(issue)}`;
 }
 
 /**
@@ -80,14 +65,10 @@ export function issueText(issue: v.BaseIssue<unknown>): string {
  * ```
  */
 export function describeIssues(issues: readonly v.BaseIssue<unknown>[], max = 3): string {
-  const seen = new Set<string | null>();
-  const texts: string[] = [];
-  for (const issue of issues) {
-    const path = issuePath(issue);
-    if (seen.has(path)) continue;
-    seen.add(path);
-    texts.push(issueText(issue));
-    if (texts.length === max) break;
-  }
-  return texts.join("; ");
+  const seen: (string | null)[] = [];
+  return issues
+    .filter((i) => !seen.includes(issuePath(i)) && seen.push(issuePath(i)) > 0)
+    .slice(0, max)
+    .map(issueText)
+    .join("; ");
 }

@@ -84,7 +84,11 @@ describe("CLI configuration", { skip: SKIP }, () => {
   });
 
   it("a bad option is one ERR_CONFIG naming its source", async () => {
-    await fails(["serve", "--port", "http"], {}, /--port: expected an integer in 0\.\.65535 \(got "http"\)/);
+    await fails(
+      ["serve", "--port", "http"],
+      {},
+      /--port: expected an integer in 0\.\.65535 \(got "http"\)/,
+    );
     await fails(["serve", "--demo"], { DEVICE_SESSION_PORT: "70000" }, /DEVICE_SESSION_PORT/);
     await fails(["serve", "--demo", "--store", "redis"], {}, /--store/);
     await fails(
