@@ -13,7 +13,7 @@ import { webCrypto } from "../crypto/webcrypto.ts";
 import { MemoryStore } from "../store/memory.ts";
 import type { Store } from "../store/types.ts";
 import { ClientRegistry } from "./clients.ts";
-import { type Deps, rateLimit, type Req } from "./context.ts";
+import { type ConnectionInfo, type Deps, rateLimit, type Req } from "./context.ts";
 import { withHeaders } from "./http/cors.ts";
 import { deviceCors, errorHeaders, newReq, preflight } from "./http/request.ts";
 import { jsonLogger, type Logger, requestEntry } from "./http/log.ts";
@@ -25,6 +25,8 @@ import { resolveOptions, type ServiceOptions } from "./options.ts";
 import { buildApp, RouteError } from "./routes.ts";
 import { ServiceTokens } from "./tokens.ts";
 import { testClock as makeTestClock } from "./test-control.ts";
+
+export type { ConnectionInfo } from "./context.ts";
 
 /** Options of {@link createService}: the service's settings plus its runtime parts. */
 export interface CreateServiceOptions extends ServiceOptions {
@@ -58,12 +60,6 @@ export interface CreateServiceOptions extends ServiceOptions {
   readonly testControl?: boolean;
   /** Whether the store answers now, for `/readyz` (default: always). */
   readonly ready?: () => Promise<boolean>;
-}
-
-/** Facts about the connection a request came on, from the `serve` helper. */
-export interface ConnectionInfo {
-  /** The peer's IP address. */
-  readonly remoteAddr?: string | null;
 }
 
 /** A running service. */

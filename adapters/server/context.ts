@@ -14,6 +14,12 @@ import type { TestClock } from "./test-control.ts";
 import { errorFromCode } from "../../core/mod.ts";
 import { rateDecision } from "../../core/service/limits.ts";
 
+/** Facts about the connection a request came on, from the `serve` helper. */
+export interface ConnectionInfo {
+  /** The peer's IP address. */
+  readonly remoteAddr?: string | null;
+}
+
 /** The service's parts, shared by every request. */
 export interface Deps {
   readonly opts: ResolvedOptions;

@@ -51,30 +51,37 @@ export function normalizeBase(text: string): string | null {
 
 const int = (min: number, max: number) =>
   v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max));
-const Origin = v.pipe(
+/** A browser origin in `allowed_origins`, or `*`. */
+export const Origin = v.pipe(
   v.string(),
   v.check(
     (o) => o === "*" || normalizeOrigin(o) !== null,
     "an origin like https://app.example.com or *",
   ),
 );
-const SecretHash = v.pipe(
+/** A client secret's SHA-256 (what `device-session hash-secret` prints). */
+export const SecretHash = v.pipe(
   v.string(),
   v.regex(/^([A-Za-z0-9_-]{43}|[0-9a-fA-F]{64})$/, "a SHA-256 in base64url or hex"),
+);
+
+/** A client secret (also what `device-session hash-secret` accepts). */
+export const ClientSecret = v.pipe(
+  v.string(),
+  v.minLength(16, "a secret of at least 16 characters"),
+  v.maxLength(512, "a secret of at most 512 characters"),
 );
 
 const ClientSchema = v.pipe(
   v.strictObject({
     id: ClientId,
     secretSha256: v.optional(SecretHash),
-    secret: v.optional(
-      v.pipe(v.string(), v.minLength(16, "a secret of at least 16 characters"), v.maxLength(512)),
-    ),
+    secret: v.optional(ClientSecret),
     allowedOrigins: v.optional(v.array(Origin)),
   }),
   v.check(
     (c) => (c.secret === undefined) !== (c.secretSha256 === undefined),
-    "exactly one of secret and secretSha256",
+    "exactly one of `secret`, `secretSha256`",
   ),
 );
 

@@ -21,6 +21,7 @@ import {
 } from "../../core/service/signals.ts";
 import { MAX_CLOCK_TOLERANCE } from "../../core/token/time.ts";
 import { normalizeBase, OptionsSchema } from "./options-schema.ts";
+import { describeIssues, issueText } from "../../core/wire/issues.ts";
 
 export { normalizeBase, normalizeOrigin } from "./options-schema.ts";
 
@@ -128,8 +129,8 @@ export interface ResolvedOptions {
 export function resolveOptions(options: ServiceOptions): ResolvedOptions {
   const r = v.safeParse(OptionsSchema, options);
   if (!r.success) {
-    const issues = r.issues.slice(0, 3).map((i) => `${v.getDotPath(i) ?? "options"}: ${i.message}`);
-    throw errorFromCode("ERR_CONFIG", `invalid service options: ${issues.join("; ")}`, {
+    const issues = r.issues.slice(0, 3).map(issueText);
+    throw errorFromCode("ERR_CONFIG", `invalid service options: ${describeIssues(r.issues)}`, {
       details: { issues },
     });
   }

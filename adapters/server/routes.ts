@@ -1,6 +1,8 @@
 /**
  * The hono application: every route of SPEC §6 and §7 bound to its handler, 404 vs 405, and
- * thrown errors turned into SPEC §6.5 bodies by the caller (`app.ts`).
+ * thrown errors turned into SPEC §6.5 bodies by the caller (`app.ts`). hono's route table is
+ * the only one: the `Allow` of a 405 is read from it (`app.routes`), so a route added anywhere
+ * (test control, a `mount(app)` of another module) gets its 405 too.
  *
  * @module
  */
@@ -17,7 +19,6 @@ import { getRecommendation, reportResult } from "./backend/recommendation.ts";
 import { clearUser } from "./backend/users.ts";
 import { createRule, deleteRule, getRule, listRules, updateRule } from "./backend/rules.ts";
 import { getDiscovery, getJwks } from "./well-known.ts";
-import { allowedMethods } from "./http/routes.ts";
 import { json } from "./http/respond.ts";
 import { mountTestControl } from "./test-control.ts";
 
@@ -79,18 +80,43 @@ export function buildApp(d: Deps): Hono<{ Bindings: Bindings }> {
       }),
     );
   });
-  app.notFound((c) => {
-    const allowed = allowedMethods(c.env.req.path);
-    throw new RouteError(
-      allowed === null
-        ? errorFromCode("ERR_NOT_FOUND", "no such route")
-        : errorFromCode("ERR_METHOD_NOT_ALLOWED", `allowed: ${allowed.join(", ")}`, {
-          details: { allow: allowed },
-        }),
-    );
+  allowMethods(app);
+  app.notFound(() => {
+    throw new RouteError(errorFromCode("ERR_NOT_FOUND", "no such route"));
   });
   app.onError((err) => {
     throw err instanceof RouteError ? err : new RouteError(err);
   });
   return app;
+}
+
+/**
+ * Registers, after every route, a catch-all per path that answers 405 `ERR_METHOD_NOT_ALLOWED`
+ * with the methods hono's own table has for that path (and `HEAD` for `GET`: hono answers it).
+ * Call it last: hono tries routes in the order they were added.
+ *
+ * @example
+ * ```ts
+ * app.get("/healthz", health);
+ * allowMethods(app); // DELETE /healthz → 405, Allow: GET, HEAD
+ * ```
+ */
+export function allowMethods(app: Hono<{ Bindings: Bindings }>): void {
+  const byPath = new Map<string, string[]>();
+  for (const { path, method } of app.routes) {
+    if (method === "ALL") continue; // middleware, not a route
+    const methods = byPath.get(path) ?? [];
+    if (!methods.includes(method)) methods.push(method);
+    byPath.set(path, methods);
+  }
+  for (const [path, methods] of byPath) {
+    const allow = methods.flatMap((m) => (m === "GET" ? ["GET", "HEAD"] : [m]));
+    app.all(path, () => {
+      throw new RouteError(
+        errorFromCode("ERR_METHOD_NOT_ALLOWED", `allowed: ${allow.join(", ")}`, {
+          details: { allow },
+        }),
+      );
+    });
+  }
 }

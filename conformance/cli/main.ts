@@ -25,6 +25,7 @@ import { runSdkSuite, sdkChecks } from "../sdk/suite.ts";
 import { runVerifierSuite, verifierCheckDefs } from "../verifier/suite.ts";
 import { runSdkApiSuite, sdkApiChecks } from "../blackbox/suite.ts";
 import { HELP, int, OPTIONS, required, UsageError } from "./options.ts";
+import { preflightService } from "./preflight.ts";
 
 /** Where the command writes. */
 export interface CliIo {
@@ -136,12 +137,24 @@ export async function conformanceMain(
       const other = v["other-client-id"];
       const tolerance = int(v["clock-tolerance"], "clock-tolerance");
       const runs = int(v["property-runs"], "property-runs");
+      const clientId = required(v["client-id"], "client-id");
+      const clientSecret = required(v["client-secret"], "client-secret");
+      await preflightService(subject, [
+        { id: clientId, secret: clientSecret, flag: "--client-id" },
+        ...(other !== undefined
+          ? [{
+            id: other,
+            secret: required(v["other-client-secret"], "other-client-secret"),
+            flag: "--other-client-id",
+          }]
+          : []),
+      ]);
       if (!v.quiet) io.err(`device-session conformance: service ${subject}`);
       await runServiceSuite(
         {
           url: subject,
-          clientId: required(v["client-id"], "client-id"),
-          clientSecret: required(v["client-secret"], "client-secret"),
+          clientId,
+          clientSecret,
           ...(other !== undefined
             ? {
               otherClient: {
@@ -203,7 +216,9 @@ export async function conformanceMain(
       (e instanceof Error && "code" in e && String(e.code).startsWith("ERR_PARSE_ARGS"))
     ) {
       io.err(`device-session conformance: ${e.message}`);
-      io.err("run `device-session conformance --help` for the options");
+      if (!/^(cannot reach|the service at)/.test(e.message)) {
+        io.err("run `device-session conformance --help` for the options");
+      }
       return 2;
     }
     io.err(`device-session conformance: ${e instanceof Error ? e.message : e}`);

@@ -60,7 +60,7 @@ export const TriggerActionRequestSchema: v.GenericSchema<TriggerActionRequest> =
   ]),
   v.check(
     (b) => (b.session_token === undefined) !== (b.secured_session_token === undefined),
-    "exactly one of session_token and secured_session_token",
+    "exactly one of `session_token`, `secured_session_token`",
   ),
 ) as v.GenericSchema<TriggerActionRequest>;
 
@@ -134,11 +134,11 @@ export const ClearUserRequestSchema: v.GenericSchema<ClearUserRequest> = v.pipe(
   }),
   v.check(
     (b) => (b.session_token === undefined) !== (b.secured_session_token === undefined),
-    "exactly one of session_token and secured_session_token",
+    "exactly one of `session_token`, `secured_session_token`",
   ),
   v.check(
     (b) => b.secured_session_token === undefined || b.action_type !== undefined,
-    "a secured_session_token needs its action_type",
+    "a `secured_session_token` needs its `action_type`",
   ),
 ) as v.GenericSchema<ClearUserRequest>;
 

@@ -9,17 +9,9 @@ import type { ErrorCode } from "../errors/catalog.ts";
 import { errorFromCode } from "../errors/error.ts";
 import { CLAIM_GUARDS } from "./claim-guards.ts";
 import { firstBad } from "./guards.ts";
+import { describeIssues, issuePath, issueText } from "./issues.ts";
 
-/** Human-readable summary of valibot issues: `path: message; …` (at most three). */
-export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
-  return issues
-    .slice(0, 3)
-    .map((i) => {
-      const path = v.getDotPath(i);
-      return path ? `${path}: ${i.message}` : i.message;
-    })
-    .join("; ");
-}
+export { describeIssues } from "./issues.ts";
 
 /**
  * Validates `value` against `schema`, returning the typed output or throwing the error of
@@ -36,8 +28,8 @@ export function parseOrThrow<T>(schema: v.GenericSchema<T>, value: unknown, code
   throw errorFromCode(code, describeIssues(result.issues), {
     details: {
       issues: result.issues.slice(0, 3).map((i) => ({
-        path: v.getDotPath(i),
-        message: i.message,
+        path: issuePath(i),
+        message: issueText(i),
       })),
     },
   });

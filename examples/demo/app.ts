@@ -51,7 +51,12 @@ async function submit(
 function render(
   out: HTMLElement,
   r: {
-    recommendation: { recommendation: { type: string }; risk_score: number; reasons: string[] };
+    recommendation: {
+      recommendation: { type: string };
+      risk_score: number;
+      reasons: string[];
+      positive?: string[];
+    };
     verified: { deviceId: string };
   },
 ) {
@@ -61,6 +66,9 @@ function render(
     `<div>risk score ${rec.risk_score}</div><div>reasons: ${
       escape(rec.reasons.join(", ") || "none")
     }</div>` +
+    (rec.positive?.length
+      ? `<div class="positive">good signs: ${escape(rec.positive.join(", "))}</div>`
+      : "") +
     `<div>verified locally: device ${escape(r.verified.deviceId)}</div>`;
 }
 
@@ -88,7 +96,12 @@ void submit("transfer", "transaction", () => ({
 setInterval(() => {
   const s = ds.snapshot();
   $("phase").textContent = s.phase;
-  $("leader").textContent = ds.isLeader() ? "leader (runs the session)" : "follower (shares it)";
+  // Until the session runs, no tab leads or follows yet.
+  $("leader").textContent = s.sessionId === null
+    ? "— (starting)"
+    : ds.isLeader()
+    ? "leader (runs the session)"
+    : "follower (shares it)";
   $("session").textContent = s.sessionId ?? "—";
   $("device").textContent = s.deviceId ?? "—";
   $("user").textContent = s.userId ?? "—";

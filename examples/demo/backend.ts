@@ -8,6 +8,8 @@
  * @module
  */
 import { createBackendClient } from "../../adapters/backend/client.ts";
+import { readJson } from "../../adapters/server/http/body.ts";
+import { SIGNALS } from "../../core/service/signals.ts";
 import { createMemoryReplayStore, verifySecureSessionToken } from "../../verify.ts";
 
 /** Options of {@link demoApp}. */
@@ -50,26 +52,45 @@ export function demoApp(o: DemoOptions): { fetch(req: Request): Promise<Response
   const replayStore = createMemoryReplayStore(); // the backend's own store (SPEC §5.7.3)
   const issuer = o.baseUrl.replace(/\/$/, "");
 
-  async function jwks(): Promise<unknown> {
-    return await (await inProcess(`${issuer}/.well-known/jwks.json`)).json();
+  // The JWKS is cached (a real backend must not fetch it per request), and fetched again once
+  // when a token names a key the cached set lacks: the service rotated (SPEC §3.5).
+  const JWKS_TTL_MS = 300_000;
+  let cached: { jwks: Promise<unknown>; at: number } | null = null;
+  function jwks(fresh = false): Promise<unknown> {
+    if (fresh || cached === null || Date.now() - cached.at > JWKS_TTL_MS) {
+      const p = inProcess(`${issuer}/.well-known/jwks.json`).then((r) => r.json());
+      cached = { jwks: p, at: Date.now() };
+      p.catch(() => (cached = null));
+    }
+    return cached.jwks;
   }
+  const verify = async (token: string, action: "login" | "transaction") => {
+    const options = { issuer, audience: o.clientId, action, replayStore };
+    try {
+      return await verifySecureSessionToken(token, { ...options, jwks: await jwks() as never });
+    } catch (e) {
+      if ((e as { code?: string }).code !== "ERR_KEY_UNKNOWN") throw e;
+      return await verifySecureSessionToken(token, { ...options, jwks: await jwks(true) as never });
+    }
+  };
 
   async function act(req: Request, action: "login" | "transaction"): Promise<Response> {
     let body: Record<string, unknown>;
     try {
-      body = await req.json() as Record<string, unknown>;
-    } catch {
-      return json({ code: "ERR_INVALID_BODY", message: "a JSON body is required" }, 400);
+      // The API's own body reader: the same size cap, media type and JSON rules (SPEC §6.5).
+      const { value } = await readJson(req, { maxBytes: 16_384, accepted: ["json"] });
+      if (typeof value !== "object" || value === null) throw new Error("not an object");
+      body = value as Record<string, unknown>;
+    } catch (e) {
+      const err = e as { code?: string; message?: string; status?: number | null };
+      return json(
+        { code: err.code ?? "ERR_INVALID_BODY", message: err.message ?? "a JSON body is required" },
+        err.status ?? 400,
+      );
     }
     const token = String(body.secureToken ?? "");
     try {
-      const verified = await verifySecureSessionToken(token, {
-        issuer,
-        audience: o.clientId,
-        jwks: await jwks() as never,
-        action,
-        replayStore,
-      });
+      const verified = await verify(token, action);
       const username = typeof body.username === "string" ? body.username.slice(0, 64) : undefined;
       const result = await backend.triggerAction({
         securedSessionToken: token,
@@ -104,7 +125,9 @@ export function demoApp(o: DemoOptions): { fetch(req: Request): Promise<Response
         recommendation: {
           recommendation: rec.recommendation,
           risk_score: rec.riskScore,
-          reasons: rec.reasons,
+          // A reason that lowers the score (SECURE_TOKEN) is a good sign, not a risk.
+          reasons: rec.reasons.filter((r) => !POSITIVE.has(r)),
+          positive: rec.reasons.filter((r) => POSITIVE.has(r)),
         },
         verified: {
           deviceId: verified.deviceId,
@@ -143,6 +166,9 @@ export function demoApp(o: DemoOptions): { fetch(req: Request): Promise<Response
     },
   };
 }
+
+/** Reasons with a negative weight (SPEC §10.2): they lower the risk. */
+const POSITIVE = new Set<string>(SIGNALS.filter((s) => s.weight < 0).map((s) => s.reason));
 
 /** The demo never sends a username in plaintext as a claimed user id. */
 async function hash(s: string): Promise<string> {

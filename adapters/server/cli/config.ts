@@ -9,7 +9,8 @@ import { parseArgs } from "node:util";
 import * as v from "valibot";
 import { errorFromCode } from "../../../core/mod.ts";
 import type { ServiceLimits } from "../../../core/service/limits.ts";
-import { type FileConfig, FileSchema } from "./file-schema.ts";
+import { describeFileIssues, type FileConfig, FileSchema } from "./file-schema.ts";
+import { describeIssues } from "../../../core/wire/issues.ts";
 import { parseRedisUrl } from "../../store/redis/url.ts";
 import type { ClientOptions, PolicyOptions, RateLimitOptions } from "../options.ts";
 
@@ -116,10 +117,10 @@ export function envName(flag: string): string {
 }
 
 function configError(source: string, issues: readonly v.BaseIssue<unknown>[] | string): never {
-  const text = typeof issues === "string"
-    ? issues
-    : issues.slice(0, 3).map((i) => `${v.getDotPath(i) ?? "(root)"}: ${i.message}`).join("; ");
-  throw errorFromCode("ERR_CONFIG", `${source}: ${text}`);
+  throw errorFromCode(
+    "ERR_CONFIG",
+    `${source}: ${typeof issues === "string" ? issues : describeFileIssues(issues)}`,
+  );
 }
 
 /** The parsed command line: the command, its flags, and help/version requests. */
@@ -192,6 +193,9 @@ export async function resolveCliConfig(
       json = JSON.parse(text);
     } catch (e) {
       configError(`config file ${configPath}`, `not JSON (${e instanceof Error ? e.message : e})`);
+    }
+    if (typeof json !== "object" || json === null || Array.isArray(json)) {
+      configError(`config file ${configPath}`, "expected a JSON object");
     }
     const r = v.safeParse(FileSchema, json);
     if (!r.success) configError(`config file ${configPath}`, r.issues);
@@ -307,10 +311,7 @@ function check(source: string, member: string, value: string | boolean): unknown
   const schema = entries[member]!;
   const r = v.safeParse(schema, value);
   if (!r.success) {
-    configError(
-      source,
-      `${r.issues.map((i) => i.message).slice(0, 1).join("; ")} (got ${JSON.stringify(value)})`,
-    );
+    configError(source, `${describeIssues(r.issues, 1)} (got ${JSON.stringify(value)})`);
   }
   return r.output;
 }

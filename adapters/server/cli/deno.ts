@@ -18,6 +18,8 @@ interface DenoNs {
   execPath(): string;
   env: { toObject(): Record<string, string> };
   readTextFile(path: string): Promise<string>;
+  mkdir(path: string, o: { recursive: boolean; mode: number }): Promise<void>;
+  readonly stdin: { readonly readable: ReadableStream<Uint8Array>; isTerminal(): boolean };
   writeTextFile(path: string, text: string, o?: { mode?: number }): Promise<void>;
   rename(from: string, to: string): Promise<void>;
   addSignalListener(signal: "SIGINT" | "SIGTERM", fn: () => void): void;
@@ -42,6 +44,11 @@ const host: CliHost = {
     deno.readTextFile(path).catch((
       e,
     ) => (e instanceof deno.errors.NotFound ? null : Promise.reject(e))),
+  makePrivateDir: (path) => deno.mkdir(path, { recursive: true, mode: 0o700 }),
+  readStdin: () => new Response(deno.stdin.readable).text(),
+  get stdinIsTerminal() {
+    return deno.stdin.isTerminal();
+  },
   async writePrivate(path, text) {
     const tmp = `${path}.${deno.pid}.tmp`;
     await deno.writeTextFile(tmp, text, { mode: 0o600 });

@@ -7,6 +7,8 @@
 import * as v from "valibot";
 import { AlgSchema, ClientId } from "../../../core/mod.ts";
 import { LIMIT_BOUNDS } from "../../../core/service/limits.ts";
+import { issueText } from "../../../core/wire/issues.ts";
+import { ClientSecret, Origin, SecretHash } from "../options-schema.ts";
 
 /** The file's parsed form. */
 export type FileConfig = v.InferOutput<typeof FileSchema>;
@@ -40,12 +42,19 @@ const limitEntries = Object.fromEntries(
   Object.entries(LIMIT_BOUNDS).map(([k, b]) => [snake(k), v.optional(int(b.min, b.max))]),
 );
 
-const FileClient = v.strictObject({
-  id: ClientId,
-  secret: v.optional(v.string()),
-  secret_sha256: v.optional(v.string()),
-  allowed_origins: v.optional(v.array(v.string())),
-});
+// The service's own client rules, in the file's spelling (errors name `secret_sha256`).
+const FileClient = v.pipe(
+  v.strictObject({
+    id: ClientId,
+    secret: v.optional(ClientSecret),
+    secret_sha256: v.optional(SecretHash),
+    allowed_origins: v.optional(v.array(Origin)),
+  }),
+  v.check(
+    (c) => (c.secret === undefined) !== (c.secret_sha256 === undefined),
+    "exactly one of `secret`, `secret_sha256`",
+  ),
+);
 
 /** The config file's shape (snake_case); unknown members are errors (typos must not pass). */
 export const FileSchema = v.strictObject({
@@ -96,3 +105,60 @@ export const FileSchema = v.strictObject({
   log: v.optional(v.picklist(["json", "off"])),
   shutdown_timeout_s: v.optional(int(0, 600)),
 });
+
+/** The members a schema accepts at `path` (through optional, pipe, array), for suggestions. */
+function membersAt(path: readonly unknown[]): string[] {
+  let at: unknown = FileSchema;
+  for (const key of path) {
+    at = unwrap(at);
+    const s = at as { entries?: Record<string, unknown>; item?: unknown };
+    at = typeof key === "number" ? s.item : s.entries?.[String(key)];
+  }
+  const entries = (unwrap(at) as { entries?: Record<string, unknown> }).entries;
+  return entries === undefined ? [] : Object.keys(entries);
+}
+
+function unwrap(s: unknown): unknown {
+  let at = s as { type?: string; wrapped?: unknown };
+  while (at?.type === "optional") at = at.wrapped as typeof at;
+  return at;
+}
+
+/** Edit distance of two short strings (for "did you mean"). */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(
+        row[j]! + 1,
+        next[j - 1]! + 1,
+        row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    row = next;
+  }
+  return row[b.length]!;
+}
+
+/**
+ * The config file's problems in plain words (core/wire/issues.ts), an unknown key with the
+ * member it most likely meant: "unknown key `clientz` (did you mean `clients`?)".
+ *
+ * @example
+ * ```ts
+ * describeFileIssues(v.safeParse(FileSchema, json).issues);
+ * ```
+ */
+export function describeFileIssues(issues: readonly v.BaseIssue<unknown>[]): string {
+  return issues.slice(0, 3).map((i) => {
+    const text = issueText(i);
+    const keys = (i.path ?? []).map((p) => p.key);
+    const last = keys.at(-1);
+    if (!text.startsWith("unknown key") || typeof last !== "string") return text;
+    const best = membersAt(keys.slice(0, -1))
+      .map((m) => [m, distance(m, last)] as const)
+      .sort((a, b) => a[1] - b[1])[0];
+    return best !== undefined && best[1] <= 2 ? `${text} (did you mean \`${best[0]}\`?)` : text;
+  }).join("; ");
+}

@@ -18,6 +18,12 @@ export interface CliHost {
   readText(path: string): Promise<string>;
   /** Reads a file, or `null` when it does not exist. */
   readTextIfExists(path: string): Promise<string | null>;
+  /** Creates a directory and its missing parents, readable only by the owner (mode 0700). */
+  makePrivateDir(path: string): Promise<void>;
+  /** All of stdin, as text. */
+  readStdin(): Promise<string>;
+  /** Whether stdin is a terminal (nothing piped in). */
+  readonly stdinIsTerminal: boolean;
   /** Writes a file readable only by the owner (mode 0600), atomically where possible. */
   writePrivate(path: string, text: string): Promise<void>;
   /** The runtime's server. */

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { Buffer } from "node:buffer";
 import process from "node:process";
 import { nodeCrypto, nodeSigner, type PrivateJwk } from "../../crypto/node.ts";
 import { serve } from "../serve/node.ts";
@@ -23,6 +24,16 @@ export async function nodeHost(): Promise<CliHost> {
     readText,
     readTextIfExists: (path) =>
       readText(path).catch((e) => (e?.code === "ENOENT" ? null : Promise.reject(e))),
+    makePrivateDir: async (path) => void await mkdir(path, { recursive: true, mode: 0o700 }),
+    async readStdin() {
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Uint8Array);
+      return new TextDecoder().decode(Buffer.concat(chunks));
+    },
+    // A getter: touching process.stdin opens it, which `serve` has no use for.
+    get stdinIsTerminal() {
+      return process.stdin.isTTY === true;
+    },
     async writePrivate(path, text) {
       const tmp = `${path}.${process.pid}.tmp`;
       await writeFile(tmp, text, { mode: 0o600 });

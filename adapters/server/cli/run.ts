@@ -5,7 +5,8 @@
  * @module
  */
 import { createService, type Service } from "../app.ts";
-import { jsonLogger } from "../http/log.ts";
+import { jsonLogger, requestEntry } from "../http/log.ts";
+import { newId } from "../ids.ts";
 import type { KeyringState, SharedKeyring } from "../keys.ts";
 import type { RedisStore } from "../../store/redis/store.ts";
 import type { ClientOptions } from "../options.ts";
@@ -82,8 +83,56 @@ function sharedKeyring(store: RedisStore): SharedKeyring {
   };
 }
 
+/**
+ * A bind failure as `ERR_CONFIG` when the operator can fix it (the port is taken, or is not
+ * theirs to bind), with the flag to change; anything else as it is.
+ */
+function listenError(e: unknown, config: CliConfig): unknown {
+  const text = `${(e as { code?: string })?.code ?? ""} ${(e as Error)?.name ?? ""} ${
+    (e as Error)?.message ?? ""
+  }`;
+  const where = `${config.host} port ${config.port}`;
+  if (/EADDRINUSE|AddrInUse|address already in use|is port \d+ in use/i.test(text)) {
+    return errorFromCode(
+      "ERR_CONFIG",
+      `${where} is already in use (another device-session?): stop it, or pick another port with --port <n> (--port 0: any free port)`,
+    );
+  }
+  if (/EACCES|PermissionDenied|permission denied/i.test(text)) {
+    return errorFromCode(
+      "ERR_CONFIG",
+      `${where}: not allowed to listen there (ports below 1024 need privileges): pick another with --port <n>`,
+    );
+  }
+  if (/EADDRNOTAVAIL|AddrNotAvailable|ENOTFOUND|cannot assign/i.test(text)) {
+    return errorFromCode(
+      "ERR_CONFIG",
+      `${where}: this machine has no such address: pick another with --host <addr>`,
+    );
+  }
+  return e;
+}
+
+/** Prepares the key file's directory (created mode 0700 when missing) and reads the file. */
 async function loadKeyring(host: CliHost, path: string): Promise<KeyringState | null> {
-  const text = await host.readTextIfExists(path);
+  const slash = path.replace(/\\/g, "/").lastIndexOf("/");
+  const dir = slash <= 0 ? null : path.slice(0, slash);
+  if (dir !== null) {
+    await host.makePrivateDir(dir).catch((e) => {
+      throw errorFromCode(
+        "ERR_CONFIG",
+        `key file ${path}: cannot create its directory ${dir} (${
+          e instanceof Error ? e.message : e
+        })`,
+      );
+    });
+  }
+  const text = await host.readTextIfExists(path).catch((e) => {
+    throw errorFromCode(
+      "ERR_CONFIG",
+      `key file ${path}: cannot read it (${e instanceof Error ? e.message : e})`,
+    );
+  });
   if (text === null) return null;
   try {
     const state = JSON.parse(text) as KeyringState;
@@ -122,19 +171,43 @@ export async function startServe(
   }
   let service: Service | null = null;
   let mount: Mount | null = null;
+  const log = config.log === "off" ? null : jsonLogger(host.out);
+  // The mounted page's requests are logged like the API's (one JSON line each).
+  const logged = async (m: Mount, req: Request, path: string): Promise<Response> => {
+    const started = performance.now();
+    const res = await m.fetch(req);
+    log?.(requestEntry({
+      method: req.method,
+      path,
+      status: res.status,
+      durationMs: performance.now() - started,
+      requestId: req.headers.get("x-request-id") ?? newId("req_"),
+    }, Date.now()));
+    return res;
+  };
   // Listen first: with --port 0 the public URL is only known once bound.
-  const server = await host.serve({
-    port: config.port,
-    hostname: config.host,
-    ...(config.workers > 1 ? { reusePort: true } : {}),
-    fetch: (req, info) => {
-      if (mount !== null && new URL(req.url).pathname.startsWith(mount.prefix)) {
-        return mount.fetch(req);
-      }
-      return service === null
-        ? new Response('{"code":"ERR_INTERNAL","message":"starting","time":0}', { status: 503 })
-        : service.fetch(req, info);
-    },
+  // (Bun.serve and Deno.serve throw synchronously: `then` turns that into a rejection.)
+  const server = await Promise.resolve().then(() =>
+    host.serve({
+      port: config.port,
+      hostname: config.host,
+      ...(config.workers > 1 ? { reusePort: true } : {}),
+      fetch: (req, info) => {
+        if (mount !== null) {
+          const path = new URL(req.url).pathname;
+          // Demo mode: the page is what a person opening the URL wants to see.
+          if (path === "/" && (req.method === "GET" || req.method === "HEAD")) {
+            return new Response(null, { status: 302, headers: { location: `${mount.prefix}/` } });
+          }
+          if (path.startsWith(mount.prefix)) return logged(mount, req, path);
+        }
+        return service === null
+          ? new Response('{"code":"ERR_INTERNAL","message":"starting","time":0}', { status: 503 })
+          : service.fetch(req, info);
+      },
+    })
+  ).catch((e) => {
+    throw listenError(e, config);
   });
   // Loopback or every interface: http://localhost (a secure context for WebCrypto in browsers).
   const local = ["127.0.0.1", "::1", "localhost", "0.0.0.0", "::"].includes(config.host);
@@ -161,14 +234,22 @@ export async function startServe(
       testControl: config.testControl,
       trustProxyHops: config.trustProxyHops,
       ...(config.nonceSecret !== null ? { nonceSecret: config.nonceSecret } : {}),
-      log: config.log === "off" ? null : jsonLogger(host.out),
+      log,
       ...(host.crypto !== undefined ? { crypto: host.crypto } : {}),
       ...(host.signer !== undefined ? { signer: host.signer } : {}),
       ...(config.keyFile !== null
         ? {
           keyring: {
             state,
-            persist: (s: KeyringState) => host.writePrivate(config.keyFile!, JSON.stringify(s)),
+            persist: (s: KeyringState) =>
+              host.writePrivate(config.keyFile!, JSON.stringify(s)).catch((e) => {
+                throw errorFromCode(
+                  "ERR_CONFIG",
+                  `key file ${config.keyFile}: cannot write it (${
+                    e instanceof Error ? e.message : e
+                  })`,
+                );
+              }),
           },
         }
         : {}),

@@ -6,8 +6,7 @@
  * @module
  */
 import { type DeviceSessionError, errorFromCode } from "../../../core/mod.ts";
-import type { ConnectionInfo } from "../app.ts";
-import type { Deps, Req } from "../context.ts";
+import type { ConnectionInfo, Deps, Req } from "../context.ts";
 import { newId } from "../ids.ts";
 import { clientIp } from "./client-ip.ts";
 import { corsHeaders, preflightHeaders, withHeaders } from "./cors.ts";

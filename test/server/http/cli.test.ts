@@ -22,6 +22,12 @@ describe("CLI configuration", { skip: SKIP }, () => {
     }),
     "/etc/typo.json": JSON.stringify({ prot: 1 }),
     "/etc/broken.json": "{",
+    "/etc/clientz.json": JSON.stringify({ clientz: [] }),
+    "/etc/hash.json": JSON.stringify({ clients: [{ id: "a", secret_sha256: "nope" }] }),
+    "/etc/both.json": JSON.stringify({
+      clients: [{ id: "a", secret: "0123456789abcdef", secret_sha256: "x".repeat(43) }],
+    }),
+    "/etc/array.json": "[]",
   };
   const read = (
     p: string,
@@ -78,7 +84,11 @@ describe("CLI configuration", { skip: SKIP }, () => {
   });
 
   it("a bad option is one ERR_CONFIG naming its source", async () => {
-    await fails(["serve", "--port", "http"], {}, /--port: an integer/);
+    await fails(
+      ["serve", "--port", "http"],
+      {},
+      /--port: expected an integer in 0\.\.65535 \(got "http"\)/,
+    );
     await fails(["serve", "--demo"], { DEVICE_SESSION_PORT: "70000" }, /DEVICE_SESSION_PORT/);
     await fails(["serve", "--demo", "--store", "redis"], {}, /--store/);
     await fails(
@@ -107,9 +117,26 @@ describe("CLI configuration", { skip: SKIP }, () => {
     await fails(
       ["serve", "--config", "/etc/typo.json", "--demo"],
       {},
-      /config file \/etc\/typo\.json: prot/,
+      /config file \/etc\/typo\.json: unknown key `prot` \(did you mean `port`\?\)/,
     );
     await fails(["serve", "--config", "/etc/broken.json"], {}, /not JSON/);
+    // Plain words, in the file's own spelling of the key.
+    await fails(
+      ["serve", "--config", "/etc/clientz.json"],
+      {},
+      /: unknown key `clientz` \(did you mean `clients`\?\)$/,
+    );
+    await fails(
+      ["serve", "--config", "/etc/hash.json"],
+      {},
+      /`clients\[0\]\.secret_sha256` is malformed: expected a SHA-256 in base64url or hex$/,
+    );
+    await fails(
+      ["serve", "--config", "/etc/both.json"],
+      {},
+      /`clients\[0\]`: exactly one of `secret`, `secret_sha256`$/,
+    );
+    await fails(["serve", "--config", "/etc/array.json"], {}, /expected a JSON object/);
     await fails(["serve", "--config", "/etc/missing.json"], {}, /cannot read/);
     await fails(["serve"], {}, /no client is configured/);
     await fails(["serve", "--nope"], {}, /arguments/);
@@ -133,7 +160,8 @@ describe("device-session serve (a real process on this runtime)", { skip: SKIP }
     const { tmpdir } = await import("node:os");
     const { join } = await import("node:path");
     const dir = await mkdtemp(join(tmpdir(), "ds-cli-"));
-    const keyFile = join(dir, "keys.json");
+    // The key file's directory does not exist yet: the CLI creates it, mode 0700.
+    const keyFile = join(dir, "keys", "keys.json");
     try {
       const kids: string[] = [];
       for (let run = 0; run < 2; run++) {
@@ -159,11 +187,17 @@ describe("device-session serve (a real process on this runtime)", { skip: SKIP }
         assert.equal(token.status, 200);
         await token.body?.cancel();
         kids.push((await (await fetch(`${url}/.well-known/jwks.json`)).json()).keys[0].kid);
+        // Demo mode: the root sends a person to the demo page.
+        const root = await fetch(`${url}/`, { redirect: "manual" });
+        assert.equal(root.status, 302);
+        assert.equal(root.headers.get("location"), "/demo/");
+        await root.body?.cancel();
         p.kill();
         assert.equal(await p.exited, 0, p.stderr());
       }
       assert.equal(kids[0], kids[1], "the key file keeps the signing key");
       assert.equal((await stat(keyFile)).mode & 0o777, 0o600);
+      assert.equal((await stat(join(dir, "keys"))).mode & 0o777, 0o700);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

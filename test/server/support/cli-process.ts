@@ -7,6 +7,8 @@ interface DenoLike {
   Command: new (cmd: string, o: Record<string, unknown>) => {
     spawn(): {
       stderr: AsyncIterable<Uint8Array>;
+      stdout: AsyncIterable<Uint8Array>;
+      stdin: WritableStream<Uint8Array>;
       status: Promise<{ code: number }>;
       kill(signal: string): void;
     };
@@ -21,14 +23,23 @@ export interface Spawned {
    * written in several chunks). */
   listening(until?: RegExp): Promise<string>;
   stderr(): string;
+  /** What it printed on stdout (with `{ stdout: true }`). */
+  stdout(): string;
+}
+
+/** How to start it: text for stdin (otherwise none), whether to keep stdout. */
+export interface SpawnOptions {
+  readonly stdin?: string;
+  readonly stdout?: boolean;
 }
 
 /** Starts `bin/device-session.mjs` with `args` on this runtime. */
-export async function spawnCli(args: string[]): Promise<Spawned> {
+export async function spawnCli(args: string[], o: SpawnOptions = {}): Promise<Spawned> {
   const { fileURLToPath } = await import("node:url");
   const m = await import("./harness.ts");
   const bin = fileURLToPath(new URL("../../../bin/device-session.mjs", import.meta.url));
   let stderr = "";
+  let stdout = "";
   let done = false;
   let kill: () => void;
   let exited: Promise<number | null>;
@@ -38,29 +49,51 @@ export async function spawnCli(args: string[]): Promise<Spawned> {
     const child = new D.Command(D.execPath(), {
       args: ["run", "-A", bin, ...args],
       env: { DENO_NO_UPDATE_CHECK: "1" },
-      stdout: "null",
+      stdin: o.stdin !== undefined ? "piped" : "null",
+      stdout: o.stdout === true ? "piped" : "null",
       stderr: "piped",
     }).spawn();
-    (async () => {
+    const read = (async () => {
       for await (const b of child.stderr) stderr += new TextDecoder().decode(b);
     })();
+    const readOut = o.stdout === true
+      ? (async () => {
+        for await (const b of child.stdout) stdout += new TextDecoder().decode(b);
+      })()
+      : Promise.resolve();
+    if (o.stdin !== undefined) {
+      const w = child.stdin.getWriter();
+      await w.write(new TextEncoder().encode(o.stdin));
+      await w.close();
+    }
     kill = () => child.kill("SIGTERM");
-    exited = child.status.then((s) => s.code);
+    exited = child.status.then(async (s) => {
+      await Promise.all([read, readOut]);
+      return s.code;
+    });
   } else {
     const { spawn } = await import("node:child_process");
     const process = (await import("node:process")).default;
     const child = spawn(process.execPath, [bin, ...args], {
-      stdio: ["ignore", "ignore", "pipe"],
+      stdio: [
+        o.stdin !== undefined ? "pipe" : "ignore",
+        o.stdout === true ? "pipe" : "ignore",
+        "pipe",
+      ],
     });
     child.stderr!.on("data", (b: Uint8Array) => (stderr += new TextDecoder().decode(b)));
+    child.stdout?.on("data", (b: Uint8Array) => (stdout += new TextDecoder().decode(b)));
+    if (o.stdin !== undefined) child.stdin!.end(o.stdin);
     kill = () => child.kill("SIGTERM");
-    exited = new Promise((r) => child.on("exit", (code) => r(code)));
+    // "close": the exit code once stdout and stderr are read to their end.
+    exited = new Promise((r) => child.on("close", (code) => r(code)));
   }
   exited = exited.finally(() => (done = true));
   return {
     kill: () => kill(),
     exited,
     stderr: () => stderr,
+    stdout: () => stdout,
     async listening(until?: RegExp): Promise<string> {
       for (let i = 0; i < 2400; i++) {
         const found = /device API base \(serverPath\): (\S+)/.exec(stderr);
