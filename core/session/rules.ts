@@ -3,8 +3,11 @@
  * input runs in which phase. A (phase, input) pair that no row names is ignored; every row
  * that answers a caller does so in every phase, so no caller is ever left waiting.
  *
- * After the handler, `progress` (progress.ts) applies the time- and fact-driven rules and the
- * phase is derived from the facts (see `derivePhase`).
+ * Every phase change the machine can make is listed in {@link PHASE_CHANGES} below: a few are
+ * made by the handlers named there (start, shutdown), the rest are derived from the facts by
+ * `progress` (progress.ts, `derivePhase`) after each input, and only among the live phases.
+ * The model test (test/support/model.ts) and the trace vectors check that no other change
+ * happens.
  *
  * @module
  */
@@ -37,6 +40,39 @@ const ENDED: readonly Phase[] = ["closing", "closed"];
 const notStarted = rejectWith("ERR_CLOSED", "init has not been called");
 const disabled = rejectWith("ERR_DISABLED", "the SDK was initialized with enabled: false");
 const closed = rejectWith("ERR_CLOSED", "the SDK was shut down");
+
+/** One phase change: from any of `from` to any of `to` (other than itself), made by `by`. */
+export interface PhaseChange {
+  readonly from: readonly Phase[];
+  readonly to: readonly Phase[];
+  readonly by: string;
+}
+
+// deno-fmt-ignore
+/**
+ * Every phase change (SPEC §9.1), in one place. Plain data, so a bundle that does not use it
+ * drops it.
+ */
+export const PHASE_CHANGES: readonly PhaseChange[] = [
+  { from: ["idle"],             to: ["starting"], by: "onInit" },
+  { from: ["idle"],             to: ["disabled"], by: "onInit, when enabled is false" },
+  { from: LIVE,                 to: LIVE,         by: "progress: derivePhase, from the facts" },
+  { from: LIVE,                 to: ["closing"],  by: "onShutdown" },
+  { from: ["closing"],          to: ["closed"],   by: "progress: finishClosing, queue sent or shutdown_flush_ms over" },
+  { from: ["idle", "disabled"], to: ["closed"],   by: "onShutdownDormant" },
+];
+
+/**
+ * Whether `from → to` is one of {@link PHASE_CHANGES}.
+ *
+ * @example
+ * ```ts
+ * isPhaseChange("idle", "active"); // false: a session starts in "starting"
+ * ```
+ */
+export function isPhaseChange(from: Phase, to: Phase): boolean {
+  return from !== to && PHASE_CHANGES.some((c) => c.from.includes(from) && c.to.includes(to));
+}
 
 /** One row: on `input`, in any of `phases`, run `handler`. */
 export interface Rule {
