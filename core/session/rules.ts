@@ -87,6 +87,17 @@ const row = (input: InputType, phases: readonly Phase[], handler: Handler): Rule
   handler,
 });
 
+/**
+ * The rows of a caller's request (an input with a waiter): served while the session is live,
+ * refused with a fixed code in every other phase.
+ */
+const call = (input: InputType, handler: Handler): Rule[] => [
+  row(input, LIVE, handler),
+  row(input, ["idle"], notStarted),
+  row(input, ["disabled"], disabled),
+  row(input, ENDED, closed),
+];
+
 // deno-fmt-ignore
 /** The transition table. */
 export const RULES: readonly Rule[] = [
@@ -99,30 +110,13 @@ export const RULES: readonly Rule[] = [
   row("response",          RUNNING,                    onResponse),
   row("transport_failed",  RUNNING,                    onResponse),
   row("tick",              RUNNING,                    ignore),
-  row("get_token",         LIVE,                       onGetToken),
-  row("get_token",         ["idle"],                   notStarted),
-  row("get_token",         ["disabled"],               disabled),
-  row("get_token",         ENDED,                      closed),
-  row("get_secure_token",  LIVE,                       onGetToken),
-  row("get_secure_token",  ["idle"],                   notStarted),
-  row("get_secure_token",  ["disabled"],               disabled),
-  row("get_secure_token",  ENDED,                      closed),
-  row("trigger_action",    LIVE,                       onTriggerAction),
-  row("trigger_action",    ["idle"],                   notStarted),
-  row("trigger_action",    ["disabled"],               disabled),
-  row("trigger_action",    ENDED,                      closed),
-  row("set_user",          LIVE,                       onSetUser),
-  row("set_user",          ["idle"],                   notStarted),
-  row("set_user",          ["disabled"],               disabled),
-  row("set_user",          ENDED,                      closed),
-  row("clear_user",        LIVE,                       onSetUser),
-  row("clear_user",        ["idle"],                   notStarted),
-  row("clear_user",        ["disabled"],               disabled),
-  row("clear_user",        ENDED,                      closed),
-  row("flush",             LIVE,                       onFlush),
-  row("flush",             ["idle"],                   notStarted),
-  row("flush",             ["disabled"],               disabled),
-  row("flush",             ENDED,                      closed),
+  // A request: LIVE runs the handler; idle, disabled, closing and closed refuse it (`call`).
+  ...call("get_token",                                 onGetToken),
+  ...call("get_secure_token",                          onGetToken),
+  ...call("trigger_action",                            onTriggerAction),
+  ...call("set_user",                                  onSetUser),
+  ...call("clear_user",                                onSetUser),
+  ...call("flush",                                     onFlush),
   row("track",             LIVE,                       onTrack),
   row("activity",          LIVE,                       onActivity),
   row("page_hide",         RUNNING,                    onPageHide),
