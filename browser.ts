@@ -17,12 +17,11 @@
  */
 import { createDeviceSession, type DeviceSession, SINK } from "./adapters/sdk/device-session.ts";
 import { type InitOptions, parseInitOptions } from "./adapters/sdk/options.ts";
-import { systemClock, timerScheduler, webRandom } from "./adapters/sdk/ports-web.ts";
-import { keyPort } from "./adapters/keystore/port.ts";
-import { createIndexedDbKeyStore } from "./adapters/keystore/indexeddb.ts";
+import { systemClock, timerScheduler, webRandom } from "./adapters/sdk/ports-time.ts";
 import { FetchTransport } from "./adapters/transport/fetch.ts";
 import { IdbStorage } from "./adapters/browser/idb-storage.ts";
-import { sharedSession } from "./adapters/browser/tabs.ts";
+import { deferredSession, STARTING } from "./adapters/browser/deferred.ts";
+import { lazyKeyPort } from "./adapters/browser/lazy-keys.ts";
 import { deviceAttributes } from "./adapters/browser/collectors/device.ts";
 import type { CollectorOptions } from "./adapters/browser/collectors/types.ts";
 
@@ -62,12 +61,24 @@ export function init(options: BrowserOptions): BrowserDeviceSession {
       clock: systemClock,
       random: webRandom,
       scheduler: timerScheduler(),
-      keys: keyPort(createIndexedDbKeyStore({ name: o.clientId })),
+      // The key store and WebCrypto signing are a chunk of their own (lazy-keys.ts).
+      keys: lazyKeyPort(() =>
+        import("./adapters/browser/device-key.ts").then((m) => m.indexedDbKeyPort(o.clientId))
+      ),
       transport: new FetchTransport(),
       storage: new IdbStorage(),
     }, { attributes: o.enabled === false ? {} : deviceAttributes() });
   const ds = shareTabs
-    ? sharedSession({ clientId: o.clientId, lead, callTimeoutMs: (o.tokenWaitMs ?? 10000) + 2000 })
+    ? deferredSession( // the multi-tab coordinator is a chunk of its own
+      import("./adapters/browser/tabs.ts").then(({ sharedSession }) =>
+        sharedSession({
+          clientId: o.clientId,
+          lead,
+          callTimeoutMs: (o.tokenWaitMs ?? 10000) + 2000,
+          starting: STARTING,
+        })
+      ),
+    )
     : { ...lead(), isLeader: () => true };
   let stop: (() => void) | null = () => {};
   if (collect !== false && o.enabled !== false) {

@@ -40,6 +40,8 @@ export interface TabOptions {
   readonly lead: () => SdkSession;
   /** How long a forwarded call may wait for the leader (ms). */
   readonly callTimeoutMs: number;
+  /** What `snapshot` reports until this tab hears from the leader. */
+  readonly starting: SessionSnapshot;
   readonly locks?: LockManager;
   readonly channel?: (name: string) => BroadcastChannel;
   readonly tabId?: string;
@@ -51,20 +53,6 @@ interface Pending {
   reject: (e: Error) => void;
   timer: ReturnType<typeof setTimeout>;
 }
-
-const EMPTY: SessionSnapshot = {
-  phase: "starting",
-  sessionId: null,
-  deviceId: null,
-  userId: null,
-  tokenExpiresAt: null,
-  clockOffsetMs: 0,
-  queueLength: 0,
-  queueBytes: 0,
-  ackedSeq: 0,
-  dropped: 0,
-  keyAssurance: null,
-};
 
 /**
  * A {@link DeviceSession} shared by every tab. Without Web Locks or BroadcastChannel each tab
@@ -89,7 +77,7 @@ export function sharedSession(o: TabOptions): SdkSession & { isLeader(): boolean
   const handled = new Map<string, Msg>(); // the leader's answers, for re-sent calls
   const listeners = new Set<(e: SessionEvent) => void>();
   let leader: SdkSession | null = null;
-  let snapshot = EMPTY;
+  let snapshot = o.starting;
   let release: (() => void) | null = null;
   let closed = false;
   let seq = 0;

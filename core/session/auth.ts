@@ -4,13 +4,11 @@
  *
  * @module
  */
-import { decodeBase64Url } from "../token/base64url.ts";
-import { decodeUtf8 } from "../token/utf8.ts";
 import { proofToken, secureToken } from "../token/claims.ts";
 import { compact, signingInput } from "../token/jws.ts";
 import { isConfigResponse, isCreateSessionResponse, isRefreshResponse } from "../wire/guards.ts";
 import type { ConfigResponse } from "../wire/device.ts";
-import { dropSessionTokenIfIdle, retagPending } from "./events.ts";
+import { dropSessionTokenIfIdle, retagPending } from "./tags.ts";
 import type { Effect, MachineState } from "./types.ts";
 import {
   backoffDelay,
@@ -20,6 +18,7 @@ import {
   localMs,
   newId,
   serviceSeconds,
+  tokenIat,
   uniform,
 } from "./util.ts";
 
@@ -286,19 +285,6 @@ export function resumeSession(s: MachineState, now: number): void {
   s.user = r.user;
   s.lastActivity = now;
   retagPending(s, r.id); // events tracked before the key was loaded belong to it
-}
-
-/** `iat` of a session token, read without verification (the device trusts its own channel). */
-function tokenIat(token: string): number | null {
-  const bytes = decodeBase64Url(token.split(".")[1] ?? "");
-  const text = bytes === null ? null : decodeUtf8(bytes);
-  if (text === null) return null;
-  try {
-    const json = JSON.parse(text) as { iat?: unknown };
-    return typeof json.iat === "number" ? json.iat : null;
-  } catch {
-    return null;
-  }
 }
 
 /** Ends the current session (SPEC §9.6): user cleared, events kept, a new session next. */

@@ -7,7 +7,6 @@
 import { isTelemetryAck } from "../wire/guards.ts";
 import type { EventType, TelemetryAck } from "../wire/telemetry.ts";
 import {
-  countDrop,
   dropSession,
   enqueue,
   type QueueSnapshot,
@@ -18,17 +17,10 @@ import {
 import { beaconBody, buildBatch, flushReason, startBatch } from "../telemetry/sender.ts";
 import type { Effect, MachineState } from "./types.ts";
 import { endSession } from "./auth.ts";
+import { currentSid, dropSessionTokenIfIdle } from "./tags.ts";
 import { backoffDelay, errorBody, learnOffset, newId, uniform } from "./util.ts";
 
 type Fx = Effect[];
-
-/** Events tracked before a session exists belong to the next session (re-tagged on create). */
-export const PENDING_SID = "~";
-
-/** The session new events belong to. */
-export function currentSid(s: MachineState): string {
-  return s.session?.id ?? PENDING_SID;
-}
 
 /** The telemetry token of a session, if it still has one. */
 export function tokenFor(s: MachineState): (sid: string) => string | null {
@@ -81,46 +73,6 @@ export function persistQueue(s: MachineState, fx: Fx, now: number): void {
   const tokens: Record<string, string> = {};
   for (const e of snap.events) if (s.tokens[e.sid] !== undefined) tokens[e.sid] = s.tokens[e.sid]!;
   fx.push({ type: "persist", key: "queue", value: { ...snap, tokens } });
-}
-
-/** Moves events tracked before the session existed into session `sid` (SPEC §9.6). */
-export function retagPending(s: MachineState, sid: string): void {
-  const q = s.queue;
-  // Renumber in enqueue order, continuing the session's own sequence: a resumed session
-  // (SPEC §9.15) has already used seqs, a new one starts at 1 either way (SPEC §8.1).
-  const renumbered = new Map<number, number>();
-  let next = q.nextSeq[sid] ?? 1;
-  for (const e of q.events) {
-    if (e.sid !== PENDING_SID) continue;
-    const w = e as { sid: string; seq: number };
-    renumbered.set(w.seq, next);
-    w.sid = sid;
-    w.seq = next++;
-  }
-  // Seqs handed out under PENDING_SID but already dropped still count as used.
-  q.nextSeq[sid] = Math.max(next, (q.nextSeq[sid] ?? 1) + ((q.nextSeq[PENDING_SID] ?? 1) - 1));
-  delete q.nextSeq[PENDING_SID];
-  const d = q.dropped[PENDING_SID];
-  if (d !== undefined) {
-    for (const p of [1, 2, 3] as const) {
-      const n = d.by_priority[p] ?? 0;
-      if (n > 0) countDrop(q, sid, p, n);
-    }
-    delete q.dropped[PENDING_SID];
-  }
-  for (const w of s.waiters) {
-    if (w.sid !== PENDING_SID) continue;
-    w.sid = sid;
-    if (w.seq !== undefined) w.seq = renumbered.get(w.seq) ?? w.seq;
-  }
-  if (renumbered.size > 0) s.persist.dirty = true;
-}
-
-/** Forgets the telemetry token of an ended session once nothing of it is queued. */
-export function dropSessionTokenIfIdle(s: MachineState, sid: string): void {
-  if (s.session?.id === sid) return;
-  if (s.queue.events.some((e) => e.sid === sid)) return;
-  delete s.tokens[sid];
 }
 
 /** Starts a batch if a flush trigger holds (SPEC §8.7). */

@@ -18,6 +18,7 @@ import {
   secureSigned,
 } from "./auth.ts";
 import { onTelemetryResponse, pageHide, track } from "./events.ts";
+import { currentSid } from "./tags.ts";
 import type { Effect, Input, MachineState } from "./types.ts";
 import { setPhase } from "./util.ts";
 
@@ -191,12 +192,11 @@ export const onTriggerAction: Handler = (s, input, fx) => {
   }
   const seq = track(s, "action", { action_type: i.actionType, ...(i.attributes ?? {}) }, i.now, fx);
   if (seq === null) return reject(fx, i.waiter, "ERR_NETWORK", "the telemetry queue is full");
-  const sid = s.session?.id ?? "~";
   s.waiters.push({
     id: i.waiter,
     kind: "action",
     deadline: i.now + s.options.actionWaitMs,
-    sid,
+    sid: currentSid(s),
     seq,
   });
 };

@@ -9,7 +9,7 @@ export { MachineOptionsSchema } from "./options-schema.ts";
 export { derivePhase, nextDeadline } from "./progress.ts";
 export { type Rule as SessionRule, RULES as SESSION_RULES } from "./rules.ts";
 export { backoffDelay, RANDOM_BYTES } from "./util.ts";
-export { PENDING_SID } from "./events.ts";
+export { PENDING_SID } from "./tags.ts";
 export type {
   DeviceKeyInfo,
   Effect as SessionEffect,

@@ -3,8 +3,11 @@
  * input runs in which phase. A (phase, input) pair that no row names is ignored; every row
  * that answers a caller does so in every phase, so no caller is ever left waiting.
  *
- * After the handler, `progress` (progress.ts) applies the time- and fact-driven rules and the
- * phase is derived from the facts (see `derivePhase`).
+ * Every phase change the machine can make is listed in {@link PHASE_CHANGES} below: a few are
+ * made by the handlers named there (start, shutdown), the rest are derived from the facts by
+ * `progress` (progress.ts, `derivePhase`) after each input, and only among the live phases.
+ * The model test (test/support/model.ts) and the trace vectors check that no other change
+ * happens.
  *
  * @module
  */
@@ -38,6 +41,39 @@ const notStarted = rejectWith("ERR_CLOSED", "init has not been called");
 const disabled = rejectWith("ERR_DISABLED", "the SDK was initialized with enabled: false");
 const closed = rejectWith("ERR_CLOSED", "the SDK was shut down");
 
+/** One phase change: from any of `from` to any of `to` (other than itself), made by `by`. */
+export interface PhaseChange {
+  readonly from: readonly Phase[];
+  readonly to: readonly Phase[];
+  readonly by: string;
+}
+
+// deno-fmt-ignore
+/**
+ * Every phase change (SPEC §9.1), in one place. Plain data, so a bundle that does not use it
+ * drops it.
+ */
+export const PHASE_CHANGES: readonly PhaseChange[] = [
+  { from: ["idle"],             to: ["starting"], by: "onInit" },
+  { from: ["idle"],             to: ["disabled"], by: "onInit, when enabled is false" },
+  { from: LIVE,                 to: LIVE,         by: "progress: derivePhase, from the facts" },
+  { from: LIVE,                 to: ["closing"],  by: "onShutdown" },
+  { from: ["closing"],          to: ["closed"],   by: "progress: finishClosing, queue sent or shutdown_flush_ms over" },
+  { from: ["idle", "disabled"], to: ["closed"],   by: "onShutdownDormant" },
+];
+
+/**
+ * Whether `from → to` is one of {@link PHASE_CHANGES}.
+ *
+ * @example
+ * ```ts
+ * isPhaseChange("idle", "active"); // false: a session starts in "starting"
+ * ```
+ */
+export function isPhaseChange(from: Phase, to: Phase): boolean {
+  return from !== to && PHASE_CHANGES.some((c) => c.from.includes(from) && c.to.includes(to));
+}
+
 /** One row: on `input`, in any of `phases`, run `handler`. */
 export interface Rule {
   readonly input: InputType;
@@ -51,6 +87,17 @@ const row = (input: InputType, phases: readonly Phase[], handler: Handler): Rule
   handler,
 });
 
+/**
+ * The rows of a caller's request (an input with a waiter): served while the session is live,
+ * refused with a fixed code in every other phase.
+ */
+const call = (input: InputType, handler: Handler): Rule[] => [
+  row(input, LIVE, handler),
+  row(input, ["idle"], notStarted),
+  row(input, ["disabled"], disabled),
+  row(input, ENDED, closed),
+];
+
 // deno-fmt-ignore
 /** The transition table. */
 export const RULES: readonly Rule[] = [
@@ -63,30 +110,13 @@ export const RULES: readonly Rule[] = [
   row("response",          RUNNING,                    onResponse),
   row("transport_failed",  RUNNING,                    onResponse),
   row("tick",              RUNNING,                    ignore),
-  row("get_token",         LIVE,                       onGetToken),
-  row("get_token",         ["idle"],                   notStarted),
-  row("get_token",         ["disabled"],               disabled),
-  row("get_token",         ENDED,                      closed),
-  row("get_secure_token",  LIVE,                       onGetToken),
-  row("get_secure_token",  ["idle"],                   notStarted),
-  row("get_secure_token",  ["disabled"],               disabled),
-  row("get_secure_token",  ENDED,                      closed),
-  row("trigger_action",    LIVE,                       onTriggerAction),
-  row("trigger_action",    ["idle"],                   notStarted),
-  row("trigger_action",    ["disabled"],               disabled),
-  row("trigger_action",    ENDED,                      closed),
-  row("set_user",          LIVE,                       onSetUser),
-  row("set_user",          ["idle"],                   notStarted),
-  row("set_user",          ["disabled"],               disabled),
-  row("set_user",          ENDED,                      closed),
-  row("clear_user",        LIVE,                       onSetUser),
-  row("clear_user",        ["idle"],                   notStarted),
-  row("clear_user",        ["disabled"],               disabled),
-  row("clear_user",        ENDED,                      closed),
-  row("flush",             LIVE,                       onFlush),
-  row("flush",             ["idle"],                   notStarted),
-  row("flush",             ["disabled"],               disabled),
-  row("flush",             ENDED,                      closed),
+  // A request: LIVE runs the handler; idle, disabled, closing and closed refuse it (`call`).
+  ...call("get_token",                                 onGetToken),
+  ...call("get_secure_token",                          onGetToken),
+  ...call("trigger_action",                            onTriggerAction),
+  ...call("set_user",                                  onSetUser),
+  ...call("clear_user",                                onSetUser),
+  ...call("flush",                                     onFlush),
   row("track",             LIVE,                       onTrack),
   row("activity",          LIVE,                       onActivity),
   row("page_hide",         RUNNING,                    onPageHide),

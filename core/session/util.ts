@@ -5,7 +5,7 @@
  * @module
  */
 import { errorOf } from "../errors/error.ts";
-import { encodeBase64Url } from "../token/base64url.ts";
+import { ALPHABET, encodeBase64Url } from "../token/base64url.ts";
 import type { Effect, Input, MachineState, Phase } from "./types.ts";
 
 /** Bytes each input must carry: 16 for a jti, 4 each for jitter, auth and telemetry backoff. */
@@ -99,4 +99,29 @@ export function errorBody(body: unknown): { code: string; details: Record<string
     return { code: b.code, details };
   }
   return { code: "", details: {} };
+}
+
+/**
+ * `iat` of a session token, read without verification (the device trusts its own channel), or
+ * `null`. As strict as `decodeBase64Url` + `decodeUtf8` + `JSON.parse` (a test holds it to
+ * them): canonical base64url, and well-formed UTF-8, which `decodeURIComponent` checks as
+ * strictly as a fatal `TextDecoder` (overlong forms and surrogates throw). Written this way so
+ * the device SDK carries no decoder.
+ */
+export function tokenIat(token: string): number | null {
+  let bits = 0, acc = 0, pct = "";
+  for (const ch of token.split(".")[1] ?? "") {
+    const v = ALPHABET.indexOf(ch);
+    if (v < 0) return null;
+    acc = ((acc << 6) | v) & 0x1fff;
+    bits += 6;
+    if (bits >= 8) pct += `%${(256 + ((acc >> (bits -= 8)) & 255)).toString(16).slice(1)}`;
+  }
+  if (bits >= 6 || (acc & ((1 << bits) - 1)) !== 0) return null; // length ≡ 1 (mod 4), stray bits
+  try {
+    const json = JSON.parse(decodeURIComponent(pct)) as { iat?: unknown };
+    return typeof json.iat === "number" ? json.iat : null;
+  } catch {
+    return null;
+  }
 }

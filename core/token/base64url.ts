@@ -6,7 +6,8 @@
  * @module
  */
 
-const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+/** The base64url alphabet (RFC 4648 §5). */
+export const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 // 128 entries: char code → 6-bit value, or 64 for "not in the alphabet". Codes ≥ 128 are
 // rejected before the lookup, so one OR of four values tells whether a quad is valid.
 const LOOKUP: Uint8Array = (() => {

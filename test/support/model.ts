@@ -3,6 +3,7 @@
 import fc from "fast-check";
 import type { Fault } from "../../adapters/testing/mod.ts";
 import type { DriverPorts } from "../../adapters/driver/driver.ts";
+import { isPhaseChange } from "../../core/session/rules.ts";
 import { payloadOf, sim } from "./sim.ts";
 
 export type Real = ReturnType<typeof setup>;
@@ -52,6 +53,9 @@ export function setup(o: SetupOptions) {
       }
       if (e.type === "session_ended" && driver.state.user !== null) {
         r.violations.push(`user ${driver.state.user} kept after session ${e.sessionId} ended`);
+      }
+      if (e.type === "state" && !isPhaseChange(e.from, e.to)) {
+        r.violations.push(`phase change ${e.from} → ${e.to} is not in PHASE_CHANGES`);
       }
       if (e.type === "acked") r.acked.set(e.sessionId, (r.acked.get(e.sessionId) ?? 0) + e.count);
     });
