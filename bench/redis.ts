@@ -62,7 +62,10 @@ async function throughput(): Promise<void> {
     }
     const port = Number(new URL(p.url).port);
     const base = `http://localhost:${port}`;
-    const cases = await scenarios(base, (r) => fetch(base + r.path, { ...r, body: r.body ?? null }));
+    const cases = await scenarios(
+      base,
+      (r) => fetch(base + r.path, { ...r, body: r.body ?? null }),
+    );
     const pick = (name: string) => {
       const c = cases.find((c) => c.name === name)!;
       return { ...c, next: async () => wire(await c.next()) };

@@ -17,7 +17,11 @@ import { MISS_SESSIONS } from "./scenarios.ts";
 const CONCURRENCY = arg("concurrency", "1,10,100").split(",").map(Number);
 
 /** The cases with a budget: throughput ≥ 0.4 × the bare hello world (≤ 2.5× slower). */
-export const BUDGETED = ["telemetry, 20 events", "trigger (session token)", "trigger (secure token)"];
+export const BUDGETED = [
+  "telemetry, 20 events",
+  "trigger (session token)",
+  "trigger (secure token)",
+];
 const CASES = [
   "adapter hello world",
   ...BUDGETED,
@@ -29,7 +33,9 @@ const CASES = [
 async function bareHello(): Promise<{ port: number; close(): Promise<void> }> {
   const hello = () => new Response("hello");
   const gd = globalThis as {
-    Deno?: { serve(o: object, h: () => Response): { addr: { port: number }; shutdown(): Promise<void> } };
+    Deno?: {
+      serve(o: object, h: () => Response): { addr: { port: number }; shutdown(): Promise<void> };
+    };
     Bun?: { serve(o: object): { port: number; stop(): void } };
   };
   if (gd.Bun) {
@@ -48,13 +54,15 @@ async function bareHello(): Promise<{ port: number; close(): Promise<void> }> {
 }
 
 /** The load generator process, one command at a time. */
-function loadgen(url: string): { ready: Promise<void>; run(c: object): Promise<LoadResult>; stop(): void } {
+function loadgen(
+  url: string,
+): { ready: Promise<void>; run(c: object): Promise<LoadResult>; stop(): void } {
   const child = spawn("node", [
     "--import",
     "tsx",
     "bench/server/loadgen.ts",
     `--url=${url}`,
-    `--sessions=${MISS_SESSIONS}`,
+    `--sessions=${arg("miss-sessions", String(MISS_SESSIONS))}`,
     `--prepared=${arg("prepared", "12000")}`,
   ], { stdio: ["pipe", "pipe", "inherit"] });
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
@@ -92,13 +100,23 @@ export async function http(ms: number, rounds: number): Promise<{
   const slots = CONCURRENCY.flatMap((c) => [
     { key: `c=${c} bare hello world`, port: bare.port, case: "hello", concurrency: c },
     { key: `c=${c} adapter hello world`, port: hello.port, case: "hello", concurrency: c },
-    ...CASES.slice(1).map((name) => ({ key: `c=${c} ${name}`, port: server.port, case: name, concurrency: c })),
+    ...CASES.slice(1).map((name) => ({
+      key: `c=${c} ${name}`,
+      port: server.port,
+      case: name,
+      concurrency: c,
+    })),
   ]);
   const results = new Map<string, LoadResult[]>(slots.map((s) => [s.key, []]));
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 ? [...slots].reverse() : slots;
     for (const s of order) {
-      const r = await gen.run({ port: s.port, case: s.case, ms: ms / rounds, concurrency: s.concurrency });
+      const r = await gen.run({
+        port: s.port,
+        case: s.case,
+        ms: ms / rounds,
+        concurrency: s.concurrency,
+      });
       if (r.errors > 0) throw new Error(`${s.key}: ${r.errors} unexpected statuses`);
       results.get(s.key)!.push(r);
     }
@@ -125,7 +143,9 @@ export async function http(ms: number, rounds: number): Promise<{
       figures[`c=${c} ${name} p50 ms`] = p50;
       figures[`c=${c} ${name} p99 ms`] = p99;
       console.log(
-        `| ${c} | ${name} | ${Math.round(rps)} | ${p50.toFixed(2)} | ${p99.toFixed(2)} | ${ratio.toFixed(2)} |`,
+        `| ${c} | ${name} | ${Math.round(rps)} | ${p50.toFixed(2)} | ${p99.toFixed(2)} | ${
+          ratio.toFixed(2)
+        } |`,
       );
     }
   }

@@ -27,7 +27,8 @@ const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
 await lines.next();
 for (const name of CASES) {
   child.stdin!.write(
-    JSON.stringify({ port: server.port, case: name, ms: MS / CASES.length, concurrency: 10 }) + "\n",
+    JSON.stringify({ port: server.port, case: name, ms: MS / CASES.length, concurrency: 10 }) +
+      "\n",
   );
   console.log(name, (await lines.next()).value);
 }

@@ -35,8 +35,9 @@ export async function scenarios(
   const json = async (r: Req) => (await (await call(r)).json()) as Record<string, string>;
   const key = await generateDeviceKey({ alg: "EdDSA" });
   const signer = deviceSigner(key);
-  const nonce = (await json({ method: "GET", path: "/v1/device/config?client_id=bench", headers: {} }))
-    .nonce!;
+  const nonce =
+    (await json({ method: "GET", path: "/v1/device/config?client_id=bench", headers: {} }))
+      .nonce!;
   const proof = () =>
     mintDeviceProof(signer, { htm: "POST", htu: `${base}/v1/device/sessions`, nonce });
   const createBody = JSON.stringify({
@@ -164,7 +165,11 @@ export async function scenarios(
   if (many.length > 0) {
     cases.push(
       { name: "telemetry, cache miss", expect: 200, next: () => batch(rotate()) },
-      { name: "trigger (session token), cache miss", expect: 201, next: () => trigger(rotate().token) },
+      {
+        name: "trigger (session token), cache miss",
+        expect: 201,
+        next: () => trigger(rotate().token),
+      },
     );
   }
   return cases;
