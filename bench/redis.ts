@@ -2,7 +2,7 @@
  * The Redis store, measured (ratios in one run, against a baseline measured in the same run):
  *
  * 1. Throughput over loopback HTTP (`device-session serve` processes on Node, driven by the
- *    raw-socket load generator of bench/server/load.ts): telemetry ingest (20 events a batch)
+ *    raw-socket load generator of bench/server/loadgen.ts): telemetry ingest (20 events a batch)
  *    and secure-token consumption (`POST /v1/backend/actions` with a fresh secure token), for
  *    one process on the memory store, one process on Redis, and two processes (`--workers 2`)
  *    on Redis. Ratios are to the memory store.
@@ -18,9 +18,8 @@ import process from "node:process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Service } from "../server.ts";
 import { arg } from "./server/common.ts";
-import { load } from "./server/load.ts";
+import { load, wire } from "./server/loadgen.ts";
 import { scenarios } from "./server/scenarios.ts";
 import { startRedis } from "../test/support/redis.ts";
 import { spawnService } from "../test/support/service-process.ts";
@@ -62,15 +61,21 @@ async function throughput(): Promise<void> {
       await new Promise((r) => setTimeout(r, 50));
     }
     const port = Number(new URL(p.url).port);
-    const viaHttp = { fetch: (r: Request) => fetch(r) } as unknown as Service;
-    const cases = await scenarios(viaHttp, `http://localhost:${port}`);
-    const pick = (name: string) => cases.find((c) => c.name === name)!;
+    const base = `http://localhost:${port}`;
+    const cases = await scenarios(
+      base,
+      (r) => fetch(base + r.path, { ...r, body: r.body ?? null }),
+    );
+    const pick = (name: string) => {
+      const c = cases.find((c) => c.name === name)!;
+      return { ...c, next: async () => wire(await c.next()) };
+    };
     running.push({
       name: s.name,
       p,
       port,
       telemetry: pick("telemetry, 20 events"),
-      secure: pick("trigger action (secure token)"),
+      secure: pick("trigger (secure token)"),
       t: [] as number[],
       sec: [] as number[],
     });

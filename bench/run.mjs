@@ -3,6 +3,8 @@
 // table gives each ratio's min/median/max over the runs, with its budget where one is set. The
 // whole report goes to bench/results/<runtime>.json (machine, date, versions), from which
 // `node tools/bench-readme.mjs` writes the README's performance table.
+// Benchmarks may also write `figures` (requests/s, p50/p99 latency, bytes), reported beside the
+// ratios (min/median/max over the runs) and never budgeted.
 // Usage: node bench/run.mjs [--runtime=node|deno|bun] [--runs=3] [--only=verify,core]
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -95,7 +97,17 @@ function main() {
           ...(budget !== undefined ? { budget } : {}),
         };
       }
-      results[bench.name] = { rows, date: new Date().toISOString() };
+      // Figures (requests/s, latency, bytes) are reported beside the ratios, never budgeted.
+      const figures = {};
+      for (const key of Object.keys(runs[0].figures ?? {})) {
+        const xs = runs.map((r) => r.figures?.[key]).filter((x) => typeof x === "number");
+        figures[key] = { min: Math.min(...xs), median: median(xs), max: Math.max(...xs) };
+      }
+      results[bench.name] = {
+        rows,
+        ...(Object.keys(figures).length ? { figures } : {}),
+        date: new Date().toISOString(),
+      };
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -5,9 +5,11 @@
  *
  * 1. In-process: `service.fetch(Request)` called back to back (no network), against
  *    `(req) => new Response("hello")`, and a hono hello-world to show the router's share.
- * 2. Loopback HTTP: the runtime's own server (node:http, Deno.serve or Bun.serve) driven by a
- *    keep-alive HTTP/1.1 load generator on raw sockets in the same process (`--concurrency`
- *    connections), against a hello-world server of the same kind: requests/s, p50/p99 latency.
+ * 2. Loopback HTTP (bench/server/http.ts): the service behind the runtime's `serve` adapter,
+ *    driven by a keep-alive load generator in its own Node process at 1, 10 and 100
+ *    connections, against a bare hello world of the runtime's own server (`node:http`,
+ *    `Bun.serve`, `Deno.serve`): requests/s, p50/p99 latency; cache-miss cases rotate over more
+ *    sessions than the verified-token cache holds.
  * 3. Memory: 100,000 idle sessions (session record, device record, one acknowledged batch of
  *    seqs) in the memory store, heap delta after GC.
  *
@@ -16,24 +18,24 @@
  *   deno run -A --v8-flags=--expose-gc bench/server.ts
  *   bun bench/server.ts
  * Options: --ms=1500 per case (split over --rounds=5 interleaved rounds; the median counts),
- * --concurrency=32, --sessions=100000, --only=inproc|http|memory
+ * --concurrency=1,10,100, --sessions=100000, --only=inproc|http|memory, --json=<file> (the
+ * ratios, budgets and figures `npm run bench` reads).
  *
- * The load generator shares the CPUs with the server (a shared 2-vCPU VM here): absolute
- * figures are noisy and pessimistic; read the ratios, measured side by side.
+ * Server and load generator share 2 vCPUs here: absolute figures are noisy and pessimistic;
+ * read the ratios, measured side by side.
  */
 import process from "node:process";
 import { Hono } from "hono";
-import type { Service } from "../server.ts";
-import { arg, BASE, makeService, runtime, serveFn } from "./server/common.ts";
-import { load } from "./server/load.ts";
+import { arg, BASE, makeService, runtime } from "./server/common.ts";
+import { http } from "./server/http.ts";
 import { memory, memoryThroughService } from "./server/memory.ts";
-import { scenarios } from "./server/scenarios.ts";
+import { type Req, scenarios } from "./server/scenarios.ts";
 
 const MS = Number(arg("ms", "1500"));
 const ROUNDS = Number(arg("rounds", "5"));
-const CONCURRENCY = Number(arg("concurrency", "32"));
 const SESSIONS = Number(arg("sessions", "100000"));
 const ONLY = arg("only", "all");
+const JSON_OUT = arg("json", "");
 
 async function timed(ms: number, step: () => Promise<void>): Promise<number> {
   const t0 = performance.now();
@@ -46,27 +48,14 @@ async function timed(ms: number, step: () => Promise<void>): Promise<number> {
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-/** Runs every case for MS / ROUNDS in each of ROUNDS rounds, interleaved; medians. */
-async function interleaved<R>(
-  cases: readonly { name: string; run: (ms: number) => Promise<R> }[],
-  score: (r: R) => number,
-): Promise<Map<string, R>> {
-  const results = new Map<string, R[]>(cases.map((c) => [c.name, []]));
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const c of cases) results.get(c.name)!.push(await c.run(MS / ROUNDS));
-  }
-  return new Map([...results].map(([name, rs]) => {
-    const m = median(rs.map(score));
-    return [name, rs.find((r) => score(r) === m)!];
-  }));
-}
-
 const fmt = (x: number) => x >= 100 ? Math.round(x).toLocaleString("en-US") : x.toFixed(1);
+const request = (r: Req) =>
+  new Request(BASE + r.path, { method: r.method, headers: r.headers, body: r.body ?? null });
 
-async function inProcess(): Promise<void> {
+/** In-process ratios: each case's ops/s over the bare hello world's, per round, median. */
+async function inProcess(): Promise<Record<string, number>> {
   const service = await makeService(BASE);
-  const cases = await scenarios(service, BASE);
+  const cases = await scenarios(BASE, (r) => service.fetch(request(r)));
   const bare = (_req: Request) => new Response("hello");
   const hono = new Hono().get("/", (c) => c.text("hello"));
   const helloReq = () => new Request(`${BASE}/`);
@@ -84,67 +73,52 @@ async function inProcess(): Promise<void> {
       name: c.name,
       run: (ms: number) =>
         timed(ms, async () => {
-          const r = await service.fetch(await c.next());
+          const r = await service.fetch(request(await c.next()));
           if (r.status !== c.expect) throw new Error(`${c.name}: ${r.status} ${await r.text()}`);
           await r.arrayBuffer();
         }),
     })),
   ];
-  const ops = await interleaved(all, (x) => x);
-  const hello = ops.get("bare hello world")!;
+  const samples = new Map<string, number[]>(all.map((c) => [c.name, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const c of all) samples.get(c.name)!.push(await c.run(MS / ROUNDS));
+  }
+  const hello = samples.get("bare hello world")!;
   console.log(`\n## in-process fetch(Request) → Response, one at a time (${runtime})\n`);
-  console.log("| case | ops/s | µs/op | slowdown vs bare hello world |");
+  console.log("| case | ops/s | µs/op | × bare hello world ops/s |");
   console.log("|---|---:|---:|---:|");
+  const ratios: Record<string, number> = {};
   for (const c of all) {
-    const x = ops.get(c.name)!;
-    console.log(`| ${c.name} | ${fmt(x)} | ${(1e6 / x).toFixed(1)} | ${(hello / x).toFixed(1)}× |`);
+    const xs = samples.get(c.name)!;
+    const x = median(xs);
+    const ratio = median(xs.map((v, i) => v / hello[i]!));
+    if (c.name !== "bare hello world") ratios[`in-process ${c.name} / bare hello`] = ratio;
+    console.log(`| ${c.name} | ${fmt(x)} | ${(1e6 / x).toFixed(1)} | ${ratio.toFixed(3)} |`);
   }
   await service.close();
-}
-
-async function http(): Promise<void> {
-  const serve = await serveFn();
-  const hello = await serve({ port: 0, fetch: () => new Response("hello") });
-  let service: Service | null = null;
-  const server = await serve({ port: 0, fetch: (req, info) => service!.fetch(req, info) });
-  const base = `http://localhost:${server.port}`;
-  service = await makeService(base);
-  const cases = await scenarios(service, base);
-  const all = [
-    {
-      name: "hello world (same server kind)",
-      run: (ms: number) => load(hello.port, () => new Request(`${base}/`), 200, ms, CONCURRENCY),
-    },
-    ...cases.map((c) => ({
-      name: c.name,
-      run: (ms: number) => load(server.port, c.next, c.expect, ms, CONCURRENCY),
-    })),
-  ];
-  const results = await interleaved(all, (r) => r.rps);
-  const h = results.get(all[0]!.name)!;
-  console.log(
-    `\n## loopback HTTP/1.1 keep-alive, ${CONCURRENCY} connections, load generator in the same process (${runtime})\n`,
-  );
-  console.log("| case | req/s | p50 ms | p99 ms | slowdown vs hello world |");
-  console.log("|---|---:|---:|---:|---:|");
-  for (const c of all) {
-    const r = results.get(c.name)!;
-    console.log(
-      `| ${c.name} | ${fmt(r.rps)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${
-        (h.rps / r.rps).toFixed(1)
-      }× |${r.errors ? ` ${r.errors} unexpected statuses` : ""}`,
-    );
-  }
-  await server.shutdown(2000);
-  await hello.shutdown(2000);
-  await service.close();
+  return ratios;
 }
 
 console.log(`# bench/server (${runtime}; ${MS} ms per case)`);
-if (ONLY === "all" || ONLY === "inproc") await inProcess();
-if (ONLY === "all" || ONLY === "http") await http();
+const report = {
+  ratios: {} as Record<string, number>,
+  budgets: {} as Record<string, number>,
+  figures: {} as Record<string, number>,
+};
+if (ONLY === "all" || ONLY === "inproc") Object.assign(report.ratios, await inProcess());
+if (ONLY === "all" || ONLY === "http") {
+  const h = await http(Number(arg("http-ms", String(MS))), ROUNDS);
+  Object.assign(report.ratios, h.ratios);
+  Object.assign(report.budgets, h.budgets);
+  Object.assign(report.figures, h.figures);
+}
 if (ONLY === "all" || ONLY === "memory") {
-  await memory(SESSIONS);
+  const perSession = await memory(SESSIONS);
+  if (perSession !== null) report.figures["memory store bytes per idle session"] = perSession;
   await memoryThroughService();
+}
+if (JSON_OUT !== "") {
+  const { writeFileSync } = await import("node:fs");
+  writeFileSync(JSON_OUT, JSON.stringify({ runtime, ...report }, null, 2));
 }
 process.exit(0);

@@ -1,6 +1,7 @@
-// Writes the README's performance table from bench/results/<runtime>.json (`npm run bench`):
-// the block between the `bench:begin` and `bench:end` markers is replaced, nothing else.
-// Usage: node tools/bench-readme.mjs [--check] — `--check` fails if the README is stale.
+// Writes the performance tables from bench/results/<runtime>.json (`npm run bench`) into
+// docs/performance.md (README.md if that has no markers): the block between the `bench:begin`
+// and `bench:end` markers is replaced, nothing else.
+// Usage: node tools/bench-readme.mjs [--check] — `--check` fails if the file is stale.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "./find-tests.mjs";
@@ -49,13 +50,44 @@ export function render(reports) {
     )
   );
   if (errors.length) lines.push("", `Not measured: ${errors.join("; ")}.`);
+  lines.push(...latency(reports));
   return lines.join("\n");
+}
+
+/**
+ * The service benchmark's loopback figures, per runtime: requests/s and p50/p99 latency (ms) at
+ * each number of connections (medians over the runs).
+ */
+function latency(reports) {
+  const out = [];
+  for (const r of reports) {
+    const f = r.results.server?.figures;
+    if (f === undefined) continue;
+    const keys = Object.keys(f).map((k) => /^c=(\d+) (.+) req\/s$/.exec(k)).filter(Boolean);
+    const levels = [...new Set(keys.map((m) => m[1]))];
+    const cases = [...new Set(keys.map((m) => m[2]))];
+    out.push(
+      "",
+      `Loopback HTTP on ${r.runtime}: requests/s · p50 / p99 ms (medians of ${r.runs} runs)`,
+      "",
+      `| case | ${levels.map((c) => `${c} connection${c === "1" ? "" : "s"}`).join(" | ")} |`,
+      `|---|${levels.map(() => "---:").join("|")}|`,
+    );
+    for (const name of cases) {
+      const cell = (c) => {
+        const g = (k) => f[`c=${c} ${name} ${k}`]?.median;
+        return `${Math.round(g("req/s"))} · ${g("p50 ms").toFixed(2)} / ${g("p99 ms").toFixed(2)}`;
+      };
+      out.push(`| ${name} | ${levels.map(cell).join(" | ")} |`);
+    }
+  }
+  return out;
 }
 
 /** The README with its generated block replaced. */
 export function update(readme, reports) {
   const a = readme.indexOf(BEGIN), b = readme.indexOf(END);
-  if (a < 0 || b < a) throw new Error("README.md has no bench:begin/bench:end markers");
+  if (a < 0 || b < a) throw new Error("no bench:begin/bench:end markers");
   return `${readme.slice(0, a + BEGIN.length)}\n\n${render(reports)}\n\n${readme.slice(b)}`;
 }
 
@@ -64,14 +96,17 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     .map((rt) => join(ROOT, "bench/results", `${rt}.json`))
     .filter((f) => existsSync(f))
     .map((f) => JSON.parse(readFileSync(f, "utf8")));
-  const path = join(ROOT, "README.md");
+  const docs = join(ROOT, "docs/performance.md");
+  const path = existsSync(docs) && readFileSync(docs, "utf8").includes(BEGIN)
+    ? docs
+    : join(ROOT, "README.md");
   const before = readFileSync(path, "utf8");
   const after = update(before, reports);
   if (process.argv.includes("--check")) {
     if (after !== before) {
-      console.error("README performance table is stale: run node tools/bench-readme.mjs");
+      console.error(`${path}: performance table is stale: run node tools/bench-readme.mjs`);
       process.exit(1);
     }
   } else writeFileSync(path, after);
-  console.log(`README performance table: ${reports.length} runtime report(s)`);
+  console.log(`${path}: performance table from ${reports.length} runtime report(s)`);
 }

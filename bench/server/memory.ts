@@ -28,12 +28,12 @@ async function heapUsed(): Promise<number> {
 }
 
 /** At the store: `sessions` idle sessions (session, device, one batch of seqs). */
-export async function memory(SESSIONS: number): Promise<void> {
+export async function memory(SESSIONS: number): Promise<number | null> {
   if (!collect()) {
     console.log(
       "\n(memory: run with --expose-gc (node) or --v8-flags=--expose-gc (deno) to measure)",
     );
-    return;
+    return null;
   }
   const store = new MemoryStore({ maxSessions: SESSIONS + 10, maxDevices: SESSIONS + 10 });
   const jkt = () => flatString(newId() + newId().slice(0, 21)); // 43 characters, as the service keeps one
@@ -80,6 +80,7 @@ export async function memory(SESSIONS: number): Promise<void> {
       } bytes per idle session** (budget 1024)`,
   );
   if (store.stats().sessions !== SESSIONS) throw new Error("sessions were evicted");
+  return per;
 }
 
 /**

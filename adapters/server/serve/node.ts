@@ -1,7 +1,9 @@
 /**
  * Serves a fetch handler with Node's `http` module (also runs on Bun and Deno's Node
- * compatibility): requests are streamed into a web `Request` (so body caps apply before the body
- * is buffered), responses streamed back with backpressure, and `shutdown` is graceful. An answer
+ * compatibility): the handler's web `Request` is built lazily over Node's parsed message
+ * (./node-request.ts: a small declared body is read first, any other streams in, so body caps
+ * apply before it is buffered), a one-chunk response goes out in one write (./node-response.ts),
+ * larger ones stream with backpressure, and `shutdown` is graceful. An answer
  * given before the body was read (413, …) is never lost to a connection reset: `100 Continue`
  * goes out only when the handler reads the body, and a body already on its way is read and
  * discarded (up to a bound) instead of being cut off. Node's own answers to broken requests
@@ -18,138 +20,12 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
+import { BUFFER_MAX_BYTES, bufferBody, lazyRequest } from "./node-request.ts";
+import { send } from "./node-response.ts";
 import type { FetchHandler, RunningServer, ServeOptions } from "./types.ts";
 import { listenUrl } from "./types.ts";
 
 export type { RunningServer, ServeOptions } from "./types.ts";
-
-/** Most bytes of an unwanted body read and discarded after an early answer, and for how long. */
-const DISCARD_MAX_BYTES = 16 * 1024 * 1024;
-const DISCARD_MAX_MS = 5_000;
-
-/**
- * The request body as a web stream with backpressure, started by the handler's first read:
- * only then does `onFirstRead` run (it sends `100 Continue` to a client waiting for it), so a
- * handler that refuses a declared length never invites the body. Cancelling (a body cap hit)
- * stops reading.
- */
-function bodyStream(req: IncomingMessage, onFirstRead: () => void): ReadableStream<Uint8Array> {
-  let done = false;
-  let started = false;
-  return new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (!started) {
-        started = true;
-        onFirstRead();
-        req.on("data", (chunk: Buffer) => {
-          if (done) return;
-          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-          // High-water mark 0 keeps the stream lazy (no pull before a read); still buffer a few
-          // chunks before pausing the socket.
-          if ((controller.desiredSize ?? 0) <= -4) req.pause();
-        });
-        req.once("end", () => {
-          if (!done) (done = true, controller.close());
-        });
-        req.once("error", (e) => {
-          if (!done) (done = true, controller.error(e));
-        });
-        req.once("close", () => {
-          if (!done) (done = true, controller.error(new Error("the connection closed")));
-        });
-      }
-      req.resume();
-    },
-    cancel() {
-      done = true;
-      req.pause();
-    },
-  }, { highWaterMark: 0 });
-}
-
-/**
- * After an answer given before the whole body arrived: reads the rest and drops it, so the
- * connection ends cleanly (closing with unread data would reset it, and a client still
- * uploading would lose the answer). Past {@link DISCARD_MAX_BYTES} or {@link DISCARD_MAX_MS}
- * the connection is dropped: the client has had the answer long enough.
- */
-function discardRest(req: IncomingMessage): void {
-  let seen = 0;
-  const drop = () => req.socket.destroy();
-  const timer = setTimeout(drop, DISCARD_MAX_MS);
-  (timer as { unref?: () => void }).unref?.();
-  req.on("data", (chunk: Buffer) => {
-    seen += chunk.byteLength;
-    if (seen > DISCARD_MAX_BYTES) drop();
-  });
-  const stop = () => clearTimeout(timer);
-  req.once("end", stop);
-  req.once("close", stop);
-  req.resume();
-}
-
-function toRequest(
-  req: IncomingMessage,
-  signal: AbortSignal,
-  onFirstRead: () => void,
-): Request {
-  const raw = req.url ?? "/";
-  let path = "/";
-  if (raw.startsWith("/")) path = raw;
-  else {
-    try {
-      const u = new URL(raw); // absolute-form (proxies): keep only path and query
-      path = u.pathname + u.search;
-    } catch { /* "*" or garbage: "/" answers 404 */ }
-  }
-  const headers = new Headers();
-  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
-    try {
-      headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
-    } catch { /* a header value fetch rejects: drop it */ }
-  }
-  const method = req.method ?? "GET";
-  const hasBody = method !== "GET" && method !== "HEAD";
-  // The Host header is not trusted for anything (SPEC §5.2.1); any base works for the path.
-  return new Request(`http://localhost${path}`, {
-    method,
-    headers,
-    signal,
-    ...(hasBody ? { body: bodyStream(req, onFirstRead), duplex: "half" } : {}),
-  } as RequestInit);
-}
-
-async function send(
-  req: IncomingMessage,
-  res: ServerResponse,
-  response: Response,
-  withheld: boolean,
-): Promise<void> {
-  // An answer before the whole body was read (413, 415, …). A client still waiting for
-  // `100 Continue` never sends its body: close. Otherwise the body is on its way: drain it.
-  if (!req.complete) {
-    if (withheld) res.shouldKeepAlive = false;
-    else discardRest(req);
-  }
-  const headers: Record<string, string> = {};
-  response.headers.forEach((v, k) => (headers[k] = v));
-  res.writeHead(response.status, headers);
-  if (response.body === null) {
-    res.end();
-    return;
-  }
-  const reader = response.body.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      if (!res.write(value)) await new Promise<void>((r) => res.once("drain", () => r()));
-    }
-    res.end();
-  } catch {
-    res.destroy();
-  }
-}
 
 /** Node's own answers to a request it could not parse, as SPEC §6.5 bodies. */
 const CLIENT_ERRORS: Record<string, { status: number; reason: string; code: string }> = {
@@ -205,8 +81,6 @@ export function serve(options: ServeOptions): Promise<RunningServer> {
   let onIdle: (() => void) | null = null;
   const onRequest = async (req: IncomingMessage, res: ServerResponse, expect: boolean) => {
     inFlight++;
-    const aborter = new AbortController();
-    res.once("close", () => aborter.abort());
     if (draining) res.shouldKeepAlive = false;
     // With `Expect: 100-continue`, the body is invited only when the handler reads it.
     let withheld = expect;
@@ -214,9 +88,14 @@ export function serve(options: ServeOptions): Promise<RunningServer> {
       if (withheld) (withheld = false, res.writeContinue());
     };
     try {
-      const response = await handler(toRequest(req, aborter.signal, onFirstRead), {
-        remoteAddr: req.socket.remoteAddress ?? null,
-      });
+      // A small declared body (on its way: no 100-continue) is read before the handler runs.
+      const length = req.headers["content-length"];
+      const buffered = !expect && length !== undefined && /^\d{1,7}$/.test(length) &&
+          Number(length) <= BUFFER_MAX_BYTES && req.method !== "GET" && req.method !== "HEAD"
+        ? await bufferBody(req)
+        : undefined;
+      const request = lazyRequest({ req, res, buffered, onFirstRead });
+      const response = await handler(request, { remoteAddr: req.socket.remoteAddress ?? null });
       if (draining) res.shouldKeepAlive = false;
       await send(req, res, response, withheld);
     } catch {

@@ -1,0 +1,157 @@
+/**
+ * Loopback HTTP: the service behind the runtime's `serve` adapter, driven by the load generator
+ * in its own Node process (bench/server/loadgen.ts), against a bare hello world of the runtime's
+ * own server (`node:http`, `Bun.serve`, `Deno.serve`: no adapter, no `Request`) and a hello
+ * world through our adapter. Each case runs at 1, 10 and 100 keep-alive connections, in
+ * interleaved rounds; per case the median round counts.
+ *
+ * @module
+ */
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import type { Service } from "../../server.ts";
+import { arg, makeService, serveFn } from "./common.ts";
+import type { LoadResult } from "./loadgen.ts";
+import { MISS_SESSIONS } from "./scenarios.ts";
+
+const CONCURRENCY = arg("concurrency", "1,10,100").split(",").map(Number);
+
+/** The cases with a budget: throughput ≥ 0.4 × the bare hello world (≤ 2.5× slower). */
+export const BUDGETED = [
+  "telemetry, 20 events",
+  "trigger (session token)",
+  "trigger (secure token)",
+];
+const CASES = [
+  "adapter hello world",
+  ...BUDGETED,
+  "telemetry, cache miss",
+  "trigger (session token), cache miss",
+];
+
+/** A hello world on the runtime's own server, without our adapter. */
+async function bareHello(): Promise<{ port: number; close(): Promise<void> }> {
+  const hello = () => new Response("hello");
+  const gd = globalThis as {
+    Deno?: {
+      serve(o: object, h: () => Response): { addr: { port: number }; shutdown(): Promise<void> };
+    };
+    Bun?: { serve(o: object): { port: number; stop(): void } };
+  };
+  if (gd.Bun) {
+    const s = gd.Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: hello });
+    return { port: s.port, close: () => Promise.resolve(s.stop()) };
+  }
+  if (gd.Deno) {
+    const s = gd.Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, hello);
+    return { port: s.addr.port, close: () => s.shutdown() };
+  }
+  const { createServer } = await import("node:http");
+  const s = createServer((_req, res) => res.end("hello"));
+  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+  const port = (s.address() as { port: number }).port;
+  return { port, close: () => new Promise((r) => (s.closeAllConnections(), s.close(() => r()))) };
+}
+
+/** The load generator process, one command at a time. */
+function loadgen(
+  url: string,
+): { ready: Promise<void>; run(c: object): Promise<LoadResult>; stop(): void } {
+  const child = spawn("node", [
+    "--import",
+    "tsx",
+    "bench/server/loadgen.ts",
+    `--url=${url}`,
+    `--sessions=${arg("miss-sessions", String(MISS_SESSIONS))}`,
+    `--prepared=${arg("prepared", "12000")}`,
+  ], { stdio: ["pipe", "pipe", "inherit"] });
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const line = async () => {
+    const l = await lines.next();
+    if (l.done) throw new Error("the load generator exited");
+    return JSON.parse(l.value);
+  };
+  return {
+    ready: line().then(() => undefined),
+    async run(c) {
+      child.stdin!.write(JSON.stringify(c) + "\n");
+      return await line();
+    },
+    stop: () => void child.kill(),
+  };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Ratios (throughput / bare hello world) and latency figures, per concurrency. */
+export async function http(ms: number, rounds: number): Promise<{
+  ratios: Record<string, number>;
+  budgets: Record<string, number>;
+  figures: Record<string, number>;
+}> {
+  const serve = await serveFn();
+  const bare = await bareHello();
+  const hello = await serve({ port: 0, fetch: () => new Response("hello") });
+  let service: Service | null = null;
+  const server = await serve({ port: 0, fetch: (req, info) => service!.fetch(req, info) });
+  service = await makeService(server.url);
+  const gen = loadgen(server.url);
+  await gen.ready;
+  const slots = CONCURRENCY.flatMap((c) => [
+    { key: `c=${c} bare hello world`, port: bare.port, case: "hello", concurrency: c },
+    { key: `c=${c} adapter hello world`, port: hello.port, case: "hello", concurrency: c },
+    ...CASES.slice(1).map((name) => ({
+      key: `c=${c} ${name}`,
+      port: server.port,
+      case: name,
+      concurrency: c,
+    })),
+  ]);
+  const results = new Map<string, LoadResult[]>(slots.map((s) => [s.key, []]));
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 ? [...slots].reverse() : slots;
+    for (const s of order) {
+      const r = await gen.run({
+        port: s.port,
+        case: s.case,
+        ms: ms / rounds,
+        concurrency: s.concurrency,
+      });
+      if (r.errors > 0) throw new Error(`${s.key}: ${r.errors} unexpected statuses`);
+      results.get(s.key)!.push(r);
+    }
+  }
+  gen.stop();
+  const ratios: Record<string, number> = {};
+  const budgets: Record<string, number> = {};
+  const figures: Record<string, number> = {};
+  console.log(`\n## loopback HTTP/1.1 keep-alive, load generator in its own process\n`);
+  console.log("| connections | case | req/s | p50 ms | p99 ms | × bare hello req/s |");
+  console.log("|---:|---|---:|---:|---:|---:|");
+  for (const c of CONCURRENCY) {
+    // Per round, each case against the bare hello world of the same round; median over rounds.
+    const base = results.get(`c=${c} bare hello world`)!;
+    for (const name of ["bare hello world", ...CASES]) {
+      const rs = results.get(`c=${c} ${name}`)!;
+      const ratio = median(rs.map((r, i) => r.rps / base[i]!.rps));
+      const rps = median(rs.map((r) => r.rps));
+      const p50 = median(rs.map((r) => r.p50));
+      const p99 = median(rs.map((r) => r.p99));
+      if (name !== "bare hello world") ratios[`c=${c} ${name} / bare hello`] = ratio;
+      if (BUDGETED.includes(name)) budgets[`c=${c} ${name} / bare hello`] = 0.4;
+      figures[`c=${c} ${name} req/s`] = rps;
+      figures[`c=${c} ${name} p50 ms`] = p50;
+      figures[`c=${c} ${name} p99 ms`] = p99;
+      console.log(
+        `| ${c} | ${name} | ${Math.round(rps)} | ${p50.toFixed(2)} | ${p99.toFixed(2)} | ${
+          ratio.toFixed(2)
+        } |`,
+      );
+    }
+  }
+  await server.shutdown(2000);
+  await hello.shutdown(2000);
+  await bare.close();
+  await service.close();
+  return { ratios, budgets, figures };
+}
