@@ -72,7 +72,7 @@ describe("operator console (Chromium + service on loopback)", { skip, timeout: 2
     assert.equal(painted.hit, true);
     assert.equal(painted.fill, "rgb(58, 111, 247)");
     assert.deepEqual(await rows("#c-actions .row"), [["login", s.logins], ["transfer", s.transfers]]);
-    const recs = new Map(await rows("#c-recs .row"));
+    const recs = new Map<string, number>(await rows("#c-recs .row"));
     assert.equal(recs.get("DENY"), s.denies);
     assert.equal([...recs.values()].reduce((a, b) => a + b, 0), s.logins + s.transfers);
     const reasons = new Map(await rows("#c-reasons .row"));
