@@ -5,23 +5,10 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Backend as BackendT, Harness } from "../support/harness.ts";
+import { sample } from "../support/prom.ts";
 
 const T = { timeout: 60_000 };
 const TOKEN = "metrics-scraper-token-0123456789";
-
-/** The value of one series of the exposition, 0 when absent. */
-export function sample(text: string, name: string, labels: Record<string, string> = {}): number {
-  const want = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-  let total = 0;
-  for (const line of text.split("\n")) {
-    if (line.startsWith("#")) continue;
-    const m = /^([a-z_]+)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (m === null || m[1] !== name) continue;
-    const have = (m[2] ?? "").split(/,(?=[a-z_]+=")/);
-    if (want.every((w) => have.includes(w))) total += Number(m[3]);
-  }
-  return total;
-}
 
 describe("GET /metrics", { skip: typeof window !== "undefined" && "needs a server runtime" }, () => {
   let h: Harness;
