@@ -1,7 +1,7 @@
 // Embeds the console's static files (adapters/server/console/static/) into a TypeScript module,
 // so the service serves them on every runtime without reading files. Run after editing them:
-// `node tools/console-assets.mjs` (`--check` fails when the module is stale; the console test
-// checks it too).
+// `node tools/console-assets.mjs`, then `deno fmt` (test/server/operator/console.test.ts fails
+// when the module is stale).
 import { readFileSync, writeFileSync } from "node:fs";
 
 const dir = new URL("../adapters/server/console/static/", import.meta.url);
@@ -29,12 +29,4 @@ export function render() {
   ].join("\n");
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const text = render();
-  if (process.argv.includes("--check")) {
-    if (readFileSync(out, "utf8") !== text) {
-      console.error("adapters/server/console/assets.ts is stale: run node tools/console-assets.mjs");
-      process.exit(1);
-    }
-  } else writeFileSync(out, text);
-}
+if (import.meta.url === `file://${process.argv[1]}`) writeFileSync(out, render());

@@ -1,7 +1,7 @@
 // Takes docs/console.png: the operator console over the seeded scenario of the console tests
 // (test/server/support/console-scenario.ts), in the system Chromium with playwright-core.
 // `node --import tsx tools/console-screenshot.ts [out.png]`
-import { seedConsole, ALICE } from "../test/server/support/console-scenario.ts";
+import { ALICE, seedConsole } from "../test/server/support/console-scenario.ts";
 import { launch } from "../test/support/chromium.ts";
 
 const out = process.argv[2] ?? new URL("../docs/console.png", import.meta.url).pathname;

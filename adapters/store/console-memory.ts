@@ -11,8 +11,8 @@ import {
   type ConsoleList,
   type ConsoleStore,
   MAX_FIELDS_PER_BUCKET,
-  RESOLUTIONS,
   type Resolution,
+  RESOLUTIONS,
 } from "./console.ts";
 
 interface Bucket {

@@ -33,7 +33,11 @@ describe("operator console (Chromium + service on loopback)", { skip, timeout: 2
   const text = (sel: string): Promise<string> => page.locator(sel).first().innerText();
   // deno-lint-ignore no-explicit-any
   const rows = (sel: string): Promise<any[]> =>
-    page.$$eval(sel, (els: Element[]) => els.map((e) => [e.getAttribute("data-name"), Number(e.getAttribute("data-value"))]));
+    page.$$eval(
+      sel,
+      (els: Element[]) =>
+        els.map((e) => [e.getAttribute("data-name"), Number(e.getAttribute("data-value"))]),
+    );
 
   it("asks for a token, then shows the seeded counters", { timeout: 120_000 }, async () => {
     await page.goto(`${s.h.url}/console/`);
@@ -52,7 +56,10 @@ describe("operator console (Chromium + service on loopback)", { skip, timeout: 2
   });
 
   it("draws chart bars for the real numbers, visible on screen", { timeout: 120_000 }, async () => {
-    const total = await page.$eval("#c-sessions-hour svg", (e: Element) => Number(e.getAttribute("data-total")));
+    const total = await page.$eval(
+      "#c-sessions-hour svg",
+      (e: Element) => Number(e.getAttribute("data-total")),
+    );
     assert.equal(total, s.sessionsA);
     const bars = await page.$$eval(
       "#c-sessions-hour rect.bar",
@@ -63,7 +70,9 @@ describe("operator console (Chromium + service on loopback)", { skip, timeout: 2
     // The tallest bar is painted: its centre on screen is the bar itself, with a real height.
     const painted = await page.$eval("#c-sessions-hour svg", (svg: Element) => {
       const rects = [...svg.querySelectorAll("rect.bar")];
-      const top = rects.reduce((a, b) => Number(b.getAttribute("data-value")) > Number(a.getAttribute("data-value")) ? b : a);
+      const top = rects.reduce((a, b) =>
+        Number(b.getAttribute("data-value")) > Number(a.getAttribute("data-value")) ? b : a
+      );
       const box = top.getBoundingClientRect();
       const hit = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
       return { height: box.height, hit: hit === top, fill: getComputedStyle(top).fill };
@@ -71,19 +80,27 @@ describe("operator console (Chromium + service on loopback)", { skip, timeout: 2
     assert.ok(painted.height > 50, `bar height ${painted.height}`);
     assert.equal(painted.hit, true);
     assert.equal(painted.fill, "rgb(58, 111, 247)");
-    assert.deepEqual(await rows("#c-actions .row"), [["login", s.logins], ["transfer", s.transfers]]);
+    assert.deepEqual(await rows("#c-actions .row"), [["login", s.logins], [
+      "transfer",
+      s.transfers,
+    ]]);
     const recs = new Map<string, number>(await rows("#c-recs .row"));
     assert.equal(recs.get("DENY"), s.denies);
     assert.equal([...recs.values()].reduce((a, b) => a + b, 0), s.logins + s.transfers);
     const reasons = new Map(await rows("#c-reasons .row"));
     assert.equal(reasons.get("RULE_DENY"), s.denies);
-    const dropped = await page.$eval("#c-dropped-hour svg", (e: Element) => Number(e.getAttribute("data-total")));
+    const dropped = await page.$eval(
+      "#c-dropped-hour svg",
+      (e: Element) => Number(e.getAttribute("data-total")),
+    );
     assert.equal(dropped, s.dropped);
     const shot: Uint8Array = await page.locator(".charts").screenshot();
     assert.ok(shot.length > 5000, "the charts render to a non-trivial image");
   });
 
-  it("lists rules with preview hits next to production ones, decisions, and the audit trail", { timeout: 120_000 }, async () => {
+  it("lists rules with preview hits next to production ones, decisions, and the audit trail", {
+    timeout: 120_000,
+  }, async () => {
     const prev = page.locator(`tr[data-rule="${s.previewRuleId}"]`);
     assert.equal(await prev.locator("td.prev").innerText(), String(s.transfers));
     assert.equal(await prev.locator("td.prod").innerText(), "0");
@@ -94,13 +111,22 @@ describe("operator console (Chromium + service on loopback)", { skip, timeout: 2
     assert.match(await page.locator("#decisions tr.DENY").innerText(), /RULE_DENY/);
     await page.fill("#q", s.deviceA.id);
     await page.click("#search button");
-    await page.waitForFunction((n: number) => document.querySelectorAll("#decisions tr").length === n, s.deviceA.decisions);
+    await page.waitForFunction(
+      (n: number) => document.querySelectorAll("#decisions tr").length === n,
+      s.deviceA.decisions,
+    );
     assert.equal(await page.locator("#audit tr").count(), 3);
     // An operator action: promote the preview rule; the page re-reads and the trail shows it.
     await prev.locator("button", { hasText: "promote" }).click();
     await page.waitForFunction(() => document.querySelectorAll("#audit tr").length === 4);
-    assert.match(await page.locator("#audit tr").first().innerText(), /operator:alice\s+rule\.update/);
-    assert.match(await page.locator("#audit tr").first().innerText(), /mode: "preview" → "production"/);
+    assert.match(
+      await page.locator("#audit tr").first().innerText(),
+      /operator:alice\s+rule\.update/,
+    );
+    assert.match(
+      await page.locator("#audit tr").first().innerText(),
+      /mode: "preview" → "production"/,
+    );
     const body = await page.locator("body").innerText();
     for (const t of [s.bOnly.deviceId, s.bOnly.userId, s.bOnly.ruleName]) {
       assert.ok(!body.includes(t), `client b's ${t} on client a's page`);

@@ -43,7 +43,14 @@ function ruleId(r: Req): string {
 }
 
 /** Records a rule change by the client's backend in the audit trail (when the console is on). */
-function audited(d: Deps, r: Req, clientId: string, id: string, before: Rule | null, after: Rule | null) {
+function audited(
+  d: Deps,
+  r: Req,
+  clientId: string,
+  id: string,
+  before: Rule | null,
+  after: Rule | null,
+) {
   const action = before === null ? "rule.create" : after === null ? "rule.delete" : "rule.update";
   return d.observe.audit(clientId, {
     at_ms: r.nowMs,

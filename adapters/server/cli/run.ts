@@ -187,9 +187,14 @@ export async function startServe(
     throw e;
   }
   banner(host, { config, publicUrl, server, demoSecret, demo2Secret, mount });
-  if (metricsServer !== null) host.err(`  metrics (separate port):      ${metricsServer.url}/metrics`);
-  else if (config.metrics !== null) host.err(`  metrics (bearer token):       ${publicUrl.replace(/\/$/, "")}/metrics`);
-  if (config.console !== null) host.err(`  operator console:             ${publicUrl.replace(/\/$/, "")}/console/`);
+  if (metricsServer !== null) {
+    host.err(`  metrics (separate port):      ${metricsServer.url}/metrics`);
+  } else if (config.metrics !== null) {
+    host.err(`  metrics (bearer token):       ${publicUrl.replace(/\/$/, "")}/metrics`);
+  }
+  if (config.console !== null) {
+    host.err(`  operator console:             ${publicUrl.replace(/\/$/, "")}/console/`);
+  }
   const s = service;
   return {
     service: s,

@@ -79,9 +79,11 @@ export async function decisions(d: Deps, r: Req): Promise<Response> {
     o.recentDecisions,
   );
   const all = texts.map((t) => JSON.parse(t) as Record<string, unknown>);
-  const hits = q === "" ? all : all.filter((e) =>
-    e.session_id === q || e.device_id === q || e.user_id === q || e.claimed_user_id === q
-  );
+  const hits = q === ""
+    ? all
+    : all.filter((e) =>
+      e.session_id === q || e.device_id === q || e.user_id === q || e.claimed_user_id === q
+    );
   return json(200, { client_id: caller.clientId, decisions: hits.slice(0, limit) });
 }
 

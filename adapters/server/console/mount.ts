@@ -44,7 +44,10 @@ export function mountConsole(app: Hono<any>, d: Deps): void {
     r.id = c.req.param("id");
     return h(d, r);
   };
-  app.get("/console", () => new Response(null, { status: 308, headers: { location: "/console/" } }));
+  app.get(
+    "/console",
+    () => new Response(null, { status: 308, headers: { location: "/console/" } }),
+  );
   app.get("/console/", () => asset("index.html"));
   app.get("/console/console.js", () => asset("console.js"));
   app.get("/console/console.css", () => asset("console.css"));

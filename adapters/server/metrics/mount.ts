@@ -24,7 +24,10 @@ export async function scrape(d: Deps, request: Request): Promise<Response> {
   const m = d.observe.metrics;
   const o = d.opts.metrics;
   if (m === null || o === null) {
-    return errorResponse(errorFromCode("ERR_NOT_FOUND", "no such route"), Math.floor(d.nowMs() / 1000));
+    return errorResponse(
+      errorFromCode("ERR_NOT_FOUND", "no such route"),
+      Math.floor(d.nowMs() / 1000),
+    );
   }
   if (o.tokenSha256 !== undefined) {
     const token = bearerToken(request.headers.get("authorization"));

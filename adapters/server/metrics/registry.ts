@@ -90,7 +90,9 @@ export class Histogram extends Metric {
       let cumulative = 0;
       this.#bounds.forEach((b, i) => {
         cumulative += s.counts[i]!;
-        lines.push(`${n}_bucket${labelText(this.labelNames, s.labels, `le="${num(b)}"`)} ${cumulative}`);
+        lines.push(
+          `${n}_bucket${labelText(this.labelNames, s.labels, `le="${num(b)}"`)} ${cumulative}`,
+        );
       });
       cumulative += s.counts[this.#bounds.length]!;
       lines.push(`${n}_bucket${labelText(this.labelNames, s.labels, 'le="+Inf"')} ${cumulative}`);
@@ -121,7 +123,12 @@ export class Registry {
     return c;
   }
   /** Registers a histogram with upper bounds `bounds`. */
-  histogram(name: string, help: string, labelNames: readonly string[], bounds: number[]): Histogram {
+  histogram(
+    name: string,
+    help: string,
+    labelNames: readonly string[],
+    bounds: number[],
+  ): Histogram {
     const h = new Histogram(name, help, labelNames, bounds);
     this.#metrics.push(h);
     return h;

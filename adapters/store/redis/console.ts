@@ -13,8 +13,8 @@ import {
   type ConsoleList,
   type ConsoleStore,
   MAX_FIELDS_PER_BUCKET,
-  RESOLUTIONS,
   type Resolution,
+  RESOLUTIONS,
 } from "../console.ts";
 import { type Runner, Script } from "./runner.ts";
 

@@ -20,42 +20,53 @@ describe("serve: metrics and console options", {
     );
   };
 
-  it("maps the file's snake_case members, and refuses unknown ones with ERR_CONFIG", T, async () => {
-    const c = await load({
-      clients: [{ id: "a", secret: SECRET }],
-      metrics: { token_sha256: "a".repeat(64), port: 9464 },
-      console: {
-        enabled: true,
-        operators: [{ id: "alice", client_id: "a", token_sha256: "b".repeat(64) }],
-        backend_tokens: false,
-        recent_decisions: 100,
-      },
-    });
-    assert.deepEqual(c.metrics, { tokenSha256: "a".repeat(64), separate: true });
-    assert.equal(c.metricsPort, 9464);
-    assert.deepEqual(c.console, {
-      operators: [{ id: "alice", clientId: "a", tokenSha256: "b".repeat(64) }],
-      backendTokens: false,
-      recentDecisions: 100,
-    });
-    const off = await load({ clients: [{ id: "a", secret: SECRET }], console: { enabled: false } });
-    assert.equal(off.console, null);
-    assert.equal(off.metrics, null);
-    await assert.rejects(load({ console: { enabled: true, operator: [] } }), { code: "ERR_CONFIG" });
-    await assert.rejects(load({ metrics: { port: 70_000 } }), { code: "ERR_CONFIG" });
-  });
+  it(
+    "maps the file's snake_case members, and refuses unknown ones with ERR_CONFIG",
+    T,
+    async () => {
+      const c = await load({
+        clients: [{ id: "a", secret: SECRET }],
+        metrics: { token_sha256: "a".repeat(64), port: 9464 },
+        console: {
+          enabled: true,
+          operators: [{ id: "alice", client_id: "a", token_sha256: "b".repeat(64) }],
+          backend_tokens: false,
+          recent_decisions: 100,
+        },
+      });
+      assert.deepEqual(c.metrics, { tokenSha256: "a".repeat(64), separate: true });
+      assert.equal(c.metricsPort, 9464);
+      assert.deepEqual(c.console, {
+        operators: [{ id: "alice", clientId: "a", tokenSha256: "b".repeat(64) }],
+        backendTokens: false,
+        recentDecisions: 100,
+      });
+      const off = await load({
+        clients: [{ id: "a", secret: SECRET }],
+        console: { enabled: false },
+      });
+      assert.equal(off.console, null);
+      assert.equal(off.metrics, null);
+      await assert.rejects(load({ console: { enabled: true, operator: [] } }), {
+        code: "ERR_CONFIG",
+      });
+      await assert.rejects(load({ metrics: { port: 70_000 } }), { code: "ERR_CONFIG" });
+    },
+  );
 
   it("createService refuses an operator of an unknown client, or a bad digest", T, async () => {
     const { createService } = await import("../../../adapters/server/mod.ts");
     const base = { publicUrl: "http://x.test", clients: [{ id: "a", secret: SECRET }] };
-    for (const operators of [
-      [{ id: "o", clientId: "zz", tokenSha256: "a".repeat(64) }],
-      [{ id: "o", clientId: "a", tokenSha256: "short" }],
-      [
-        { id: "o", clientId: "a", tokenSha256: "a".repeat(64) },
-        { id: "o", clientId: "a", tokenSha256: "b".repeat(64) },
-      ],
-    ]) {
+    for (
+      const operators of [
+        [{ id: "o", clientId: "zz", tokenSha256: "a".repeat(64) }],
+        [{ id: "o", clientId: "a", tokenSha256: "short" }],
+        [
+          { id: "o", clientId: "a", tokenSha256: "a".repeat(64) },
+          { id: "o", clientId: "a", tokenSha256: "b".repeat(64) },
+        ],
+      ]
+    ) {
       await assert.rejects(createService({ ...base, log: null, console: { operators } }), {
         code: "ERR_CONFIG",
       });
@@ -94,7 +105,10 @@ describe("serve: metrics and console options", {
       const health = await fetch(`${base.replace(/\/$/, "")}/healthz`);
       await health.body?.cancel();
       const scraped = await (await fetch(metricsUrl)).text();
-      assert.match(scraped, /device_session_http_requests_total\{route="\/healthz",method="GET",status="200",code=""\} 1/);
+      assert.match(
+        scraped,
+        /device_session_http_requests_total\{route="\/healthz",method="GET",status="200",code=""\} 1/,
+      );
       const summary = await fetch(`${base.replace(/\/$/, "")}/console/api/summary`, {
         headers: { authorization: `Bearer ${ALICE_TOKEN}` },
       });

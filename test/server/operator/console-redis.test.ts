@@ -26,7 +26,9 @@ describe("console on a shared Redis", { skip }, () => {
     const options = async () => ({
       store: await connectRedis({ url: server.url }),
       nonceSecret: "shared-nonce-secret-0123456789",
-      console: { operators: [{ id: "ops", clientId: "a", tokenSha256: await hashSecret(OPERATOR) }] },
+      console: {
+        operators: [{ id: "ops", clientId: "a", tokenSha256: await hashSecret(OPERATOR) }],
+      },
       metrics: { tokenSha256: await hashSecret(SCRAPER) },
     });
     one = await m.startHarness(await options());

@@ -49,7 +49,10 @@ describe("console API", { skip: typeof window !== "undefined" && "needs a server
     const { ASSETS } = await import("../../../adapters/server/console/assets.ts");
     const fresh = render() as string;
     for (const [name, a] of Object.entries(ASSETS)) {
-      assert.ok(fresh.includes(JSON.stringify(a.body)), `${name}: run node tools/console-assets.mjs`);
+      assert.ok(
+        fresh.includes(JSON.stringify(a.body)),
+        `${name}: run node tools/console-assets.mjs`,
+      );
     }
   });
 
@@ -96,38 +99,52 @@ describe("console API", { skip: typeof window !== "undefined" && "needs a server
     ]);
   });
 
-  it("records rule changes and operator actions in the audit trail (who, when, before/after)", T, async () => {
-    const r = await s.h.fetch(`/console/api/rules/${s.previewRuleId}`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${sc.ALICE}`, "content-type": "application/json" },
-      body: JSON.stringify({ mode: "production" }),
-    });
-    assert.equal(r.status, 200);
-    assert.equal((await r.json() as Json).mode, "production");
-    const { json } = await get("/console/api/audit", sc.ALICE);
-    const entries = json.entries as Json[];
-    assert.deepEqual(entries.map((e) => [e.actor, e.action]), [
-      ["operator:alice", "rule.update"],
-      ["client:a", "rule.update"],
-      ["client:a", "rule.create"],
-      ["client:a", "rule.create"],
-    ]);
-    assert.equal((entries[0]!.before as Json).mode, "preview");
-    assert.equal((entries[0]!.after as Json).mode, "production");
-    assert.equal((entries[1]!.before as Json).priority, 10);
-    assert.equal((entries[1]!.after as Json).priority, 11);
-    assert.equal(typeof entries[0]!.at_ms, "number");
-    const rules = await s.a.call("GET", `/v1/backend/rules/${s.previewRuleId}`);
-    assert.equal((await rules.json() as Json).mode, "production", "the operator action took effect");
-  });
+  it(
+    "records rule changes and operator actions in the audit trail (who, when, before/after)",
+    T,
+    async () => {
+      const r = await s.h.fetch(`/console/api/rules/${s.previewRuleId}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${sc.ALICE}`, "content-type": "application/json" },
+        body: JSON.stringify({ mode: "production" }),
+      });
+      assert.equal(r.status, 200);
+      assert.equal((await r.json() as Json).mode, "production");
+      const { json } = await get("/console/api/audit", sc.ALICE);
+      const entries = json.entries as Json[];
+      assert.deepEqual(entries.map((e) => [e.actor, e.action]), [
+        ["operator:alice", "rule.update"],
+        ["client:a", "rule.update"],
+        ["client:a", "rule.create"],
+        ["client:a", "rule.create"],
+      ]);
+      assert.equal((entries[0]!.before as Json).mode, "preview");
+      assert.equal((entries[0]!.after as Json).mode, "production");
+      assert.equal((entries[1]!.before as Json).priority, 10);
+      assert.equal((entries[1]!.after as Json).priority, 11);
+      assert.equal(typeof entries[0]!.at_ms, "number");
+      const rules = await s.a.call("GET", `/v1/backend/rules/${s.previewRuleId}`);
+      assert.equal(
+        (await rules.json() as Json).mode,
+        "production",
+        "the operator action took effect",
+      );
+    },
+  );
 
   it("client a's operator sees nothing of client b, and cannot touch b's rules", T, async () => {
-    const paths = ["/console/api/summary", "/console/api/decisions?limit=500", "/console/api/audit"];
-    for (const [token, mine, theirs] of [
-      [sc.ALICE, "a", [s.bOnly.deviceId, s.bOnly.userId, s.bOnly.ruleName]],
-      [s.a.token, "a", [s.bOnly.deviceId, s.bOnly.userId, s.bOnly.ruleName]],
-      [sc.BOB, "b", [s.deviceA.id, "user-0", "deny every transfer", s.previewRuleId]],
-    ] as const) {
+    const paths = [
+      "/console/api/summary",
+      "/console/api/decisions?limit=500",
+      "/console/api/audit",
+    ];
+    for (
+      const [token, mine, theirs] of [
+        [sc.ALICE, "a", [s.bOnly.deviceId, s.bOnly.userId, s.bOnly.ruleName]],
+        [s.a.token, "a", [s.bOnly.deviceId, s.bOnly.userId, s.bOnly.ruleName]],
+        [sc.BOB, "b", [s.deviceA.id, "user-0", "deny every transfer", s.previewRuleId]],
+      ] as const
+    ) {
       for (const p of paths) {
         const { status, json } = await get(p, token);
         assert.equal(status, 200);
@@ -153,7 +170,10 @@ describe("console API", { skip: typeof window !== "undefined" && "needs a server
 
   it("refuses requests without a valid credential", T, async () => {
     for (const auth of [null, "Bearer wrong-token", `Basic ${btoa("a:x")}`]) {
-      const r = await s.h.fetch("/console/api/summary", auth ? { headers: { authorization: auth } } : {});
+      const r = await s.h.fetch(
+        "/console/api/summary",
+        auth ? { headers: { authorization: auth } } : {},
+      );
       assert.equal(r.status, 401, String(auth));
       assert.equal((await r.json() as Json).code, "ERR_UNAUTHENTICATED");
     }

@@ -80,7 +80,9 @@ function consoleSuite(name: string, skip: string | false, open: () => Promise<Op
     it("lists: newest first, at most cap kept, entries older than the TTL gone", T, async () => {
       const { console: c } = await harness();
       const id = client();
-      for (let i = 0; i < 8; i++) await c.push(id, "audit", t0 + i * MIN, `{"i":${i}}`, 5, 30 * MIN);
+      for (let i = 0; i < 8; i++) {
+        await c.push(id, "audit", t0 + i * MIN, `{"i":${i}}`, 5, 30 * MIN);
+      }
       assert.deepEqual(await c.recent(id, "audit", t0 + 8 * MIN, 30 * MIN, 3), [
         '{"i":7}',
         '{"i":6}',
@@ -111,12 +113,18 @@ consoleSuite("RedisStore, one node", skipRedis, async () => {
   const server = await support!.startRedis();
   const { connectRedis } = await import("../../../adapters/store/redis/mod.ts");
   const store = await connectRedis({ url: server.url });
-  return { console: store.console, close: async () => (await store.close(), await server.dispose()) };
+  return {
+    console: store.console,
+    close: async () => (await store.close(), await server.dispose()),
+  };
 });
 
 consoleSuite("RedisStore, 3-node Cluster", skipRedis, async () => {
   const server = await support!.startRedisCluster();
   const { connectRedis } = await import("../../../adapters/store/redis/mod.ts");
   const store = await connectRedis({ url: server.url });
-  return { console: store.console, close: async () => (await store.close(), await server.dispose()) };
+  return {
+    console: store.console,
+    close: async () => (await store.close(), await server.dispose()),
+  };
 });

@@ -50,14 +50,31 @@ function timeChart(id, buckets, name, from, step, n) {
   });
   const max = Math.max(1, ...values);
   const w = 600, h = 120, bw = w / n;
-  const svg = el("svg:svg", { viewBox: `0 0 ${w} ${h + 16}`, role: "img", "data-total": values.reduce((a, b) => a + b, 0) });
+  const svg = el("svg:svg", {
+    viewBox: `0 0 ${w} ${h + 16}`,
+    role: "img",
+    "data-total": values.reduce((a, b) => a + b, 0),
+  });
   values.forEach((v, i) => {
     const bh = (v / max) * h;
     const t = new Date(from + i * step).toISOString().slice(11, 16);
-    svg.append(el("svg:rect", { x: i * bw + 1, y: h - bh, width: Math.max(1, bw - 2), height: bh, "data-value": v, class: "bar" }, el("svg:title", {}, `${t} UTC: ${v}`)));
+    svg.append(
+      el("svg:rect", {
+        x: i * bw + 1,
+        y: h - bh,
+        width: Math.max(1, bw - 2),
+        height: bh,
+        "data-value": v,
+        class: "bar",
+      }, el("svg:title", {}, `${t} UTC: ${v}`)),
+    );
   });
-  svg.append(el("svg:text", { x: 0, y: h + 14, class: "axis" }, new Date(from).toISOString().slice(11, 16)));
-  svg.append(el("svg:text", { x: w, y: h + 14, class: "axis", "text-anchor": "end" }, `max ${max}`));
+  svg.append(
+    el("svg:text", { x: 0, y: h + 14, class: "axis" }, new Date(from).toISOString().slice(11, 16)),
+  );
+  svg.append(
+    el("svg:text", { x: w, y: h + 14, class: "axis", "text-anchor": "end" }, `max ${max}`),
+  );
   $(id).replaceChildren(svg);
 }
 
@@ -65,11 +82,17 @@ function timeChart(id, buckets, name, from, step, n) {
 function barList(id, entries) {
   const max = Math.max(1, ...entries.map((e) => e[1]));
   const rows = entries.slice(0, 10).map(([name, v]) =>
-    el("div", { class: "row", "data-name": name, "data-value": v },
+    el(
+      "div",
+      { class: "row", "data-name": name, "data-value": v },
       el("span", { class: "name" }, name),
-      el("svg:svg", { viewBox: "0 0 100 10", preserveAspectRatio: "none", class: "hbar" },
-        el("svg:rect", { x: 0, y: 0, height: 10, width: (v / max) * 100, class: `bar ${name}` })),
-      el("span", { class: "num" }, v))
+      el(
+        "svg:svg",
+        { viewBox: "0 0 100 10", preserveAspectRatio: "none", class: "hbar" },
+        el("svg:rect", { x: 0, y: 0, height: 10, width: (v / max) * 100, class: `bar ${name}` }),
+      ),
+      el("span", { class: "num" }, v),
+    )
   );
   $(id).replaceChildren(...(rows.length ? rows : [el("p", { class: "empty" }, "nothing yet")]));
 }
@@ -99,22 +122,39 @@ async function refresh() {
   barList("#c-actions", pick(d, "actions."));
   barList("#c-recs", recs);
   barList("#c-reasons", pick(d, "reasons."));
-  $("#rules").replaceChildren(...s.rules.map((r) =>
-    el("tr", { "data-rule": r.id },
-      el("td", {}, r.priority), el("td", {}, r.name), el("td", {}, r.recommendation),
-      el("td", {}, r.mode), el("td", {}, r.enabled ? "on" : "off"),
-      el("td", { class: "num prod" }, r.hits_24h.production),
-      el("td", { class: "num prev" }, r.hits_24h.preview),
-      el("td", {}, ruleButton(r, r.enabled ? "disable" : "enable", { enabled: !r.enabled }),
-        ruleButton(r, r.mode === "preview" ? "promote" : "to preview", { mode: r.mode === "preview" ? "production" : "preview" })))
-  ));
+  $("#rules").replaceChildren(
+    ...s.rules.map((r) =>
+      el(
+        "tr",
+        { "data-rule": r.id },
+        el("td", {}, r.priority),
+        el("td", {}, r.name),
+        el("td", {}, r.recommendation),
+        el("td", {}, r.mode),
+        el("td", {}, r.enabled ? "on" : "off"),
+        el("td", { class: "num prod" }, r.hits_24h.production),
+        el("td", { class: "num prev" }, r.hits_24h.preview),
+        el(
+          "td",
+          {},
+          ruleButton(r, r.enabled ? "disable" : "enable", { enabled: !r.enabled }),
+          ruleButton(r, r.mode === "preview" ? "promote" : "to preview", {
+            mode: r.mode === "preview" ? "production" : "preview",
+          }),
+        ),
+      )
+    ),
+  );
   await Promise.all([loadDecisions(), loadAudit()]);
 }
 
 function ruleButton(rule, label, patch) {
   const b = el("button", { type: "button" }, label);
   b.addEventListener("click", async () => {
-    await api(`/console/api/rules/${encodeURIComponent(rule.id)}`, { method: "POST", body: JSON.stringify(patch) });
+    await api(`/console/api/rules/${encodeURIComponent(rule.id)}`, {
+      method: "POST",
+      body: JSON.stringify(patch),
+    });
     await refresh();
   });
   return b;
@@ -123,26 +163,51 @@ function ruleButton(rule, label, patch) {
 async function loadDecisions() {
   const q = $("#q").value.trim();
   const { decisions } = await api(`/console/api/decisions?limit=50&q=${encodeURIComponent(q)}`);
-  $("#decisions").replaceChildren(...decisions.map((e) =>
-    el("tr", { class: e.type },
-      el("td", {}, new Date(e.at_ms).toISOString().slice(11, 19)),
-      el("td", {}, e.action_type), el("td", { class: "type" }, e.type), el("td", { class: "num" }, e.risk_score),
-      el("td", {}, e.reasons.join(" ")),
-      el("td", {}, e.preview_rule ? `${e.preview_rule.name} → ${e.preview_rule.recommendation}` : ""),
-      el("td", { class: "id" }, e.session_id), el("td", { class: "id" }, e.device_id),
-      el("td", { class: "id" }, e.user_id || e.claimed_user_id || ""),
-      el("td", { class: "signals" }, Object.entries(e.signals || {}).filter(([, v]) => v !== false && v !== 0).map(([k, v]) => v === true ? k : `${k}=${v}`).join(" ")))
-  ));
+  $("#decisions").replaceChildren(
+    ...decisions.map((e) =>
+      el(
+        "tr",
+        { class: e.type },
+        el("td", {}, new Date(e.at_ms).toISOString().slice(11, 19)),
+        el("td", {}, e.action_type),
+        el("td", { class: "type" }, e.type),
+        el("td", { class: "num" }, e.risk_score),
+        el("td", {}, e.reasons.join(" ")),
+        el(
+          "td",
+          {},
+          e.preview_rule ? `${e.preview_rule.name} → ${e.preview_rule.recommendation}` : "",
+        ),
+        el("td", { class: "id" }, e.session_id),
+        el("td", { class: "id" }, e.device_id),
+        el("td", { class: "id" }, e.user_id || e.claimed_user_id || ""),
+        el(
+          "td",
+          { class: "signals" },
+          Object.entries(e.signals || {}).filter(([, v]) => v !== false && v !== 0).map(([k, v]) =>
+            v === true ? k : `${k}=${v}`
+          ).join(" "),
+        ),
+      )
+    ),
+  );
 }
 
 async function loadAudit() {
   const { entries } = await api("/console/api/audit");
-  $("#audit").replaceChildren(...entries.map((e) =>
-    el("tr", {},
-      el("td", {}, new Date(e.at_ms).toISOString().replace("T", " ").slice(0, 19)),
-      el("td", {}, e.actor), el("td", {}, e.action), el("td", { class: "id" }, e.target),
-      el("td", { class: "diff" }, diff(e.before, e.after)))
-  ));
+  $("#audit").replaceChildren(
+    ...entries.map((e) =>
+      el(
+        "tr",
+        {},
+        el("td", {}, new Date(e.at_ms).toISOString().replace("T", " ").slice(0, 19)),
+        el("td", {}, e.actor),
+        el("td", {}, e.action),
+        el("td", { class: "id" }, e.target),
+        el("td", { class: "diff" }, diff(e.before, e.after)),
+      )
+    ),
+  );
 }
 
 function diff(before, after) {
@@ -174,6 +239,9 @@ if (sessionStorage.getItem(KEY)) {
 } else show(false);
 setInterval(() => {
   if (sessionStorage.getItem(KEY) && document.visibilityState === "visible") {
-    refresh().then(() => ($("#status").textContent = ""), (e) => ($("#status").textContent = e.message));
+    refresh().then(
+      () => ($("#status").textContent = ""),
+      (e) => ($("#status").textContent = e.message),
+    );
   }
 }, 15_000);
