@@ -121,8 +121,9 @@ export class RedisConsoleStore implements ConsoleStore {
     ttlMs: number,
   ): Promise<void> {
     const member = `${UNIQUE_PREFIX}${(unique++).toString(36)}|${entry}`;
-    // The key's own TTL follows the store's clock; entry ages follow the caller's (atMs).
-    const keyTtl = Math.max(1, Math.ceil(atMs + ttlMs - this.#now()));
+    // Entry ages follow the caller's clock (atMs); the key outlives its newest entry by at
+    // least ttlMs on the store's clock, so a caller clock behind the store's loses nothing.
+    const keyTtl = Math.max(ttlMs, Math.ceil(atMs + ttlMs - this.#now()));
     await this.#r.run(PUSH, [this.#list(clientId, list)], [atMs, member, cap, ttlMs, keyTtl]);
   }
 
