@@ -106,5 +106,7 @@ export async function recordAction(d: Deps, a: ActionInput): Promise<ActionRecor
   };
   // Kept while its token can be presented (plus the verifier's tolerance).
   const keepUntilMs = (minted.exp + d.opts.limits.clockToleranceS) * 1000;
-  return await store.putAction(record, keepUntilMs);
+  const stored = await store.putAction(record, keepUntilMs);
+  if (stored.id === id) await d.observe.action(c, record.type, a.source, a.nowMs);
+  return stored;
 }

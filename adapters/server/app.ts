@@ -25,6 +25,8 @@ import { resolveOptions, type ServiceOptions } from "./options.ts";
 import { buildApp, RouteError } from "./routes.ts";
 import { ServiceTokens } from "./tokens.ts";
 import { testClock as makeTestClock } from "./test-control.ts";
+import { operatorParts } from "./console/parts.ts";
+import { scrape } from "./metrics/mount.ts";
 
 export type { ConnectionInfo } from "./context.ts";
 
@@ -79,6 +81,11 @@ export interface Service {
   drain(timeoutMs?: number): Promise<boolean>;
   /** Drains, then closes the store. */
   close(timeoutMs?: number): Promise<void>;
+  /**
+   * Answers scrapes of `/metrics` on a separate listener (`metrics.separate`, the CLI's
+   * `metrics.port`); `null` when metrics are off.
+   */
+  readonly metricsFetch: ((request: Request) => Promise<Response>) | null;
 }
 
 /**
@@ -128,11 +135,12 @@ export async function createService(options: CreateServiceOptions): Promise<Serv
     NonceIssuer.create(opts.nonceSecret),
     ClientRegistry.create(opts.clients, opts.base),
   ]);
-  const tokens = new ServiceTokens({ opts, keys, nonces, store, crypto });
+  const { observe, store: observedStore } = operatorParts(opts, store);
+  const tokens = new ServiceTokens({ opts, keys, nonces, store: observedStore, crypto });
   const ready = givenReady ?? (() => Promise.resolve(true));
   const deps: Deps = {
     opts,
-    store,
+    store: observedStore,
     keys,
     nonces,
     tokens,
@@ -141,8 +149,10 @@ export async function createService(options: CreateServiceOptions): Promise<Serv
     nowMs,
     testClock,
     ready,
+    observe,
   };
   const app = buildApp(deps);
+  observe.metrics?.useRoutes(app.routes.map((r) => r.path));
   let inFlight = 0;
   let idle: (() => void)[] = [];
 
@@ -193,6 +203,7 @@ export async function createService(options: CreateServiceOptions): Promise<Serv
     now: nowMs,
     keys,
     store,
+    metricsFetch: observe.metrics === null ? null : (request) => scrape(deps, request),
     get inFlight() {
       return inFlight;
     },
@@ -216,6 +227,7 @@ export async function createService(options: CreateServiceOptions): Promise<Serv
         }
       }
       res = withHeaders(res, { "x-request-id": req.requestId });
+      await observe.request(req, request.method, res.status, (performance.now() - started) / 1000);
       if (log !== null) {
         log(requestEntry({
           method: request.method,

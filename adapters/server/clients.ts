@@ -21,7 +21,8 @@ export async function hashSecret(secret: string): Promise<string> {
   return encodeBase64Url(await digest(secret));
 }
 
-async function digest(secret: string): Promise<Uint8Array> {
+/** SHA-256 of a UTF-8 string. */
+export async function digest(secret: string): Promise<Uint8Array> {
   return new Uint8Array(await globalThis.crypto.subtle.digest("SHA-256", encoder.encode(secret)));
 }
 
@@ -33,7 +34,8 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
   return diff === 0;
 }
 
-function parseHash(text: string): Uint8Array {
+/** A SHA-256 given as 64 hex digits or 43 base64url characters, as bytes. */
+export function parseHash(text: string): Uint8Array {
   if (text.length === 64) {
     const out = new Uint8Array(32);
     for (let i = 0; i < 32; i++) out[i] = parseInt(text.slice(i * 2, i * 2 + 2), 16);

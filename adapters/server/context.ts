@@ -11,6 +11,7 @@ import type { NonceIssuer } from "./nonce.ts";
 import type { ResolvedOptions } from "./options.ts";
 import type { ServiceTokens } from "./tokens.ts";
 import type { TestClock } from "./test-control.ts";
+import type { Observer } from "./metrics/observer.ts";
 import { errorFromCode } from "../../core/mod.ts";
 import { rateDecision } from "../../core/service/limits.ts";
 
@@ -35,6 +36,8 @@ export interface Deps {
   readonly testClock: TestClock | null;
   /** Whether the store answers now (`/readyz`). */
   readonly ready: () => Promise<boolean>;
+  /** Metrics and console counters (docs/operations.md); each part `null` when off. */
+  readonly observe: Observer;
 }
 
 /** One request, as handlers see it. */

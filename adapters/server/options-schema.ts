@@ -8,6 +8,7 @@ import * as v from "valibot";
 import { AlgSchema, ClientId } from "../../core/mod.ts";
 import { LIMIT_BOUNDS } from "../../core/service/limits.ts";
 import { DEFAULT_POLICY } from "../../core/service/signals.ts";
+import { ConsoleSchema, MetricsSchema } from "./metrics/options.ts";
 
 /**
  * `scheme://host[:port]` in normal form, or `null` when `text` is not an origin.
@@ -128,4 +129,6 @@ export const OptionsSchema = v.strictObject({
   ])),
   trustProxyHops: v.optional(int(0, 10)),
   nonceSecret: v.optional(v.pipe(v.string(), v.minLength(16), v.maxLength(512))),
+  metrics: v.optional(MetricsSchema),
+  console: v.optional(ConsoleSchema),
 });

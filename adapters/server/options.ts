@@ -22,6 +22,7 @@ import {
 import { MAX_CLOCK_TOLERANCE } from "../../core/token/time.ts";
 import { normalizeBase, OptionsSchema } from "./options-schema.ts";
 import { describeIssues, issueText } from "../../core/wire/issues.ts";
+import type { ConsoleOptions, MetricsOptions } from "./metrics/options.ts";
 
 export { normalizeBase, normalizeOrigin } from "./options-schema.ts";
 
@@ -82,6 +83,10 @@ export interface ServiceOptions {
   readonly trustProxyHops?: number;
   /** Secret of the HMAC proof nonces; share it between processes (default: random). */
   readonly nonceSecret?: string;
+  /** `GET /metrics` (Prometheus), off unless set (docs/operations.md). */
+  readonly metrics?: MetricsOptions;
+  /** The operator console at `/console/`, off unless set (docs/operations.md). */
+  readonly console?: ConsoleOptions;
 }
 
 /** Resolved rate limits (0: off). */
@@ -115,6 +120,8 @@ export interface ResolvedOptions {
   readonly rateLimits: RateLimits;
   readonly trustProxyHops: number;
   readonly nonceSecret: string | null;
+  readonly metrics: MetricsOptions | null;
+  readonly console: ConsoleOptions | null;
 }
 
 /**
@@ -190,5 +197,23 @@ export function resolveOptions(options: ServiceOptions): ResolvedOptions {
     rateLimits: rl,
     trustProxyHops: o.trustProxyHops ?? 0,
     nonceSecret: o.nonceSecret ?? null,
+    metrics: o.metrics ?? null,
+    console: consoleOptions(o.console, ids),
   };
+}
+
+function consoleOptions(
+  c: ConsoleOptions | undefined,
+  clientIds: ReadonlySet<string>,
+): ConsoleOptions | null {
+  if (c === undefined) return null;
+  const seen = new Set<string>();
+  for (const op of c.operators ?? []) {
+    if (!clientIds.has(op.clientId)) {
+      throw errorFromCode("ERR_CONFIG", `console operator ${op.id}: no client ${op.clientId}`);
+    }
+    if (seen.has(op.id)) throw errorFromCode("ERR_CONFIG", `duplicate console operator ${op.id}`);
+    seen.add(op.id);
+  }
+  return c;
 }

@@ -21,6 +21,7 @@ import { createRule, deleteRule, getRule, listRules, updateRule } from "./backen
 import { getDiscovery, getJwks } from "./well-known.ts";
 import { json } from "./http/respond.ts";
 import { mountTestControl } from "./test-control.ts";
+import { mountOperator } from "./console/operator.ts";
 
 /** What each request carries into hono (as its "bindings"). */
 export interface Bindings {
@@ -72,6 +73,7 @@ export function buildApp(d: Deps): Hono<{ Bindings: Bindings }> {
   // Liveness: the process answers (never touches the store). Readiness: the store answers too.
   app.get("/healthz", (c) => json(200, { status: "ok", time: c.env.req.now }));
   if (d.testClock !== null) mountTestControl(app, d, d.testClock);
+  mountOperator(app, d);
   app.get("/readyz", async (c) => {
     if (await d.ready()) return json(200, { status: "ready", time: c.env.req.now });
     throw new RouteError(

@@ -8,6 +8,8 @@
  *
  * @module
  */
+import type { ConsoleStore } from "./console.ts";
+import { MemoryConsoleStore } from "./console-memory.ts";
 import { errorFromCode } from "../../core/errors/error.ts";
 import type { Rule } from "../../core/wire/backend.ts";
 import type { ActionOutcome, ActionRecord } from "../../core/service/action.ts";
@@ -76,6 +78,8 @@ export class MemoryStore implements Store {
   readonly #windows: WindowCounters;
   readonly #devices: Devices;
   readonly #rules = new Rules();
+  /** The operator console's data (docs/operations.md). */
+  readonly console: ConsoleStore;
 
   constructor(options: MemoryStoreOptions = {}) {
     const now = this.#now = options.now ?? Date.now;
@@ -89,6 +93,7 @@ export class MemoryStore implements Store {
     this.#distinct = new DistinctCounters(counters, now);
     this.#windows = new WindowCounters(counters, now);
     this.#devices = new Devices(options.maxDevices ?? 1_000_000, now);
+    this.console = new MemoryConsoleStore(now);
   }
 
   /** What the store holds now. */

@@ -8,6 +8,7 @@
 import type { Rule } from "../../core/wire/backend.ts";
 import type { ActionOutcome, ActionRecord } from "../../core/service/action.ts";
 import type { SessionPatch, SessionRecord } from "../../core/service/session.ts";
+import type { ConsoleStore } from "./console.ts";
 
 /** The result of a rule write. */
 export type RuleWrite =
@@ -182,6 +183,12 @@ export interface Store {
   ): Promise<RuleWrite>;
   /** Deletes a rule; `false` when the client has no such rule. */
   deleteRule(clientId: string, id: string): Promise<boolean>;
+
+  /**
+   * The operator console's data (docs/operations.md); a store without it cannot serve the
+   * console (`createService` refuses `console` options with `ERR_CONFIG`).
+   */
+  readonly console?: ConsoleStore;
 
   /** Releases resources (connections, timers). */
   close(): Promise<void>;

@@ -80,7 +80,9 @@ export async function triggerAction(d: Deps, r: Req): Promise<Response> {
   const out: Record<string, unknown> = { action_id: action.id, action_token: action.token };
   if (flag === "true") {
     const rules = await d.store.listRules(client.id);
-    out.recommendation = recommend({ action, rules, policy: d.opts.policy, nowMs: r.nowMs });
+    const rec = recommend({ action, rules, policy: d.opts.policy, nowMs: r.nowMs });
+    await d.observe.decision(rec, rules, r.nowMs);
+    out.recommendation = rec;
   }
   return json(201, out);
 }
@@ -110,7 +112,7 @@ export async function presentedSession(
       beforeConsume: () => {
         if (!live(candidate)) throw sessionUnknown();
       },
-    }).catch(forbidOtherClient);
+    }).then(d.observe.secureAccepted, d.observe.secureRefused).catch(forbidOtherClient);
     return { session: checked(candidate, verified), secure: true };
   }
   const verified = await d.tokens.verifySession(t.sessionToken!, clientId, r.now).catch(

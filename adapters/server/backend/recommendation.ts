@@ -51,7 +51,9 @@ export async function getRecommendation(d: Deps, r: Req): Promise<Response> {
   }
   const action = await tokenAction(d, r, client.id, token);
   const rules = await d.store.listRules(client.id);
-  return json(200, recommend({ action, rules, policy: d.opts.policy, nowMs: r.nowMs }));
+  const rec = recommend({ action, rules, policy: d.opts.policy, nowMs: r.nowMs });
+  await d.observe.decision(rec, rules, r.nowMs);
+  return json(200, rec);
 }
 
 /**

@@ -42,6 +42,31 @@ function ruleId(r: Req): string {
   return id;
 }
 
+/** Records a rule change by the client's backend in the audit trail (when the console is on). */
+function audited(
+  d: Deps,
+  r: Req,
+  clientId: string,
+  id: string,
+  before: Rule | null,
+  after: Rule | null,
+) {
+  const action = before === null ? "rule.create" : after === null ? "rule.delete" : "rule.update";
+  return d.observe.audit(clientId, {
+    at_ms: r.nowMs,
+    actor: `client:${clientId}`,
+    action,
+    target: id,
+    before,
+    after,
+  });
+}
+
+/** The stored rule before a change, when something audits it. */
+function ruleBefore(d: Deps, clientId: string, id: string): Promise<Rule | null> {
+  return d.observe.auditing ? d.store.getRule(clientId, id) : Promise.resolve(null);
+}
+
 /** `GET /v1/backend/rules`. */
 export async function listRules(d: Deps, r: Req): Promise<Response> {
   const client = await backendClient(d, r);
@@ -52,7 +77,9 @@ export async function listRules(d: Deps, r: Req): Promise<Response> {
 export async function createRule(d: Deps, r: Req): Promise<Response> {
   const client = await backendClient(d, r);
   const rule = normalizeRule(newId("r_"), await ruleBody(d, r));
-  return json(201, written(await d.store.putRule(client.id, rule, "create", MAX_RULES_PER_CLIENT)));
+  const saved = written(await d.store.putRule(client.id, rule, "create", MAX_RULES_PER_CLIENT));
+  await audited(d, r, client.id, saved.id, null, saved);
+  return json(201, saved);
 }
 
 /** `GET /v1/backend/rules/{id}`. */
@@ -68,14 +95,20 @@ export async function updateRule(d: Deps, r: Req): Promise<Response> {
   const client = await backendClient(d, r);
   const id = ruleId(r);
   const rule = normalizeRule(id, await ruleBody(d, r));
-  return json(200, written(await d.store.putRule(client.id, rule, "update", MAX_RULES_PER_CLIENT)));
+  const before = await ruleBefore(d, client.id, id);
+  const saved = written(await d.store.putRule(client.id, rule, "update", MAX_RULES_PER_CLIENT));
+  await audited(d, r, client.id, id, before ?? saved, saved);
+  return json(200, saved);
 }
 
 /** `DELETE /v1/backend/rules/{id}` → 204. */
 export async function deleteRule(d: Deps, r: Req): Promise<Response> {
   const client = await backendClient(d, r);
-  if (!(await d.store.deleteRule(client.id, ruleId(r)))) {
+  const id = ruleId(r);
+  const before = await ruleBefore(d, client.id, id);
+  if (!(await d.store.deleteRule(client.id, id))) {
     throw errorFromCode("ERR_RULE_UNKNOWN", "no such rule");
   }
+  if (before !== null) await audited(d, r, client.id, id, before, null);
   return new Response(null, { status: 204 });
 }

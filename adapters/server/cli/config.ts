@@ -13,6 +13,7 @@ import { describeFileIssues, type FileConfig, FileSchema } from "./file-schema.t
 import { describeIssues } from "../../../core/wire/issues.ts";
 import { parseRedisUrl } from "../../store/redis/url.ts";
 import type { ClientOptions, PolicyOptions, RateLimitOptions } from "../options.ts";
+import type { ConsoleOptions, MetricsOptions } from "../metrics/options.ts";
 
 /** Everything `device-session serve` runs with. */
 export interface CliConfig {
@@ -53,6 +54,12 @@ export interface CliConfig {
   readonly rateLimits: RateLimitOptions | false;
   readonly nonceSecret: string | null;
   readonly log: "json" | "off";
+  /** `GET /metrics` (docs/operations.md), or `null`: off. */
+  readonly metrics: MetricsOptions | null;
+  /** A separate port serving only `/metrics` (one process per port: not with `workers`). */
+  readonly metricsPort: number | null;
+  /** The operator console (docs/operations.md), or `null`: off. */
+  readonly console: ConsoleOptions | null;
   /** Seconds to let in-flight requests finish on SIGINT/SIGTERM. */
   readonly shutdownTimeoutS: number;
 }
@@ -301,7 +308,30 @@ export async function resolveCliConfig(
     },
     nonceSecret: env.DEVICE_SESSION_NONCE_SECRET ?? m.nonce_secret ?? null,
     log: m.log ?? "json",
+    ...operatorConfig(m),
     shutdownTimeoutS: m.shutdown_timeout_s ?? 10,
+  };
+}
+
+function operatorConfig(m: FileConfig): Pick<CliConfig, "metrics" | "metricsPort" | "console"> {
+  const mt = m.metrics;
+  const c = m.console;
+  return {
+    metrics: mt === undefined ? null : {
+      ...(mt.token_sha256 !== undefined ? { tokenSha256: mt.token_sha256 } : {}),
+      ...(mt.port !== undefined ? { separate: true } : {}),
+    },
+    metricsPort: mt?.port ?? null,
+    console: c === undefined || !c.enabled ? null : {
+      operators: (c.operators ?? []).map((o) => ({
+        id: o.id,
+        clientId: o.client_id,
+        tokenSha256: o.token_sha256,
+      })),
+      ...(c.backend_tokens !== undefined ? { backendTokens: c.backend_tokens } : {}),
+      ...(c.recent_decisions !== undefined ? { recentDecisions: c.recent_decisions } : {}),
+      ...(c.audit_retention_s !== undefined ? { auditRetentionS: c.audit_retention_s } : {}),
+    },
   };
 }
 

@@ -103,6 +103,22 @@ export const FileSchema = v.strictObject({
   ])),
   nonce_secret: v.optional(v.string()),
   log: v.optional(v.picklist(["json", "off"])),
+  // Operator extensions (docs/operations.md); their contents are checked by createService.
+  metrics: v.optional(v.strictObject({
+    token_sha256: v.optional(v.string()),
+    port: v.optional(int(0, 65535)),
+  })),
+  console: v.optional(v.strictObject({
+    enabled: bool,
+    operators: v.optional(v.array(v.strictObject({
+      id: v.string(),
+      client_id: v.string(),
+      token_sha256: v.string(),
+    }))),
+    backend_tokens: v.optional(bool),
+    recent_decisions: v.optional(int(1, 10_000)),
+    audit_retention_s: v.optional(int(3600, 94_608_000)),
+  })),
   shutdown_timeout_s: v.optional(int(0, 600)),
 });
 

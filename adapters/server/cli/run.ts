@@ -213,6 +213,7 @@ export async function startServe(
   const local = ["127.0.0.1", "::1", "localhost", "0.0.0.0", "::"].includes(config.host);
   const publicUrl = config.publicUrl ?? (local ? `http://localhost:${server.port}` : server.url);
   let store: RedisStore | null = null;
+  let metricsServer: RunningServer | null = null;
   try {
     const state = config.keyFile === null ? null : await loadKeyring(host, config.keyFile);
     if (config.store !== "memory") store = await openRedis(config, host);
@@ -235,6 +236,8 @@ export async function startServe(
       trustProxyHops: config.trustProxyHops,
       ...(config.nonceSecret !== null ? { nonceSecret: config.nonceSecret } : {}),
       log,
+      ...(config.metrics !== null ? { metrics: config.metrics } : {}),
+      ...(config.console !== null ? { console: config.console } : {}),
       ...(host.crypto !== undefined ? { crypto: host.crypto } : {}),
       ...(host.signer !== undefined ? { signer: host.signer } : {}),
       ...(config.keyFile !== null
@@ -258,12 +261,21 @@ export async function startServe(
       mount = await mounts({ service, publicUrl, clientId: "demo", clientSecret: demoSecret })
         .catch(() => null);
     }
+    metricsServer = await serveMetrics(config, host, service);
   } catch (e) {
     await server.shutdown(0);
     await store?.close();
     throw e;
   }
   banner(host, { config, publicUrl, server, demoSecret, demo2Secret, mount });
+  if (metricsServer !== null) {
+    host.err(`  metrics (separate port):      ${metricsServer.url}/metrics`);
+  } else if (config.metrics !== null) {
+    host.err(`  metrics (bearer token):       ${publicUrl.replace(/\/$/, "")}/metrics`);
+  }
+  if (config.console !== null) {
+    host.err(`  operator console:             ${publicUrl.replace(/\/$/, "")}/console/`);
+  }
   const s = service;
   return {
     service: s,
@@ -271,9 +283,29 @@ export async function startServe(
     publicUrl,
     async stop() {
       await server.shutdown(config.shutdownTimeoutS * 1000);
+      await metricsServer?.shutdown(1000);
       await s.close(1000);
     },
   };
+}
+
+/** The separate metrics listener (`metrics.port`), or `null`. */
+async function serveMetrics(
+  config: CliConfig,
+  host: CliHost,
+  service: Service,
+): Promise<RunningServer | null> {
+  if (config.metricsPort === null || service.metricsFetch === null) return null;
+  if (config.workers > 1) {
+    // Each process exposes its own counters: a shared port would answer from a random worker.
+    throw errorFromCode("ERR_CONFIG", "metrics.port needs one process per port (workers: 1)");
+  }
+  const scrape = service.metricsFetch;
+  return await host.serve({
+    port: config.metricsPort,
+    hostname: config.host,
+    fetch: (req) => scrape(req),
+  });
 }
 
 function banner(

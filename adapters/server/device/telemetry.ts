@@ -60,6 +60,11 @@ export async function postTelemetry(d: Deps, r: Req): Promise<Response> {
   const plan = planBatch({ batch, fresh, before, highSeq, now: r.now });
   const after = await d.store.patchSession(batch.session_id, plan.patch, r.now, l.retentionS) ??
     before;
+  await d.observe.telemetry(client.id, r.nowMs, {
+    accepted: fresh.length,
+    deduplicated: batch.events.length - fresh.length,
+    dropped: Math.max(0, after.dropped - before.dropped),
+  });
   for (const user of plan.usersSet) {
     await d.store.linkUser(client.id, after.deviceId, user, deviceExpiry(d, r));
   }

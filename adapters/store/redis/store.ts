@@ -22,6 +22,8 @@ import type { RedisArg, RedisPort } from "./port.ts";
 import { Runner, Script } from "./runner.ts";
 import * as S from "./scripts-session.ts";
 import * as T from "./scripts-tables.ts";
+import type { ConsoleStore } from "../console.ts";
+import { RedisConsoleStore } from "./console.ts";
 
 /** Options of {@link RedisStore}. */
 export interface RedisStoreOptions {
@@ -94,12 +96,15 @@ export class RedisStore implements Store {
   readonly #k: RedisKeys;
   readonly #o: RedisStoreOptions;
   readonly #now: () => number;
+  /** The operator console's data, shared by every process (docs/operations.md). */
+  readonly console: ConsoleStore;
 
   constructor(options: RedisStoreOptions) {
     this.#o = options;
     this.#r = new Runner(options.redis, options.commandTimeoutMs ?? 2000);
     this.#k = new RedisKeys(options.prefix ?? "ds:");
     this.#now = options.now ?? Date.now;
+    this.console = new RedisConsoleStore(this.#r, options.prefix ?? "ds:", this.#now);
   }
 
   /** Whether Redis answers `PING` now (readiness). */
