@@ -5,8 +5,8 @@
  * check ran and passed (a SHOULD
  * warning counts as a failure: the suite reported it), 1 otherwise.
  *
- * - `service`: our service as `serve --conformance` runs it (test control on, two clients, one
- *   with restricted origins) on Node's loopback server, judged over HTTP.
+ * - `service`: our service as `serve --conformance` runs it (test control on, default rate
+ *   limits, two clients, one with restricted origins) on Node's loopback server, over HTTP.
  * - `verifier`, `sdk`, `sdk-api`: the reference drivers, in-process through the harness
  *   protocol's JSON transport (what they would see on stdio, without a process start).
  *
@@ -34,7 +34,6 @@ async function service(run: Runner): Promise<void> {
       publicUrl: server.url,
       clients: CLIENTS,
       log: null,
-      rateLimits: false,
       testControl: true,
     });
     const [a, b] = CLIENTS as [typeof CLIENTS[0], typeof CLIENTS[0]];
