@@ -90,7 +90,10 @@ let kept: Judged[] = [];
 let todo = plan;
 if (opt.rerun !== undefined) {
   if (prior === null) throw new Error(`--rerun needs ${opt.out}`);
-  const again = new Set(prior.mutants.filter((j) => j.status === opt.rerun).map((j) => j.id));
+  const names = new Set<string>(areas.map((a) => a.name));
+  const again = new Set(
+    prior.mutants.filter((j) => j.status === opt.rerun && names.has(j.area)).map((j) => j.id),
+  );
   kept = prior.mutants.filter((j) => !again.has(j.id));
   const byId = new Map(prior.mutants.map((j) => [j.id, j]));
   todo = [];
