@@ -148,7 +148,10 @@ try {
   writeReport({
     format: "ds-mutation/1",
     date: new Date().toISOString(),
-    command: `npm run mutation -- ${process.argv.slice(2).join(" ")}`.trim(),
+    command: [
+      ...(opt.rerun !== undefined && prior !== null ? [prior.command] : []),
+      `npm run mutation -- ${process.argv.slice(2).join(" ")}`.trim(),
+    ].join(", then "),
     seed: opt.seed!,
     sample: sample ?? null,
     totals: prior !== null && opt.rerun !== undefined ? prior.totals : totals,

@@ -26,13 +26,13 @@ export function textCases(f: Fixtures): Case[] {
   const claims = JSON.stringify(sessionClaims(f));
   const rest = claims.slice(1); // the claims after the opening brace
   // Valid: every edge character of each UTF-8 length, in an issuer compared byte for byte.
-  const edges = "\u0080\u07ff\u0800\ud7ff\ue000\uffff\u{10000}\u{10ffff}é€😀";
+  const edges = "\u0080\u07ff\u0800\ud7ff\ue000\uffff\u{10000}\u{50000}\u{c0000}\u{10ffff}é€😀";
   const iss = `${ISS}/${edges}`;
   const withIss = JSON.stringify({ ...sessionClaims(f), iss });
   c.push({
     kind: "session",
     comment: "valid: an issuer with U+0080, U+07FF, U+0800, U+D7FF, U+E000, U+FFFF, U+10000, " +
-      "U+10FFFF, é, € and 😀, decoded exactly",
+      "U+50000, U+C0000, U+10FFFF, é, € and 😀, decoded exactly",
     flags: ["Valid", "Encoding"],
     token: signRaw(f, "service-ed25519", header, withIss),
     options: { issuer: iss },
@@ -45,6 +45,14 @@ export function textCases(f: Fixtures): Case[] {
     token: signRaw(f, "service-ed25519", header, withIss),
     options: { issuer: iss.replace("😀", "😁") },
     expect: "ERR_ISSUER_MISMATCH",
+  });
+  const [h, p] = signRaw(f, "service-ed25519", header, claims).split(".");
+  c.push({
+    kind: "session",
+    comment: "2800 characters but 8400 UTF-8 bytes (3-byte €): size is counted in bytes",
+    flags: ["Oversize"],
+    token: `${h}.${p}.${"€".repeat(2800)}`,
+    expect: "ERR_TOKEN_TOO_LARGE",
   });
   const bad: [string, number[]][] = [
     ["a lone continuation byte 0x80", [0x80]],
