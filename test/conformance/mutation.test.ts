@@ -58,7 +58,9 @@ describe("mutation runner", { skip: !NODE && "spawns Node judges" }, () => {
     const b = ops.mutantsOf("fixture.ts", `// a new first line\n${FIXTURE}`);
     assert.deepEqual(b.map((m) => m.id), a.map((m) => m.id));
     assert.equal(new Set(a.map((m) => m.id)).size, a.length, "ids are unique");
-    assert.throws(() => ops.apply(FIXTURE.replace("n > 100", "n < 100"), a.find((m) => m.original === ">")!));
+    assert.throws(() =>
+      ops.apply(FIXTURE.replace("n > 100", "n < 100"), a.find((m) => m.original === ">")!)
+    );
   });
 
   it("kills a bug the verifier target catches, reports a harmless change as surviving", {
@@ -77,7 +79,12 @@ describe("mutation runner", { skip: !NODE && "spawns Node judges" }, () => {
     };
     const base = { file, line: 1, operator: "test" };
     // Any issuer is accepted (SPEC §5.3 step 5).
-    const bug = { ...base, id: "bug", ...at("claims.iss !== expected.issuer"), replacement: "false" };
+    const bug = {
+      ...base,
+      id: "bug",
+      ...at("claims.iss !== expected.issuer"),
+      replacement: "false",
+    };
     const harmless = { ...base, id: "harmless", ...at("export"), replacement: "/* */ export" };
     const copy = pool.workCopy(root);
     try {
@@ -111,6 +118,13 @@ describe("mutation runner", { skip: !NODE && "spawns Node judges" }, () => {
       [m("a", "killed"), m("b", "timeout"), m("c", "survived"), m("d", "survived")],
       { d: "no behaviour changes" },
     );
-    assert.deepEqual(s, { judged: 4, killed: 1, timeout: 1, survived: 1, equivalent: 1, score: 66.7 });
+    assert.deepEqual(s, {
+      judged: 4,
+      killed: 1,
+      timeout: 1,
+      survived: 1,
+      equivalent: 1,
+      score: 66.7,
+    });
   });
 });

@@ -28,7 +28,8 @@ export const AREAS: readonly Area[] = [
     name: "service",
     include: ["adapters/server", "core/service"],
     exclude: {
-      "adapters/server/cli/": "the command line (arguments, config files, banner), not the protocol",
+      "adapters/server/cli/":
+        "the command line (arguments, config files, banner), not the protocol",
       "adapters/server/serve/bun.ts": "Bun's server: the measurement runs the service on Node",
       "adapters/server/serve/deno.ts": "Deno's server: the measurement runs the service on Node",
       "adapters/server/http/log.ts": "request logging",

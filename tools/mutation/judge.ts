@@ -37,13 +37,17 @@ async function service(run: Runner): Promise<void> {
       testControl: true,
     });
     const [a, b] = CLIENTS as [typeof CLIENTS[0], typeof CLIENTS[0]];
-    await runServiceSuite({
-      url: server.url,
-      clientId: a.id,
-      clientSecret: a.secret,
-      otherClient: { id: b.id, secret: b.secret },
-      fetch: (r) => fetch(r),
-    }, run, { propertyRuns: 5 });
+    await runServiceSuite(
+      {
+        url: server.url,
+        clientId: a.id,
+        clientSecret: a.secret,
+        otherClient: { id: b.id, secret: b.secret },
+        fetch: (r) => fetch(r),
+      },
+      run,
+      { propertyRuns: 5 },
+    );
   } finally {
     await server.shutdown(1000);
     await s?.close();

@@ -56,7 +56,8 @@ const OTHER_CODE = "ERR_INVALID_INPUT";
 const FALLBACK_CODE = "ERR_CLAIM_INVALID";
 
 /** Calls whose removal or change no protocol can observe (logging, diagnostics). */
-const SILENT_CALL = /^(console\.|log\b|this\.log\b|logger\.|o\.log\b|options\.log\b|warn\b|debug\b)/;
+const SILENT_CALL =
+  /^(console\.|log\b|this\.log\b|logger\.|o\.log\b|options\.log\b|warn\b|debug\b)/;
 
 function isTypeContext(node: ts.Node): boolean {
   for (let n: ts.Node | undefined = node; n !== undefined; n = n.parent) {
@@ -123,7 +124,13 @@ function silentCall(e: ts.Expression, src: ts.SourceFile): boolean {
 export function mutantsOf(file: string, text: string): Mutant[] {
   const src = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   const out: Omit<Mutant, "id">[] = [];
-  const add = (node: ts.Node, operator: string, replacement: string, start?: number, end?: number) => {
+  const add = (
+    node: ts.Node,
+    operator: string,
+    replacement: string,
+    start?: number,
+    end?: number,
+  ) => {
     const s = start ?? node.getStart(src);
     const e = end ?? node.getEnd();
     out.push({
@@ -142,8 +149,9 @@ export function mutantsOf(file: string, text: string): Mutant[] {
       const op = node.operatorToken.getText(src);
       const to = FLIP[op];
       // "+" on strings is concatenation: only flip it between numeric-looking operands.
-      const stringy = op === "+" && (ts.isStringLiteral(node.left) || ts.isStringLiteral(node.right) ||
-        ts.isTemplateExpression(node.left) || ts.isTemplateExpression(node.right));
+      const stringy = op === "+" &&
+        (ts.isStringLiteral(node.left) || ts.isStringLiteral(node.right) ||
+          ts.isTemplateExpression(node.left) || ts.isTemplateExpression(node.right));
       if (to !== undefined && !stringy) {
         const kind = ["<", "<=", ">", ">="].includes(op)
           ? "boundary"
@@ -165,14 +173,18 @@ export function mutantsOf(file: string, text: string): Mutant[] {
     } else if (ts.isStringLiteral(node) && /^ERR_[A-Z_]+$/.test(node.text)) {
       const to = node.text === OTHER_CODE ? FALLBACK_CODE : OTHER_CODE;
       add(node, "error-code", JSON.stringify(to));
-    } else if (node.kind === ts.SyntaxKind.TrueKeyword || node.kind === ts.SyntaxKind.FalseKeyword) {
+    } else if (
+      node.kind === ts.SyntaxKind.TrueKeyword || node.kind === ts.SyntaxKind.FalseKeyword
+    ) {
       add(node, "boolean", node.kind === ts.SyntaxKind.TrueKeyword ? "false" : "true");
     } else if (ts.isIfStatement(node)) {
       add(node.expression, "negate", `!(${node.expression.getText(src)})`);
       if (guardBody(node.thenStatement) && node.elseStatement === undefined) {
         add(node, "guard", ";");
       }
-    } else if (ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.ExclamationToken) {
+    } else if (
+      ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.ExclamationToken
+    ) {
       add(node, "negate", node.operand.getText(src));
     } else if (ts.isExpressionStatement(node) && !silentCall(node.expression, src)) {
       const e = node.expression;

@@ -37,7 +37,11 @@ export function workCopy(root: string): { dir: string; close(): void } {
 }
 
 /** Runs the judge in `dir` for `targets`, killing it (and its children) after `timeoutMs`. */
-export function judge(dir: string, targets: readonly string[], timeoutMs: number): Promise<Verdict> {
+export function judge(
+  dir: string,
+  targets: readonly string[],
+  timeoutMs: number,
+): Promise<Verdict> {
   const started = Date.now();
   return new Promise((resolve) => {
     const child = spawn(

@@ -112,7 +112,9 @@ export function markdown(r: Results, root: string): string {
   }
   lines.push("", "### Left out of the measurement", "");
   for (const a of AREAS) {
-    for (const [path, why] of Object.entries(a.exclude)) lines.push(`- ${a.name}: \`${path}\` — ${why}`);
+    for (const [path, why] of Object.entries(a.exclude)) {
+      lines.push(`- ${a.name}: \`${path}\` — ${why}`);
+    }
   }
   return `${lines.join("\n")}\n`;
 }

@@ -84,7 +84,11 @@ export function textCases(f: Fixtures): Case[] {
       token: signRaw(f, "service-ed25519", header, payload),
       expect,
     });
-  dup("valid: a nested object naming aud before the top-level aud", `{"x":{"aud":1},${rest}`, "valid");
+  dup(
+    "valid: a nested object naming aud before the top-level aud",
+    `{"x":{"aud":1},${rest}`,
+    "valid",
+  );
   dup(
     "valid: a string holding an escaped quote, braces and a member name",
     `{"x":"a\\"},{\\"aud\\":1",${rest}`,
