@@ -76,9 +76,11 @@ export function markdown(r: Results, root: string): string {
     "",
     "## Measured",
     "",
-    `\`${r.command}\` on ${r.date.slice(0, 16).replace("T", " ")} UTC (seed ${r.seed}, ` +
+    `Last run ${r.date.slice(0, 16).replace("T", " ")} UTC (seed ${r.seed}, ` +
     `${r.sample === null ? "every mutant" : `a sample of ${r.sample} per area`}; ` +
-    `${r.seconds} s of judging).`,
+    `${r.seconds} s of judging in the last command). The commands, in order:`,
+    "",
+    ...r.command.split(", then ").map((c) => `- \`${c}\``),
     "",
     "| area | mutants | judged | killed | timeout | survived | equivalent | score |",
     "|---|---:|---:|---:|---:|---:|---:|---:|",
