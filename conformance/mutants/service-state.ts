@@ -157,7 +157,7 @@ export const STATE_MUTANTS: Readonly<Record<string, ServiceMutant>> = {
   },
   "rules-descending": {
     description: "tries rules in descending priority",
-    fails: ["svc.rules.order", "svc.rules.preview"],
+    fails: ["svc.rules.api", "svc.rules.order", "svc.rules.preview"],
     // Stores priority p as 1001 − p: the highest priority number is tried first.
     wrap: editRequest("/v1/backend/rules", (text) => {
       try {

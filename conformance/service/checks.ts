@@ -92,6 +92,7 @@ export const SERVICE_CHECKS = defineChecks({
   "svc.backend.result": ["MUST", "§7.4, §10.1", "a reported result answers 201 and is the recommendation's result"],
   "svc.rules.order": ["MUST", "§7.6, §10.2", "enabled production rules decide in ascending priority (disabled ones ignored), adding RULE_<type>; the rules at the time of asking count"],
   "svc.rules.preview": ["MUST", "§10.2", "a preview rule matching before the deciding rule is reported in preview_rule and changes nothing"],
+  "svc.rules.api": ["MUST", "§7.6, §11", "the rules API: read, replace and delete by id; an unknown id is 404 ERR_RULE_UNKNOWN, an invalid rule 400 ERR_INVALID_BODY, a taken priority 409 ERR_CONFLICT"],
   "svc.signals.automation": ["MUST", "§10.3", "AUTOMATION: a device event with automation: true, with its exact weight and the type its score implies"],
   "svc.signals.no-interaction": ["MUST", "§10.3", "NO_INTERACTION: a browser session with no interaction before the action, only then"],
   "svc.signals.velocity-device": ["MUST", "§10.3", "VELOCITY_DEVICE: more than the threshold of actions from the device in 60 s, not at it"],

@@ -1,7 +1,7 @@
 /**
  * Service checks of rules (SPEC §7.6, §10.2) against rules the suite installs through the rules
- * API for one fresh device: priority order, disabled rules, preview vs production, and the rules
- * counting at the time the recommendation is asked for.
+ * API for one fresh device: priority order, disabled rules, preview vs production, the rules
+ * counting at the time the recommendation is asked for, and the API's own answers.
  *
  * @module
  */
@@ -9,7 +9,7 @@ import type { Assert } from "../core/assert.ts";
 import type { Device } from "./actors.ts";
 import type { Backend } from "./backend-actor.ts";
 import { SERVICE_CHECKS as C } from "./checks.ts";
-import { expectStatus, type ServiceContext } from "./context.ts";
+import { expectError, expectStatus, type ServiceContext } from "./context.ts";
 import { act, judge, recommendationOf, type ScoringKit } from "./scoring.ts";
 
 /** `n` priorities the client's rules do not use, ascending. */
@@ -124,5 +124,61 @@ export async function ruleChecks(c: ServiceContext, kit: ScoringKit): Promise<vo
     } finally {
       await drop(be, ids);
     }
+  });
+
+  await run.check(C["svc.rules.api"], async (t) => {
+    const be = await b(t);
+    const d = await session();
+    const [id] = await rules(t, be, d, [["preview", "DENY"]]);
+    const path = `/v1/backend/rules/${encodeURIComponent(id!)}`;
+    let full: Record<string, unknown> = {};
+    try {
+      const got = expectStatus(t, await be.call("GET", path), 200, "GET the rule by id");
+      t.equal(got.id, id, "id of the rule read back");
+      t.equal(got.recommendation, "DENY", "recommendation of the rule read back");
+      const [other] = await freePriorities(t, be, 1);
+      const replaced = { ...got, id: "r_ignored", priority: other, recommendation: "CHALLENGE" };
+      const put = expectStatus(t, await be.call("PUT", path, replaced), 200, "PUT the rule");
+      t.equal([put.id, put.priority, put.recommendation], [id, other, "CHALLENGE"], "PUT answer");
+      const bad = [
+        ["two match kinds", { ...replaced, match: { device_ids: ["d_x"], user_ids: ["u"] } }],
+        ["priority 0", { ...replaced, priority: 0 }],
+        ["an unknown recommendation", { ...replaced, recommendation: "MAYBE" }],
+      ] as const;
+      for (const [what, body] of bad) {
+        const { id: _id, ...rule } = body;
+        expectError(
+          t,
+          await be.call("POST", "/v1/backend/rules", rule),
+          400,
+          "ERR_INVALID_BODY",
+          `a rule with ${what}`,
+        );
+      }
+      const { id: _id, ...dup } = replaced;
+      full = dup;
+      expectError(
+        t,
+        await be.call("POST", "/v1/backend/rules", dup),
+        409,
+        "ERR_CONFLICT",
+        "a rule of a taken priority",
+      );
+    } finally {
+      await drop(be, [id!]);
+    }
+    // A deleted id is unknown: read, replace (with a valid rule) and delete are all 404.
+    for (const method of ["GET", "PUT", "DELETE"] as const) {
+      const x = await be.call(method, path, method === "PUT" ? full : undefined);
+      expectError(t, x, 404, "ERR_RULE_UNKNOWN", `${method} a deleted rule`);
+    }
+    const unknown = "/v1/backend/rules/r_conformanceUnknownRule00";
+    expectError(
+      t,
+      await be.call("GET", unknown),
+      404,
+      "ERR_RULE_UNKNOWN",
+      "GET an unknown rule id",
+    );
   });
 }

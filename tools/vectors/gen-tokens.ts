@@ -21,6 +21,7 @@ import { secureCases } from "./token-cases-device.ts";
 import { proofCases } from "./token-cases-proof.ts";
 import { weakKeyCases } from "./token-cases-weak-keys.ts";
 import { encodingCases, typSwapCases } from "./token-cases-encoding.ts";
+import { textCases } from "./token-cases-text.ts";
 import { thumbprintTests } from "./token-thumbprints.ts";
 
 const SPEC: Record<TokenKind, string> = {
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
     ...proofCases(f),
     ...weakKeyCases(f),
     ...encodingCases(f),
+    ...textCases(f),
     ...typSwapCases(f),
   ];
   let tcId = 0;
