@@ -12,7 +12,8 @@ import { mkdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { ROOT } from "./find-tests.mjs";
 
-const JUNIT = join(ROOT, ".tmp/deno-junit.xml");
+// Per process: two `npm test` runs in one checkout must not read each other's report.
+const JUNIT = join(ROOT, `.tmp/deno-junit-${process.pid}.xml`);
 const LEGS = {
   node: ["tools/test-runtime.mjs", "node"],
   deno: ["tools/test-runtime.mjs", "deno"],
@@ -137,4 +138,5 @@ for (const r of rows) {
 const failedLegs = rows.filter((r) => r.status.startsWith("FAILED")).map((r) => r.name);
 if (failedLegs.length) console.log(`failed legs: ${failedLegs.join(", ")}`);
 console.log(`total: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+await rm(JUNIT, { force: true });
 process.exitCode = failedLegs.length ? 1 : 0;
