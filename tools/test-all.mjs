@@ -2,7 +2,8 @@
 // streams their output, then prints a per-leg table and a closing `total: N passed, N failed,
 // N skipped` line. Exits 1 if any leg failed, ran no test, or printed no summary we can read.
 // `node tools/test-all.mjs bun browser` runs a subset; `quickjs` and `workerd` are the
-// embedding legs (tools/test-embed.mjs).
+// embedding legs (tools/test-embed.mjs), `quickstart` the README's quick starts
+// (tools/test-quickstart.mjs).
 //
 // Counts are what each runtime reports (they are not comparable across runtimes: Node counts
 // subtests and their parents, Bun and the browser shim report each test; for Deno, which reports
@@ -22,6 +23,8 @@ const LEGS = {
   // Embedding (embed/test/): the core in QuickJS, the verifier and middleware in workerd.
   quickjs: ["tools/test-embed.mjs", "quickjs"],
   workerd: ["tools/test-embed.mjs", "workerd"],
+  // The README's quick starts from the packed tarball, in a project outside the checkout.
+  quickstart: ["tools/test-quickstart.mjs"],
 };
 
 // deno-lint-ignore no-control-regex
@@ -69,6 +72,7 @@ const PARSERS = {
 const embedLeg = (out) => has(out, /^skipped: /m) ? "skipped" : PARSERS.node(out);
 PARSERS.quickjs = embedLeg;
 PARSERS.workerd = embedLeg;
+PARSERS.quickstart = PARSERS.node;
 
 function runLeg(name) {
   return new Promise((resolve) => {
