@@ -10,6 +10,7 @@
  * @example
  * ```ts
  * import { createMemoryReplayStore, verifySecureSessionToken } from "device-session/verify";
+ * declare const token: string; // from the request's DS-Secure-Session-Token header
  *
  * const replayStore = createMemoryReplayStore();
  * const result = await verifySecureSessionToken(token, {
@@ -253,6 +254,9 @@ function guarded<T>(f: () => Promise<T>): Promise<T> {
  *
  * @example
  * ```ts
+ * declare const token: string;
+ * const issuer = "https://risk.example.com";
+ * const jwks = "https://risk.example.com/.well-known/jwks.json";
  * const s = await verifySessionToken(token, { issuer, audience: "demo", jwks });
  * s.sessionId; s.deviceId; s.jkt;
  * ```
@@ -277,6 +281,10 @@ export function verifySessionToken(
  *
  * @example
  * ```ts
+ * declare const token: string;
+ * const issuer = "https://risk.example.com";
+ * const jwks = "https://risk.example.com/.well-known/jwks.json";
+ * const replayStore = createMemoryReplayStore(); // one per process, or a shared one
  * const s = await verifySecureSessionToken(token, {
  *   issuer, audience: "demo", jwks, action: "login", replayStore,
  * });
@@ -305,6 +313,9 @@ export function verifySecureSessionToken(
  *
  * @example
  * ```ts
+ * declare const actionToken: string;
+ * const issuer = "https://risk.example.com";
+ * const jwks = "https://risk.example.com/.well-known/jwks.json";
  * const a = await verifyActionToken(actionToken, { issuer, audience: "demo", jwks });
  * a.actionId; a.action;
  * ```
@@ -324,6 +335,9 @@ export function verifyActionToken(
  *
  * @example
  * ```ts
+ * declare const bearer: string;
+ * const issuer = "https://risk.example.com";
+ * const jwks = "https://risk.example.com/.well-known/jwks.json";
  * const a = await verifyAccessToken(bearer, { issuer, jwks });
  * a.clientId;
  * ```
@@ -343,6 +357,10 @@ export function verifyAccessToken(
  *
  * @example
  * ```ts
+ * declare const req: Request;
+ * declare const isNonceValid: (nonce: string) => boolean;
+ * const publicBase = "https://risk.example.com";
+ * const replayStore = createMemoryReplayStore();
  * const p = await verifyDeviceProof(req.headers.get("DS-Proof")!, {
  *   method: "POST", url: `${publicBase}/v1/device/sessions`, isNonceValid, replayStore,
  * });
