@@ -122,7 +122,7 @@ for (const name of wanted.length ? wanted : Object.keys(LEGS)) {
 const pad = (s, n) => String(s).padEnd(n);
 const lpad = (s, n) => String(s).padStart(n);
 console.log(
-  `\n${pad("leg", 9)}${pad("result", 28)}${lpad("passed", 7)}${lpad("failed", 7)}${
+  `\n${pad("leg", 11)}${pad("result", 28)}${lpad("passed", 7)}${lpad("failed", 7)}${
     lpad("skipped", 8)
   }${lpad("time", 8)}`,
 );
@@ -130,7 +130,7 @@ const total = { passed: 0, failed: 0, skipped: 0 };
 for (const r of rows) {
   const c = r.counts ?? { passed: "-", failed: "-", skipped: "-" };
   console.log(
-    `${pad(r.name, 9)}${pad(r.status, 28)}${lpad(c.passed, 7)}${lpad(c.failed, 7)}${
+    `${pad(r.name, 11)}${pad(r.status, 28)}${lpad(c.passed, 7)}${lpad(c.failed, 7)}${
       lpad(c.skipped, 8)
     }${lpad(r.secs.toFixed(1) + "s", 8)}`,
   );
