@@ -13,6 +13,8 @@
  * @example
  * ```ts
  * import { createBackendClient } from "device-session/backend";
+ * declare const token: string; // the request's secure session token
+ * declare const proceed: () => void, stepUp: () => void, refuse: () => void;
  *
  * const backend = createBackendClient({
  *   baseUrl: "https://risk.example.com",

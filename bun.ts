@@ -26,6 +26,7 @@ export { DeviceSessionError } from "./core/errors/error.ts";
  *
  * @example
  * ```ts
+ * const serverPath = "https://risk.example.com/";
  * const ds = init({ clientId: "demo", serverPath, enableSessionToken: true, dir: "/var/lib/app/ds" });
  * ```
  */

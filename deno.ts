@@ -35,6 +35,7 @@ const D = (globalThis as unknown as { Deno: DenoApi }).Deno;
  *
  * @example
  * ```ts
+ * const serverPath = "https://risk.example.com/";
  * const ds = init({ clientId: "demo", serverPath, enableSessionToken: true, dir: "./.ds" });
  * ```
  */

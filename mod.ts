@@ -10,6 +10,8 @@
  * @example
  * ```ts
  * import { FetchTransport, init, MemoryKeyStore, systemClock, timerScheduler, webRandom } from "device-session";
+ * import type { Storage } from "device-session";
+ * declare const myStorage: Storage; // where your runtime keeps the session and queue
  * const ds = init(
  *   { clientId: "demo", serverPath: "https://risk.example.com/", enableSessionToken: true },
  *   { clock: systemClock, random: webRandom, scheduler: timerScheduler(), keys: new MemoryKeyStore(),
@@ -75,6 +77,9 @@ export { ERROR_CODES, type ErrorCode, isErrorCode } from "./core/errors/catalog.
  *
  * @example
  * ```ts
+ * import type { Ports } from "device-session";
+ * declare const ports: Ports; // your runtime's clock, randomness, timers, keys, transport, storage
+ * const serverPath = "https://risk.example.com/";
  * const ds = init({ clientId: "demo", serverPath, enableSessionToken: true }, ports);
  * const { actionToken } = await ds.triggerActionEvent("login", { correlationId: "req-1" });
  * ```

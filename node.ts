@@ -31,6 +31,7 @@ export { nodeCrypto } from "./adapters/crypto/node.ts";
  *
  * @example
  * ```ts
+ * const serverPath = "https://risk.example.com/";
  * const ds = init({ clientId: "demo", serverPath, enableSessionToken: true, dir: "/var/lib/app/ds" });
  * ```
  */

@@ -10,6 +10,7 @@
  * @example
  * ```ts
  * import { createMemoryReplayStore, verifySecureSessionToken } from "device-session/verify";
+ * declare const token: string; // from the request's DS-Secure-Session-Token header
  *
  * const replayStore = createMemoryReplayStore();
  * const result = await verifySecureSessionToken(token, {

@@ -54,6 +54,16 @@ const STEPS = [
     "bundle size budgets per entry, gzip and minified (+ self-test)",
     node("tools/size.mjs", "--self-test"),
   ],
+  [
+    "links",
+    "docs link only inside the repository; tests cite no issue numbers (+ self-test)",
+    node("tools/check-links.mjs", "--self-test"),
+  ],
+  [
+    "doc-examples",
+    "deno check --doc-only: the @example blocks of the public entry points",
+    node("tools/check-doc-examples.mjs"),
+  ],
   ["jsr", "deno publish --dry-run", [bin("deno"), ["publish", "--dry-run", "--allow-dirty"]]],
   ["build", "tsc -p tsconfig.build.json (dist/)", [process.execPath, [
     join(ROOT, "node_modules/typescript/bin/tsc"),

@@ -2,7 +2,8 @@
 // streams their output, then prints a per-leg table and a closing `total: N passed, N failed,
 // N skipped` line. Exits 1 if any leg failed, ran no test, or printed no summary we can read.
 // `node tools/test-all.mjs bun browser` runs a subset; `quickjs` and `workerd` are the
-// embedding legs (tools/test-embed.mjs).
+// embedding legs (tools/test-embed.mjs), `quickstart` the README's quick starts
+// (tools/test-quickstart.mjs).
 //
 // Counts are what each runtime reports (they are not comparable across runtimes: Node counts
 // subtests and their parents, Bun and the browser shim report each test; for Deno, which reports
@@ -12,7 +13,8 @@ import { mkdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { ROOT } from "./find-tests.mjs";
 
-const JUNIT = join(ROOT, ".tmp/deno-junit.xml");
+// Per process: two `npm test` runs in one checkout must not read each other's report.
+const JUNIT = join(ROOT, `.tmp/deno-junit-${process.pid}.xml`);
 const LEGS = {
   node: ["tools/test-runtime.mjs", "node"],
   deno: ["tools/test-runtime.mjs", "deno"],
@@ -21,6 +23,8 @@ const LEGS = {
   // Embedding (embed/test/): the core in QuickJS, the verifier and middleware in workerd.
   quickjs: ["tools/test-embed.mjs", "quickjs"],
   workerd: ["tools/test-embed.mjs", "workerd"],
+  // The README's quick starts from the packed tarball, in a project outside the checkout.
+  quickstart: ["tools/test-quickstart.mjs"],
 };
 
 // deno-lint-ignore no-control-regex
@@ -68,6 +72,7 @@ const PARSERS = {
 const embedLeg = (out) => has(out, /^skipped: /m) ? "skipped" : PARSERS.node(out);
 PARSERS.quickjs = embedLeg;
 PARSERS.workerd = embedLeg;
+PARSERS.quickstart = PARSERS.node;
 
 function runLeg(name) {
   return new Promise((resolve) => {
@@ -117,7 +122,7 @@ for (const name of wanted.length ? wanted : Object.keys(LEGS)) {
 const pad = (s, n) => String(s).padEnd(n);
 const lpad = (s, n) => String(s).padStart(n);
 console.log(
-  `\n${pad("leg", 9)}${pad("result", 28)}${lpad("passed", 7)}${lpad("failed", 7)}${
+  `\n${pad("leg", 11)}${pad("result", 28)}${lpad("passed", 7)}${lpad("failed", 7)}${
     lpad("skipped", 8)
   }${lpad("time", 8)}`,
 );
@@ -125,7 +130,7 @@ const total = { passed: 0, failed: 0, skipped: 0 };
 for (const r of rows) {
   const c = r.counts ?? { passed: "-", failed: "-", skipped: "-" };
   console.log(
-    `${pad(r.name, 9)}${pad(r.status, 28)}${lpad(c.passed, 7)}${lpad(c.failed, 7)}${
+    `${pad(r.name, 11)}${pad(r.status, 28)}${lpad(c.passed, 7)}${lpad(c.failed, 7)}${
       lpad(c.skipped, 8)
     }${lpad(r.secs.toFixed(1) + "s", 8)}`,
   );
@@ -137,4 +142,5 @@ for (const r of rows) {
 const failedLegs = rows.filter((r) => r.status.startsWith("FAILED")).map((r) => r.name);
 if (failedLegs.length) console.log(`failed legs: ${failedLegs.join(", ")}`);
 console.log(`total: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+await rm(JUNIT, { force: true });
 process.exitCode = failedLegs.length ? 1 : 0;

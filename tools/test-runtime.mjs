@@ -2,12 +2,13 @@
 // node|deno|bun [files...]`. Extra args replace the file list (handy: one file, one leg).
 import { spawnSync } from "node:child_process";
 import { findTests, ROOT } from "./find-tests.mjs";
+import { TEST_TIMEOUT_MS } from "./test-timeout.mjs";
 
 const bin = (name) => `${ROOT}node_modules/.bin/${name}`;
-// One explicit per-test ceiling on every leg (tests that need longer set their own `timeout`):
-// generous, so a loaded 2-core machine never fails a healthy test, and finite, so a hung test
-// fails instead of hanging the run. Bun's default of 5 s was too short under load.
-const TEST_TIMEOUT_MS = 120_000;
+// TEST_TIMEOUT_MS (tools/test-timeout.mjs) is every leg's per-test ceiling: Node's
+// --test-timeout, Bun's --timeout (its default of 5 s was too short under load). Deno has no
+// flag for it: tools/deno-test/ maps the suite's `node:test` to a wrapper that fills in
+// `{ timeout }` (the browser leg's shim does the same).
 const LEGS = {
   // Node 20 cannot strip types: tsx's loader does it. spec reporter: readable in CI logs.
   node: (
@@ -25,6 +26,7 @@ const LEGS = {
   deno: (files) => [bin("deno"), [
     "test",
     "-A",
+    "--import-map=tools/deno-test/import-map.json",
     ...(process.env.DENO_JUNIT_PATH ? [`--junit-path=${process.env.DENO_JUNIT_PATH}`] : []),
     ...files,
   ]],
@@ -46,7 +48,12 @@ const [cmd, cmdArgs] = LEGS[leg](files);
 const r = spawnSync(cmd, cmdArgs, {
   cwd: ROOT,
   stdio: "inherit",
-  env: { DENO_NO_UPDATE_CHECK: "1", DENO_NO_PROMPT: "1", ...process.env },
+  env: {
+    DENO_NO_UPDATE_CHECK: "1",
+    DENO_NO_PROMPT: "1",
+    ...process.env,
+    TEST_TIMEOUT_MS: String(TEST_TIMEOUT_MS),
+  },
 });
 if (r.error) throw r.error;
 process.exit(r.status ?? 1);

@@ -78,6 +78,8 @@ const RulesSchema = v.looseObject({ rules: v.array(RuleSchema) });
  *
  * @example
  * ```ts
+ * declare const securedSessionToken: string; // from the request
+ * declare function refuse(): void;
  * const backend = createBackendClient({
  *   baseUrl: "https://risk.example.com",
  *   clientId: "demo",

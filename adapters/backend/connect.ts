@@ -90,19 +90,22 @@ async function readJson(req: ConnectRequest, maxBytes: number): Promise<unknown>
  *
  * @example
  * ```ts
- * import express from "express";
+ * import { createServer } from "node:http";
  * import { createMemoryReplayStore, secureTokenConnectMiddleware } from "device-session/backend";
  *
- * const app = express();
- * app.post(
- *   "/api/login",
- *   express.json(),
- *   secureTokenConnectMiddleware({
- *     issuer, audience: "demo", jwks, actionType: "login",
- *     field: "secureToken", replayStore: createMemoryReplayStore(),
- *   }),
- *   (req, res) => res.json({ deviceId: req.deviceSession.result.deviceId }),
- * );
+ * const verifyLogin = secureTokenConnectMiddleware({
+ *   issuer: "https://risk.example.com",
+ *   audience: "demo",
+ *   jwks: "https://risk.example.com/.well-known/jwks.json",
+ *   actionType: "login",
+ *   field: "secureToken",
+ *   replayStore: createMemoryReplayStore(),
+ * });
+ * // express: app.post("/api/login", express.json(), verifyLogin, (req, res) => …)
+ * createServer((req, res) =>
+ *   // Verified: (req as ConnectRequest).deviceSession holds { token, actionType, result }.
+ *   verifyLogin(req, res, () => res.end("welcome"))
+ * ).listen(3000);
  * ```
  */
 export function secureTokenConnectMiddleware<R extends ConnectRequest = ConnectRequest>(

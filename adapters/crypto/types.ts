@@ -63,7 +63,8 @@ export interface DeviceSigner extends TokenSigner {
  *
  * @example
  * ```ts
- * const token = await mintSessionToken(serviceSigner, { issuer, clientId, … });
+ * declare const serviceSigner: ServiceSigner;
+ * const jwk = serviceSigner.kid; // the kid of the JWKS entry that verifies its tokens
  * ```
  */
 export interface ServiceSigner extends TokenSigner {

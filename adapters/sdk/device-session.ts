@@ -111,6 +111,8 @@ export interface CreateOptions {
  *
  * @example
  * ```ts
+ * import type { Ports } from "device-session";
+ * declare const { clock, random, scheduler, keys, transport, storage }: Ports; // yours
  * const ds = createDeviceSession(
  *   { clientId: "demo", serverPath: "https://risk.example.com/", enableSessionToken: true },
  *   { clock, random, scheduler, keys, transport, storage },

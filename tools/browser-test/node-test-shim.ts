@@ -317,6 +317,12 @@ interface Chain {
   afterEach: HookFn[];
 }
 
+// Replaced by tools/browser-test/run.mjs (esbuild `define`): the per-test ceiling of every leg.
+declare const __DS_TEST_TIMEOUT_MS__: number;
+const DEFAULT_TIMEOUT_MS = typeof __DS_TEST_TIMEOUT_MS__ === "number"
+  ? __DS_TEST_TIMEOUT_MS__
+  : 120_000;
+
 const reasonOf = (v: boolean | string | undefined): string | undefined =>
   typeof v === "string" ? v : undefined;
 
@@ -407,7 +413,7 @@ async function runTest(t: Case, chain: Chain, path: string, inTodo: boolean): Pr
     }
   };
   for (const h of chain.beforeEach) await attempt(() => call(h, ctx));
-  if (!failed) await attempt(() => call(t.fn!, ctx, t.options.timeout));
+  if (!failed) await attempt(() => call(t.fn!, ctx, t.options.timeout ?? DEFAULT_TIMEOUT_MS));
   await attempt(() => subtests);
   for (const h of chain.afterEach) await attempt(() => call(h, ctx));
   for (const h of own.after) await attempt(() => call(h, ctx));

@@ -6,7 +6,8 @@
 // playwright-core against the system Chromium (Playwright's own download is unreachable here).
 //
 // Env: CHROMIUM_PATH (default /usr/bin/chromium), REQUIRE_BROWSER=1 (no Chromium = failure),
-// BROWSER_TEST_TIMEOUT_MS (whole run, default 120000), BROWSER_TEST_KEEP=1 (write the bundle
+// TEST_TIMEOUT_MS (per test, tools/test-timeout.mjs), BROWSER_TEST_TIMEOUT_MS (whole run,
+// default 1800000: a backstop for a hang outside any test; per-test timeouts catch the rest), BROWSER_TEST_KEEP=1 (write the bundle
 // to .tmp/browser-test/ for debugging).
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -17,11 +18,12 @@ import { join, relative, resolve } from "node:path";
 import * as esbuild from "esbuild";
 import { chromium } from "playwright-core";
 import { findTests, ROOT } from "../find-tests.mjs";
+import { TEST_TIMEOUT_MS } from "../test-timeout.mjs";
 
 const HERE = join(ROOT, "tools/browser-test");
 const OUT_DIR = join(ROOT, ".tmp/browser-test");
 const SHIM = join(HERE, "node-test-shim.ts");
-const TIMEOUT_MS = Number(process.env.BROWSER_TEST_TIMEOUT_MS ?? 120_000);
+const TIMEOUT_MS = Number(process.env.BROWSER_TEST_TIMEOUT_MS ?? 1_800_000);
 const CHROMIUM_ARGS = [
   "--no-sandbox", // runs as root in CI
   "--disable-gpu",
@@ -110,7 +112,12 @@ async function bundle(files) {
     plugins: [shimPlugin],
     // assert@2 (and its `util` dependency) expect Node's `process` and `global`.
     inject: [join(HERE, "process-shim.js")],
-    define: { "process.env.NODE_DEBUG": "false", global: "globalThis" },
+    define: {
+      "process.env.NODE_DEBUG": "false",
+      global: "globalThis",
+      // The shim's default per-test timeout: the same ceiling as the other legs.
+      __DS_TEST_TIMEOUT_MS__: String(TEST_TIMEOUT_MS),
+    },
     // package.json says "sideEffects": false (true for the library); without this esbuild
     // would drop the entry's bare `import "./test/x.test.ts"` statements.
     ignoreAnnotations: true,

@@ -3,13 +3,17 @@
 //   selftest/features.test.ts must pass on node, deno, bun, browser and the embedding legs (it asserts its own hook
 //   order, subtests, skips, opt-outs, mocks and fast-check runs);
 //   selftest/failures.test.ts must make every leg exit 1, and the browser must report each
-//   expected failure as "not ok" (and the passing test as ok).
+//   expected failure as "not ok" (and the passing test as ok);
+//   selftest/timeout.test.ts, whose tests never settle and set no timeout, must make every leg
+//   exit 1 by the default per-test timeout (TEST_TIMEOUT_MS, shortened here) and say so.
 // Output of the legs is shown only when an expectation is not met.
 import { spawnSync } from "node:child_process";
 import { ROOT } from "../find-tests.mjs";
 
 const FEATURES = "./tools/browser-test/selftest/features.test.ts";
 const FAILURES = "./tools/browser-test/selftest/failures.test.ts";
+const TIMEOUT = "./tools/browser-test/selftest/timeout.test.ts";
+const SHORT_TIMEOUT_MS = "3000";
 const EXPECTED_FAILURES = [
   "deepEqual diff",
   "bad sub",
@@ -27,11 +31,11 @@ const LEGS = {
   workerd: ["tools/test-embed.mjs", "workerd"],
 };
 
-const run = (leg, file) => {
+const run = (leg, file, env = {}) => {
   const r = spawnSync(process.execPath, [...LEGS[leg], file], {
     cwd: ROOT,
     encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1", CI: "" },
+    env: { ...process.env, NO_COLOR: "1", CI: "", ...env },
   });
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 };
@@ -61,6 +65,12 @@ for (const leg of Object.keys(LEGS)) {
   expect(`${leg}: features.test.ts passes`, features.code === 0, features.out);
   const failures = run(leg, FAILURES);
   expect(`${leg}: failures.test.ts fails the leg (exit 1)`, failures.code === 1, failures.out);
+  const hung = run(leg, TIMEOUT, { TEST_TIMEOUT_MS: SHORT_TIMEOUT_MS });
+  expect(
+    `${leg}: a hung test fails the leg by the default per-test timeout`,
+    hung.code === 1 && new RegExp(`timed out after ${SHORT_TIMEOUT_MS} ?ms`).test(hung.out),
+    hung.out,
+  );
   if (leg === "browser") {
     const reported = (status, name) =>
       new RegExp(`^${status} \\d+ - .* > ${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} \\(`, "m")

@@ -5,6 +5,7 @@
  * @example
  * ```ts
  * import { serve } from "device-session/server/deno";
+ * declare const service: { fetch(request: Request): Promise<Response> }; // createService(…)
  * const server = await serve({ fetch: service.fetch, port: 8787 });
  * Deno.addSignalListener("SIGTERM", () => server.shutdown());
  * ```
