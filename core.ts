@@ -15,7 +15,9 @@
  *
  * @example
  * ```ts
- * import { createMachine, RANDOM_BYTES, step } from "device-session/core";
+ * import { createMachine, RANDOM_BYTES, type SessionEffect, step } from "device-session/core";
+ *
+ * declare function perform(effect: SessionEffect): void; // your ports
  *
  * let state = createMachine({ clientId: "demo", serverPath: "https://risk.example.com/" });
  * const random = () => crypto.getRandomValues(new Uint8Array(RANDOM_BYTES));

@@ -86,6 +86,7 @@ export type SdkSession = DeviceSession & { readonly [SINK]: TelemetrySink };
  *
  * @example
  * ```ts
+ * declare const ds: DeviceSession; // from init()
  * const sink = telemetrySink(ds);
  * sink.track("page", { kind: "load", path: "/checkout" });
  * sink.activity();
