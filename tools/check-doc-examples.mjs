@@ -4,23 +4,33 @@
 // `device-session/…` export of deno.json at its source file, as a user's install would resolve
 // it. `node tools/check-doc-examples.mjs [files…]` checks other files.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "./find-tests.mjs";
 
 const { exports } = JSON.parse(readFileSync(join(ROOT, "deno.json"), "utf8"));
 const NAME = "device-session";
 
-/** The entry points, and the modules whose exports they re-export with examples. */
-export const DOC_FILES = [
-  ...new Set([
-    ...Object.values(exports).map((p) => p.replace(/^\.\//, "")),
-    "adapters/backend/hono.ts",
-    "adapters/backend/connect.ts",
-    "adapters/backend/client.ts",
-    "adapters/sdk/device-session.ts",
-  ]),
+/** Source directories whose TSDoc `@example` blocks are checked, besides the root entry files. */
+const DIRS = ["core", "embed"];
+/** Until their directories are checked as a whole. */
+const EXTRA = [
+  "adapters/backend/hono.ts",
+  "adapters/backend/connect.ts",
+  "adapters/backend/client.ts",
+  "adapters/sdk/device-session.ts",
 ];
+/** Files that cannot be checked, each with the reason. */
+const EXCLUDE = new Map([]);
+
+/** Every non-test `.ts` file at the root and under {@link DIRS}, sorted. */
+export const DOC_FILES = [
+  ...readdirSync(ROOT).filter((f) => f.endsWith(".ts")),
+  ...DIRS.flatMap((d) =>
+    readdirSync(join(ROOT, d), { recursive: true }).map((f) => `${d}/${f}`.split("\\").join("/"))
+  ),
+  ...EXTRA,
+].filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts") && !EXCLUDE.has(f)).sort();
 
 const imports = Object.fromEntries(
   Object.entries(exports).map((

@@ -37,7 +37,10 @@ export interface ActionInput {
  *
  * @example
  * ```ts
- * const action = await recordAction(deps, { session, source: "session", seq: null, data, … });
+ * import type { Deps } from "./context.ts";
+ * declare const deps: Deps;
+ * declare const input: ActionInput; // { session, source: "session", seq: null, data, … }
+ * const action = await recordAction(deps, input);
  * action.token; // the action token
  * ```
  */

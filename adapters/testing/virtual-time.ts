@@ -17,8 +17,13 @@ interface Timer {
  *
  * @example
  * ```ts
+ * import { type DriverOptions, SessionDriver } from "../driver/driver.ts";
+ * import type { Ports } from "../ports.ts";
+ * declare const options: DriverOptions;
+ * declare const ports: Ports; // random, keys, transport, storage
  * const time = new VirtualTime(1_767_225_600_000);
- * const driver = new SessionDriver(opts, { clock: time, scheduler: time, ... });
+ * const driver = new SessionDriver(options, { ...ports, clock: time, scheduler: time });
+ * await driver.start();
  * await time.advance(60_000); // fires every timer due in the next minute, in order
  * ```
  */

@@ -78,7 +78,7 @@ const MEANINGS: Readonly<Record<ErrorCode, string>> = {
  *
  * @example
  * ```ts
- * import { ERROR_CATALOG } from "device-session";
+ * import { ERROR_CATALOG } from "device-session/core";
  * ERROR_CATALOG.ERR_REPLAYED.status; // 409
  * ```
  */

@@ -22,6 +22,8 @@ export interface DeviceSessionErrorOptions {
  *
  * @example
  * ```ts
+ * declare const sdk: { getSessionToken(): Promise<string> };
+ * declare function retryLater(): void;
  * try { await sdk.getSessionToken(); } catch (e) {
  *   if (e instanceof DeviceSessionError && e.code === "ERR_TIMEOUT") retryLater();
  * }
@@ -71,6 +73,8 @@ export class InputError extends DeviceSessionError {
  *
  * @example
  * ```ts
+ * declare const e: unknown;
+ * declare function deny(): void;
  * if (e instanceof TokenError && e.code === "ERR_REPLAYED") deny();
  * ```
  */

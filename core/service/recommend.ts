@@ -15,6 +15,7 @@ import { type RiskPolicy, scoreSignals } from "./signals.ts";
  *
  * @example
  * ```ts
+ * import { DEFAULT_POLICY } from "./signals.ts";
  * typeForScore(55, { secure: false, knownDevice: false }, DEFAULT_POLICY); // "CHALLENGE"
  * ```
  */
@@ -34,7 +35,12 @@ export function typeForScore(
  *
  * @example
  * ```ts
- * const rec = recommend({ action, rules, policy: DEFAULT_POLICY, nowMs });
+ * import type { Rule } from "../wire/backend.ts";
+ * import type { ActionRecord } from "./action.ts";
+ * import { DEFAULT_POLICY } from "./signals.ts";
+ * declare const action: ActionRecord;
+ * declare const rules: readonly Rule[];
+ * const rec = recommend({ action, rules, policy: DEFAULT_POLICY, nowMs: Date.now() });
  * rec.recommendation.type; // "ALLOW"
  * ```
  */

@@ -101,7 +101,17 @@ function compile(rule: Rule): Matcher {
  *
  * @example
  * ```ts
- * ruleMatches(rule, { ip: "198.51.100.7", deviceId, userId: null, claimedUserId: null, jkt, actionType: "login" });
+ * import type { Rule } from "../wire/backend.ts";
+ * declare const rule: Rule;
+ * declare const deviceId: string, jkt: string;
+ * ruleMatches(rule, {
+ *   ip: "198.51.100.7",
+ *   deviceId,
+ *   userId: null,
+ *   claimedUserId: null,
+ *   jkt,
+ *   actionType: "login",
+ * });
  * ```
  */
 export function ruleMatches(rule: Rule, subject: RuleSubject): boolean {
@@ -124,6 +134,9 @@ export interface RuleOutcome {
  *
  * @example
  * ```ts
+ * import type { Rule } from "../wire/backend.ts";
+ * declare const rules: readonly Rule[];
+ * declare const subject: RuleSubject;
  * const { decided, preview } = evaluateRules(rules, subject);
  * ```
  */

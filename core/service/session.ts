@@ -61,6 +61,8 @@ export type SessionStatus = "active" | "ended" | "gone";
  *
  * @example
  * ```ts
+ * declare const rec: SessionRecord;
+ * declare const now: number;
  * sessionStatus(rec, now, 86400) === "active";
  * ```
  */
@@ -134,8 +136,9 @@ function canonical<T extends string>(value: T, known: readonly T[]): T {
  *
  * @example
  * ```ts
- * const rec = newSession({ id, clientId, deviceId, jkt, keyAssurance, keyEvent: "none",
- *   keyChanged: false, userId: null, now, absoluteS: 86400, idleS: 1800 });
+ * declare const id: string, clientId: string, deviceId: string, jkt: string, now: number;
+ * const rec = newSession({ id, clientId, deviceId, jkt, keyAssurance: "persistent-nonextractable",
+ *   keyEvent: "none", keyChanged: false, userId: null, now, absoluteS: 86400, idleS: 1800 });
  * ```
  */
 export function newSession(o: NewSession): SessionRecord {
@@ -188,6 +191,8 @@ export interface SessionPatch {
  *
  * @example
  * ```ts
+ * declare const rec: SessionRecord;
+ * declare const now: number;
  * applySessionPatch(rec, { seen: now, interactions: 3 }, now);
  * ```
  */

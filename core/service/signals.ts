@@ -133,6 +133,7 @@ export const DEFAULT_POLICY: RiskPolicy = {
  *
  * @example
  * ```ts
+ * declare const inputs: SignalInputs;
  * const { reasons, score } = scoreSignals(inputs, DEFAULT_POLICY);
  * ```
  */

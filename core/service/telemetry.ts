@@ -68,7 +68,12 @@ export interface BatchPlan {
  *
  * @example
  * ```ts
- * const { fresh, highSeq } = await store.appendEvents(sid, batch.events.map((e) => e.seq), until);
+ * import type { TelemetryBatch } from "../wire/telemetry.ts";
+ * import type { SessionRecord } from "./session.ts";
+ * declare const batch: TelemetryBatch;
+ * declare const session: SessionRecord;
+ * // `fresh`, `highSeq`: the store's answer to appending the batch's `seq`s
+ * declare const fresh: readonly number[], highSeq: number, now: number;
  * const plan = planBatch({ batch, fresh, before: session, highSeq, now });
  * ```
  */

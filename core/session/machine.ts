@@ -73,7 +73,10 @@ export function createMachine(options: MachineOptionsInput): MachineState {
  *
  * @example
  * ```ts
- * let { effects, deadline } = step(state, { type: "init", now, random, deviceId: null, queue: null });
+ * const state = createMachine({ clientId: "demo", serverPath: "https://risk.example.com" });
+ * const random = new Uint8Array(32); // 32 fresh random bytes
+ * const init = { type: "init", now: Date.now(), random, deviceId: null, queue: null } as const;
+ * const { effects, deadline } = step(state, init);
  * // effects: [{ type: "emit", … }, { type: "load_key" }, { type: "send", request: config … }]
  * ```
  */

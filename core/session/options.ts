@@ -71,6 +71,7 @@ export function resolveOptions(input: MachineOptionsInput): MachineOptions {
  *
  * @example
  * ```ts
+ * import { MACHINE_OPTIONS } from "../wire/guards.ts";
  * checkOptions(MACHINE_OPTIONS, { clientId: "demo", serverPath: "nope" }); // throws: serverPath
  * ```
  */

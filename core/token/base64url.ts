@@ -64,6 +64,7 @@ export function decodeBase64Url(s: string): Uint8Array | null {
  *
  * @example
  * ```ts
+ * declare const segment: string; // a base64url JWS segment
  * const buf = new Uint8Array(8192);
  * const n = decodeBase64UrlInto(segment, buf); // bytes are buf.subarray(0, n)
  * ```

@@ -12,6 +12,8 @@ import type { TokenKind } from "../wire/tokens.ts";
  *
  * @example
  * ```ts
+ * import type { SessionClaims } from "../wire/tokens.ts";
+ * declare const claims: SessionClaims;
  * checkIssuerAudience(claims, { issuer: "https://risk.example.com", audience: "demo" });
  * ```
  */
@@ -33,6 +35,8 @@ export function checkIssuerAudience(
  *
  * @example
  * ```ts
+ * import type { ActionClaims } from "../wire/tokens.ts";
+ * declare const claims: ActionClaims;
  * checkAction(claims.act, "login");
  * ```
  */
@@ -49,7 +53,10 @@ export function checkAction(act: string, expected: string): void {
  *
  * @example
  * ```ts
- * checkBinding(jktOfHeaderJwk, inner.jkt);
+ * import type { SessionClaims } from "../wire/tokens.ts";
+ * declare const jktOfHeaderJwk: string;
+ * declare const inner: SessionClaims;
+ * checkBinding(jktOfHeaderJwk, inner.cnf.jkt);
  * ```
  */
 export function checkBinding(jkt: string, cnfJkt: string): void {
@@ -86,6 +93,8 @@ export function normalizeHtu(uri: string): string | null {
  *
  * @example
  * ```ts
+ * import type { ProofClaims } from "../wire/tokens.ts";
+ * declare const claims: ProofClaims;
  * checkProofTarget(claims, { method: "POST", url: "https://risk.example.com/v1/device/sessions" });
  * ```
  */
@@ -108,7 +117,8 @@ export function checkProofTarget(
  *
  * @example
  * ```ts
- * replayKey({ kind: "secure", issuer, audience: "demo", jti }); // '["secure","https://…","demo","…"]'
+ * declare const jti: string;
+ * replayKey({ kind: "secure", issuer: "https://risk.example.com", audience: "demo", jti }); // '["secure","https://…","demo","…"]'
  * ```
  */
 export function replayKey(o: {

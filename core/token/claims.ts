@@ -47,6 +47,9 @@ export function publicJwk(jwk: DevicePublicJwk): DevicePublicJwk {
  *
  * @example
  * ```ts
+ * import type { DevicePublicJwk } from "../wire/tokens.ts";
+ * declare const jwk: DevicePublicJwk;
+ * declare const htu: string, iat: number, jti: string, nonce: string;
  * const { header, claims } = proofToken({ alg: "EdDSA", jwk, htm: "POST", htu, iat, jti, nonce });
  * ```
  */
@@ -77,7 +80,18 @@ export function proofToken(o: {
  *
  * @example
  * ```ts
- * secureToken({ alg, jwk, tok: sessionToken, act: "transaction", iat, expirationSeconds: 300, jti });
+ * import type { DevicePublicJwk } from "../wire/tokens.ts";
+ * declare const jwk: DevicePublicJwk;
+ * declare const sessionToken: string, iat: number, jti: string;
+ * secureToken({
+ *   alg: "EdDSA",
+ *   jwk,
+ *   tok: sessionToken,
+ *   act: "transaction",
+ *   iat,
+ *   expirationSeconds: 300,
+ *   jti,
+ * });
  * ```
  */
 export function secureToken(o: {
@@ -107,6 +121,8 @@ export function secureToken(o: {
  *
  * @example
  * ```ts
+ * declare const kid: string, iss: string, sub: string, did: string, jkt: string;
+ * declare const iat: number, jti: string;
  * sessionToken({ alg: "EdDSA", kid, iss, aud: "demo", sub, did, jkt, iat, lifetime: 900, jti });
  * ```
  */
@@ -143,7 +159,20 @@ export function sessionToken(o: {
  *
  * @example
  * ```ts
- * actionToken({ alg, kid, iss, aud: "demo", sub: sessionId, aid, act: "login", iat, lifetime: 3600, jti });
+ * declare const kid: string, iss: string, sessionId: string, aid: string;
+ * declare const iat: number, jti: string;
+ * actionToken({
+ *   alg: "EdDSA",
+ *   kid,
+ *   iss,
+ *   aud: "demo",
+ *   sub: sessionId,
+ *   aid,
+ *   act: "login",
+ *   iat,
+ *   lifetime: 3600,
+ *   jti,
+ * });
  * ```
  */
 export function actionToken(o: {
@@ -179,7 +208,8 @@ export function actionToken(o: {
  *
  * @example
  * ```ts
- * accessToken({ alg, kid, iss, clientId: "demo", iat, lifetime: 3600, jti });
+ * declare const kid: string, iss: string, iat: number, jti: string;
+ * accessToken({ alg: "EdDSA", kid, iss, clientId: "demo", iat, lifetime: 3600, jti });
  * ```
  */
 export function accessToken(o: {

@@ -21,7 +21,14 @@ export const SIGNATURE_BYTES = 64;
  *
  * @example
  * ```ts
- * yield* signatureStep(parsed, alg, jwk);
+ * import type { VerifySteps } from "./effects.ts";
+ * import type { ParsedJws } from "./jws.ts";
+ * import type { PublicJwk } from "./jwk.ts";
+ * declare const parsed: ParsedJws;
+ * declare const jwk: PublicJwk;
+ * function* checkSignature(): VerifySteps<void> {
+ *   yield* signatureStep(parsed, "EdDSA", jwk); // or throws ERR_SIGNATURE_INVALID
+ * }
  * ```
  */
 export function* signatureStep(
@@ -49,7 +56,12 @@ export function* signatureStep(
  *
  * @example
  * ```ts
- * const jkt = yield* thumbprintStep(jwk);
+ * import type { VerifySteps } from "./effects.ts";
+ * import type { PublicJwk } from "./jwk.ts";
+ * declare const jwk: PublicJwk;
+ * function* keyThumbprint(): VerifySteps<string> {
+ *   return yield* thumbprintStep(jwk); // 43 characters
+ * }
  * ```
  */
 export function* thumbprintStep(jwk: PublicJwk): VerifySteps<string> {

@@ -38,7 +38,16 @@ export interface ProofRules {
  *
  * @example
  * ```ts
- * const proof = await run(proofSteps(header, { algorithms, method: "POST", url, now }));
+ * import { runVerify, type VerifyEnv } from "../../adapters/crypto/driver.ts";
+ * declare const proofJwt: string; // the DS-Proof header
+ * declare const env: VerifyEnv;
+ * const rules: ProofRules = {
+ *   algorithms: ["EdDSA", "ES256"],
+ *   method: "POST",
+ *   url: "https://risk.example.com/v1/device/sessions",
+ *   now: Math.floor(Date.now() / 1000),
+ * };
+ * const proof = await runVerify(proofSteps(proofJwt, rules), env);
  * ```
  */
 export function* proofSteps(token: string, rules: ProofRules): VerifySteps<ProofResult> {
@@ -100,7 +109,11 @@ export interface SecureTokenRules extends ServiceTokenRules {
  *
  * @example
  * ```ts
- * const result = await run(secureTokenSteps(token, { ...rules, action: "login" }));
+ * import { runVerify, type VerifyEnv } from "../../adapters/crypto/driver.ts";
+ * declare const token: string;
+ * declare const rules: Omit<SecureTokenRules, "action">;
+ * declare const env: VerifyEnv; // the runtime's keys and crypto
+ * const result = await runVerify(secureTokenSteps(token, { ...rules, action: "login" }), env);
  * ```
  */
 export function* secureTokenSteps(

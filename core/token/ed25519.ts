@@ -34,6 +34,7 @@ function yOf(x: Uint8Array): bigint {
  *
  * @example
  * ```ts
+ * import { decodeBase64Url } from "./base64url.ts";
  * ed25519KeyProblem(decodeBase64Url("AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")!);
  * // "a small-order point"
  * ```

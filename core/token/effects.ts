@@ -42,6 +42,10 @@ export type VerifyEffect =
  *
  * @example
  * ```ts
+ * import type { SessionTokenResult } from "./results.ts";
+ * import { type ServiceTokenRules, sessionTokenSteps } from "./service-steps.ts";
+ * declare const token: string;
+ * declare const rules: ServiceTokenRules;
  * const steps: VerifySteps<SessionTokenResult> = sessionTokenSteps(token, rules);
  * ```
  */

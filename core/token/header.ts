@@ -19,6 +19,8 @@ const KNOWN_ALGS: readonly string[] = ["EdDSA", "ES256"];
  *
  * @example
  * ```ts
+ * import type { ParsedJws } from "./jws.ts";
+ * declare const parsed: ParsedJws;
  * const alg = checkHeader(parsed.header, "session", ["EdDSA"]); // or throws ERR_TYP_MISMATCH, …
  * ```
  */

@@ -61,7 +61,9 @@ export function publicJwkProblem(value: unknown): string | null {
  *
  * @example
  * ```ts
- * const jwk = checkDeviceJwk(parsed.header.jwk, alg);
+ * import type { ParsedJws } from "./jws.ts";
+ * declare const parsed: ParsedJws;
+ * const jwk = checkDeviceJwk(parsed.header.jwk, "EdDSA");
  * ```
  */
 export function checkDeviceJwk(value: unknown, alg: Alg): DevicePublicJwk {
@@ -86,6 +88,7 @@ export function checkDeviceJwk(value: unknown, alg: Alg): DevicePublicJwk {
  *
  * @example
  * ```ts
+ * declare const jwksKey: PublicJwk;
  * checkKeyAlg(jwksKey, "EdDSA"); // throws if jwksKey is a P-256 key
  * ```
  */

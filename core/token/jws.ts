@@ -23,6 +23,11 @@ export function encodeJsonSegment(value: unknown): string {
  *
  * @example
  * ```ts
+ * import { encodeBase64Url } from "./base64url.ts";
+ * import type { DevicePublicJwk, ProofClaims } from "../wire/tokens.ts";
+ * declare const jwk: DevicePublicJwk;
+ * declare const claims: ProofClaims;
+ * declare function sign(input: string): Promise<Uint8Array>;
  * const input = signingInput({ alg: "EdDSA", typ: "ds-proof+jwt", jwk }, claims);
  * const token = `${input}.${encodeBase64Url(await sign(input))}`;
  * ```
@@ -55,6 +60,7 @@ export interface ParsedJws {
  *
  * @example
  * ```ts
+ * declare const token: string;
  * const { header, payload } = parseJws(token);
  * ```
  */

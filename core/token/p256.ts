@@ -21,6 +21,9 @@ function toBigInt(bytes: Uint8Array): bigint {
  *
  * @example
  * ```ts
+ * import { decodeBase64Url } from "./base64url.ts";
+ * import type { EcPublicJwk } from "../wire/tokens.ts";
+ * declare const jwk: EcPublicJwk;
  * isP256Point(decodeBase64Url(jwk.x)!, decodeBase64Url(jwk.y)!); // true for a real key
  * ```
  */

@@ -52,7 +52,13 @@ interface ClaimsOf {
  *
  * @example
  * ```ts
- * const claims = yield* serviceTokenSteps(token, "session", rules);
+ * import type { VerifySteps } from "./effects.ts";
+ * import type { SessionClaims } from "../wire/tokens.ts";
+ * declare const token: string;
+ * declare const rules: ServiceTokenRules;
+ * function* sessionClaims(): VerifySteps<SessionClaims> {
+ *   return yield* serviceTokenSteps(token, "session", rules);
+ * }
  * ```
  */
 export function* serviceTokenSteps<K extends ServiceKind>(
@@ -99,7 +105,11 @@ export function* serviceTokenSteps<K extends ServiceKind>(
  *
  * @example
  * ```ts
- * const result = await run(sessionTokenSteps(token, rules));
+ * import { runVerify, type VerifyEnv } from "../../adapters/crypto/driver.ts";
+ * declare const token: string;
+ * declare const rules: ServiceTokenRules;
+ * declare const env: VerifyEnv;
+ * const result = await runVerify(sessionTokenSteps(token, rules), env);
  * ```
  */
 export function* sessionTokenSteps(
@@ -128,7 +138,11 @@ export function sessionResult(c: SessionClaims): SessionTokenResult {
  *
  * @example
  * ```ts
- * const result = await run(actionTokenSteps(token, rules));
+ * import { runVerify, type VerifyEnv } from "../../adapters/crypto/driver.ts";
+ * declare const token: string;
+ * declare const rules: ServiceTokenRules;
+ * declare const env: VerifyEnv;
+ * const result = await runVerify(actionTokenSteps(token, rules), env);
  * ```
  */
 export function* actionTokenSteps(
@@ -153,7 +167,11 @@ export function* actionTokenSteps(
  *
  * @example
  * ```ts
- * const result = await run(accessTokenSteps(token, rules));
+ * import { runVerify, type VerifyEnv } from "../../adapters/crypto/driver.ts";
+ * declare const token: string;
+ * declare const rules: ServiceTokenRules;
+ * declare const env: VerifyEnv;
+ * const result = await runVerify(accessTokenSteps(token, rules), env);
  * ```
  */
 export function* accessTokenSteps(

@@ -56,7 +56,10 @@ export interface TimeCheck {
  *
  * @example
  * ```ts
- * checkTimes({ iat, exp, now, tolerance: 30, maxLifetime: 3600 });
+ * import type { SessionClaims } from "../wire/tokens.ts";
+ * declare const claims: SessionClaims;
+ * const now = Math.floor(Date.now() / 1000);
+ * checkTimes({ iat: claims.iat, exp: claims.exp, now, tolerance: 30, maxLifetime: 3600 });
  * ```
  */
 export function checkTimes(t: TimeCheck): void {
@@ -77,7 +80,9 @@ export function checkTimes(t: TimeCheck): void {
  *
  * @example
  * ```ts
- * checkProofTime(claims.iat, now);
+ * import type { ProofClaims } from "../wire/tokens.ts";
+ * declare const claims: ProofClaims;
+ * checkProofTime(claims.iat, Math.floor(Date.now() / 1000));
  * ```
  */
 export function checkProofTime(iat: number, now: number): void {

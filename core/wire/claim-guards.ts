@@ -30,6 +30,8 @@ const times = { iat: epochS, exp: epochS, jti, ver: oneOf(1) };
  *
  * @example
  * ```ts
+ * import { firstBad } from "./guards.ts";
+ * declare const payload: unknown;
  * firstBad(CLAIM_GUARDS.session!, payload); // null, or the first invalid claim
  * ```
  */

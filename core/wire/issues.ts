@@ -14,6 +14,8 @@ import type * as v from "valibot";
  *
  * @example
  * ```ts
+ * import type * as v from "valibot";
+ * declare const issue: v.BaseIssue<unknown>;
  * issuePath(issue); // "clients[0].secret_sha256"
  * ```
  */
@@ -42,6 +44,8 @@ function expected({ message, expected: e }: v.BaseIssue<unknown>): string {
  *
  * @example
  * ```ts
+ * import type * as v from "valibot";
+ * declare const issue: v.BaseIssue<unknown>;
  * issueText(issue); // "`action_token` is required" | "unknown key `clientz`" | …
  * ```
  */
@@ -61,7 +65,11 @@ export function issueText(issue: v.BaseIssue<unknown>): string {
  *
  * @example
  * ```ts
- * describeIssues(result.issues); // "`action_token` is malformed: expected a compact JWS"
+ * import * as v from "valibot";
+ * declare const schema: v.GenericSchema;
+ * declare const json: unknown;
+ * const result = v.safeParse(schema, json);
+ * if (!result.success) describeIssues(result.issues); // "`action_token` is malformed: expected a compact JWS"
  * ```
  */
 export function describeIssues(issues: readonly v.BaseIssue<unknown>[], max = 3): string {

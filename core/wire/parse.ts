@@ -19,6 +19,8 @@ export { describeIssues } from "./issues.ts";
  *
  * @example
  * ```ts
+ * import { TelemetryBatchSchema } from "./telemetry.ts";
+ * declare const json: unknown;
  * const batch = parseOrThrow(TelemetryBatchSchema, json, "ERR_INVALID_BODY");
  * ```
  */
@@ -40,6 +42,8 @@ export function parseOrThrow<T>(schema: v.GenericSchema<T>, value: unknown, code
  *
  * @example
  * ```ts
+ * import { ConfigResponseSchema } from "./device.ts";
+ * declare const json: unknown;
  * const r = safeParseWith(ConfigResponseSchema, json);
  * if (!r.ok) console.warn(r.message);
  * ```
@@ -70,6 +74,8 @@ const REQUIRED_CLAIMS: Readonly<Record<string, readonly string[]>> = {
  *
  * @example
  * ```ts
+ * import { SessionClaimsSchema } from "./tokens.ts";
+ * declare const payload: Record<string, unknown>; // the decoded JWS payload
  * const claims = parseClaims(SessionClaimsSchema, "session", payload);
  * ```
  */

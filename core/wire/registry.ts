@@ -40,7 +40,9 @@ const e = (
  *
  * @example
  * ```ts
- * const { schema, code } = WIRE_MESSAGES.TelemetryBatch;
+ * import { parseOrThrow } from "./parse.ts";
+ * declare const body: unknown;
+ * const { schema, code } = WIRE_MESSAGES.TelemetryBatch!;
  * parseOrThrow(schema, body, code);
  * ```
  */
@@ -79,6 +81,7 @@ export const WIRE_MESSAGES: Readonly<Record<string, WireEntry>> = {
  *
  * @example
  * ```ts
+ * declare const body: unknown;
  * validateWire("TelemetryBatch", body); // throws ERR_INVALID_BODY when invalid
  * ```
  */

@@ -94,6 +94,7 @@ export interface QuickJsCoreOptions {
  * @example
  * ```ts
  * const core = await createQuickJsCore();
+ * const serverPath = "https://risk.example.com";
  * const { machine } = core.call({ op: "create", options: { clientId: "demo", serverPath } });
  * core.dispose();
  * ```

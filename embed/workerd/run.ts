@@ -68,6 +68,7 @@ export async function bundleWorker(entry: string): Promise<string> {
  *
  * @example
  * ```ts
+ * import { writeFile } from "node:fs/promises";
  * await writeFile("config.capnp", workerdConfig({ DS_ISSUER: "http://127.0.0.1:8787" }));
  * ```
  */
@@ -103,7 +104,7 @@ ${text.join("\n")}
  *
  * @example
  * ```ts
- * const w = await startWorkerd({ vars: { DS_ISSUER: issuer } });
+ * const w = await startWorkerd({ vars: { DS_ISSUER: "http://127.0.0.1:8787" } });
  * await fetch(`${w.url}/verify`);
  * await w.close();
  * ```
