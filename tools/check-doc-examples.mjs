@@ -12,16 +12,11 @@ const { exports } = JSON.parse(readFileSync(join(ROOT, "deno.json"), "utf8"));
 const NAME = "device-session";
 
 /** Source directories whose TSDoc `@example` blocks are checked, besides the root entry files. */
-const DIRS = ["core", "embed"];
-/** Until their directories are checked as a whole. */
-const EXTRA = [
-  "adapters/backend/hono.ts",
-  "adapters/backend/connect.ts",
-  "adapters/backend/client.ts",
-  "adapters/sdk/device-session.ts",
-];
+const DIRS = ["core", "adapters", "conformance", "embed"];
 /** Files that cannot be checked, each with the reason. */
 const EXCLUDE = new Map([]);
+/** Work in progress: directories not yet fixed (remove when their examples check). */
+const PENDING = ["adapters/server/", "conformance/"];
 
 /** Every non-test `.ts` file at the root and under {@link DIRS}, sorted. */
 export const DOC_FILES = [
@@ -29,8 +24,10 @@ export const DOC_FILES = [
   ...DIRS.flatMap((d) =>
     readdirSync(join(ROOT, d), { recursive: true }).map((f) => `${d}/${f}`.split("\\").join("/"))
   ),
-  ...EXTRA,
-].filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts") && !EXCLUDE.has(f)).sort();
+].filter((f) =>
+  f.endsWith(".ts") && !f.endsWith(".test.ts") && !EXCLUDE.has(f) &&
+  !PENDING.some((p) => f.startsWith(p))
+).sort();
 
 const imports = Object.fromEntries(
   Object.entries(exports).map((

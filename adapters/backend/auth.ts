@@ -41,6 +41,8 @@ function basicAuthorization(id: string, secret: string): string {
  *
  * @example
  * ```ts
+ * import { type BackendClientOptions, resolveBackendOptions } from "./options.ts";
+ * declare const options: BackendClientOptions;
  * const tokens = createTokenSource(resolveBackendOptions(options));
  * const bearer = await tokens.get();
  * ```

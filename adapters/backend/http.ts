@@ -71,6 +71,10 @@ function errorOf(status: number, text: string, headers: Headers): DeviceSessionE
  *
  * @example
  * ```ts
+ * import { RuleSchema } from "../../core/wire/backend.ts";
+ * import type { ResolvedBackendOptions } from "./options.ts";
+ * declare const o: ResolvedBackendOptions;
+ * declare const accessToken: string;
  * const rule = await send(o, { method: "GET", path: "v1/backend/rules/r_1", expect: 200,
  *   schema: RuleSchema }, accessToken);
  * ```

@@ -128,6 +128,7 @@ function wire(pairs: [string, unknown][]): Record<string, unknown> {
  *
  * @example
  * ```ts
+ * declare const sessionToken: string;
  * const { body, getRecommendation } = triggerActionBody({ sessionToken, actionType: "login" });
  * ```
  */
@@ -158,6 +159,7 @@ export function triggerActionBody(
  *
  * @example
  * ```ts
+ * declare const actionToken: string;
  * reportActionResultBody({ actionToken, result: "success", userId: "u-1" });
  * ```
  */
@@ -178,6 +180,7 @@ export function reportActionResultBody(input: ReportActionResultInput): ActionRe
  *
  * @example
  * ```ts
+ * declare const securedSessionToken: string;
  * clearUserBody({ securedSessionToken, actionType: "logout" });
  * ```
  */

@@ -80,6 +80,7 @@ const OptionsSchema = v.strictObject({
  *
  * @example
  * ```ts
+ * declare const clientId: string, clientSecret: string;
  * const o = resolveBackendOptions({ baseUrl: "https://risk.example.com", clientId, clientSecret });
  * o.base.href; // "https://risk.example.com/"
  * ```

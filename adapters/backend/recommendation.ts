@@ -72,6 +72,9 @@ function camelize(value: unknown): unknown {
  *
  * @example
  * ```ts
+ * import type { Recommendation } from "../../core/wire/recommendation.ts";
+ * declare const wireRecommendation: Recommendation;
+ * declare function reject(): void;
  * const rec = toActionRecommendation(wireRecommendation);
  * if (rec.recommendation.type === "DENY") reject();
  * ```

@@ -12,6 +12,8 @@ import type { ReplayStore } from "../replay/types.ts";
  * @example
  * ```ts
  * // The service uses "ds:svc:"; your backend's verifications live beside it, apart.
+ * import type { ReplayStore } from "device-session/verify";
+ * declare const redisReplayStore: ReplayStore;
  * const replayStore = prefixReplayStore(redisReplayStore, "ds:backend:");
  * ```
  */

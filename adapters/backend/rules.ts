@@ -94,6 +94,8 @@ export function ruleInputBody(input: BackendRuleInput): RuleInput {
  *
  * @example
  * ```ts
+ * import type { Rule } from "../../core/wire/backend.ts";
+ * declare const wireRule: Rule;
  * const rule = toBackendRule(wireRule);
  * rule.match.ipCidrs;
  * ```

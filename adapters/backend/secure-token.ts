@@ -33,6 +33,7 @@ import { verifySecureSessionToken } from "../verify/verify.ts";
  * @example
  * ```ts
  * // In the page:
+ * declare const token: string, body: string;
  * fetch("/api/transfer", { method: "POST", headers: { [SECURE_TOKEN_HEADER]: token }, body });
  * ```
  */
@@ -114,8 +115,14 @@ export interface RequestAccess {
  *
  * @example
  * ```ts
+ * import type { Context } from "hono";
+ * declare const options: SecureTokenOptions<Context>;
+ * declare const c: Context;
  * const check = secureTokenChecker(options);
- * const verified = await check(c, { header: (n) => c.req.header(n) ?? null, body: () => c.req.json() });
+ * const verified = await check(c, {
+ *   header: (n) => c.req.header(n) ?? null,
+ *   body: () => c.req.json(),
+ * });
  * ```
  */
 export function secureTokenChecker<C>(
@@ -172,9 +179,10 @@ const LOCAL_STATUS: Partial<Record<ErrorCode, number>> = {
  *
  * @example
  * ```ts
+ * declare const e: unknown; // what the verification threw
  * const r = rejection(e);
  * if (r === null) throw e;
- * return c.json(r.body, r.status);
+ * const response = Response.json(r.body, { status: r.status });
  * ```
  */
 export function rejection(

@@ -48,6 +48,8 @@ const ASYNC = [
  *
  * @example
  * ```ts
+ * import type { TabOptions } from "./tabs.ts";
+ * declare const options: TabOptions;
  * const ds = deferredSession(import("./tabs.ts").then((m) => m.sharedSession(options)));
  * ```
  */

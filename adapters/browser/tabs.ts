@@ -60,7 +60,17 @@ interface Pending {
  *
  * @example
  * ```ts
- * const ds = sharedSession({ clientId, lead: () => createDeviceSession(opts, ports), callTimeoutMs: 12_000 });
+ * import type { Ports } from "device-session";
+ * import { createDeviceSession } from "../sdk/device-session.ts";
+ * import { STARTING } from "./deferred.ts";
+ * declare const ports: Ports;
+ * const opts = { clientId: "demo", serverPath: "https://risk.example.com/" };
+ * const ds = sharedSession({
+ *   clientId: opts.clientId,
+ *   lead: () => createDeviceSession(opts, ports),
+ *   callTimeoutMs: 12_000,
+ *   starting: STARTING,
+ * });
  * ```
  */
 export function sharedSession(o: TabOptions): SdkSession & { isLeader(): boolean } {

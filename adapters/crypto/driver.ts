@@ -28,6 +28,7 @@ export interface VerifyEnv {
  *
  * @example
  * ```ts
+ * import { webCrypto } from "./webcrypto.ts";
  * const crypto = new CryptoCache(webCrypto);
  * ```
  */
@@ -172,6 +173,10 @@ function need<T>(port: T | undefined, what: string): T {
  *
  * @example
  * ```ts
+ * import { type ServiceTokenRules, sessionTokenSteps } from "device-session/core";
+ * declare const token: string;
+ * declare const rules: ServiceTokenRules;
+ * declare const env: VerifyEnv;
  * const result = await runVerify(sessionTokenSteps(token, rules), env);
  * ```
  */

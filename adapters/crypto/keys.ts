@@ -52,6 +52,7 @@ export async function generateDeviceKey(
  *
  * @example
  * ```ts
+ * declare const privateKey: CryptoKey, publicKey: CryptoKey;
  * const key = await deviceKeyPair("EdDSA", { privateKey, publicKey });
  * ```
  */
@@ -75,6 +76,9 @@ export async function deviceKeyPair(alg: Alg, pair: CryptoKeyPair): Promise<Devi
  *
  * @example
  * ```ts
+ * import { mintDeviceProof } from "./mint.ts";
+ * declare const key: DeviceKeyPair;
+ * declare const htu: string, nonce: string;
  * const token = await mintDeviceProof(deviceSigner(key), { htm: "POST", htu, nonce });
  * ```
  */

@@ -42,6 +42,11 @@ const nowSeconds = (): number => Math.floor(Date.now() / 1000);
  *
  * @example
  * ```ts
+ * import type { SessionClaims } from "../../core/wire/tokens.ts";
+ * import type { TokenSigner } from "./types.ts";
+ * declare const signer: TokenSigner;
+ * declare const kid: string;
+ * declare const claims: SessionClaims;
  * const token = await signToken(signer, { alg: "EdDSA", typ: "ds-session+jwt", kid }, claims);
  * ```
  */
@@ -90,7 +95,11 @@ const ProofInput = v.object({
  *
  * @example
  * ```ts
- * const proof = await mintDeviceProof(signer, { htm: "POST", htu: `${base}v1/device/sessions`, nonce });
+ * import type { DeviceSigner } from "./types.ts";
+ * declare const signer: DeviceSigner;
+ * declare const nonce: string;
+ * const htu = "https://risk.example.com/v1/device/sessions";
+ * const proof = await mintDeviceProof(signer, { htm: "POST", htu, nonce });
  * ```
  */
 export async function mintDeviceProof(
@@ -128,6 +137,9 @@ const SecureInput = v.object({
  *
  * @example
  * ```ts
+ * import type { DeviceSigner } from "./types.ts";
+ * declare const signer: DeviceSigner;
+ * declare const sessionToken: string;
  * const token = await mintSecureSessionToken(signer, { sessionToken, action: "transaction" });
  * ```
  */
@@ -195,6 +207,9 @@ const ServiceInput = {
  *
  * @example
  * ```ts
+ * import type { ServiceSigner } from "./types.ts";
+ * declare const signer: ServiceSigner;
+ * declare const issuer: string, sessionId: string, deviceId: string, jkt: string;
  * await mintSessionToken(signer, { issuer, clientId: "demo", sessionId, deviceId, jkt });
  * ```
  */
@@ -241,6 +256,9 @@ export async function mintSessionToken(
  *
  * @example
  * ```ts
+ * import type { ServiceSigner } from "./types.ts";
+ * declare const signer: ServiceSigner;
+ * declare const issuer: string, clientId: string, sessionId: string, actionId: string;
  * await mintActionToken(signer, { issuer, clientId, sessionId, actionId, action: "login" });
  * ```
  */
@@ -287,7 +305,9 @@ export async function mintActionToken(
  *
  * @example
  * ```ts
- * await mintAccessToken(signer, { issuer, clientId: "demo" });
+ * import type { ServiceSigner } from "./types.ts";
+ * declare const signer: ServiceSigner;
+ * await mintAccessToken(signer, { issuer: "https://risk.example.com", clientId: "demo" });
  * ```
  */
 export async function mintAccessToken(

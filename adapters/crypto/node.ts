@@ -26,8 +26,15 @@ const ascii = new TextEncoder();
  *
  * @example
  * ```ts
- * import { nodeCrypto } from "./adapters/crypto/node.ts"; // Node-facing code only
- * await verifySessionToken(token, { issuer, audience, jwks, crypto: nodeCrypto });
+ * import { verifySessionToken } from "device-session/verify";
+ * import { nodeCrypto } from "./node.ts"; // Node-facing code only
+ * declare const token: string;
+ * await verifySessionToken(token, {
+ *   issuer: "https://risk.example.com",
+ *   audience: "demo",
+ *   jwks: "https://risk.example.com/.well-known/jwks.json",
+ *   crypto: nodeCrypto,
+ * });
  * ```
  */
 export const nodeCrypto: VerifyCrypto<KeyObject> = {
@@ -71,6 +78,7 @@ export interface PrivateJwk {
  *
  * @example
  * ```ts
+ * declare const privateJwk: PrivateJwk;
  * const signer = nodeSigner("EdDSA", privateJwk);
  * ```
  */

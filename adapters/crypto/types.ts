@@ -14,8 +14,12 @@ import type { PublicJwk } from "../../core/token/mod.ts";
  *
  * @example
  * ```ts
+ * import type { DevicePublicJwk } from "../../core/wire/tokens.ts";
+ * import { webCrypto } from "./webcrypto.ts";
+ * declare const jwk: DevicePublicJwk;
+ * declare const input: string, signature: Uint8Array; // the JWS signing input and signature
  * const key = await webCrypto.importKey(jwk, "EdDSA");
- * const ok = await webCrypto.verify("EdDSA", key, data, signature);
+ * const ok = key !== null && await webCrypto.verify("EdDSA", key, input, signature);
  * ```
  */
 export interface VerifyCrypto<K = unknown> {
@@ -35,6 +39,8 @@ export interface VerifyCrypto<K = unknown> {
  *
  * @example
  * ```ts
+ * declare const signer: TokenSigner;
+ * declare const input: string; // the JWS signing input
  * const sig = await signer.sign(new TextEncoder().encode(input));
  * ```
  */
@@ -50,6 +56,9 @@ export interface TokenSigner {
  *
  * @example
  * ```ts
+ * import { mintDeviceProof } from "./mint.ts";
+ * declare const deviceSigner: DeviceSigner;
+ * declare const htu: string, nonce: string;
  * const token = await mintDeviceProof(deviceSigner, { htm: "POST", htu, nonce });
  * ```
  */

@@ -38,7 +38,14 @@ export function publicMembers(jwk: PublicJwk | JsonWebKey): DevicePublicJwk {
  *
  * @example
  * ```ts
- * await verifySessionToken(token, { issuer, audience, jwks, crypto: webCrypto });
+ * import { verifySessionToken } from "device-session/verify";
+ * declare const token: string;
+ * await verifySessionToken(token, {
+ *   issuer: "https://risk.example.com",
+ *   audience: "demo",
+ *   jwks: "https://risk.example.com/.well-known/jwks.json",
+ *   crypto: webCrypto,
+ * });
  * ```
  */
 export const webCrypto: VerifyCrypto<CryptoKey> = {
@@ -91,6 +98,7 @@ export async function generateKeyPair(
  *
  * @example
  * ```ts
+ * const pair = await generateKeyPair("EdDSA");
  * const jwk = await exportPublicJwk(pair.publicKey); // { kty: "OKP", crv: "Ed25519", x }
  * ```
  */
@@ -104,6 +112,7 @@ export async function exportPublicJwk(publicKey: CryptoKey): Promise<DevicePubli
  *
  * @example
  * ```ts
+ * declare const jwk: JsonWebKey; // a private Ed25519 JWK
  * const { privateKey, publicKey } = await importPrivateJwk(jwk, "EdDSA");
  * ```
  */
@@ -130,6 +139,7 @@ export async function importPrivateJwk(
  *
  * @example
  * ```ts
+ * const pair = await generateKeyPair("EdDSA");
  * const signer = webCryptoSigner("EdDSA", pair.privateKey);
  * ```
  */

@@ -46,6 +46,9 @@ export type DriverPorts = Ports & { readonly step?: typeof step };
  *
  * @example
  * ```ts
+ * import type { Ports } from "../ports.ts";
+ * declare const ports: Ports;
+ * const serverPath = "https://risk.example.com";
  * const driver = new SessionDriver({ clientId: "demo", serverPath, enableSessionToken: true }, ports);
  * await driver.start();
  * const token = await driver.getSessionToken();

@@ -15,6 +15,7 @@ import type { Storage } from "../ports.ts";
  *
  * @example
  * ```ts
+ * declare const snapshot: unknown; // any JSON value
  * const storage = new FileStorage({ dir: ".device-session" });
  * await storage.set("device-session:demo:queue", snapshot);
  * ```

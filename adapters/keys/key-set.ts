@@ -21,6 +21,8 @@ import { webCrypto } from "../crypto/webcrypto.ts";
  *
  * @example
  * ```ts
+ * import type { PublicJwk } from "../../core/token/jwk.ts";
+ * declare const myKeys: Map<string, PublicJwk>;
  * const source: KeySource = { getKey: (kid) => myKeys.get(kid) ?? null };
  * ```
  */
@@ -35,6 +37,7 @@ export interface KeySource {
  *
  * @example
  * ```ts
+ * const res = await fetch("https://risk.example.com/.well-known/jwks.json");
  * const byKid = await indexJwks(await res.json(), { code: "ERR_SERVICE" });
  * ```
  */
@@ -66,6 +69,8 @@ export async function indexJwks(
  *
  * @example
  * ```ts
+ * import type { Jwks } from "../../core/wire/mod.ts";
+ * declare const serviceJwk: Jwks["keys"][number];
  * const keys = localKeySet({ keys: [serviceJwk] });
  * ```
  */

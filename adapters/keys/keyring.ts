@@ -26,6 +26,7 @@ export interface Keyring {
  *
  * @example
  * ```ts
+ * import { generateServiceKey } from "./service-key.ts";
  * let ring = createKeyring(await generateServiceKey());
  * ```
  */
@@ -43,6 +44,9 @@ export const DEFAULT_MAX_TOKEN_LIFETIME_S = 86400;
  *
  * @example
  * ```ts
+ * import { generateServiceKey } from "./service-key.ts";
+ * declare let ring: Keyring;
+ * const now = Math.floor(Date.now() / 1000);
  * ring = rotateKeyring(ring, await generateServiceKey(), { now });
  * ```
  */
@@ -76,7 +80,8 @@ export function rotateKeyring(
  *
  * @example
  * ```ts
- * ring = pruneKeyring(ring, now);
+ * declare let ring: Keyring;
+ * ring = pruneKeyring(ring, Math.floor(Date.now() / 1000));
  * ```
  */
 export function pruneKeyring(ring: Keyring, now: number): Keyring {
@@ -91,7 +96,10 @@ export function pruneKeyring(ring: Keyring, now: number): Keyring {
  *
  * @example
  * ```ts
- * return Response.json(keyringJwks(ring, now), { headers: { "cache-control": "public, max-age=300" } });
+ * declare const ring: Keyring;
+ * const now = Math.floor(Date.now() / 1000);
+ * const headers = { "cache-control": "public, max-age=300" };
+ * const response = Response.json(keyringJwks(ring, now), { headers });
  * ```
  */
 export function keyringJwks(ring: Keyring, now: number): Jwks {

@@ -42,8 +42,10 @@ const MAX_CACHE_S = 86400;
  *
  * @example
  * ```ts
+ * import { verifySessionToken } from "device-session/verify";
+ * declare const token: string;
  * const jwks = remoteKeySet("https://risk.example.com/.well-known/jwks.json");
- * await verifySessionToken(token, { issuer, audience, jwks });
+ * await verifySessionToken(token, { issuer: "https://risk.example.com", audience: "demo", jwks });
  * ```
  */
 export function remoteKeySet(url: string | URL, options: RemoteKeySetOptions = {}): RemoteKeySet {

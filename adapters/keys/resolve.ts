@@ -44,6 +44,7 @@ function sameFingerprint(jwks: Jwks, fp: unknown[]): boolean {
  *
  * @example
  * ```ts
+ * import { webCrypto } from "../crypto/webcrypto.ts";
  * const keys = keySourceFor("https://risk.example.com/.well-known/jwks.json", webCrypto);
  * ```
  */
@@ -74,6 +75,7 @@ export function keySourceFor(jwks: JwksOption, crypto: VerifyCrypto): KeySource 
  *
  * @example
  * ```ts
+ * import { webCrypto } from "../crypto/webcrypto.ts";
  * const cache = cacheFor(webCrypto);
  * ```
  */

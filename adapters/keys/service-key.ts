@@ -33,6 +33,9 @@ export interface ServiceKey {
  *
  * @example
  * ```ts
+ * import { nodeSigner, type PrivateJwk } from "../crypto/node.ts";
+ * declare const privateJwk: PrivateJwk;
+ * declare const publicJwk: JsonWebKey;
  * const key = await serviceKeyFromSigner(nodeSigner("EdDSA", privateJwk), publicJwk);
  * ```
  */
@@ -99,6 +102,7 @@ export async function importServiceKey(privateJwk: JsonWebKey): Promise<ServiceK
  *
  * @example
  * ```ts
+ * declare function writeSecret(json: string): Promise<void>; // your secret store
  * const key = await generateServiceKey({ extractable: true });
  * await writeSecret(JSON.stringify(await exportServiceKey(key)));
  * ```

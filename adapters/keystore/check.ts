@@ -16,6 +16,8 @@ const PROBE = new TextEncoder().encode("device-session key store probe");
  *
  * @example
  * ```ts
+ * import { errorOf } from "../../core/errors/error.ts";
+ * declare const privateKey: unknown, publicKey: unknown; // as read back from storage
  * const r = await checkKeyPair("EdDSA", privateKey, publicKey);
  * if (typeof r === "string") throw errorOf("ERR_KEY_STORE", r);
  * ```

@@ -58,6 +58,7 @@ type KeyFile = v.InferOutput<typeof KeyFile>;
  *
  * @example
  * ```ts
+ * import { keyPort } from "./port.ts";
  * const keys = keyPort(createFileKeyStore({ directory: "/var/lib/my-app/device-session" }));
  * ```
  */

@@ -70,6 +70,7 @@ function openDb(factory: IDBFactory | undefined, name: string): Promise<IDBDatab
  *
  * @example
  * ```ts
+ * import { keyPort } from "./port.ts";
  * const keys = keyPort(createIndexedDbKeyStore({ name: "demo" }));
  * const signer = (await keys.load()) ?? (await keys.generate());
  * signer.info.assurance; // "persistent-nonextractable" or "ephemeral"

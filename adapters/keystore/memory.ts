@@ -13,6 +13,7 @@ import type { DeviceKeyRecord, DeviceKeyStore } from "./types.ts";
  *
  * @example
  * ```ts
+ * import { keyPort } from "./port.ts";
  * const keys = keyPort(createMemoryDeviceKeyStore());
  * ```
  */

@@ -41,6 +41,7 @@ const typed = (e: unknown, what: string): DeviceSessionError =>
  *
  * @example
  * ```ts
+ * import { createIndexedDbKeyStore } from "./indexeddb.ts";
  * const keys = keyPort(createIndexedDbKeyStore({ name: "demo" }));
  * const signer = (await keys.load()) ?? (await keys.generate());
  * ```

@@ -31,6 +31,8 @@ export interface DeviceKeyRecord {
  *
  * @example
  * ```ts
+ * import { createIndexedDbKeyStore } from "./indexeddb.ts";
+ * import { keyPort } from "./port.ts";
  * const store: DeviceKeyStore = createIndexedDbKeyStore({ name: "demo" });
  * const keys = keyPort(store); // the `keys` port of `Ports`
  * ```

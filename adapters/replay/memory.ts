@@ -26,8 +26,16 @@ export interface MemoryReplayStore extends ReplayStore {
  *
  * @example
  * ```ts
+ * import { verifySecureSessionToken } from "device-session/verify";
+ * declare const token: string;
  * const replayStore = createMemoryReplayStore();
- * await verifySecureSessionToken(token, { issuer, audience, jwks, action: "login", replayStore });
+ * await verifySecureSessionToken(token, {
+ *   issuer: "https://risk.example.com",
+ *   audience: "demo",
+ *   jwks: "https://risk.example.com/.well-known/jwks.json",
+ *   action: "login",
+ *   replayStore,
+ * });
  * ```
  */
 export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}): MemoryReplayStore {

@@ -13,6 +13,8 @@
  *
  * @example
  * ```ts
+ * declare const store: ReplayStore;
+ * declare const id: string, exp: number; // the token's jti and exp
  * if (!(await store.consume(id, exp + 360))) throw new Error("replayed");
  * ```
  */

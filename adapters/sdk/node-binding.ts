@@ -13,6 +13,8 @@ import type { RuntimeBinding } from "./server-runtime.ts";
  *
  * @example
  * ```ts
+ * import { initServer, type ServerInitOptions } from "./server-runtime.ts";
+ * declare const options: ServerInitOptions;
  * initServer(options, nodeLikeBinding("bun"));
  * ```
  */

@@ -17,6 +17,7 @@ export { systemClock, timerScheduler, webRandom } from "./ports-time.ts";
  *
  * @example
  * ```ts
+ * import { generateDeviceKey } from "../crypto/keys.ts";
  * const signer = signerFor(await generateDeviceKey(), "ephemeral");
  * ```
  */

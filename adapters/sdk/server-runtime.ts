@@ -44,6 +44,9 @@ export interface RuntimeBinding {
  *
  * @example
  * ```ts
+ * import { nodeLikeBinding } from "./node-binding.ts";
+ * const serverPath = "https://risk.example.com/";
+ * const nodeBinding = nodeLikeBinding("node");
  * const ds = initServer({ clientId: "demo", serverPath, enableSessionToken: true }, nodeBinding);
  * ```
  */

@@ -33,6 +33,8 @@ export interface ConsoleBucket {
  *
  * @example
  * ```ts
+ * import type { Store } from "./types.ts";
+ * declare const store: Store & { console: ConsoleStore };
  * await store.console.count("shop", Date.now(), { "sessions.created": 1 });
  * await store.console.series("shop", "minute", Date.now() - 3_600_000, Date.now());
  * ```

@@ -63,7 +63,13 @@ export interface MemoryStoreStats {
  *
  * @example
  * ```ts
- * const service = await createService({ issuer, clients, store: new MemoryStore() });
+ * import { type ClientOptions, createService } from "device-session/server";
+ * declare const clients: ClientOptions[];
+ * const service = await createService({
+ *   publicUrl: "https://risk.example.com",
+ *   clients,
+ *   store: new MemoryStore(),
+ * });
  * ```
  */
 export class MemoryStore implements Store {

@@ -49,6 +49,9 @@ export interface EventsToPublish {
  *
  * @example
  * ```ts
+ * import { MemoryStore } from "./memory.ts";
+ * declare const id: string; // a token's jti
+ * declare function replayed(): Error;
  * const store: Store = new MemoryStore();
  * if (!(await store.consume("ds:svc:" + id, Date.now() + 420_000))) throw replayed();
  * ```

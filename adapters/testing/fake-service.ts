@@ -41,6 +41,9 @@ export interface FakeServiceOptions {
  *
  * @example
  * ```ts
+ * import { ScriptedTransport } from "./transport.ts";
+ * import { VirtualTime } from "./virtual-time.ts";
+ * const time = new VirtualTime();
  * const service = new FakeService({ now: () => time.now() });
  * const transport = new ScriptedTransport({ time, handle: (r) => service.handle(r) });
  * ```

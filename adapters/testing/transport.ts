@@ -38,7 +38,15 @@ export interface ScriptedTransportOptions {
  *
  * @example
  * ```ts
- * const t = new ScriptedTransport({ time, handle: (r) => service.handle(r), fault: (_r, n) => n % 3 ? "ok" : "fail_after" });
+ * import { FakeService } from "./fake-service.ts";
+ * import { VirtualTime } from "./virtual-time.ts";
+ * const time = new VirtualTime();
+ * const service = new FakeService({ now: () => time.now() });
+ * const t = new ScriptedTransport({
+ *   time,
+ *   handle: (r) => service.handle(r),
+ *   fault: (_r, n) => n % 3 ? "ok" : "fail_after",
+ * });
  * ```
  */
 export class ScriptedTransport implements Transport {

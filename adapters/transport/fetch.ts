@@ -21,6 +21,13 @@ export interface FetchTransportOptions {
  *
  * @example
  * ```ts
+ * const request = {
+ *   method: "GET",
+ *   url: "https://risk.example.com/v1/device/config",
+ *   headers: {},
+ *   body: null,
+ *   purpose: "config",
+ * } as const;
  * const transport = new FetchTransport();
  * const r = await transport.send(request, { signal: AbortSignal.timeout(10_000) });
  * ```

@@ -78,6 +78,9 @@ function guarded<T>(f: () => Promise<T>): Promise<T> {
  *
  * @example
  * ```ts
+ * declare const token: string;
+ * const issuer = "https://risk.example.com";
+ * const jwks = "https://risk.example.com/.well-known/jwks.json";
  * const s = await verifySessionToken(token, { issuer, audience: "demo", jwks });
  * s.sessionId; s.deviceId; s.jkt;
  * ```
@@ -102,6 +105,11 @@ export function verifySessionToken(
  *
  * @example
  * ```ts
+ * import { createMemoryReplayStore } from "../replay/memory.ts";
+ * declare const token: string;
+ * const issuer = "https://risk.example.com";
+ * const jwks = "https://risk.example.com/.well-known/jwks.json";
+ * const replayStore = createMemoryReplayStore();
  * const s = await verifySecureSessionToken(token, {
  *   issuer, audience: "demo", jwks, action: "login", replayStore,
  * });
@@ -130,6 +138,9 @@ export function verifySecureSessionToken(
  *
  * @example
  * ```ts
+ * declare const actionToken: string;
+ * const issuer = "https://risk.example.com";
+ * const jwks = "https://risk.example.com/.well-known/jwks.json";
  * const a = await verifyActionToken(actionToken, { issuer, audience: "demo", jwks });
  * a.actionId; a.action;
  * ```
@@ -149,6 +160,9 @@ export function verifyActionToken(
  *
  * @example
  * ```ts
+ * declare const bearer: string;
+ * const issuer = "https://risk.example.com";
+ * const jwks = "https://risk.example.com/.well-known/jwks.json";
  * const a = await verifyAccessToken(bearer, { issuer, jwks });
  * a.clientId;
  * ```
@@ -168,6 +182,11 @@ export function verifyAccessToken(
  *
  * @example
  * ```ts
+ * import { createMemoryReplayStore } from "../replay/memory.ts";
+ * declare const req: Request;
+ * declare function isNonceValid(nonce: string): Promise<boolean>;
+ * const publicBase = "https://risk.example.com";
+ * const replayStore = createMemoryReplayStore();
  * const p = await verifyDeviceProof(req.headers.get("DS-Proof")!, {
  *   method: "POST", url: `${publicBase}/v1/device/sessions`, isNonceValid, replayStore,
  * });

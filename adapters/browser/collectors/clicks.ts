@@ -16,6 +16,8 @@ import { b10, fieldKind } from "./util.ts";
  *
  * @example
  * ```ts
+ * import type { Context } from "./types.ts";
+ * declare const context: Context;
  * clicks(context);
  * ```
  */

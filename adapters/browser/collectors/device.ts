@@ -46,6 +46,8 @@ function can(f: () => unknown): boolean {
  *
  * @example
  * ```ts
+ * import type { SessionDriver } from "../../driver/driver.ts";
+ * declare const driver: SessionDriver;
  * await driver.start({ attributes: deviceAttributes() });
  * ```
  */

@@ -37,6 +37,8 @@ const put = (d: EventData, name: string, s: Stats): void => {
  *
  * @example
  * ```ts
+ * import type { Context } from "./types.ts";
+ * declare const context: Context;
  * keys(context, 5000);
  * ```
  */

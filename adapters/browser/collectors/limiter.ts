@@ -35,6 +35,9 @@ export const DEFAULT_LIMITS: Readonly<Record<LimitKind, Rate>> = {
  *
  * @example
  * ```ts
+ * import { startCollectors } from "./mod.ts";
+ * import type { Sink } from "./types.ts";
+ * declare const sink: Sink;
  * startCollectors({ sink, perMinute: DEFAULT_PER_MINUTE / 2 });
  * ```
  */
@@ -45,6 +48,9 @@ export const DEFAULT_PER_MINUTE = 120;
  *
  * @example
  * ```ts
+ * import type { Sink } from "./types.ts";
+ * declare const sink: Sink;
+ * const limiter = createRateLimiter({ limits: DEFAULT_LIMITS });
  * const n = limiter.take("click", performance.now());
  * if (n >= 0) sink.track("interaction", { kind: "click", ...(n ? { suppressed: n } : {}) });
  * ```

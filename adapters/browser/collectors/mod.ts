@@ -36,6 +36,8 @@ const ACTIVITY_EVERY_MS = 1000;
  *
  * @example
  * ```ts
+ * import type { SessionDriver } from "../../driver/driver.ts";
+ * declare const driver: SessionDriver;
  * const stop = startCollectors({
  *   sink: { track: (t, d) => driver.track(t, d), activity: () => driver.activity() },
  *   onHide: () => driver.pageHide(),

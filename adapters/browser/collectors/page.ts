@@ -17,6 +17,8 @@ import { round } from "./util.ts";
  *
  * @example
  * ```ts
+ * import type { Context } from "./types.ts";
+ * declare const context: Context;
  * page(context, (p) => p.replace(/\d+/g, ":n"));
  * ```
  */

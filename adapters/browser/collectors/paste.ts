@@ -14,6 +14,8 @@ import { fieldKind, lengthBucket } from "./util.ts";
  *
  * @example
  * ```ts
+ * import type { Context } from "./types.ts";
+ * declare const context: Context;
  * const pasted = new WeakSet<object>();
  * paste(context, pasted);
  * ```

@@ -16,6 +16,8 @@ import { round } from "./util.ts";
  *
  * @example
  * ```ts
+ * import type { Context } from "./types.ts";
+ * declare const context: Context;
  * pointer(context, 2000);
  * ```
  */

@@ -17,6 +17,9 @@ const NOT_FIELD = /^(hidden|submit|button|reset|image|fieldset|output)$/;
  *
  * @example
  * ```ts
+ * import type { Context } from "./types.ts";
+ * declare const context: Context;
+ * const pasted = new WeakSet<object>(); // shared with the paste collector
  * submit(context, pasted);
  * ```
  */

@@ -31,7 +31,12 @@ export type EventData = Record<string, string | number | boolean>;
  *
  * @example
  * ```ts
- * const sink: Sink = { track: (type, data) => driver.track(type, data), activity: () => driver.activity() };
+ * import type { SessionDriver } from "../../driver/driver.ts";
+ * declare const driver: SessionDriver;
+ * const sink: Sink = {
+ *   track: (type, data) => driver.track(type, data),
+ *   activity: () => driver.activity(),
+ * };
  * ```
  */
 export interface Sink {
@@ -95,6 +100,9 @@ export type CollectorName =
  *
  * @example
  * ```ts
+ * import type { SessionDriver } from "../../driver/driver.ts";
+ * declare const driver: SessionDriver;
+ * declare const sink: Sink;
  * const options: CollectorOptions = { sink, onHide: () => driver.pageHide(), perMinute: 60 };
  * ```
  */
@@ -134,6 +142,7 @@ export interface CollectorOptions {
  *
  * @example
  * ```ts
+ * declare const c: Context;
  * c.on<MouseEvent>(c.d, "click", (e) => c.emit("interaction", { kind: "click", dt: c.act(e) }));
  * ```
  */

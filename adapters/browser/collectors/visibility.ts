@@ -13,6 +13,10 @@ import type { Context } from "./types.ts";
  *
  * @example
  * ```ts
+ * import type { SessionDriver } from "../../driver/driver.ts";
+ * import type { Context } from "./types.ts";
+ * declare const context: Context;
+ * declare const driver: SessionDriver;
  * visibility(context, () => driver.pageHide(), true);
  * ```
  */

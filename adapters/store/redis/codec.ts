@@ -36,6 +36,10 @@ const ENTRIES = Object.entries(FIELDS) as [keyof typeof FIELDS, readonly [string
  *
  * @example
  * ```ts
+ * import type { SessionRecord } from "../../../core/service/session.ts";
+ * import type { RedisPort } from "./port.ts";
+ * declare const redis: RedisPort;
+ * declare const key: string, rec: SessionRecord;
  * await redis.send(["HSET", key, ...sessionFields(rec)]);
  * ```
  */
@@ -54,6 +58,9 @@ export function sessionFields(s: SessionRecord): RedisArg[] {
  *
  * @example
  * ```ts
+ * import type { RedisPort } from "./port.ts";
+ * declare const redis: RedisPort;
+ * declare const id: string, key: string;
  * const rec = sessionFromReply(id, await redis.send(["HGETALL", key]));
  * ```
  */

@@ -53,7 +53,8 @@ const UNIQUE_PREFIX = Math.random().toString(36).slice(2, 8);
  *
  * @example
  * ```ts
- * const store = await connectRedis({ url });
+ * import { connectRedis } from "device-session/server/redis";
+ * const store = await connectRedis({ url: "redis://127.0.0.1:6379/0" });
  * await store.console.count("shop", Date.now(), { "sessions.created": 1 });
  * ```
  */

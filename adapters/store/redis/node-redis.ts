@@ -27,6 +27,9 @@ function firstKey(argv: readonly RedisArg[], routeKey: string | undefined): stri
  *
  * @example
  * ```ts
+ * import { createClient } from "redis";
+ * import { RedisStore } from "./store.ts";
+ * const url = "redis://127.0.0.1:6379/0";
  * const client = await createClient({ url }).on("error", () => {}).connect();
  * const store = new RedisStore({ redis: nodeRedisPort(client) });
  * ```
@@ -40,6 +43,9 @@ export function nodeRedisPort(client: Pick<RedisClientType, "sendCommand">): Red
  *
  * @example
  * ```ts
+ * import { createCluster } from "redis";
+ * import { RedisStore } from "./store.ts";
+ * const url = "redis://127.0.0.1:7000";
  * const cluster = await createCluster({ rootNodes: [{ url }] }).on("error", () => {}).connect();
  * const store = new RedisStore({ redis: nodeRedisClusterPort(cluster) });
  * ```

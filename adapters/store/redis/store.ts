@@ -86,9 +86,11 @@ const MEMBER_PREFIX = Math.random().toString(36).slice(2, 8);
  *
  * @example
  * ```ts
- * import { connectRedis } from "device-session/server";
+ * import { type ClientOptions, createService } from "device-session/server";
+ * import { connectRedis } from "device-session/server/redis";
+ * declare const clients: ClientOptions[];
  * const store = await connectRedis({ url: "redis://127.0.0.1:6379/0" });
- * const service = await createService({ publicUrl, clients, store });
+ * const service = await createService({ publicUrl: "https://risk.example.com", clients, store });
  * ```
  */
 export class RedisStore implements Store {
