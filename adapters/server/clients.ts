@@ -49,6 +49,8 @@ export function parseHash(text: string): Uint8Array {
  *
  * @example
  * ```ts
+ * declare const secret: string;
+ * const base = "https://risk.example.com/";
  * const clients = await ClientRegistry.create([{ id: "demo", secret, allowedOrigins: ["*"] }], base);
  * ```
  */

@@ -71,6 +71,8 @@ export interface Req {
  *
  * @example
  * ```ts
+ * declare const deps: Deps;
+ * declare const req: Req;
  * await rateLimit(deps, req, `token:${req.ip}`, deps.opts.rateLimits.tokenPerIpPerMinute);
  * ```
  */

@@ -61,6 +61,7 @@ export function newActionId(sessionId: string): string {
  *
  * @example
  * ```ts
+ * declare const proof: { jkt: string }; // a verified device proof
  * const jkt = flatString(proof.jkt);
  * ```
  */

@@ -13,6 +13,7 @@ import { decodeBase64Url } from "../../core/mod.ts";
  *
  * @example
  * ```ts
+ * declare const token: string;
  * peekPayload(token)?.iat;
  * ```
  */
@@ -35,6 +36,7 @@ export function peekPayload(token: string): Record<string, unknown> | null {
  *
  * @example
  * ```ts
+ * declare const sessionToken: string;
  * peekIat(sessionToken); // 1795885673
  * ```
  */
@@ -48,6 +50,7 @@ export function peekIat(token: string): number | null {
  *
  * @example
  * ```ts
+ * declare const secureToken: string;
  * peekSecureSessionId(secureToken); // "s_…"
  * ```
  */

@@ -82,6 +82,7 @@ export interface KeyManagerOptions {
  *
  * @example
  * ```ts
+ * const now = Math.floor(Date.now() / 1000);
  * const keys = await KeyManager.create({ alg: "EdDSA", rotationS: 0, maxTokenLifetimeS: 3600, now });
  * keys.current.signer; // signs every new token
  * ```

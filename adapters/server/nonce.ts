@@ -18,6 +18,7 @@ const NONCE = /^([0-9a-z]{1,11})\.([A-Za-z0-9_-]{22})$/;
  *
  * @example
  * ```ts
+ * const now = Math.floor(Date.now() / 1000);
  * const nonces = await NonceIssuer.create("a shared secret of 16+ chars");
  * const n = await nonces.issue(now);
  * await nonces.isValid(n, now); // true for 300 s

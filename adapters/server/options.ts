@@ -129,6 +129,7 @@ export interface ResolvedOptions {
  *
  * @example
  * ```ts
+ * declare const secret: string;
  * const o = resolveOptions({ publicUrl: "http://localhost:8787", clients: [{ id: "demo", secret }] });
  * o.limits.tokenLifetimeS; // 900
  * ```

@@ -43,6 +43,10 @@ export class RouteError {
  *
  * @example
  * ```ts
+ * import type { Deps, Req } from "./context.ts";
+ * declare const deps: Deps;
+ * declare const request: Request;
+ * declare const req: Req; // newReq(request, …)
  * const app = buildApp(deps);
  * const res = await app.fetch(request, { req });
  * ```
@@ -99,6 +103,9 @@ export function buildApp(d: Deps): Hono<{ Bindings: Bindings }> {
  *
  * @example
  * ```ts
+ * import type { Hono } from "hono";
+ * declare const app: Hono<{ Bindings: Bindings }>;
+ * declare const health: () => Response;
  * app.get("/healthz", health);
  * allowMethods(app); // DELETE /healthz → 405, Allow: GET, HEAD
  * ```

@@ -64,6 +64,10 @@ type Bound = { Bindings: { readonly req: Req } };
  *
  * @example
  * ```ts
+ * import { Hono } from "hono";
+ * import type { Deps, Req } from "./context.ts";
+ * declare const deps: Deps;
+ * const app = new Hono<{ Bindings: { readonly req: Req } }>();
  * if (deps.testClock !== null) mountTestControl(app, deps, deps.testClock);
  * ```
  */

@@ -53,6 +53,9 @@ export interface ServiceTokensDeps {
  *
  * @example
  * ```ts
+ * declare const tokens: ServiceTokens;
+ * declare const clientId: string, sessionId: string, deviceId: string, jkt: string;
+ * const now = Math.floor(Date.now() / 1000);
  * const { token } = await tokens.mintSession({ clientId, sessionId, deviceId, jkt, now });
  * ```
  */

@@ -21,6 +21,8 @@ export interface Timed {
  *
  * @example
  * ```ts
+ * declare const token: string;
+ * const now = Math.floor(Date.now() / 1000);
  * const cache = new VerifiedCache(10_000);
  * const hit = cache.get(`access\n${token}`, { now, tolerance: 30, maxLifetime: 86400, checkTime: true });
  * ```

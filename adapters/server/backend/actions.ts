@@ -29,7 +29,10 @@ import { peekSecureSessionId } from "../jws-peek.ts";
  *
  * @example
  * ```ts
- * app.post("/v1/backend/actions", (c) => triggerAction(deps, req(c)));
+ * import type { Deps, Req } from "../context.ts";
+ * declare const deps: Deps;
+ * declare const req: Req;
+ * const res: Response = await triggerAction(deps, req); // POST /v1/backend/actions, as buildApp routes it
  * ```
  */
 export async function triggerAction(d: Deps, r: Req): Promise<Response> {

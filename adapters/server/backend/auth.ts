@@ -14,6 +14,9 @@ import { type Deps, rateLimit, type Req } from "../context.ts";
  *
  * @example
  * ```ts
+ * import type { Deps, Req } from "../context.ts";
+ * declare const deps: Deps;
+ * declare const req: Req;
  * const client = await backendClient(deps, req);
  * ```
  */

@@ -16,7 +16,10 @@ import { json } from "../http/respond.ts";
  *
  * @example
  * ```ts
- * app.post("/v1/oauth/token", (c) => issueToken(deps, req(c)));
+ * import type { Deps, Req } from "../context.ts";
+ * declare const deps: Deps;
+ * declare const req: Req;
+ * const res: Response = await issueToken(deps, req); // POST /v1/oauth/token, as buildApp routes it
  * ```
  */
 export async function issueToken(d: Deps, r: Req): Promise<Response> {

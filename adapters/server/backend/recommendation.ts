@@ -40,7 +40,10 @@ async function tokenAction(
  *
  * @example
  * ```ts
- * app.get("/v1/backend/recommendation", (c) => getRecommendation(deps, req(c)));
+ * import type { Deps, Req } from "../context.ts";
+ * declare const deps: Deps;
+ * declare const req: Req;
+ * const res: Response = await getRecommendation(deps, req); // GET /v1/backend/recommendation, as buildApp routes it
  * ```
  */
 export async function getRecommendation(d: Deps, r: Req): Promise<Response> {
@@ -62,7 +65,10 @@ export async function getRecommendation(d: Deps, r: Req): Promise<Response> {
  *
  * @example
  * ```ts
- * app.post("/v1/backend/actions/result", (c) => reportResult(deps, req(c)));
+ * import type { Deps, Req } from "../context.ts";
+ * declare const deps: Deps;
+ * declare const req: Req;
+ * const res: Response = await reportResult(deps, req); // POST /v1/backend/actions/result, as buildApp routes it
  * ```
  */
 export async function reportResult(d: Deps, r: Req): Promise<Response> {

@@ -16,7 +16,10 @@ import { backendClient } from "./auth.ts";
  *
  * @example
  * ```ts
- * app.post("/v1/backend/users/clear", (c) => clearUser(deps, req(c)));
+ * import type { Deps, Req } from "../context.ts";
+ * declare const deps: Deps;
+ * declare const req: Req;
+ * const res: Response = await clearUser(deps, req); // POST /v1/backend/users/clear, as buildApp routes it
  * ```
  */
 export async function clearUser(d: Deps, r: Req): Promise<Response> {

@@ -170,6 +170,10 @@ export type ReadText = (path: string) => Promise<string>;
  *
  * @example
  * ```ts
+ * import { readFile } from "node:fs/promises";
+ * import process from "node:process";
+ * const args = process.argv.slice(2);
+ * const env = process.env;
  * const config = await resolveCliConfig(parseCli(args), env, (p) => readFile(p, "utf8"));
  * ```
  */

@@ -163,7 +163,10 @@ function distance(a: string, b: string): number {
  *
  * @example
  * ```ts
- * describeFileIssues(v.safeParse(FileSchema, json).issues);
+ * import * as v from "valibot";
+ * declare const json: unknown; // the parsed config file
+ * const r = v.safeParse(FileSchema, json);
+ * if (!r.success) describeFileIssues(r.issues);
  * ```
  */
 export function describeFileIssues(issues: readonly v.BaseIssue<unknown>[]): string {

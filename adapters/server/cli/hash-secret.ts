@@ -18,6 +18,8 @@ import type { CliHost } from "./host.ts";
  *
  * @example
  * ```ts
+ * import type { CliHost } from "./host.ts";
+ * declare const host: CliHost;
  * await hashSecretCommand(host, []); // reads the secret from stdin
  * ```
  */

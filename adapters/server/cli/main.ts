@@ -19,7 +19,9 @@ import { randomId } from "../../crypto/random.ts";
  *
  * @example
  * ```ts
- * await main(host); // host: the runtime's CliHost
+ * import type { CliHost } from "./host.ts";
+ * declare const host: CliHost; // the runtime's
+ * await main(host);
  * ```
  */
 export async function main(host: CliHost, mounts: MountFactory | null = null): Promise<void> {

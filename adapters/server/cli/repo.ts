@@ -23,6 +23,9 @@ export async function packageVersion(readText: (path: string) => Promise<string>
  *
  * @example
  * ```ts
+ * import type { CliHost } from "./host.ts";
+ * import { main } from "./main.ts";
+ * declare const host: CliHost;
  * await main(host, repoDemo);
  * ```
  */

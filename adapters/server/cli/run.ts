@@ -148,6 +148,10 @@ async function loadKeyring(host: CliHost, path: string): Promise<KeyringState | 
  *
  * @example
  * ```ts
+ * import type { CliConfig } from "./config.ts";
+ * import type { CliHost } from "./host.ts";
+ * declare const config: CliConfig;
+ * declare const host: CliHost;
  * const running = await startServe(config, host);
  * host.onShutdownSignal(() => running.stop());
  * ```

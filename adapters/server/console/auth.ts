@@ -23,6 +23,9 @@ export interface ConsoleCaller {
  *
  * @example
  * ```ts
+ * import type { Deps, Req } from "../context.ts";
+ * declare const deps: Deps;
+ * declare const req: Req;
  * const { clientId } = await consoleCaller(deps, req);
  * ```
  */

@@ -32,6 +32,10 @@ function asset(name: string): Response {
  *
  * @example
  * ```ts
+ * import { Hono } from "hono";
+ * import type { Deps } from "../context.ts";
+ * declare const deps: Deps;
+ * const app = new Hono();
  * mountConsole(app, deps);
  * ```
  */

@@ -14,6 +14,10 @@ import { mountConsole } from "./mount.ts";
  *
  * @example
  * ```ts
+ * import { Hono } from "hono";
+ * import type { Deps } from "../context.ts";
+ * declare const deps: Deps;
+ * const app = new Hono();
  * mountOperator(app, deps);
  * ```
  */

@@ -20,6 +20,10 @@ const DAY_MS = 86_400_000;
  *
  * @example
  * ```ts
+ * import type { Store } from "../../store/types.ts";
+ * import type { ResolvedOptions } from "../options.ts";
+ * declare const opts: ResolvedOptions;
+ * declare const store: Store;
  * const { observe, store: observed } = operatorParts(opts, store);
  * ```
  */

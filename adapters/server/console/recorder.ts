@@ -52,6 +52,9 @@ interface DecisionContext {
  *
  * @example
  * ```ts
+ * import type { Store } from "../../store/types.ts";
+ * declare const store: Store;
+ * declare const options: RecorderOptions;
  * const rec = new ConsoleRecorder(store.console!, options);
  * await rec.count("shop", Date.now(), { "sessions.created": 1 });
  * ```

@@ -14,7 +14,10 @@ import { deviceClient, withNonce } from "./common.ts";
  *
  * @example
  * ```ts
- * app.get("/v1/device/config", (c) => getConfig(deps, req(c)));
+ * import type { Deps, Req } from "../context.ts";
+ * declare const deps: Deps;
+ * declare const req: Req;
+ * const res: Response = await getConfig(deps, req); // GET /v1/device/config, as buildApp routes it
  * ```
  */
 export function getConfig(d: Deps, r: Req): Promise<Response> {

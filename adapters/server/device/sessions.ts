@@ -24,7 +24,10 @@ import { checkProof, deviceClient, withNonce } from "./common.ts";
  *
  * @example
  * ```ts
- * app.post("/v1/device/sessions", (c) => createSession(deps, req(c)));
+ * import type { Deps, Req } from "../context.ts";
+ * declare const deps: Deps;
+ * declare const req: Req;
+ * const res: Response = await createSession(deps, req); // POST /v1/device/sessions, as buildApp routes it
  * ```
  */
 export async function createSession(d: Deps, r: Req): Promise<Response> {
@@ -93,7 +96,10 @@ export function deviceExpiry(d: Deps, r: Req): number {
  *
  * @example
  * ```ts
- * app.post("/v1/device/sessions/:id/refresh", (c) => refreshSession(deps, req(c)));
+ * import type { Deps, Req } from "../context.ts";
+ * declare const deps: Deps;
+ * declare const req: Req;
+ * const res: Response = await refreshSession(deps, req); // POST /v1/device/sessions/:id/refresh, as buildApp routes it
  * ```
  */
 export async function refreshSession(d: Deps, r: Req): Promise<Response> {

@@ -24,7 +24,10 @@ import { deviceExpiry } from "./sessions.ts";
  *
  * @example
  * ```ts
- * app.post("/v1/device/telemetry", (c) => postTelemetry(deps, req(c)));
+ * import type { Deps, Req } from "../context.ts";
+ * declare const deps: Deps;
+ * declare const req: Req;
+ * const res: Response = await postTelemetry(deps, req); // POST /v1/device/telemetry, as buildApp routes it
  * ```
  */
 export async function postTelemetry(d: Deps, r: Req): Promise<Response> {

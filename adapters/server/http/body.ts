@@ -23,6 +23,7 @@ const MEDIA: Record<string, MediaType> = {
  *
  * @example
  * ```ts
+ * declare const request: Request;
  * mediaType(request, ["json", "text"]); // "text" for a sendBeacon
  * ```
  */
@@ -63,6 +64,7 @@ function names(kinds: readonly MediaType[]): string {
  *
  * @example
  * ```ts
+ * declare const request: Request;
  * const bytes = await readCapped(request, 65536);
  * ```
  */
@@ -146,6 +148,7 @@ export function utf8(bytes: Uint8Array): string {
  *
  * @example
  * ```ts
+ * declare const bytes: Uint8Array;
  * const body = parseJson(utf8(bytes));
  * ```
  */
@@ -168,6 +171,7 @@ export function parseJson(text: string, emptyAs?: unknown): unknown {
  *
  * @example
  * ```ts
+ * declare const request: Request;
  * const { value, bytes } = await readJson(request, { maxBytes: 65536, accepted: ["json"] });
  * ```
  */

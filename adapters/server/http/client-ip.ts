@@ -12,6 +12,7 @@ import { formatIp, parseIp } from "../../../core/service/ip.ts";
  *
  * @example
  * ```ts
+ * declare const request: Request;
  * clientIp(request, "10.0.0.2", 1); // the last X-Forwarded-For entry, added by our proxy
  * ```
  */

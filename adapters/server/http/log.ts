@@ -23,6 +23,7 @@ export type Logger = (entry: LogEntry) => void;
  * @example
  * ```ts
  * const log = jsonLogger();
+ * const url = "http://127.0.0.1:8787";
  * log({ time: new Date().toISOString(), level: "info", msg: "listening", url });
  * ```
  */

@@ -20,6 +20,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
  *
  * @example
  * ```ts
+ * declare const request: Request;
  * const req = newReq(request, { remoteAddr: "203.0.113.7" }, Date.now(), 0);
  * ```
  */

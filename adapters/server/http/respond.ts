@@ -19,7 +19,8 @@ const JSON_TYPE = "application/json; charset=utf-8";
  *
  * @example
  * ```ts
- * return json(200, { ok: true, time: now }, { "cache-control": "no-store" });
+ * const now = Date.now();
+ * const res = json(200, { ok: true, time: now }, { "cache-control": "no-store" });
  * ```
  */
 export function json(
@@ -48,7 +49,8 @@ export function asServiceError(e: unknown): { error: DeviceSessionError; unexpec
  *
  * @example
  * ```ts
- * return errorResponse(errorFromCode("ERR_SESSION_ENDED"), now);
+ * import { errorFromCode } from "../../../core/errors/error.ts";
+ * const res = errorResponse(errorFromCode("ERR_SESSION_ENDED"), Date.now());
  * ```
  */
 export function errorResponse(
@@ -71,6 +73,7 @@ export function errorResponse(
  *
  * @example
  * ```ts
+ * declare const client: { id: string } | undefined;
  * if (!client) fail("ERR_CLIENT_UNKNOWN", "no such client");
  * ```
  */

@@ -18,6 +18,7 @@ export function bearerToken(header: string | null): string | null {
  *
  * @example
  * ```ts
+ * import { hashSecret } from "../clients.ts";
  * await matchToken("s3cret", [await hashSecret("s3cret")]); // 0
  * ```
  */

@@ -17,6 +17,9 @@ import { EXPOSITION_TYPE } from "./registry.ts";
  *
  * @example
  * ```ts
+ * import type { Deps } from "../context.ts";
+ * declare const deps: Deps;
+ * declare const request: Request; // GET /metrics
  * const res = await scrape(deps, request);
  * ```
  */
@@ -50,6 +53,10 @@ export async function scrape(d: Deps, request: Request): Promise<Response> {
  *
  * @example
  * ```ts
+ * import { Hono } from "hono";
+ * import type { Deps } from "../context.ts";
+ * declare const deps: Deps;
+ * const app = new Hono();
  * mountMetrics(app, deps);
  * ```
  */

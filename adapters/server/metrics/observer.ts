@@ -25,6 +25,7 @@ export interface TelemetryCounts {
  *
  * @example
  * ```ts
+ * import { ServiceMetrics } from "./service-metrics.ts";
  * const observe = new Observer(new ServiceMetrics(), null);
  * observe.secureToken(null); // one accepted secure token
  * ```

@@ -36,6 +36,8 @@ const OPS: ReadonlySet<PropertyKey> = new Set([
  *
  * @example
  * ```ts
+ * import { MemoryStore } from "../../store/memory.ts";
+ * import { ServiceMetrics } from "./service-metrics.ts";
  * const store = timedStore(new MemoryStore(), new ServiceMetrics());
  * ```
  */

@@ -243,6 +243,8 @@ Object.setPrototypeOf(LazyRequest.prototype, Request.prototype);
  *
  * @example
  * ```ts
+ * import type { IncomingMessage, ServerResponse } from "node:http";
+ * declare const req: IncomingMessage, res: ServerResponse;
  * const request = lazyRequest({ req, res, buffered: undefined, onFirstRead: () => {} });
  * ```
  */

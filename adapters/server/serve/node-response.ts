@@ -46,6 +46,8 @@ function head(response: Response): string[] {
  *
  * @example
  * ```ts
+ * import type { IncomingMessage, ServerResponse } from "node:http";
+ * declare const req: IncomingMessage, res: ServerResponse;
  * await send(req, res, new Response("ok"), false);
  * ```
  */
