@@ -46,6 +46,8 @@ export type TraceInput = Record<string, unknown> & { type: string; now: number; 
  *
  * @example
  * ```ts
+ * const now = Date.now();
+ * const random = new Uint8Array(32);
  * encodeInput({ type: "tick", now, random }); // { type: "tick", now, random: "96a0…" }
  * ```
  */
@@ -60,6 +62,10 @@ export function encodeInput(i: SessionInput): TraceInput {
  *
  * @example
  * ```ts
+ * import { createMachine, step } from "../core/session/machine.ts";
+ * import type { TraceVector } from "./vectors.ts";
+ * declare const vector: TraceVector;
+ * const state = createMachine({ clientId: "demo", serverPath: "https://risk.example.com/" });
  * step(state, decodeInput(vector.steps[0].input));
  * ```
  */
@@ -110,6 +116,11 @@ function request(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import type { StepResult } from "../core/session/machine.ts";
+ * import type { TraceVector } from "./vectors.ts";
+ * declare const result: StepResult;
+ * declare const vector: TraceVector;
  * assert.deepEqual(result.effects.map(normalizeEffect), vector.steps[0].effects);
  * ```
  */
@@ -148,7 +159,9 @@ export interface TraceStep {
  *
  * @example
  * ```ts
- * decodeSigningInput(effect.input).payload.htu; // "https://risk.example.com/v1/device/sessions"
+ * declare const effect: { type: "sign"; input: string };
+ * const { payload } = decodeSigningInput(effect.input);
+ * (payload as { htu: string }).htu; // "https://risk.example.com/v1/device/sessions"
  * ```
  */
 export function decodeSigningInput(input: string): { header: unknown; payload: unknown } {
@@ -164,6 +177,10 @@ const ID_INPUTS = new Set(["signed", "sign_failed", "response", "transport_faile
  *
  * @example
  * ```ts
+ * import type { StepResult } from "../core/session/machine.ts";
+ * import type { TraceVector } from "./vectors.ts";
+ * declare const expected: TraceVector["steps"][number];
+ * declare function stepImplementation(input: unknown): Promise<StepResult>;
  * const ids = new IdMap();
  * const mine = await stepImplementation(ids.input(expected.input));
  * ids.bind(expected.effects, mine.effects); // effects at the same index pair their ids

@@ -49,6 +49,12 @@ export type VerifyOutcome =
  *
  * @example
  * ```ts
+ * import type { Jwks } from "../core/wire/mod.ts";
+ * import { createMemoryReplayStore } from "../adapters/replay/memory.ts";
+ * declare const token: string, jwks: Jwks;
+ * const now = Math.floor(Date.now() / 1000);
+ * const issuer = "https://risk.example.com", audience = "demo";
+ * const store = createMemoryReplayStore();
  * const out = await runVerifyRequest("session", token, { now, issuer, audience, jwks }, store);
  * ```
  */

@@ -22,6 +22,10 @@ export type Judge = readonly [
  *
  * @example
  * ```ts
+ * import type { Assert } from "../core/assert.ts";
+ * import type { runScenes } from "./scenes.ts";
+ * declare const t: Assert;
+ * declare const scenes: Awaited<ReturnType<typeof runScenes>>;
  * const { svc, sdk } = ran(t, scenes.basics);
  * ```
  */
@@ -38,6 +42,8 @@ export function ran(t: Assert, s: Scene): Scene & { sdk: NonNullable<Scene["sdk"
  *
  * @example
  * ```ts
+ * import type { ScriptedService } from "./service.ts";
+ * declare const svc: ScriptedService;
  * maxOpen(svc.of("telemetry")); // 1
  * ```
  */

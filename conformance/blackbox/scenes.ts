@@ -155,6 +155,8 @@ export type SceneName = "basics" | "refresh" | "create" | "faults" | "limits" | 
  *
  * @example
  * ```ts
+ * import type { HarnessClient } from "../harness/protocol.ts";
+ * declare const client: HarnessClient;
  * const scenes = await runScenes(client);
  * scenes.basics.svc.of("create").length; // 2 (the first met an expired nonce)
  * ```

@@ -41,6 +41,10 @@ const CALL_TIMEOUT_MS = 30_000;
  *
  * @example
  * ```ts
+ * import type { HarnessClient } from "../harness/protocol.ts";
+ * import type { ScriptedService } from "./service.ts";
+ * declare const client: HarnessClient;
+ * declare const svc: ScriptedService;
  * const sdk = await SdkUnderTest.init(client, svc, { enableSessionToken: true });
  * const c = await sdk.call("getSessionToken");
  * c.outcome; // "resolved"

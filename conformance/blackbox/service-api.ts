@@ -17,6 +17,12 @@ import type { Endpoint, Exchange, ServiceOptions, StoredSession } from "./record
  *
  * @example
  * ```ts
+ * import type { ServiceKey } from "../../adapters/keys/service-key.ts";
+ * import type { Exchange } from "./records.ts";
+ * declare const options: ConstructorParameters<typeof DeviceApi>[0];
+ * declare const key: ServiceKey;
+ * declare const exchange: Exchange; // the request being answered
+ * const url = "http://127.0.0.1:4711/v1/device/config?client_id=demo";
  * const api = new DeviceApi(options, key, "http://127.0.0.1:4711/");
  * const [status, body] = await api.answer("config", exchange, new URL(url));
  * ```

@@ -21,6 +21,9 @@ const JUDGES = [...SESSION_JUDGES, ...SECURE_JUDGES, ...TELEMETRY_JUDGES];
  *
  * @example
  * ```ts
+ * import { Runner } from "../core/run.ts";
+ * import { spawnDriver } from "../harness/stdio.ts";
+ * const cmd = "node --import tsx my-sdk-api-driver.ts";
  * const run = new Runner();
  * await runSdkApiSuite(await spawnDriver({ cmd, role: "sdk-api" }), run);
  * ```

@@ -9,6 +9,7 @@
  *
  * @example
  * ```ts
+ * declare const io: { out(text: string): void };
  * io.out(HELP);
  * ```
  */
@@ -43,6 +44,8 @@ The harness protocol: conformance/README.md.`;
  *
  * @example
  * ```ts
+ * import { parseArgs } from "node:util";
+ * declare const args: string[];
  * parseArgs({ args, options: OPTIONS, allowPositionals: true });
  * ```
  */
@@ -95,6 +98,7 @@ export function int(v: string | undefined, name: string): number | undefined {
  *
  * @example
  * ```ts
+ * declare const values: { url?: string };
  * required(values.url, "url"); // throws UsageError when absent
  * ```
  */

@@ -21,6 +21,7 @@ function cause(e: unknown): string {
  *
  * @example
  * ```ts
+ * declare const secret: string;
  * await preflightService("http://localhost:8787", [{ id: "demo", secret, flag: "--client-id" }]);
  * ```
  */

@@ -53,6 +53,11 @@ export function deepEqual(a: unknown, b: unknown): boolean {
  *
  * @example
  * ```ts
+ * import type { CheckDef } from "./check.ts";
+ * import type { Runner } from "./run.ts";
+ * declare const run: Runner;
+ * declare const def: CheckDef;
+ * declare const res: Response, body: unknown;
  * await run.check(def, async (t) => {
  *   t.equal(res.status, 201, "status");
  *   t.wire("CreateSessionResponse", body, "create response");

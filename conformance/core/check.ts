@@ -138,6 +138,8 @@ export function areaOf(id: string): string {
  *
  * @example
  * ```ts
+ * import type { Runner } from "./run.ts";
+ * declare const run: Runner;
  * process.exitCode = hasMustFailure(run.results) ? 1 : 0;
  * ```
  */
@@ -150,6 +152,8 @@ export function hasMustFailure(results: readonly CheckResult[]): boolean {
  *
  * @example
  * ```ts
+ * import type { Runner } from "./run.ts";
+ * declare const run: Runner;
  * isIncomplete(run.results); // true when e.g. the isolation checks had no second client
  * ```
  */

@@ -77,6 +77,7 @@ export function parseExpectations(json: unknown): Expectations {
  *
  * @example
  * ```ts
+ * declare const expectations: Expectations;
  * unknownEntries(expectations, ["svc.config.shape"]); // [{ id: "svc.confg.shape", … }]
  * ```
  */

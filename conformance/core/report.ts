@@ -45,6 +45,8 @@ function zero(): Counts {
  *
  * @example
  * ```ts
+ * import type { CheckResult } from "./check.ts";
+ * declare const results: CheckResult[];
  * summarize(results).total.fail; // 0
  * ```
  */
@@ -68,6 +70,8 @@ export function summarize(
  *
  * @example
  * ```ts
+ * import type { CheckResult } from "./check.ts";
+ * declare const results: CheckResult[];
  * process.exitCode = exitCode(results, { allowIncomplete: false });
  * ```
  */
@@ -82,6 +86,8 @@ export function exitCode(results: readonly CheckResult[], o: JudgeOptions = {}):
  *
  * @example
  * ```ts
+ * import type { CheckResult } from "./check.ts";
+ * declare const results: CheckResult[];
  * toEnable(results); // [{ enable: "--other-client-id/…", checks: ["svc.isolation.rules", …] }]
  * ```
  */
@@ -111,6 +117,9 @@ function verdict(results: readonly CheckResult[], total: Counts, o: JudgeOptions
  *
  * @example
  * ```ts
+ * import type { CheckResult } from "./check.ts";
+ * declare const results: CheckResult[];
+ * declare const info: RunInfo;
  * console.log(textReport(results, info));
  * ```
  */
@@ -163,6 +172,9 @@ export function textReport(
  *
  * @example
  * ```ts
+ * import type { CheckResult } from "./check.ts";
+ * declare const results: CheckResult[];
+ * declare const info: RunInfo;
  * const json = jsonReport(results, info); // { format, target, summary, checks, exitCode, … }
  * ```
  */
@@ -192,6 +204,8 @@ const tapEscape = (s: string) => s.replace(/\\/g, "\\\\").replace(/#/g, "\\#").r
  *
  * @example
  * ```ts
+ * import type { CheckResult } from "./check.ts";
+ * declare const results: CheckResult[];
  * console.log(tapReport(results)); // "TAP version 13\n1..57\nok 1 - svc.config.shape …"
  * ```
  */
@@ -224,6 +238,8 @@ export function tapReport(results: readonly CheckResult[], o: JudgeOptions = {})
  *
  * @example
  * ```ts
+ * import type { CheckResult } from "./check.ts";
+ * declare const result: CheckResult;
  * progressLine(result); // "  ✓ svc.config.shape"
  * ```
  */

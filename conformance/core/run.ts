@@ -32,6 +32,8 @@ export interface RunnerOptions {
  *
  * @example
  * ```ts
+ * import { SERVICE_CHECKS as C } from "../service/checks.ts";
+ * declare const res: Response;
  * const run = new Runner({ onResult: (r) => console.error(r.id, r.status) });
  * await run.check(C["svc.config.shape"], async (t) => t.equal(res.status, 200, "status"));
  * run.results; // [{ id: "svc.config.shape", status: "pass", … }]

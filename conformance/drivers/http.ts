@@ -19,6 +19,8 @@ const json = (status: number, body: unknown) =>
  *
  * @example
  * ```ts
+ * import { createVerifierDriver } from "./verifier-handler.ts";
+ * declare const req: unknown; // a driver request
  * const handler = httpDriverHandler(createVerifierDriver());
  * await handler(new Request("http://x/", { method: "POST", body: JSON.stringify(req) }));
  * ```
@@ -45,6 +47,7 @@ export function httpDriverHandler(driver: Driver): (request: Request) => Promise
  *
  * @example
  * ```ts
+ * import { createVerifierDriver } from "./verifier-handler.ts";
  * const server = await serveHttpDriver(createVerifierDriver(), { port: 9000 });
  * ```
  */

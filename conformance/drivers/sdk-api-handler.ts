@@ -52,6 +52,7 @@ const fail = (seq: unknown, code: string, message: string) => ({
  *
  * @example
  * ```ts
+ * const serverPath = "https://risk.example.com/";
  * const d = createSdkApiDriver();
  * await d.handle({ seq: 1, type: "sdk.init", options: { clientId: "demo", serverPath } });
  * ```

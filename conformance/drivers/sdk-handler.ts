@@ -29,6 +29,7 @@ const fail = (seq: unknown, code: string, message: string) => ({
  *
  * @example
  * ```ts
+ * const serverPath = "https://risk.example.com/";
  * const { hello, handle } = createSdkDriver();
  * await handle({ seq: 1, type: "machine.create", options: { clientId: "demo", serverPath } });
  * ```

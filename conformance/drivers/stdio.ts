@@ -12,6 +12,7 @@ import type { Driver } from "../harness/local.ts";
  *
  * @example
  * ```ts
+ * import { createSdkDriver } from "./sdk-handler.ts";
  * await serveStdio(createSdkDriver());
  * ```
  */

@@ -31,6 +31,10 @@ export interface VerifierDriverOptions {
  *
  * @example
  * ```ts
+ * import type { Jwks } from "../../core/wire/mod.ts";
+ * declare const token: string, jwks: Jwks;
+ * const now = Math.floor(Date.now() / 1000);
+ * const issuer = "https://risk.example.com", audience = "demo";
  * const { hello, handle } = createVerifierDriver();
  * await handle({ seq: 1, type: "verify", kind: "session", token, options: { now, issuer, audience, jwks } });
  * ```

@@ -28,6 +28,7 @@ export interface Driver {
  *
  * @example
  * ```ts
+ * import { createSdkDriver } from "../drivers/sdk-handler.ts";
  * const { hello, handle } = createSdkDriver();
  * const client = localDriver(hello, handle);
  * ```

@@ -22,6 +22,7 @@ export const PROTOCOL = "ds-conformance/1";
  *
  * @example
  * ```ts
+ * declare const hello: Hello;
  * hello.capabilities.every((c) => (SDK_CAPABILITIES as readonly string[]).includes(c));
  * ```
  */
@@ -31,6 +32,7 @@ export const SDK_CAPABILITIES = ["machine", "traces"] as const;
  *
  * @example
  * ```ts
+ * declare const hello: Hello;
  * hello.capabilities.includes(VERIFIER_CAPABILITIES[1]); // thumbprint
  * ```
  */
@@ -41,6 +43,7 @@ export const VERIFIER_CAPABILITIES = ["verify", "thumbprint"] as const;
  *
  * @example
  * ```ts
+ * declare const hello: Hello;
  * hello.capabilities.includes(SDK_API_CAPABILITIES[0]); // api
  * ```
  */

@@ -41,6 +41,7 @@ export interface SpawnOptions {
  *
  * @example
  * ```ts
+ * const options = { clientId: "demo", serverPath: "https://risk.example.com/" };
  * const driver = await spawnDriver({ cmd: "node --import tsx conformance/drivers/sdk-driver.ts", role: "sdk" });
  * const r = await driver.request({ type: "machine.create", options });
  * await driver.close();

@@ -136,6 +136,7 @@ const uncountedDrops = (inner: Fetch): Fetch => (input, init) => {
  *
  * @example
  * ```ts
+ * import { createSdkApiDriver } from "../drivers/sdk-api-handler.ts";
  * createSdkApiDriver({ mutant: "double-refresh" }); // SDK_API_MUTANTS["double-refresh"].fails
  * ```
  */

@@ -90,6 +90,7 @@ export interface SdkMutant {
  *
  * @example
  * ```ts
+ * import { createSdkDriver } from "../drivers/sdk-handler.ts";
  * createSdkDriver({ mutant: "double-refresh" }); // SDK_MUTANTS["double-refresh"].fails
  * ```
  */

@@ -61,6 +61,8 @@ function editRequest(path: string, edit: (text: string) => string): (inner: Hand
  *
  * @example
  * ```ts
+ * import { MemoryStore } from "../../adapters/store/memory.ts";
+ * const store = new MemoryStore();
  * STATE_MUTANTS["idle-never-ends"].store!(store); // sessions never end by idleness
  * ```
  */

@@ -186,6 +186,8 @@ const noLimits: ServiceMutant["wrap"] = (inner) => async (req) => {
  *
  * @example
  * ```ts
+ * declare const service: { fetch: Handler };
+ * declare const secret: string;
  * const m = SERVICE_MUTANTS["no-dedupe"];
  * const handler = m.wrap!((r) => service.fetch(r), { id: "a", secret });
  * ```

@@ -62,6 +62,7 @@ export interface BrokenVerifier {
  *
  * @example
  * ```ts
+ * import { createVerifierDriver } from "../drivers/verifier-handler.ts";
  * createVerifierDriver({ mutant: "alg-none" }); // VERIFIER_MUTANTS["alg-none"].fails
  * ```
  */

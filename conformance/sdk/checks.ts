@@ -12,6 +12,8 @@ import { defineChecks } from "../core/check.ts";
  *
  * @example
  * ```ts
+ * import type { Runner } from "../core/run.ts";
+ * declare const run: Runner;
  * await run.check(SDK_CHECKS["sdk.refresh.timing"], (t) => t.ok(true, "…"));
  * ```
  */

@@ -31,6 +31,9 @@ function firstRetry(w: World, purpose: "create" | "telemetry"): number | undefin
  *
  * @example
  * ```ts
+ * import type { HarnessClient } from "../harness/protocol.ts";
+ * import type { Runner } from "../core/run.ts";
+ * declare const client: HarnessClient, run: Runner;
  * await edgeChecks({ client, run });
  * ```
  */

@@ -35,6 +35,9 @@ function stableResend(t: Assert, w: World): void {
  *
  * @example
  * ```ts
+ * import type { HarnessClient } from "../harness/protocol.ts";
+ * import type { Runner } from "../core/run.ts";
+ * declare const client: HarnessClient, run: Runner;
  * await faultChecks({ run, client });
  * ```
  */

@@ -14,6 +14,9 @@ const SESSIONS = `${BASE}v1/device/sessions`;
  *
  * @example
  * ```ts
+ * import type { HarnessClient } from "../harness/protocol.ts";
+ * import type { Runner } from "../core/run.ts";
+ * declare const client: HarnessClient, run: Runner;
  * await lifecycleChecks({ run, client });
  * ```
  */

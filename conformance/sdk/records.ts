@@ -14,6 +14,8 @@ import type { TransportResponse } from "../../adapters/ports.ts";
  *
  * @example
  * ```ts
+ * import type { World } from "./sim.ts";
+ * declare const w: World;
  * w.at(2_000, { type: "get_token" }); // at T0 + 2 s
  * ```
  */

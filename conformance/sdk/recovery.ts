@@ -13,6 +13,9 @@ import { errorBody, issuedTokens, payloadOf, scenario, type SdkContext } from ".
  *
  * @example
  * ```ts
+ * import type { HarnessClient } from "../harness/protocol.ts";
+ * import type { Runner } from "../core/run.ts";
+ * declare const client: HarnessClient, run: Runner;
  * await recoveryChecks({ run, client });
  * ```
  */

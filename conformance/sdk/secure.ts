@@ -15,6 +15,9 @@ const JTI = /^[A-Za-z0-9_-]{22}$/;
  *
  * @example
  * ```ts
+ * import type { HarnessClient } from "../harness/protocol.ts";
+ * import type { Runner } from "../core/run.ts";
+ * declare const client: HarnessClient, run: Runner;
  * await secureChecks({ run, client });
  * ```
  */

@@ -44,6 +44,8 @@ type Partial_ = Record<string, unknown> & { type: string };
  *
  * @example
  * ```ts
+ * import type { HarnessClient } from "../harness/protocol.ts";
+ * declare const client: HarnessClient;
  * const w = await World.start(client, { seed: 1 });
  * w.at(100, { type: "get_token" });
  * await w.run(5_000);

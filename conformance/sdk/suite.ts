@@ -22,6 +22,9 @@ import { runTraceChecks, traceChecks } from "./traces.ts";
  *
  * @example
  * ```ts
+ * import { Runner } from "../core/run.ts";
+ * import { spawnDriver } from "../harness/stdio.ts";
+ * const cmd = "node --import tsx my-sdk-driver.ts";
  * const run = new Runner();
  * await runSdkSuite(await spawnDriver({ cmd, role: "sdk" }), run);
  * ```

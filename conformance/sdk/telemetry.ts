@@ -37,6 +37,9 @@ function ackedNotResent(t: Assert, w: World): void {
  *
  * @example
  * ```ts
+ * import type { HarnessClient } from "../harness/protocol.ts";
+ * import type { Runner } from "../core/run.ts";
+ * declare const client: HarnessClient, run: Runner;
  * await telemetryChecks({ run, client });
  * ```
  */

@@ -38,6 +38,9 @@ function createDelays(w: World): { n: number; d: number }[] {
  *
  * @example
  * ```ts
+ * import type { HarnessClient } from "../harness/protocol.ts";
+ * import type { Runner } from "../core/run.ts";
+ * declare const client: HarnessClient, run: Runner;
  * await timingChecks({ run, client });
  * ```
  */

@@ -89,6 +89,9 @@ async function replay(ctx: SdkContext, v: TraceVector): Promise<string | null> {
  *
  * @example
  * ```ts
+ * import type { HarnessClient } from "../harness/protocol.ts";
+ * import type { Runner } from "../core/run.ts";
+ * declare const client: HarnessClient, run: Runner;
  * await runTraceChecks({ run, client });
  * ```
  */

@@ -26,6 +26,8 @@ export type Judge = [CheckDef, (t: Assert, w: World, all: readonly World[]) => v
  *
  * @example
  * ```ts
+ * import { SDK_CHECKS as C } from "./checks.ts";
+ * declare const ctx: SdkContext;
  * await scenario(ctx, { seed: 1 }, (w) => w.at(100, { type: "get_token" }), 3_000, [
  *   [C["sdk.lifecycle.active"], (t, w) => t.ok(w.waiters[0]!.answer?.value, "answered")],
  * ]);
@@ -66,6 +68,7 @@ export async function scenario(
  *
  * @example
  * ```ts
+ * declare const token: string;
  * payloadOf(token)?.exp; // 1767226500
  * ```
  */
@@ -102,6 +105,8 @@ export interface Batch {
  *
  * @example
  * ```ts
+ * import type { World } from "./sim.ts";
+ * declare const w: World;
  * batches(w)[0].body.events.map((e) => e.seq); // [1, 2, 3]
  * ```
  */
@@ -114,6 +119,8 @@ export function batches(w: World): Batch[] {
  *
  * @example
  * ```ts
+ * import type { World } from "./sim.ts";
+ * declare const w: World;
  * maxInFlight(w.sent("telemetry")); // 1
  * ```
  */
@@ -135,6 +142,8 @@ export function maxInFlight(sends: readonly SentRecord[]): number {
  *
  * @example
  * ```ts
+ * import type { World } from "./sim.ts";
+ * declare const w: World;
  * issuedTokens(w)[0].sid; // "s_…"
  * ```
  */
@@ -170,6 +179,7 @@ export function backoffCeiling(n: number, baseMs = 1000, capMs = 60000): number 
  *
  * @example
  * ```ts
+ * import { T0 } from "./records.ts";
  * ({ status: 410, body: errorBody("ERR_SESSION_ENDED", T0) });
  * ```
  */

@@ -29,6 +29,8 @@ export interface ProofTweaks {
  *
  * @example
  * ```ts
+ * import type { Http } from "./http.ts";
+ * declare const http: Http;
  * const d = await Device.create(http, "EdDSA");
  * await d.createSession(); // d.sessionToken, d.sessionId, d.deviceId
  * ```
@@ -182,6 +184,7 @@ export class Device {
  *
  * @example
  * ```ts
+ * declare const device: Device;
  * await device.telemetry([event(1), event(2, "page", { kind: "show" })]);
  * ```
  */

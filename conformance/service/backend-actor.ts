@@ -10,6 +10,9 @@ import { body, type Exchange, type Http } from "./http.ts";
  *
  * @example
  * ```ts
+ * import type { Http } from "./http.ts";
+ * declare const http: Http;
+ * declare const session_token: string;
  * const b = await Backend.create(http);
  * await b.call("POST", "/v1/backend/actions", { action_type: "login", session_token });
  * ```

@@ -23,6 +23,10 @@ import {
  *
  * @example
  * ```ts
+ * import type { Device } from "./actors.ts";
+ * import type { ServiceContext } from "./context.ts";
+ * declare const ctx: ServiceContext;
+ * declare const device: Device | null;
  * const backend = await backendChecks(ctx, device);
  * ```
  */

@@ -11,6 +11,8 @@ import { defineChecks } from "../core/check.ts";
  *
  * @example
  * ```ts
+ * import type { Runner } from "../core/run.ts";
+ * declare const run: Runner;
  * await run.check(SERVICE_CHECKS["svc.config.shape"], async (t) => t.ok(true, "…"));
  * ```
  */

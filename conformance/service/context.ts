@@ -34,6 +34,8 @@ export interface ServiceContext {
  *
  * @example
  * ```ts
+ * import type { Exchange } from "./http.ts";
+ * declare const x: Exchange;
  * describe(x); // '401 {"code":"ERR_NONCE_INVALID",…}'
  * ```
  */
@@ -46,6 +48,10 @@ export function describe(x: Exchange): string {
  *
  * @example
  * ```ts
+ * import type { Assert } from "../core/assert.ts";
+ * import type { Exchange } from "./http.ts";
+ * declare const t: Assert;
+ * declare const x: Exchange;
  * expectError(t, x, 409, "ERR_REPLAYED", "second presentation");
  * ```
  */
@@ -69,6 +75,10 @@ export function expectError(
  *
  * @example
  * ```ts
+ * import type { Assert } from "../core/assert.ts";
+ * import type { Exchange } from "./http.ts";
+ * declare const t: Assert;
+ * declare const x: Exchange;
  * t.equal(causeOf(x), "ERR_AUDIENCE_MISMATCH", "details.cause");
  * ```
  */
@@ -84,6 +94,10 @@ export function causeOf(x: Exchange): unknown {
  *
  * @example
  * ```ts
+ * import type { Assert } from "../core/assert.ts";
+ * import type { Device } from "./actors.ts";
+ * declare const t: Assert;
+ * declare const d: Device;
  * const body = expectStatus(t, await d.createRaw(), 201, "create");
  * ```
  */
@@ -104,6 +118,10 @@ export function expectStatus(
  *
  * @example
  * ```ts
+ * import type { Assert } from "../core/assert.ts";
+ * declare const t: Assert;
+ * declare const ctx: ServiceContext;
+ * declare const sessionToken: string;
  * const jwks = await jwksFor(t, ctx, sessionToken);
  * ```
  */
@@ -127,6 +145,9 @@ export async function jwksFor(t: Assert, c: ServiceContext, token: unknown): Pro
  *
  * @example
  * ```ts
+ * import type { Assert } from "../core/assert.ts";
+ * declare const t: Assert;
+ * declare const ctx: ServiceContext;
  * const issuer = needIssuer(t, ctx);
  * ```
  */
@@ -143,6 +164,10 @@ export function needIssuer(t: Assert, c: ServiceContext): string {
  *
  * @example
  * ```ts
+ * import type { Assert } from "../core/assert.ts";
+ * declare const t: Assert;
+ * declare const ctx: ServiceContext;
+ * declare const token: string;
  * const claims = await checkServiceHeader(t, token, "ds-session+jwt", ctx, "session token");
  * ```
  */

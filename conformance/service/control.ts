@@ -55,6 +55,9 @@ export const ENABLE_CONTROL =
  *
  * @example
  * ```ts
+ * import type { Http } from "./http.ts";
+ * declare const http: Http;
+ * declare const discovery: Record<string, unknown> | null;
  * const control = await Control.discover(http, discovery);
  * await control?.advance(1800);
  * ```
@@ -147,7 +150,11 @@ export class Control {
  *
  * @example
  * ```ts
- * const control = needControl(t, ctx.control);
+ * import type { Assert } from "../core/assert.ts";
+ * import type { ServiceContext } from "./context.ts";
+ * declare const t: Assert;
+ * declare const ctx: ServiceContext;
+ * const control = needControl(t, ctx.control ?? null);
  * ```
  */
 export function needControl(t: Assert, control: Control | null): Control {

@@ -19,6 +19,8 @@ const PRIVATE = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
  *
  * @example
  * ```ts
+ * import type { ServiceContext } from "./context.ts";
+ * declare const ctx: ServiceContext;
  * await publishedChecks(ctx);
  * ```
  */
@@ -92,6 +94,8 @@ export async function publishedChecks(c: ServiceContext): Promise<void> {
  *
  * @example
  * ```ts
+ * import type { ServiceContext } from "./context.ts";
+ * declare const ctx: ServiceContext;
  * await crossCuttingChecks(ctx);
  * ```
  */

@@ -50,6 +50,7 @@ export interface CallOptions {
  *
  * @example
  * ```ts
+ * declare const target: ServiceTarget;
  * const http = new Http(target);
  * const r = await http.call("GET", "/v1/device/config?client_id=demo");
  * r.status; // 200
@@ -137,6 +138,7 @@ export class Http {
  *
  * @example
  * ```ts
+ * declare const http: Http;
  * body(await http.call("GET", "/.well-known/jwks.json")).keys;
  * ```
  */

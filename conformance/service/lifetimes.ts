@@ -23,6 +23,8 @@ const ACTIONS = "/v1/backend/actions";
  *
  * @example
  * ```ts
+ * import type { ServiceContext } from "./context.ts";
+ * declare const ctx: ServiceContext;
  * await rotationCheck(ctx);
  * ```
  */
@@ -69,6 +71,8 @@ export async function rotationCheck(c: ServiceContext): Promise<void> {
  *
  * @example
  * ```ts
+ * import type { ServiceContext } from "./context.ts";
+ * declare const ctx: ServiceContext;
  * await lifetimeChecks(ctx);
  * ```
  */

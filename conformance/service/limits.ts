@@ -13,6 +13,10 @@ import { expectError, expectStatus, type ServiceContext } from "./context.ts";
  *
  * @example
  * ```ts
+ * import type { Device } from "./actors.ts";
+ * import type { ServiceContext } from "./context.ts";
+ * declare const ctx: ServiceContext;
+ * declare const device: Device;
  * await limitChecks(ctx, device);
  * ```
  */
@@ -142,6 +146,8 @@ export function attributesOfSize(bytes: number, ch: string): Record<string, stri
  *
  * @example
  * ```ts
+ * import type { ServiceContext } from "./context.ts";
+ * declare const ctx: ServiceContext;
  * await attributeLimitCheck(ctx);
  * ```
  */

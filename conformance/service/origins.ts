@@ -17,6 +17,8 @@ const STRANGER = "https://not-allowed.conformance.invalid";
  *
  * @example
  * ```ts
+ * import type { ServiceContext } from "./context.ts";
+ * declare const ctx: ServiceContext;
  * await originChecks(ctx);
  * ```
  */

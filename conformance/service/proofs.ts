@@ -19,6 +19,8 @@ const CREATE = "/v1/device/sessions";
  *
  * @example
  * ```ts
+ * import type { ServiceContext } from "./context.ts";
+ * declare const ctx: ServiceContext;
  * await proofChecks(ctx);
  * ```
  */
@@ -88,6 +90,10 @@ export async function proofChecks(c: ServiceContext): Promise<void> {
  *
  * @example
  * ```ts
+ * import type { Device } from "./actors.ts";
+ * import type { ServiceContext } from "./context.ts";
+ * declare const ctx: ServiceContext;
+ * declare const device: Device;
  * await refreshChecks(ctx, device);
  * ```
  */

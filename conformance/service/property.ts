@@ -27,6 +27,8 @@ function eventAt(seq: number, t0: number) {
  *
  * @example
  * ```ts
+ * import type { ServiceContext } from "./context.ts";
+ * declare const ctx: ServiceContext;
  * await propertyChecks(ctx, { runs: 12 });
  * ```
  */

@@ -27,6 +27,9 @@ async function freePriorities(t: Assert, b: Backend, n: number): Promise<number[
  *
  * @example
  * ```ts
+ * import { scoringKit } from "./scoring.ts";
+ * import type { ServiceContext } from "./context.ts";
+ * declare const ctx: ServiceContext;
  * await ruleChecks(ctx, await scoringKit(ctx));
  * ```
  */

@@ -125,6 +125,10 @@ export interface ScoringKit {
  *
  * @example
  * ```ts
+ * import type { Assert } from "../core/assert.ts";
+ * import type { ServiceContext } from "./context.ts";
+ * declare const t: Assert;
+ * declare const ctx: ServiceContext;
  * const kit = await scoringKit(ctx);
  * judge(t, (await act(t, await kit.backend(t), await kit.session())).rec, kit.expect([]), "…");
  * ```

@@ -21,6 +21,10 @@ const ACTIONS = "/v1/backend/actions";
  *
  * @example
  * ```ts
+ * import type { Backend } from "./backend-actor.ts";
+ * import type { ServiceContext } from "./context.ts";
+ * declare const ctx: ServiceContext;
+ * declare const backend: Backend | null;
  * await secureChecks(ctx, backend);
  * ```
  */

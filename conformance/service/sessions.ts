@@ -27,6 +27,8 @@ const CREATE = "/v1/device/sessions";
  *
  * @example
  * ```ts
+ * import type { ServiceContext } from "./context.ts";
+ * declare const ctx: ServiceContext;
  * const device = await sessionChecks(ctx);
  * ```
  */

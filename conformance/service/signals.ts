@@ -14,6 +14,9 @@ import { act, judge, type ScoringKit } from "./scoring.ts";
  *
  * @example
  * ```ts
+ * import { scoringKit } from "./scoring.ts";
+ * import type { ServiceContext } from "./context.ts";
+ * declare const ctx: ServiceContext;
  * await signalChecks(ctx, await scoringKit(ctx));
  * ```
  */

@@ -34,6 +34,8 @@ export interface ServiceSuiteOptions {
  *
  * @example
  * ```ts
+ * import { Runner } from "../core/run.ts";
+ * declare const clientSecret: string;
  * const run = new Runner();
  * await runServiceSuite({ url: "http://127.0.0.1:8787", clientId: "demo", clientSecret }, run);
  * ```

@@ -24,6 +24,7 @@ import {
  *
  * @example
  * ```ts
+ * declare const sessionToken: string;
  * tamper(sessionToken, { did: "d_other" }); // same header and signature, new payload
  * ```
  */
@@ -38,6 +39,8 @@ export function tamper(token: string, change: Record<string, unknown>): string {
  *
  * @example
  * ```ts
+ * import type { ServiceContext } from "./context.ts";
+ * declare const ctx: ServiceContext;
  * await telemetryChecks(ctx);
  * ```
  */

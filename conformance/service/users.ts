@@ -17,6 +17,8 @@ const ACTIONS = "/v1/backend/actions";
  *
  * @example
  * ```ts
+ * import type { ServiceContext } from "./context.ts";
+ * declare const ctx: ServiceContext;
  * await userChecks(ctx);
  * ```
  */

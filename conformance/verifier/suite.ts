@@ -141,6 +141,9 @@ async function verify(
  *
  * @example
  * ```ts
+ * import { Runner } from "../core/run.ts";
+ * import { spawnDriver } from "../harness/stdio.ts";
+ * const cmd = "node --import tsx my-verifier-driver.ts";
  * await runVerifierSuite(await spawnDriver({ cmd, role: "verifier" }), new Runner());
  * ```
  */
