@@ -1,8 +1,10 @@
-// `npm run check` step "doc-examples": type-checks the `@example` blocks of the public entry
-// points with `deno check --doc-only` (what `deno doc` and the API reference show). Examples
-// import the package by its published name; an import map (written to .tmp/) points each
-// `device-session/…` export of deno.json at its source file, as a user's install would resolve
-// it. `node tools/check-doc-examples.mjs [files…]` checks other files.
+// `npm run check` step "doc-examples": type-checks every `@example` (every fenced `ts` block of
+// the TSDoc) with `deno check --doc-only`, in every non-test `.ts` file: the root entry points and
+// everything under DIRS. Examples import the package by its published name; an import map
+// (written to .tmp/) points each `device-session/…` export of deno.json at its source file, as a
+// user's install would resolve it. Examples inside the package may also import neighbouring
+// modules by relative path, and `declare` the values they assume (`declare const token: string;`).
+// `node tools/check-doc-examples.mjs [files…]` checks only the given files.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -11,10 +13,20 @@ import { ROOT } from "./find-tests.mjs";
 const { exports } = JSON.parse(readFileSync(join(ROOT, "deno.json"), "utf8"));
 const NAME = "device-session";
 
-/** Source directories whose TSDoc `@example` blocks are checked, besides the root entry files. */
-const DIRS = ["core", "adapters", "conformance", "embed"];
-/** Files that cannot be checked, each with the reason. */
-const EXCLUDE = new Map([]);
+/** Directories whose non-test `.ts` files are checked, besides the root entry files. */
+const DIRS = [
+  "core",
+  "adapters",
+  "conformance",
+  "embed",
+  "examples",
+  "bench",
+  "bin",
+  "test",
+  "tools",
+];
+/** @type {Map<string, string>} Files that cannot be checked, each with the reason (none today). */
+const EXCLUDE = new Map();
 
 /** Every non-test `.ts` file at the root and under {@link DIRS}, sorted. */
 export const DOC_FILES = [

@@ -61,7 +61,7 @@ const STEPS = [
   ],
   [
     "doc-examples",
-    "deno check --doc-only: the @example blocks of the public entry points",
+    "deno check --doc-only: every @example of every non-test .ts file",
     node("tools/check-doc-examples.mjs"),
   ],
   ["jsr", "deno publish --dry-run", [bin("deno"), ["publish", "--dry-run", "--allow-dirty"]]],

@@ -7,6 +7,9 @@
  * `sdk.getSecureSessionToken("login")`. With express the route would read:
  *
  * ```ts
+ * declare const app: { post(path: string, ...handlers: unknown[]): void }; // express()
+ * declare const express: { json(): unknown };
+ * declare const verifyLogin: unknown, loginHandler: unknown;
  * app.post("/api/login", express.json(), verifyLogin, loginHandler);
  * ```
  *
@@ -55,6 +58,16 @@ function send(res: ServerResponse, status: number, body: unknown): void {
  *
  * @example
  * ```ts
+ * import { createServer } from "node:http";
+ * import { createBackendClient } from "device-session/backend";
+ * declare function checkPassword(username: string, password: string): boolean;
+ * const backend = createBackendClient({
+ *   baseUrl: "https://risk.example.com",
+ *   clientId: "demo",
+ *   clientSecret: "s3cret-s3cret-s3cret",
+ * });
+ * const issuer = "https://risk.example.com";
+ * const jwks = "https://risk.example.com/.well-known/jwks.json";
  * createServer(createHandler({ backend, issuer, clientId: "demo", jwks, checkPassword })).listen(3000);
  * ```
  */

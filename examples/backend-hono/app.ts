@@ -46,6 +46,12 @@ const UNAVAILABLE = [
  *
  * @example
  * ```ts
+ * import { createBackendClient } from "device-session/backend";
+ * const backend = createBackendClient({
+ *   baseUrl: "https://risk.example.com",
+ *   clientId: "demo",
+ *   clientSecret: "s3cret-s3cret-s3cret",
+ * });
  * const app = createApp({ backend, issuer: "https://risk.example.com", clientId: "demo",
  *   jwks: "https://risk.example.com/.well-known/jwks.json" });
  * ```

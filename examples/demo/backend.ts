@@ -36,8 +36,12 @@ const json = (body: unknown, status = 200) =>
  *
  * @example
  * ```ts
+ * import type { Service } from "device-session/server";
+ * declare const service: Service;
+ * declare const clientSecret: string, script: string, html: string;
+ * const baseUrl = "http://localhost:8787";
  * const demo = demoApp({ service, baseUrl, clientId: "demo", clientSecret, script, html });
- * const handler = (req) => new URL(req.url).pathname.startsWith("/demo/") ? demo.fetch(req) : service.fetch(req);
+ * const handler = (req: Request) => new URL(req.url).pathname.startsWith("/demo/") ? demo.fetch(req) : service.fetch(req);
  * ```
  */
 export function demoApp(o: DemoOptions): { fetch(req: Request): Promise<Response> } {

@@ -29,6 +29,9 @@ const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "
  *
  * @example
  * ```ts
+ * import type { Ports } from "../../adapters/ports.ts";
+ * declare const ports: Ports;
+ * const serverPath = "https://risk.example.com/";
  * const s = await startEmbedded({ clientId: "demo", serverPath, enableSessionToken: true }, ports);
  * const token = await s.getSessionToken();
  * ```

@@ -92,6 +92,7 @@ function shardOf(id: string, shards: number): number {
  *
  * @example
  * ```ts
+ * declare const env: { REPLAY: DurableObjectNamespaceLike }; // the Worker's bindings
  * const replayStore = durableObjectReplayStore(env.REPLAY, { shards: 16 });
  * ```
  */

@@ -98,6 +98,7 @@ const BASE = [
  *
  * @example
  * ```ts
+ * import { connectRedis } from "../../adapters/store/redis/node-redis.ts";
  * const redis = await startRedis();
  * const store = await connectRedis({ url: redis.url });
  * ```

@@ -96,6 +96,7 @@ function parse(buf: string, eof = false): { response: RawResponse | null; interi
  *
  * @example
  * ```ts
+ * declare const h: { url: string }; // a running server
  * const { response } = await rawRequest(h.url, "GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n", {
  *   timeoutMs: 10_000,
  * });
