@@ -154,6 +154,8 @@ class LazyRequest {
     return this.#signal = aborter.signal;
   }
   get body(): ReadableStream<Uint8Array> | null {
+    // Once the real request exists (a clone, an uncommon member), it owns the body.
+    if (this.#real !== undefined) return this.#real.body;
     if (this.#body !== undefined) return this.#body;
     if (this.#method === "GET" || this.#method === "HEAD") return this.#body = null;
     const b = this.#i.buffered;
@@ -166,6 +168,7 @@ class LazyRequest {
     });
   }
   get bodyUsed(): boolean {
+    if (this.#real !== undefined) return this.#real.bodyUsed;
     return this.#used || (this.#body?.locked ?? false);
   }
 
@@ -173,6 +176,7 @@ class LazyRequest {
   #bytes(): Promise<Uint8Array> | null {
     const b = this.#i.buffered;
     if (b === undefined || this.#method === "GET" || this.#method === "HEAD") return null;
+    if (this.#real !== undefined) return null; // the real request reads it (see `body`)
     if (this.bodyUsed) return Promise.reject(new TypeError("the body has already been read"));
     this.#used = true;
     return b instanceof Error ? Promise.reject(b) : Promise.resolve(b);
@@ -206,7 +210,7 @@ class LazyRequest {
   /** The WHATWG `Request`, made once, for whatever the fast paths above do not cover. */
   [REAL](): Request {
     if (this.#real !== undefined) return this.#real;
-    const body = this.body;
+    const body = this.body; // before #real is set: the lazy stream (or null)
     return this.#real = new Request(this.url, {
       method: this.#method,
       headers: this.headers,

@@ -39,6 +39,51 @@ describe(
       }
     });
 
+    it("a request cloned before the handler reads it still has its body, on both copies", async () => {
+      // The Node adapter builds its Request lazily; a clone (a proxy or recorder in front of the
+      // service does this) must hand the body to the clone and the original alike.
+      const m = await import("../support/harness.ts");
+      const serveMod = m.runtimeName() === "bun"
+        ? await import("../../../adapters/server/serve/bun.ts")
+        : m.runtimeName() === "deno"
+        ? await import("../../../adapters/server/serve/deno.ts")
+        : await import("../../../adapters/server/serve/node.ts");
+      const server = await serveMod.serve({
+        port: 0,
+        fetch: async (req) => {
+          const copy = req.clone();
+          const [a, b] = [await req.text(), await copy.json()];
+          return new Response(JSON.stringify({ a, b, used: req.bodyUsed }));
+        },
+      });
+      try {
+        const body = JSON.stringify({ hello: "wörld", n: [1, 2, 3] });
+        for (const headers of [{ "content-type": "application/json" }, undefined]) {
+          const r = await fetch(server.url, {
+            method: "POST",
+            body,
+            ...(headers ? { headers } : {}),
+          });
+          assert.equal(r.status, 200);
+          assert.deepEqual(await r.json(), { a: body, b: JSON.parse(body), used: true });
+        }
+        // Streamed (no Content-Length): the same.
+        const streamed = await fetch(server.url, {
+          method: "POST",
+          body: new ReadableStream({
+            start(c) {
+              c.enqueue(new TextEncoder().encode(body));
+              c.close();
+            },
+          }),
+          duplex: "half",
+        } as RequestInit);
+        assert.deepEqual(await streamed.json(), { a: body, b: JSON.parse(body), used: true });
+      } finally {
+        await server.shutdown(5000);
+      }
+    });
+
     it("service.drain waits for in-flight requests", async () => {
       const { createService } = await import("../../../adapters/server/mod.ts");
       const service = await createService({
