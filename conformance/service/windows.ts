@@ -1,0 +1,135 @@
+/**
+ * Service checks that need long stretches of service time or many requests, run last: the rate
+ * limits the service reports through test control (SPEC §12, Appendix A.5) answered 429 with
+ * `Retry-After`, and a key rotated out of the JWKS that the service still honours for telemetry
+ * within retention (§3.6, §8.5).
+ *
+ * @module
+ */
+import { parseJws } from "../../core/token/jws.ts";
+import type { Assert } from "../core/assert.ts";
+import { Device, event } from "./actors.ts";
+import { Backend } from "./backend-actor.ts";
+import { SERVICE_CHECKS as C } from "./checks.ts";
+import { needControl } from "./control.ts";
+import { expectError, expectStatus, type ServiceContext } from "./context.ts";
+import type { Exchange, Http } from "./http.ts";
+
+/** Limits the suite is willing to exceed (requests per minute). */
+const MAX_REACHABLE = 20000;
+/** Requests in flight at once while exceeding a limit. */
+const PARALLEL = 32;
+
+/** Sends `request` until the first 429, at most `limit + 1` times; that 429, or `null`. */
+async function exceed(limit: number, request: () => Promise<Exchange>): Promise<Exchange | null> {
+  let sent = 0;
+  while (sent <= limit) {
+    const n = Math.min(PARALLEL, limit + 1 - sent);
+    sent += n;
+    const xs = await Promise.all(Array.from({ length: n }, request));
+    const limited = xs.find((x) => x.status === 429);
+    if (limited !== undefined) return limited;
+  }
+  return null;
+}
+
+/** Fails unless `x` is the 429 of §6.0 with a Retry-After of delay-seconds within the window. */
+function expectLimited(t: Assert, x: Exchange | null, what: string, limit: number): void {
+  if (x === null) t.fail(`${what}: ${limit + 1} requests in a minute were all answered`);
+  expectError(t, x, 429, "ERR_RATE_LIMITED", what);
+  const after = x.headers.get("retry-after");
+  t.ok(after !== null && /^\d+$/.test(after), `${what}: Retry-After delay-seconds, got ${after}`);
+  t.between(Number(after), 1, 60, `${what}: Retry-After`);
+}
+
+/** The longest lifetime of the service-signed tokens the suite can obtain, seconds. */
+async function longestLifetime(t: Assert, http: Http, d: Device): Promise<number> {
+  const be = await Backend.create(http);
+  const x = await be.call("POST", "/v1/backend/actions", {
+    action_type: "login",
+    session_token: d.sessionToken,
+  });
+  const action = expectStatus(t, x, 201, "an action").action_token;
+  const life = (tok: unknown) => {
+    const p = parseJws(String(tok)).payload as { iat?: number; exp?: number };
+    return Number(p.exp) - Number(p.iat);
+  };
+  return Math.max(life(d.sessionToken), life(action), life(be.token));
+}
+
+/**
+ * Runs the checks (after every other check that needs the clock).
+ *
+ * @example
+ * ```ts
+ * import type { ServiceContext } from "./context.ts";
+ * declare const ctx: ServiceContext;
+ * await windowChecks(ctx);
+ * ```
+ */
+export async function windowChecks(c: ServiceContext): Promise<void> {
+  const { run, http } = c;
+
+  await run.check(C["svc.jwks.retired-key"], async (t) => {
+    const control = needControl(t, c.control ?? null);
+    const d = await Device.create(http);
+    await d.createSession();
+    const old = d.sessionToken;
+    const oldKid = parseJws(old).header.kid;
+    // The previous key stays published for the longest token lifetime + 300 s (§3.6).
+    const published = await longestLifetime(t, http, d) + 300 + 1;
+    const { retention_s: retention } = await control.client();
+    const facts = await control.session(d.sessionId);
+    if (facts.ends_at + retention <= http.nowS() + 2 * published + 60) {
+      t.skip(`the client's retention (${retention} s) ends before two rotations can happen`);
+    }
+    let first = await control.rotate();
+    if (first.status === 409) {
+      // An earlier rotation's previous key is still published.
+      await control.advance(published);
+      first = await control.rotate();
+    }
+    const r1 = expectStatus(t, first, 200, "the first rotation");
+    t.equal(r1.previous_kid, oldKid, "previous_kid of the first rotation");
+    await control.advance(published);
+    const r2 = expectStatus(t, await control.rotate(), 200, "a rotation once the previous expired");
+    const jwks = expectStatus(t, await http.call("GET", "/.well-known/jwks.json"), 200, "JWKS");
+    const kids = ((jwks.keys ?? []) as { kid: string }[]).map((k) => k.kid).sort();
+    t.equal(kids, [String(r1.kid), String(r2.kid)].sort(), "JWKS kids: the two newest keys");
+    // The session ended (idle) meanwhile; its events are taken until retention ends (§8.5).
+    const b = await d.telemetry([event(1)], { session_token: old });
+    t.equal(
+      expectStatus(t, b, 200, "a batch under a token of the key no longer published").acked_seq,
+      1,
+      "acked_seq of that batch",
+    );
+  });
+
+  await run.check(C["svc.errors.rate-limited"], async (t) => {
+    const control = needControl(t, c.control ?? null);
+    const facts = await control.client();
+    const rl = t.need(facts.rate_limits, "rate_limits in the test-control client facts");
+    const reachable = (n: number | undefined): n is number =>
+      typeof n === "number" && n > 0 && n <= MAX_REACHABLE;
+    const device = rl.device_per_ip_per_min;
+    const token = rl.token_per_ip_per_min;
+    if (!reachable(device) && !reachable(token)) {
+      t.skip(`no rate limit of at most ${MAX_REACHABLE} per minute to exceed`);
+    }
+    const config = `/v1/device/config?client_id=${encodeURIComponent(http.target.clientId)}`;
+    if (reachable(device)) {
+      const x = await exceed(device, () => http.call("GET", config));
+      expectLimited(t, x, "the device API past its limit", device);
+      await control.advance(61);
+      expectStatus(t, await http.call("GET", config), 200, "the device API a window later");
+    }
+    if (reachable(token)) {
+      const be = new Backend(http, http.target.clientId, http.target.clientSecret);
+      await control.client(); // the extension's own access token, fresh before the limit
+      const x = await exceed(token, () => be.tokenRaw());
+      expectLimited(t, x, "the token endpoint past its limit", token);
+      await control.advance(61);
+      expectStatus(t, await be.tokenRaw(), 200, "the token endpoint a window later");
+    }
+  });
+}
