@@ -85,4 +85,17 @@ export async function originChecks(c: ServiceContext): Promise<void> {
     const ok = expectStatus(t, await d.telemetry([event(2)]), 200, "a batch without Origin");
     t.equal([ok.acked_seq, ok.high_seq], [2, 2], "[acked_seq, high_seq]: seq 1 was not stored");
   });
+
+  await run.check(C["svc.cors.no-origin"], async (t) => {
+    const d = await Device.create(http);
+    const answers = [
+      ["config", await d.config()],
+      ["session create", await d.createRaw()],
+    ] as const;
+    for (const [what, x] of answers) {
+      t.ok(x.status < 300, `${what} without Origin: expected 2xx, got ${x.status}`);
+      const cors = [...x.headers.keys()].filter((h) => h.startsWith("access-control-"));
+      t.equal(cors, [], `CORS headers on the ${what} answer to a request without Origin`);
+    }
+  });
 }
