@@ -34,6 +34,8 @@ async function conformance(args: string[]): Promise<{ code: number; report: Repo
 const TEST_MODE = [
   "svc.backend.user-facts",
   "svc.cors.origin",
+  "svc.errors.rate-limited",
+  "svc.jwks.retired-key",
   "svc.jwks.rotation",
   "svc.proof.replay-late",
   "svc.secure.replay-late",
