@@ -82,6 +82,34 @@ export async function limitChecks(c: ServiceContext, d: Device): Promise<void> {
       else expectError(t, x, 413, "ERR_BODY_TOO_LARGE", what);
     }
   });
+
+  await run.check(C["svc.telemetry.limit-chunked"], async (t) => {
+    // Without Content-Length (chunked): the limits hold as the body arrives, not as declared.
+    const post = (text: string, n: number) => {
+      const bytes = new TextEncoder().encode(text);
+      const size = Math.ceil(bytes.length / n);
+      const chunks = Array.from({ length: n }, (_, i) => bytes.subarray(i * size, (i + 1) * size));
+      return c.http.call("POST", "/v1/device/telemetry", {
+        headers: { "content-type": "application/json" },
+        chunks,
+      });
+    };
+    const ok = expectStatus(
+      t,
+      await post(d.batchText([event(2000)]), 3),
+      200,
+      "a batch in 3 chunks",
+    );
+    t.equal(ok.acked_seq, 2000, "acked_seq of a streamed batch");
+    const big = batchOfSize(d, 2100, maxBody + 4096, "x", maxEventBytes);
+    expectError(t, await post(big, 17), 413, "ERR_BODY_TOO_LARGE", "a body over 65536 bytes");
+    const again = expectStatus(t, await post(d.batchText([event(2001)]), 1), 200, "one chunk");
+    t.equal(again.acked_seq, 2001, "acked_seq after the refused body");
+    const path = d.refreshPath();
+    const proof = await d.proof(path);
+    const r = await c.http.call("POST", path, { headers: { "ds-proof": proof }, chunks: [] });
+    expectStatus(t, r, 200, "a refresh with an empty streamed body (counts as {})");
+  });
 }
 
 const utf8 = (s: string): number => new TextEncoder().encode(s).length;
