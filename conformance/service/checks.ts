@@ -31,6 +31,7 @@ export const SERVICE_CHECKS = defineChecks({
   "svc.errors.rate-limited": ["MUST", "§6.0, §6.5, §12, Appendix A.5", "past the rate limits the service reports, the device API and the token endpoint answer 429 ERR_RATE_LIMITED with Retry-After, and answer again once the window passed"],
   "svc.cors.origin": ["MUST", "§6.0", "allowed origins (and the service's own) get CORS answers exposing DS-Nonce and Retry-After; another origin is 403 ERR_FORBIDDEN and nothing is stored"],
   "svc.cors.no-origin": ["MUST", "§6.0", "a device API answer to a request without Origin (not from a browser) carries no CORS headers"],
+  "svc.device.expect-continue": ["MUST", "§6.0, §12", "Expect: 100-continue: a batch within the limits is invited and taken; one declared over 65536 bytes is 413 at once, without 100 Continue, and closes the connection"],
   "svc.device.time": ["MUST", "§6.0", "every device API answer carries time (integer seconds)"],
   "svc.device.nonce": ["MUST", "§6.0", "every 2xx device answer carries a nonce, also in the DS-Nonce header"],
   "svc.session.create": ["MUST", "§6.2, §1.4", "a proof-signed create answers 201 with a valid CreateSessionResponse"],

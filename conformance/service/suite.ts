@@ -23,6 +23,7 @@ import { sessionChecks } from "./sessions.ts";
 import { telemetryChecks } from "./telemetry.ts";
 import { lifetimeChecks, rotationCheck } from "./lifetimes.ts";
 import { answerChecks } from "./answers.ts";
+import { expectChecks } from "./expect.ts";
 import { networkChecks } from "./network.ts";
 import { windowChecks } from "./windows.ts";
 
@@ -65,6 +66,7 @@ export async function runServiceSuite(
   await userChecks(c);
   await secureChecks(c, backend);
   await originChecks(c);
+  await expectChecks(c);
   // Last: these move the service clock forward by days.
   await lifetimeChecks(c);
   // After those: a rotated-out key within retention, then the rate limits (many requests).
