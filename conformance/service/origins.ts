@@ -62,6 +62,14 @@ export async function originChecks(c: ServiceContext): Promise<void> {
     t.equal(pre.headers.get("access-control-allow-origin"), allowed, "preflight ACAO");
     const allowHeaders = (pre.headers.get("access-control-allow-headers") ?? "").toLowerCase();
     t.ok(/\bds-proof\b/.test(allowHeaders), `preflight allows DS-Proof: ${allowHeaders}`);
+    // A stranger's preflight is refused unless some client (perhaps one the suite does not
+    // know) allows it; refused, it is the 403 ERR_FORBIDDEN of any other origin.
+    const refused = await http.call("OPTIONS", "/v1/device/sessions", {
+      headers: { origin: STRANGER, "access-control-request-method": "POST" },
+    });
+    if (refused.status >= 400) {
+      expectError(t, refused, 403, "ERR_FORBIDDEN", "a preflight from an origin no client allows");
+    }
     expectError(
       t,
       await http.call("GET", config, { headers: { origin: STRANGER } }),
