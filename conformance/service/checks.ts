@@ -21,6 +21,7 @@ export const SERVICE_CHECKS = defineChecks({
   "svc.config.unknown-client": ["MUST", "§6.1", "config of an unknown client is 404 ERR_CLIENT_UNKNOWN"],
   "svc.jwks.shape": ["MUST", "§3.1, §3.5, §7.9", "the JWKS holds 1–2 public signing keys, each kid its RFC 7638 thumbprint"],
   "svc.jwks.cache": ["SHOULD", "§3.7, §7.9", "the JWKS is served with Cache-Control: public, max-age=300"],
+  "svc.jwks.scheduled-rotation": ["MUST", "§3.6, Appendix A.5", "a service that rotates on a schedule publishes a new key once the period has passed, keeps the former as previous, and signs new tokens with it"],
   "svc.jwks.rotation": ["MUST", "§3.5, §3.6", "after a key rotation the JWKS holds the new and the previous key, new tokens carry the new kid, and tokens signed before still verify and are accepted"],
   "svc.jwks.retired-key": ["MUST", "§3.6, §8.5", "after a second rotation the JWKS holds only the two newest keys, and a batch under a session token of the key it dropped is still taken within retention"],
   "svc.discovery.shape": ["MUST", "§7.9", "discovery names the issuer, the JWKS, version 1 and the token endpoint"],

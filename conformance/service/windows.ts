@@ -146,6 +146,32 @@ export async function windowChecks(c: ServiceContext): Promise<void> {
     );
   });
 
+  await run.check(C["svc.jwks.scheduled-rotation"], async (t) => {
+    const control = needControl(t, c.control ?? null);
+    const period = (await control.client()).key_rotation_s ?? 0;
+    if (period <= 0) {
+      t.skip("the service reports no scheduled rotation (key_rotation_s)", { notApplicable: true });
+    }
+    const kidsOf = async () => {
+      const x = await http.call("GET", "/.well-known/jwks.json");
+      const keys = (expectStatus(t, x, 200, "JWKS").keys ?? []) as { kid: string }[];
+      return keys.map((k) => k.kid).sort();
+    };
+    const d = await Device.create(http);
+    await d.createSession();
+    const before = parseJws(d.sessionToken).header.kid;
+    await control.advance(period);
+    // The rotation may start with any request (a few JWKS fetches, at most, until it shows).
+    let kids = await kidsOf();
+    for (let i = 0; i < 50 && kids.length === 1 && kids[0] === before; i++) kids = await kidsOf();
+    t.ok(kids.includes(String(before)), `the former key stays published (previous): ${kids}`);
+    const fresh = kids.filter((k) => k !== before);
+    t.equal(fresh.length, 1, `a new key is published once ${period} s passed: JWKS kids`);
+    const e = await Device.create(http);
+    await e.createSession();
+    t.equal(parseJws(e.sessionToken).header.kid, fresh[0], "kid of a token issued after that");
+  });
+
   await run.check(C["svc.errors.rate-limited"], async (t) => {
     const control = needControl(t, c.control ?? null);
     const facts = await control.client();

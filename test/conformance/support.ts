@@ -62,6 +62,7 @@ async function service(
     // Default rate limits: svc.errors.rate-limited exceeds the token endpoint's (60/min).
     now: () => Date.now() + clock.skew,
     testControl: o.testControl ?? true,
+    keyRotationS: 7 * 86400, // as `serve --conformance` rotates (svc.jwks.scheduled-rotation)
     ...(mutant?.crypto ? { crypto: mutant.crypto(webCrypto) } : {}),
     // The store runs on the service clock (which test control moves).
     ...(mutant?.store ? { store: mutant.store(new MemoryStore({ now: () => self!.now() })) } : {}),

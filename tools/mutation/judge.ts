@@ -35,6 +35,7 @@ async function service(run: Runner): Promise<void> {
       clients: CLIENTS,
       log: null,
       testControl: true,
+      keyRotationS: 7 * 86400, // as `serve --conformance` rotates
     });
     const [a, b] = CLIENTS as [typeof CLIENTS[0], typeof CLIENTS[0]];
     await runServiceSuite(
