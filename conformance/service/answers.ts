@@ -11,7 +11,7 @@ import type { Backend } from "./backend-actor.ts";
 import { SERVICE_CHECKS as C } from "./checks.ts";
 import { expectError, expectStatus, type ServiceContext } from "./context.ts";
 import type { Exchange } from "./http.ts";
-import { type ScoringKit } from "./scoring.ts";
+import type { ScoringKit } from "./scoring.ts";
 
 /** 22 base64url characters encoding 128 bits: the last one carries 2 bits and 4 zero bits. */
 const RANDOM = "[A-Za-z0-9_-]{21}[AQgw]";
