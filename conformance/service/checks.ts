@@ -80,7 +80,7 @@ export const SERVICE_CHECKS = defineChecks({
   "svc.telemetry.limit-event": ["MUST", "§8.1, §12", "event data over 4096 bytes is 422 ERR_BATCH_TOO_LARGE"],
   "svc.telemetry.limit-batch": ["MUST", "§8.3, §12", "a batch over 61440 bytes (body ≤ 65536) is 422 ERR_BATCH_TOO_LARGE"],
   "svc.telemetry.limit-body": ["MUST", "§6.0, §12", "a body over 65536 bytes is 413 ERR_BODY_TOO_LARGE"],
-  "svc.telemetry.limit-chunked": ["MUST", "§6.0, §6.6, §12", "bodies without Content-Length (chunked): a batch in chunks is taken, one over 65536 bytes is 413 ERR_BODY_TOO_LARGE, and an empty refresh body counts as {}"],
+  "svc.telemetry.limit-chunked": ["MUST", "§6.0, §6.6, §12", "bodies without Content-Length (chunked): a batch in chunks is taken, one over 65536 bytes is 413 ERR_BODY_TOO_LARGE (before it ends), and an empty refresh body counts as {}"],
   "svc.telemetry.invalid-body": ["MUST", "§6.4, §6.6", "a batch that is not JSON, not a batch, or whose session_token is not of compact syntax is 400 ERR_INVALID_BODY"],
   "svc.telemetry.expired-token": ["MUST", "§8.5", "a batch under an expired session token is still accepted (expiry is not checked)"],
   "svc.telemetry.retention": ["MUST", "§8.5, §6.4", "an ended session's batches are taken until retention_s after its end, then 410 ERR_SESSION_ENDED"],

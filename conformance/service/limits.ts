@@ -7,6 +7,7 @@
 import { Device, event } from "./actors.ts";
 import { SERVICE_CHECKS as C } from "./checks.ts";
 import { expectError, expectStatus, type ServiceContext } from "./context.ts";
+import { WireConnection } from "./wire.ts";
 
 /**
  * Runs the limit checks with device `d` (a live session).
@@ -109,6 +110,28 @@ export async function limitChecks(c: ServiceContext, d: Device): Promise<void> {
     const proof = await d.proof(path);
     const r = await c.http.call("POST", path, { headers: { "ds-proof": proof }, chunks: [] });
     expectStatus(t, r, 200, "a refresh with an empty streamed body (counts as {})");
+    // The same on the wire, where a client's fetch may not frame it chunked.
+    const conn = await WireConnection.open(c.http.base);
+    if (conn === null) return; // in-process: no connection to open; the fetches above stand
+    try {
+      const chunked = (p: string, extra: string) =>
+        `POST ${p} HTTP/1.1\r\nhost: ${conn.host}\r\ntransfer-encoding: chunked\r\n${extra}\r\n`;
+      conn.write(`${chunked(path, `ds-proof: ${await d.proof(path)}\r\n`)}0\r\n\r\n`);
+      const empty = await conn.read(10_000);
+      t.equal(typeof empty === "string" ? empty : empty.status, 200, "an empty chunked refresh");
+      // Over the limit and still sending: refused before the body ends (SPEC §6.0).
+      conn.write(chunked("/v1/device/telemetry", "content-type: application/json\r\n"));
+      const piece = "x".repeat(8192);
+      for (let i = 0; i < 9; i++) conn.write(`${piece.length.toString(16)}\r\n${piece}\r\n`);
+      const over = await conn.read(10_000);
+      t.equal(
+        typeof over === "string" ? over : over.status,
+        413,
+        "a chunked body past 65536 bytes, before it ends",
+      );
+    } finally {
+      conn.close();
+    }
   });
 }
 
