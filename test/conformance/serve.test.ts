@@ -37,6 +37,7 @@ const TEST_MODE = [
   "svc.errors.rate-limited",
   "svc.jwks.retired-key",
   "svc.jwks.rotation",
+  "svc.jwks.scheduled-rotation",
   "svc.proof.replay-late",
   "svc.secure.replay-late",
   "svc.session.absolute-end",
