@@ -6,7 +6,8 @@
  * warning counts as a failure: the suite reported it), 1 otherwise.
  *
  * - `service`: our service as `serve --conformance` runs it (test control on, default rate
- *   limits, two clients, one with restricted origins) on Node's loopback server, over HTTP.
+ *   limits, a weekly key rotation, two clients, one with restricted origins) on Node's loopback
+ *   server, over HTTP.
  * - `verifier`, `sdk`, `sdk-api`: the reference drivers, in-process through the harness
  *   protocol's JSON transport (what they would see on stdio, without a process start).
  *
