@@ -128,7 +128,7 @@ export const STATE_MUTANTS: Readonly<Record<string, ServiceMutant>> = {
   },
   "jwks-current-only": {
     description: "drops the previous key from the JWKS at rotation",
-    fails: ["svc.jwks.retired-key", "svc.jwks.rotation"],
+    fails: ["svc.jwks.retired-key", "svc.jwks.rotation", "svc.jwks.scheduled-rotation"],
     wrap: editAnswer(/^\/\.well-known\/jwks\.json$/, (b) => {
       if (Array.isArray(b.keys)) b.keys = b.keys.slice(0, 1);
     }),
