@@ -9,12 +9,17 @@
 import { errorOf } from "../../core/errors/error.ts";
 import type { ErrorCode } from "../../core/errors/catalog.ts";
 import type { SessionEvent } from "../../core/mod.ts";
-import {
-  type DeviceSession,
-  type SdkSession,
-  type SessionSnapshot,
-  SINK,
+import type {
+  DeviceSession,
+  SdkSession,
+  SessionSnapshot,
+  SINK as SinkKey,
 } from "../sdk/device-session.ts";
+
+// `SINK` of device-session.ts is a registered symbol, so this is the same one; spelled here so
+// that this chunk does not import the session's modules (they would leave the page's entry
+// chunk for a chunk shared by both).
+const SINK: typeof SinkKey = Symbol.for("device-session/telemetry-sink") as typeof SinkKey;
 
 type Method =
   | "getSessionToken"
