@@ -27,6 +27,7 @@ import type { CollectorOptions } from "./adapters/browser/collectors/types.ts";
 
 export type { ActionEventOptions, InitOptions } from "./adapters/sdk/options.ts";
 export type { DeviceSession, SessionSnapshot } from "./adapters/sdk/device-session.ts";
+import { errorOf } from "./core/errors/error.ts";
 export { DeviceSessionError } from "./core/errors/error.ts";
 
 /** Browser-only options. */
@@ -76,6 +77,7 @@ export function init(options: BrowserOptions): BrowserDeviceSession {
           lead,
           callTimeoutMs: (o.tokenWaitMs ?? 10000) + 2000,
           starting: STARTING,
+          errorOf,
         })
       ),
     )

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { errorOf } from "../../core/errors/error.ts";
+import type { errorOf } from "../../core/errors/error.ts";
 import type { ErrorCode } from "../../core/errors/catalog.ts";
 import type { SessionEvent } from "../../core/mod.ts";
 import type {
@@ -47,6 +47,9 @@ export interface TabOptions {
   readonly callTimeoutMs: number;
   /** What `snapshot` reports until this tab hears from the leader. */
   readonly starting: SessionSnapshot;
+  /** Builds the typed error of a code (the entry passes `errorOf`, so this chunk does not carry
+   * the error classes and the key chunk's shared modules stay in one chunk). */
+  readonly errorOf: typeof errorOf;
   readonly locks?: LockManager;
   readonly channel?: (name: string) => BroadcastChannel;
   readonly tabId?: string;
@@ -66,6 +69,7 @@ interface Pending {
  * @example
  * ```ts
  * import type { Ports } from "device-session";
+ * import { errorOf } from "../../core/errors/error.ts";
  * import { createDeviceSession } from "../sdk/device-session.ts";
  * import { STARTING } from "./deferred.ts";
  * declare const ports: Ports;
@@ -75,10 +79,12 @@ interface Pending {
  *   lead: () => createDeviceSession(opts, ports),
  *   callTimeoutMs: 12_000,
  *   starting: STARTING,
+ *   errorOf,
  * });
  * ```
  */
 export function sharedSession(o: TabOptions): SdkSession & { isLeader(): boolean } {
+  const { errorOf } = o;
   const locks = o.locks ?? (globalThis.navigator as { locks?: LockManager } | undefined)?.locks;
   const makeChannel = o.channel ??
     (typeof BroadcastChannel === "function" ? (n: string) => new BroadcastChannel(n) : undefined);
