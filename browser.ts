@@ -15,14 +15,19 @@
  *
  * @module
  */
-import type { DeviceSession } from "./adapters/sdk/device-session.ts";
-import { SINK } from "./adapters/sdk/sink.ts";
+import { createDeviceSession, type DeviceSession, SINK } from "./adapters/sdk/device-session.ts";
 import { type InitOptions, parseInitOptions } from "./adapters/sdk/options.ts";
+import { systemClock, timerScheduler, webRandom } from "./adapters/sdk/ports-time.ts";
+import { FetchTransport } from "./adapters/transport/fetch.ts";
+import { IdbStorage } from "./adapters/browser/idb-storage.ts";
 import { deferredSession, STARTING } from "./adapters/browser/deferred.ts";
+import { lazyKeyPort } from "./adapters/browser/lazy-keys.ts";
+import { deviceAttributes } from "./adapters/browser/collectors/device.ts";
 import type { CollectorOptions } from "./adapters/browser/collectors/types.ts";
 
 export type { ActionEventOptions, InitOptions } from "./adapters/sdk/options.ts";
 export type { DeviceSession, SessionSnapshot } from "./adapters/sdk/device-session.ts";
+import { errorOf } from "./core/errors/error.ts";
 export { DeviceSessionError } from "./core/errors/error.ts";
 
 /** Browser-only options. */
@@ -52,21 +57,31 @@ export type BrowserDeviceSession = DeviceSession & {
 export function init(options: BrowserOptions): BrowserDeviceSession {
   const { collect = true, shareTabs = true, ...rest } = options;
   const o = parseInitOptions({ ...rest, serverPath: absolute(rest.serverPath) });
-  // The session (machine, driver, ports, multi-tab coordinator) is a chunk of its own,
-  // requested now; `init` answers at once with a stand-in that forwards to it (deferred.ts).
-  const session = import("./adapters/browser/session.ts");
-  const ds = deferredSession(
-    shareTabs
-      ? session.then((m) =>
-        m.sharedSession({
+  const lead = () =>
+    createDeviceSession(o, {
+      clock: systemClock,
+      random: webRandom,
+      scheduler: timerScheduler(),
+      // The key store and WebCrypto signing are a chunk of their own (lazy-keys.ts).
+      keys: lazyKeyPort(() =>
+        import("./adapters/browser/device-key.ts").then((m) => m.indexedDbKeyPort(o.clientId))
+      ),
+      transport: new FetchTransport(),
+      storage: new IdbStorage(),
+    }, { attributes: o.enabled === false ? {} : deviceAttributes() });
+  const ds = shareTabs
+    ? deferredSession( // the multi-tab coordinator is a chunk of its own
+      import("./adapters/browser/tabs.ts").then(({ sharedSession }) =>
+        sharedSession({
           clientId: o.clientId,
-          lead: () => m.startSession(o),
+          lead,
           callTimeoutMs: (o.tokenWaitMs ?? 10000) + 2000,
           starting: STARTING,
+          errorOf,
         })
-      )
-      : session.then((m) => ({ ...m.startSession(o), isLeader: () => true })),
-  );
+      ),
+    )
+    : { ...lead(), isLeader: () => true };
   let stop: (() => void) | null = () => {};
   if (collect !== false && o.enabled !== false) {
     // The collectors are their own chunk: the session starts without waiting for them.

@@ -2,9 +2,7 @@
 // tools/size-budgets.json. Each entry is bundled with esbuild the way an application bundler
 // would (ESM, minified, code splitting, browser or neutral platform) and measured from the
 // metafile: the *initial* cost is the entry chunk plus every chunk it imports statically (what a
-// page downloads before `init` can run); *ready* adds the lazy chunks a budget names in `lazy`
-// (by the module `import()` loads; those `init` requests at once, before the first token can be
-// handed out) with what they import; the *total* adds every chunk behind `import()`. Sizes are
+// page downloads before `init` can run); the *total* adds the chunks behind `import()`. Sizes are
 // minified bytes and gzip -9 bytes of each chunk, summed (each chunk is its own request).
 // A budget exceeded fails with the modules that fill the chunk, largest first.
 // Usage: node tools/size.mjs [--self-test] [--json]
@@ -16,7 +14,7 @@ import { ROOT } from "./find-tests.mjs";
 
 /**
  * Bundles one entry and returns its chunks with sizes and module breakdown.
- * @param {{ entry: string, platform?: string, external?: string[], lazy?: string[] }} spec
+ * @param {{ entry: string, platform?: string, external?: string[] }} spec
  * @param {string} root
  */
 export async function measure(spec, root) {
@@ -43,7 +41,6 @@ export async function measure(spec, root) {
     chunks.set(path, {
       path,
       entry: out.entryPoint !== undefined,
-      entryPoint: out.entryPoint,
       min: data.length,
       gzip: gzipSync(data, { level: 9 }).length,
       statics: out.imports.filter((i) => i.kind === "import-statement").map((i) => i.path),
@@ -53,44 +50,36 @@ export async function measure(spec, root) {
         .sort((a, b) => b.bytes - a.bytes),
     });
   }
-  const entryPoint = join(root, spec.entry);
-  const entry = [...chunks.values()].find((c) =>
-    c.entry && join(root, c.entryPoint) === entryPoint
-  );
-  const sum = (list, k) => list.reduce((n, c) => n + c[k], 0);
-  // The chunks `starts` name and everything they import statically.
-  const closure = (starts) => {
-    const seen = new Set();
-    const visit = (p) => {
-      if (seen.has(p) || !chunks.has(p)) return;
-      seen.add(p);
-      for (const s of chunks.get(p).statics) visit(s);
-    };
-    for (const p of starts) visit(p);
-    const list = [...seen].map((p) => chunks.get(p));
-    return { min: sum(list, "min"), gzip: sum(list, "gzip"), chunks: list };
+  const entry = [...chunks.values()].find((c) => c.entry);
+  const initial = new Set();
+  const visit = (p) => {
+    if (initial.has(p) || !chunks.has(p)) return;
+    initial.add(p);
+    for (const s of chunks.get(p).statics) visit(s);
   };
-  const lazy = (spec.lazy ?? []).map((m) => {
-    const c = [...chunks.values()].find((c) => c.entry && c.entryPoint === m);
-    if (c === undefined) throw new Error(`size: ${spec.entry} has no lazy chunk for ${m}`);
-    return c.path;
-  });
+  visit(entry.path);
+  const sum = (list, k) => list.reduce((n, c) => n + c[k], 0);
+  const initialChunks = [...initial].map((p) => chunks.get(p));
+  const all = [...chunks.values()];
   return {
-    initial: closure([entry.path]),
-    ready: closure([entry.path, ...lazy]),
-    total: closure([...chunks.keys()]),
+    initial: {
+      min: sum(initialChunks, "min"),
+      gzip: sum(initialChunks, "gzip"),
+      chunks: initialChunks,
+    },
+    total: { min: sum(all, "min"), gzip: sum(all, "gzip"), chunks: all },
   };
 }
 
 /**
  * Measures every budget and returns rows plus the failures (with their breakdown).
- * @param {{ name: string, entry: string, scope: "initial" | "ready" | "total", lazy?: string[], gzip: number, min: number }[]} budgets
+ * @param {{ name: string, entry: string, scope: "initial" | "total", gzip: number, min: number }[]} budgets
  */
 export async function run(budgets, root) {
   const cache = new Map();
   const rows = [];
   for (const b of budgets) {
-    const key = JSON.stringify([b.entry, b.platform, b.external, b.lazy]);
+    const key = JSON.stringify([b.entry, b.platform, b.external]);
     if (!cache.has(key)) cache.set(key, await measure(b, root));
     const m = cache.get(key)[b.scope];
     const over = m.gzip > b.gzip || m.min > b.min;
@@ -141,9 +130,6 @@ async function selfTest() {
   if (!text.includes("lazy-big.js")) problems.push("the breakdown does not name the big module");
   if (!(byName["total"].minActual > byName["fits"].minActual + 2000)) {
     problems.push("the lazy chunk was counted as initial (or not in total)");
-  }
-  if (byName["ready"]?.minActual !== byName["total"].minActual) {
-    problems.push("the named lazy chunk was left out of ready");
   }
   if (problems.length) {
     console.error(text);

@@ -1,14 +1,17 @@
 /**
- * A device session that is still arriving: the session and its multi-tab coordinator are a
- * chunk of their own (`session.ts`), so `init` answers at once with this stand-in, which
- * forwards every call to the real session once its chunk has loaded — in call order, listeners
- * included.
+ * A device session that is still arriving: the multi-tab coordinator (`tabs.ts`) is its own
+ * chunk, so `init` answers at once with this stand-in, which forwards every call to the real
+ * session once its chunk has loaded — in call order, listeners included.
  *
  * @module
  */
 import type { SessionEvent } from "../../core/mod.ts";
-import type { SdkSession, SessionSnapshot } from "../sdk/device-session.ts";
-import { SINK, type TelemetrySink } from "../sdk/sink.ts";
+import {
+  type SdkSession,
+  type SessionSnapshot,
+  SINK,
+  type TelemetrySink,
+} from "../sdk/device-session.ts";
 
 type TelemetrySinkType = Parameters<TelemetrySink["track"]>[0];
 
@@ -47,7 +50,7 @@ const ASYNC = [
  * ```ts
  * import type { TabOptions } from "./tabs.ts";
  * declare const options: TabOptions;
- * const ds = deferredSession(import("./session.ts").then((m) => m.sharedSession(options)));
+ * const ds = deferredSession(import("./tabs.ts").then((m) => m.sharedSession(options)));
  * ```
  */
 export function deferredSession(ready: Promise<Shared>): Shared {

@@ -10,11 +10,12 @@ import { errorOf } from "../../core/errors/error.ts";
 import type { Ports } from "../ports.ts";
 import type { Phase, SessionEvent } from "../../core/mod.ts";
 import type { FlatAttributes } from "../../core/wire/primitives.ts";
-import { type ActionEventOptions, type InitOptions, parseInitOptions } from "./options.ts";
-import { toActionAttributes } from "./action-options.ts";
-import { SINK, type TelemetrySink } from "./sink.ts";
-
-export { SINK, type TelemetrySink } from "./sink.ts";
+import {
+  type ActionEventOptions,
+  type InitOptions,
+  parseInitOptions,
+  toActionAttributes,
+} from "./options.ts";
 
 /** A read-only view of the device session, for dashboards and debugging. */
 export interface SessionSnapshot {
@@ -59,6 +60,22 @@ export interface DeviceSession {
   /** The current state. */
   snapshot(): SessionSnapshot;
 }
+
+/**
+ * The collectors' plumbing (advanced): how telemetry gets into a session. The browser entry's
+ * collectors use it; a custom runtime can feed its own events through {@link telemetrySink}.
+ */
+export interface TelemetrySink {
+  /** Records a telemetry event. Never blocks, never throws. */
+  track(eventType: "device" | "page" | "interaction", data: Record<string, unknown>): void;
+  /** Marks user activity (keeps the session from idling out). */
+  activity(): void;
+  /** The page is being hidden: beacon what fits and persist. */
+  pageHide(): void;
+}
+
+/** Where a session object keeps its {@link TelemetrySink} (not an app-facing method). */
+export const SINK: unique symbol = Symbol.for("device-session/telemetry-sink");
 
 /** A session as the SDK builds it: the app-facing API plus its sink (internal type). */
 export type SdkSession = DeviceSession & { readonly [SINK]: TelemetrySink };

@@ -6,11 +6,7 @@
  */
 import { proofToken, secureToken } from "../token/claims.ts";
 import { compact, signingInput } from "../token/jws.ts";
-import {
-  isConfigResponse,
-  isCreateSessionResponse,
-  isRefreshResponse,
-} from "../wire/answer-guards.ts";
+import { isConfigResponse, isCreateSessionResponse, isRefreshResponse } from "../wire/guards.ts";
 import type { ConfigResponse } from "../wire/device.ts";
 import { dropSessionTokenIfIdle, retagPending } from "./tags.ts";
 import type { Effect, MachineState } from "./types.ts";

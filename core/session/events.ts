@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { isTelemetryAck } from "../wire/answer-guards.ts";
+import { isTelemetryAck } from "../wire/guards.ts";
 import type { EventType, TelemetryAck } from "../wire/telemetry.ts";
 import {
   dropSession,

@@ -5,10 +5,10 @@
  *
  * @module
  */
-import { MACHINE_OPTIONS } from "../wire/guards.ts";
+import { errorOf } from "../errors/error.ts";
+import { firstBad, MACHINE_OPTIONS } from "../wire/guards.ts";
 import { DEFAULT_FLUSH } from "../telemetry/sender.ts";
 import type { MachineOptions } from "./types.ts";
-import { checkOptions } from "./check-options.ts";
 
 /** Options a caller may pass; everything but `clientId` and `serverPath` has a default. */
 export interface MachineOptionsInput {
@@ -63,4 +63,24 @@ export function resolveOptions(input: MachineOptionsInput): MachineOptions {
       maxBytes: o.maxQueueBytes ?? DEFAULT_FLUSH.maxBytes,
     },
   };
+}
+
+/**
+ * Checks options against a guard table (`wire/guards.ts`), throwing `ERR_INVALID_INPUT` that
+ * names the first invalid option.
+ *
+ * @example
+ * ```ts
+ * import { MACHINE_OPTIONS } from "../wire/guards.ts";
+ * checkOptions(MACHINE_OPTIONS, { clientId: "demo", serverPath: "nope" }); // throws: serverPath
+ * ```
+ */
+export function checkOptions<T>(table: Parameters<typeof firstBad>[0], input: T): T {
+  const bad = firstBad(table, input);
+  if (bad === null) return input;
+  throw errorOf(
+    "ERR_INVALID_INPUT",
+    bad === "" ? "options must be an object" : `invalid option ${bad}`,
+    { details: { option: bad } },
+  );
 }

@@ -1,14 +1,13 @@
 /**
- * Hand-written checks of what the SDK is given: action types, user ids and the SDK's options,
- * and the combinators they share with the service's answers (`answer-guards.ts`), the action
- * event options (`action-guards.ts`) and the token claims (`claim-guards.ts`). They accept
+ * Hand-written checks of what the SDK receives and is given: the service's answers (config,
+ * create, refresh, telemetry ack), action types, user ids and the SDK's options. They accept
  * exactly what the valibot schemas of this folder accept (a property test holds them to it), so
  * a device can validate without carrying valibot; the service and the verifier keep the schemas.
- * Apart, because the browser entry checks its options at once and receives the rest with the
- * session's chunk.
  *
  * @module
  */
+import { CLAIMED_USER_ID_TYPES, jsonBytes } from "./constants.ts";
+
 /**
  * A check of one value.
  *
@@ -19,25 +18,22 @@
  */
 export type Guard = (x: unknown) => boolean;
 
-/** A non-null object. */
-export const isObject = (x: unknown): x is Record<string, unknown> =>
-  typeof x === "object" && x !== null;
+type Obj = Record<string, unknown>;
+
+const isObject = (x: unknown): x is Obj => typeof x === "object" && x !== null;
 // The combinators and primitives that `claim-guards.ts` shares are exported; none is public API.
 /** A string matching `re`. */
 export const str = (re: RegExp): Guard => (x) => typeof x === "string" && re.test(x);
 /** A string of `min`..`max` UTF-16 code units. */
 export const len = (min: number, max: number): Guard => (x) =>
   typeof x === "string" && x.length >= min && x.length <= max;
-/** An integer in `min`..`max`. */
-export const int = (min: number, max = Number.MAX_SAFE_INTEGER): Guard => (x) =>
+const int = (min: number, max = Number.MAX_SAFE_INTEGER): Guard => (x) =>
   Number.isInteger(x) && (x as number) >= min && (x as number) <= max;
 const num = (min: number, max: number): Guard => (x) =>
   typeof x === "number" && x >= min && x <= max;
 const bool: Guard = (x) => typeof x === "boolean";
-/** `undefined` or what `g` accepts. */
-export const opt = (g: Guard): Guard => (x) => x === undefined || g(x);
-/** `null` or what `g` accepts. */
-export const nullable = (g: Guard): Guard => (x) => x === null || g(x);
+const opt = (g: Guard): Guard => (x) => x === undefined || g(x);
+const nullable = (g: Guard): Guard => (x) => x === null || g(x);
 /** One of `values` (SameValueZero). */
 export const oneOf = (...values: unknown[]): Guard => (x) => values.includes(x);
 
@@ -72,20 +68,98 @@ export const id: Guard = str(B64);
 export const clientId: Guard = str(/^[A-Za-z0-9._-]{1,128}$/);
 /** Integer seconds since the epoch, before year 10000 (SPEC §1.1). */
 export const epochS: Guard = int(0, 253402300799);
-/** A positive integer. */
-export const posInt: Guard = int(1);
+const posInt = int(1);
+const count = int(0);
 /** An opaque proof nonce (SPEC §6.0). */
 export const nonce: Guard = str(/^[A-Za-z0-9._~+/=-]{1,128}$/);
 /** A compact JWS of at most 8192 characters (SPEC §4.2). */
 export const jws: Guard = (x) =>
   len(5, 8192)(x) && /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(x as string);
-/** An array of at least `min` items that pass `g`. */
 // A loop, not `every`: `every` skips the holes of a sparse array, the schemas do not.
-export const array = (g: Guard, min = 0): Guard => (x) => {
+const array = (g: Guard, min = 0): Guard => (x) => {
   if (!Array.isArray(x) || x.length < min) return false;
   for (let i = 0; i < x.length; i++) if (!g(x[i])) return false;
   return true;
 };
+
+/** `GET /v1/device/config` answer (SPEC §6.1). */
+export const isConfigResponse: Guard = obj({
+  ver: oneOf(1),
+  client_id: clientId,
+  time: epochS,
+  nonce,
+  issuer: len(1, 2048),
+  algorithms: array(oneOf("EdDSA", "ES256"), 1),
+  token_lifetime_s: int(60, 3600),
+  secure_token_max_s: int(1, 3600),
+  session_absolute_s: posInt,
+  session_idle_s: posInt,
+  telemetry: obj({ max_batch_events: posInt, max_batch_bytes: posInt, max_event_bytes: posInt }),
+});
+
+const tokenAnswer = {
+  session_token: jws,
+  token_expires_at: epochS,
+  session_expires_at: epochS,
+  user_id: nullable(isUserId),
+  time: epochS,
+  nonce,
+};
+/** `POST /v1/device/sessions/{id}/refresh` answer (SPEC §6.3). */
+export const isRefreshResponse: Guard = obj(tokenAnswer);
+/** `POST /v1/device/sessions` answer (SPEC §6.2). */
+export const isCreateSessionResponse: Guard = obj({
+  session_id: id,
+  device_id: id,
+  ...tokenAnswer,
+  idle_timeout_s: posInt,
+});
+
+/** `POST /v1/device/telemetry` answer (SPEC §6.4). */
+export const isTelemetryAck: Guard = obj({
+  acked_seq: count,
+  high_seq: count,
+  actions: array(obj({ seq: posInt, action_id: id, action_token: jws })),
+  user_id: nullable(isUserId),
+  time: int(0, Infinity),
+});
+
+const dataKey = (x: Obj, k: string) =>
+  Object.hasOwn(x, k) && k !== "__proto__" && k !== "prototype" && k !== "constructor";
+
+/**
+ * The own members of `x` a valibot object or record keeps in its output (it drops `__proto__`,
+ * `prototype` and `constructor`).
+ */
+export function dataOf<T extends object>(x: T): T {
+  const out: Obj = {};
+  for (const k in x) if (dataKey(x as Obj, k)) out[k] = (x as Obj)[k];
+  return out as T;
+}
+
+/**
+ * A flat attribute map (keys 1–64 characters; strings ≤ 1024 characters, finite numbers,
+ * booleans; at most `maxEntries` members and `maxBytes` bytes), returned without the keys
+ * `__proto__`, `prototype` and `constructor` (which the schema drops too); `null` if invalid.
+ */
+export function flatAttributesOf(
+  x: unknown,
+  maxEntries: number,
+  maxBytes: number,
+): Record<string, string | number | boolean> | null {
+  if (!isObject(x) || Array.isArray(x)) return null;
+  const out: Record<string, string | number | boolean> = {};
+  for (const k in x) {
+    if (!dataKey(x, k)) continue;
+    const v = x[k];
+    if (
+      !len(1, 64)(k) ||
+      !(len(0, 1024)(v) || Number.isFinite(v) || typeof v === "boolean")
+    ) return null;
+    out[k] = v as string | number | boolean;
+  }
+  return Object.keys(out).length <= maxEntries && jsonBytes(out) <= maxBytes ? out : null;
+}
 
 /** A string `new URL` accepts (as valibot's `url()` checks). */
 export const validUrl: Guard = (x) => {
@@ -122,3 +196,25 @@ export const INIT_OPTIONS: Readonly<Record<string, Guard>> = {
   userId: opt(isUserId),
   requestTimeoutMs: opt(int(100, 120000)),
 };
+
+/** Action event options of the SDK (`ActionEventOptionsSchema`): a message, or `null` if valid. */
+export function actionOptionsProblem(x: unknown): string | null {
+  if (!isObject(x)) return "options must be an object";
+  const shape: Record<string, Guard> = {
+    correlationId: opt(len(1, 256)),
+    claimedUserId: opt(isUserId),
+    claimedUserIdType: opt(oneOf(...CLAIMED_USER_ID_TYPES)),
+    transactionData: opt((t) =>
+      isObject(t) && Number.isFinite(t.amount) && (t.amount as number) > 0 &&
+      (t.amount as number) <= 999999999.99 && str(/^[A-Z]{3}$/)(t.currency) &&
+      jsonBytes(dataOf(t)) <= 2048
+    ),
+    customAttributes: opt((a) => flatAttributesOf(a, 50, 2048) !== null),
+  };
+  for (const k in x) if (!Object.hasOwn(shape, k)) return `unknown option ${k}`;
+  const bad = firstBad(shape, x);
+  if (bad !== null) return `invalid ${bad}`;
+  return x.claimedUserIdType !== undefined && x.claimedUserId === undefined
+    ? "claimedUserIdType requires claimedUserId"
+    : null;
+}
