@@ -62,6 +62,14 @@ const ignoresTelemetryNonce: StepFn = (s, i) => {
   return step(s, { ...i, body } as SessionInput);
 };
 
+// Adopts the service's user only once nothing of the session is queued (SPEC §9.10: at once).
+const lateAdopt: StepFn = (s, i) => {
+  const b = bodyOf(i);
+  if (purposeOf(s, i) !== "telemetry" || typeof b.user_id !== "string") return step(s, i);
+  const queued = s.queue.events.length;
+  return step(s, (queued > 0 ? { ...i, body: { ...b, user_id: s.user } } : i) as SessionInput);
+};
+
 /** The broken machines of the unusual-answer checks, by name. */
 export const ANSWER_SDK_MUTANTS: Readonly<Record<string, SdkMutant>> = {
   "retries-401": {
@@ -95,6 +103,11 @@ export const ANSWER_SDK_MUTANTS: Readonly<Record<string, SdkMutant>> = {
       "sdk.trace.single-flight",
     ],
     step: neverIdle,
+  },
+  "late-adopt": {
+    description: "adopts the service's user only once nothing of the session is queued",
+    fails: ["sdk.user.adopt"],
+    step: lateAdopt,
   },
   "ignores-telemetry-nonce": {
     description: "ignores the nonce of telemetry answers",

@@ -2,7 +2,8 @@
  * SDK checks of answers the ordinary scenarios never give: every permanent telemetry status
  * (SPEC §8.5), a flush right after an acknowledgement (§8.7), a create answered with an invalid
  * body or a nonce error without a nonce (§6.2, §9.5), a failing key store (§9.8), a session that
- * idles out while its refresh is in flight (§9.6), and a nonce from a telemetry answer (§5.2).
+ * idles out while its refresh is in flight (§9.6), a user the service echoes while events are
+ * queued (§9.10), and a nonce from a telemetry answer (§5.2).
  *
  * @module
  */
@@ -194,6 +195,34 @@ export async function answerChecks(ctx: SdkContext): Promise<void> {
         const got = payloadOf(w.waiters[0]?.answer?.value?.token);
         t.ok(got !== null, `a token after the session idled out: ${w.waiters[0]?.answer?.code}`);
         t.equal(got?.sub, sid(second), "the token is of the new session");
+      }],
+    ],
+  );
+
+  // The backend associates a user (the service echoes it) while 10 events are still queued; the
+  // app then sets that same user.
+  await scenario(
+    ctx,
+    { seed: 110 },
+    (w) => {
+      w.hook(1_000, (x) => {
+        for (const session of x.service.sessions.values()) session.user = "u-srv";
+      });
+      for (let i = 0; i < 30; i++) w.at(2_000 + i, click);
+      w.at(2_500, { type: "set_user", userId: "u-srv" });
+      w.at(2_600, { type: "flush" });
+    },
+    10_000,
+    [
+      [C["sdk.user.adopt"], (t, w) => {
+        const echo = t.need(
+          batches(w).find((b) => (b.sent.ended?.body as { user_id?: unknown })?.user_id),
+          "a batch answered with the service's user",
+        );
+        t.ok(echo.sent.ended!.t < T0 + 2_500, "the echo came before the app set the user");
+        t.equal(w.waiters[0]?.answer?.value, { kind: "done", changed: false }, "set_user's answer");
+        const ids = batches(w).flatMap((b) => b.body.events.filter((e) => e.type === "identify"));
+        t.equal(ids.map((e) => e.data), [], "identify events for the echoed user");
       }],
     ],
   );

@@ -64,6 +64,7 @@ export const SDK_CHECKS = defineChecks({
   "sdk.telemetry.beacon-budget": ["MUST", "§8.7", "with more queued than fits, the beacon is at most 61440 UTF-8 bytes: higher priority first, then older, as many as fit, in seq order"],
   "sdk.actions.token": ["MUST", "§8.6, §8.7", "trigger_action flushes an action event at once and resolves with its action token"],
   "sdk.user.identify": ["MUST", "§9.10", "set/clear user enqueue identify events; the same user again is a no-op"],
+  "sdk.user.adopt": ["MUST", "§9.10", "a user_id echoed by the service is adopted at once, with events still queued: setting that user is then a no-op"],
   "sdk.clock.offset": ["MUST", "§9.7", "proofs, secure tokens and events are stamped in service time"],
   "sdk.secure.claims": ["MUST", "§5.4", "a secure token: device key header, tok, act, iat in service time, exp = iat + 300, jti, ver"],
   "sdk.secure.compact": ["MUST", "§4.8, §5.4", "the secure token handed out is the signing input with the signature"],
