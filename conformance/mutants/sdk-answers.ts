@@ -70,6 +70,15 @@ const lateAdopt: StepFn = (s, i) => {
   return step(s, (queued > 0 ? { ...i, body: { ...b, user_id: s.user } } : i) as SessionInput);
 };
 
+// At shutdown with no event queued, closes at once: a batch reporting drops is abandoned (§9.11).
+const closesEarly: StepFn = (s, i) => {
+  const r = step(s, i);
+  if (i.type !== "shutdown" || s.queue.events.length > 0 || s.sender.inflight === null) return r;
+  s.sender.inflight = null; // forgotten: its answer will be ignored
+  const t = step(s, { type: "tick", now: i.now, random: i.random });
+  return { ...t, effects: [...r.effects, ...t.effects] };
+};
+
 /** The broken machines of the unusual-answer checks, by name. */
 export const ANSWER_SDK_MUTANTS: Readonly<Record<string, SdkMutant>> = {
   "retries-401": {
@@ -108,6 +117,12 @@ export const ANSWER_SDK_MUTANTS: Readonly<Record<string, SdkMutant>> = {
     description: "adopts the service's user only once nothing of the session is queued",
     fails: ["sdk.user.adopt"],
     step: lateAdopt,
+  },
+  "closes-early": {
+    description:
+      "at shutdown with no event queued, closes at once (a drop report in flight is abandoned)",
+    fails: ["sdk.lifecycle.shutdown-waits"],
+    step: closesEarly,
   },
   "ignores-telemetry-nonce": {
     description: "ignores the nonce of telemetry answers",

@@ -42,8 +42,9 @@ export async function answerChecks(ctx: SdkContext): Promise<void> {
         r.purpose === "telemetry" && t < 3_000 ? { status, body: errorBody(code, T0 + t) } : "ok",
     })),
     (w) => {
-      for (let i = 0; i < 3; i++) w.at(2_000 + i, click);
-      w.at(2_010, { type: "flush" });
+      // Two clicks, then an action (flushed at once): the action is the batch's last event.
+      for (let i = 0; i < 2; i++) w.at(2_000 + i, click);
+      w.at(2_002, { type: "trigger_action", actionType: "login", attributes: {} });
       w.at(10_000, click);
       w.at(10_001, { type: "flush" });
     },
@@ -57,6 +58,10 @@ export async function answerChecks(ctx: SdkContext): Promise<void> {
           const again = batches(w).slice(1).flatMap((b) => b.body.events.map((e) => e.seq))
             .filter((q) => gone.has(q));
           t.equal(again, [], `seqs of a batch answered ${status} sent again`);
+          t.equal(gone.size, 3, `events of the batch answered ${status}`);
+          const action = t.need(w.waiters[0]?.answer, `an answer to the action (${status})`);
+          t.equal(action.code, "ERR_SERVICE", `the action whose event was answered ${status}`);
+          t.equal(action.t, first.sent.ended?.t, `the action rejected with the ${status} answer`);
           const last = t.need(batches(w).at(-1), `a later batch (${status})`);
           t.ok(last !== first, `a batch after the one answered ${status}`);
           t.ok(
@@ -112,6 +117,37 @@ export async function answerChecks(ctx: SdkContext): Promise<void> {
         t.equal(w.waiters[0]?.answer?.value, { kind: "done", changed: false }, "set_user's answer");
         const ids = batches(w).flatMap((b) => b.body.events.filter((e) => e.type === "identify"));
         t.equal(ids.map((e) => e.data), [], "identify events for the echoed user");
+      }],
+    ],
+  );
+
+  // max_queue_events 10: 5 clicks are discarded while 10 are in flight; at shutdown only the
+  // drop count is left to report (an empty batch), and it takes 1 s to answer.
+  await scenario(
+    ctx,
+    {
+      seed: 111,
+      options: { maxQueueEvents: 10 },
+      latency: (r) => r.purpose === "telemetry" ? 1_000 : 20,
+    },
+    (w) => {
+      for (let i = 0; i < 10; i++) w.at(2_000 + i, click);
+      w.at(2_010, { type: "flush" });
+      for (let i = 0; i < 5; i++) w.at(2_100 + i, click);
+      w.at(4_000, { type: "shutdown" });
+    },
+    10_000,
+    [
+      [C["sdk.lifecycle.shutdown-waits"], (t, w) => {
+        const last = t.need(batches(w).at(-1), "a final batch");
+        t.equal(last.body.events.length, 0, "events of the final batch (only drops to report)");
+        t.equal(last.body.dropped.total, 5, "its dropped.total");
+        const answered = t.need(last.sent.ended, "the final batch's answer");
+        const shutdown = t.need(w.waiters.find((x) => x.type === "shutdown")?.answer, "shutdown");
+        t.ok(
+          shutdown.t >= answered.t,
+          `shutdown resolved ${answered.t - shutdown.t} ms before its final batch was answered`,
+        );
       }],
     ],
   );
