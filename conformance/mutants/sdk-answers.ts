@@ -79,6 +79,25 @@ const closesEarly: StepFn = (s, i) => {
   return { ...t, effects: [...r.effects, ...t.effects] };
 };
 
+// Moves every waiting action into a newly created session, its old session's included (§9.6).
+const actionsFollowSession: StepFn = (s, i) => {
+  const before = s.session?.id;
+  const r = step(s, i);
+  const now = s.session?.id;
+  if (now !== undefined && now !== before) {
+    for (const w of s.waiters) if (w.kind === "action") w.sid = now;
+  }
+  return r;
+};
+
+// Keeps the seq an action had before its session existed (SPEC §8.1: it takes the session's).
+const pendingActionSeq: StepFn = (s, i) => {
+  const old = new Map(s.waiters.filter((w) => w.sid === "~").map((w) => [w.id, w.seq]));
+  const r = step(s, i);
+  for (const w of s.waiters) if (old.has(w.id) && w.sid !== "~") w.seq = old.get(w.id);
+  return r;
+};
+
 /** The broken machines of the unusual-answer checks, by name. */
 export const ANSWER_SDK_MUTANTS: Readonly<Record<string, SdkMutant>> = {
   "retries-401": {
@@ -123,6 +142,16 @@ export const ANSWER_SDK_MUTANTS: Readonly<Record<string, SdkMutant>> = {
       "at shutdown with no event queued, closes at once (a drop report in flight is abandoned)",
     fails: ["sdk.lifecycle.shutdown-waits"],
     step: closesEarly,
+  },
+  "actions-follow-session": {
+    description: "moves every waiting action into a new session, its old session's included",
+    fails: ["sdk.actions.session-end"],
+    step: actionsFollowSession,
+  },
+  "pending-action-seq": {
+    description: "keeps the seq an action had before its session existed",
+    fails: ["sdk.actions.before-session"],
+    step: pendingActionSeq,
   },
   "ignores-telemetry-nonce": {
     description: "ignores the nonce of telemetry answers",

@@ -10,6 +10,7 @@ import { SDK_CHECKS as C } from "./checks.ts";
 import { type Answer, T0 } from "./sim.ts";
 import { batches, errorBody, scenario, type SdkContext } from "./util.ts";
 import { authAnswerChecks, proof } from "./answers-auth.ts";
+import { actionAnswerChecks } from "./answers-actions.ts";
 
 const click = { type: "track", eventType: "interaction", data: { kind: "click" } } as const;
 
@@ -33,6 +34,7 @@ const PERMANENT = [
  */
 export async function answerChecks(ctx: SdkContext): Promise<void> {
   await authAnswerChecks(ctx);
+  await actionAnswerChecks(ctx);
   // The first batch answered with each permanent status in turn, one world each.
   await scenario(
     ctx,

@@ -64,6 +64,8 @@ export const SDK_CHECKS = defineChecks({
   "sdk.telemetry.beacon": ["MUST", "§8.7", "page hide beacons a valid batch of at most 61440 bytes; its events stay queued until acked"],
   "sdk.telemetry.beacon-budget": ["MUST", "§8.7", "with more queued than fits, the beacon is at most 61440 UTF-8 bytes: higher priority first, then older, as many as fit, in seq order"],
   "sdk.actions.token": ["MUST", "§8.6, §8.7", "trigger_action flushes an action event at once and resolves with its action token"],
+  "sdk.actions.session-end": ["MUST", "§8.6, §9.6", "an action whose batch is in flight when its session ends resolves with its action token when that batch is answered"],
+  "sdk.actions.before-session": ["MUST", "§8.1, §8.6", "an action triggered before the session exists, with events discarded meanwhile, takes the session's seq and resolves with its action token"],
   "sdk.user.identify": ["MUST", "§9.10", "set/clear user enqueue identify events; the same user again is a no-op"],
   "sdk.user.adopt": ["MUST", "§9.10", "a user_id echoed by the service is adopted at once, with events still queued: setting that user is then a no-op"],
   "sdk.clock.offset": ["MUST", "§9.7", "proofs, secure tokens and events are stamped in service time"],

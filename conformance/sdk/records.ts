@@ -53,6 +53,8 @@ export interface WorldOptions {
   readonly latency?: number | ((req: SessionRequest) => number);
   /** How many key store operations (`load_key`, `generate_key`) fail first (default 0). */
   readonly keyFailures?: number;
+  /** How many signatures of secure tokens fail first (`sign_failed`, default 0). */
+  readonly secureSignFailures?: number;
   /** Service clock minus local clock (ms). */
   readonly skewMs?: number;
 }

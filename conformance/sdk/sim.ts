@@ -70,6 +70,7 @@ export class World {
   #deadline: number | null = null;
   #keys = 0;
   #keyFailures = 0;
+  #signFailures = 0;
   #sendCount = 0;
   #waiterId = 0;
 
@@ -213,6 +214,13 @@ export class World {
         const rec: SignRecord = { id: e.id, t, input: e.input, header, payload };
         this.signs.push(rec);
         const k = this.#keys;
+        if (
+          header.typ === "ds-secure+jwt" &&
+          this.#signFailures++ < (this.#o.secureSignFailures ?? 0)
+        ) {
+          this.#later(t + 1, () => ({ type: "sign_failed", id: e.id, message: "key unusable" }));
+          break;
+        }
         this.#later(t + 1, () => {
           rec.signature = new Uint8Array(64).fill(k);
           return { type: "signed", id: e.id, signature: rec.signature };

@@ -48,7 +48,7 @@ export async function runSdkSuite(client: HarnessClient, run: Runner): Promise<v
  *
  * @example
  * ```ts
- * (await sdkChecks()).length; // 73
+ * (await sdkChecks()).length; // 75
  * ```
  */
 export async function sdkChecks(): Promise<CheckDef[]> {
