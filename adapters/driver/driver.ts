@@ -68,8 +68,8 @@ export class SessionDriver {
   #nextWaiter = 1;
   /** Requests on the network, aborted at shutdown so nothing outlives a closed session. */
   readonly #open = new Set<AbortController>();
-  /** The last write of each storage key: writes of a key run in order, shutdown awaits them. */
-  readonly #writes = new Map<string, Promise<void>>();
+  /** The last storage write: writes run in order (never an older snapshot last), shutdown awaits. */
+  #write: Promise<void> = Promise.resolve();
 
   constructor(options: DriverOptions, ports: DriverPorts) {
     this.state = createMachine(options);
@@ -164,7 +164,7 @@ export class SessionDriver {
     for (const c of this.#open) c.abort();
     // Persisted means on storage: a process that exits (or an SDK that starts on the same
     // storage) right after shutdown must find the final queue (SPEC §9.11).
-    await Promise.all(this.#writes.values());
+    await this.#write;
   }
 
   #ask(input: DistributiveOmit<Input, "now" | "random" | "waiter">): Promise<Resolution> {
@@ -213,17 +213,12 @@ export class SessionDriver {
       case "beacon":
         p.transport.beacon(e.request);
         return;
-      case "persist": {
-        // In order per key: an older snapshot must never land after a newer one.
-        const key = `${this.#prefix}${e.key}`;
-        const write = (this.#writes.get(key) ?? Promise.resolve())
-          .then(() => p.storage.set(key, e.value))
+      case "persist":
+        this.#write = this.#write.then(() => p.storage.set(`${this.#prefix}${e.key}`, e.value))
           .catch((err) =>
             this.#emit({ type: "error", code: "ERR_KEY_STORE", message: `persist failed: ${err}` })
           );
-        this.#writes.set(key, write);
         return;
-      }
       case "resolve":
         this.#waiting.get(e.waiter)?.resolve(e.value);
         this.#waiting.delete(e.waiter);
