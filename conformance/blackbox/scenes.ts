@@ -171,6 +171,7 @@ const overflow: Script = async (sdk, svc) => {
  * every other record corrupt.
  */
 const restart: Script = async (a, svc, marks, start) => {
+  const WAITS = { tokenWaitMs: 20_000, actionWaitMs: 30_000 };
   svc.fault("telemetry", { kind: "drop" }, { kind: "drop" });
   await a.call("getSessionToken");
   const pending = action(a, "rs-a");
@@ -178,16 +179,16 @@ const restart: Script = async (a, svc, marks, start) => {
   await a.call("shutdown");
   await pending;
   marks.b = svc.elapsed();
-  const b = await start({}, { from: a });
+  const b = await start(WAITS, { from: a });
   await b.call("flush");
   await b.call("getSessionToken");
   await b.call("shutdown");
   marks.c = svc.elapsed();
-  const c = await start({}, { from: b, damage: "key" });
+  const c = await start(WAITS, { from: b, damage: "key" });
   await c.call("getSessionToken");
   await c.call("shutdown");
   marks.d = svc.elapsed();
-  const d = await start({}, { from: c, damage: "state" });
+  const d = await start(WAITS, { from: c, damage: "state" });
   await d.call("getSessionToken");
   await action(d, "rs-d");
   await d.call("shutdown");
@@ -215,9 +216,12 @@ export type SceneName =
  * ```
  */
 export async function runScenes(client: HarnessClient): Promise<Record<SceneName, Scene>> {
-  const tokenWait = { tokenWaitMs: 20_000 };
+  // Generous waits: a loaded machine makes answers late, and these scenes judge order, not time.
+  const tokenWait = { tokenWaitMs: 20_000, actionWaitMs: 30_000 };
   const [b, r, c, f, l, o, rs] = await Promise.all([
-    stage(client, "basics", { secureMaxS: 600 }, {}, basics, { create: [{ kind: "nonce" }] }),
+    stage(client, "basics", { secureMaxS: 600 }, tokenWait, basics, {
+      create: [{ kind: "nonce" }],
+    }),
     stage(client, "refresh", { backdateS: 44 }, tokenWait, refresh),
     stage(client, "create", {}, tokenWait, createFaults, {
       create: [{ kind: "503", retryAfterS: 2 }, { kind: "drop" }, { kind: "delay", ms: 1_500 }],
