@@ -8,6 +8,7 @@
 export * from "./base64url.ts";
 export * from "./utf8.ts";
 export * from "./jws.ts";
+export * from "./members.ts";
 export * from "./claims.ts";
 export * from "./header.ts";
 export * from "./jwk.ts";
