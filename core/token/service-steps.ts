@@ -89,7 +89,7 @@ export function* serviceTokenSteps<K extends ServiceKind>(
   // Session claims (also the inner token of every secure token) take the one-function check;
   // anything it rejects goes to parseClaims, which gives the error.
   const claims = kind === "session" && isSessionClaims(parsed.payload)
-    ? parsed.payload as ClaimsOf[K]
+    ? parsed.payload as unknown as ClaimsOf[K]
     : parseClaims(CLAIMS_SCHEMA[kind] as v.GenericSchema<ClaimsOf[K]>, kind, parsed.payload);
   // 5. iss, aud
   checkIssuerAudience(claims, rules);
