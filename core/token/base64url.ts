@@ -59,8 +59,9 @@ export function decodeBase64Url(s: string): Uint8Array | null {
 }
 
 /**
- * Decodes canonical base64url into `out` (which must hold `⌊3·length/4⌋` bytes) and returns
- * the number of bytes written, or -1 under the same rules as {@link decodeBase64Url}.
+ * Decodes canonical base64url (all of `s`, or its characters `from` up to `to`) into `out`
+ * (which must hold `⌊3·length/4⌋` bytes) and returns the number of bytes written, or -1 under
+ * the same rules as {@link decodeBase64Url}. Offsets spare the caller a slice of a token.
  *
  * @example
  * ```ts
@@ -69,13 +70,20 @@ export function decodeBase64Url(s: string): Uint8Array | null {
  * const n = decodeBase64UrlInto(segment, buf); // bytes are buf.subarray(0, n)
  * ```
  */
-export function decodeBase64UrlInto(s: string, out: Uint8Array): number {
-  const len = s.length;
+export function decodeBase64UrlInto(
+  s: string,
+  out: Uint8Array,
+  from = 0,
+  to: number = s.length,
+): number {
+  const len = to - from;
   const rest = len & 3;
-  if (rest === 1 || (len * 3) >> 2 > out.length) return -1;
-  const full = len - rest;
+  if (rest === 1 || (len * 3) >> 2 > out.length || from < 0 || len < 0 || to > s.length) {
+    return -1;
+  }
+  const full = to - rest;
   let o = 0;
-  for (let i = 0; i < full; i += 4) {
+  for (let i = from; i < full; i += 4) {
     const c0 = s.charCodeAt(i), c1 = s.charCodeAt(i + 1);
     const c2 = s.charCodeAt(i + 2), c3 = s.charCodeAt(i + 3);
     if ((c0 | c1 | c2 | c3) > 127) return -1;
@@ -102,7 +110,8 @@ export function decodeBase64UrlInto(s: string, out: Uint8Array): number {
  * Decodes canonical base64url straight into a string of one character per byte when every
  * byte is ASCII (what a token's JSON almost always is): one pass, no byte buffer, no separate
  * UTF-8 step. `null` under the rules of {@link decodeBase64Url}; `undefined` when the input is
- * canonical but some byte is ≥ 0x80, for the caller to decode as bytes and UTF-8.
+ * canonical but some byte is ≥ 0x80, for the caller to decode as bytes and UTF-8. `from` and
+ * `to` select a part of `s` (a token's segment, without slicing it: faster to read on V8).
  *
  * @example
  * ```ts
@@ -111,16 +120,20 @@ export function decodeBase64UrlInto(s: string, out: Uint8Array): number {
  * decodeBase64UrlAscii("eyJ="); // null: padding
  * ```
  */
-export function decodeBase64UrlAscii(s: string): string | null | undefined {
-  const len = s.length;
+export function decodeBase64UrlAscii(
+  s: string,
+  from = 0,
+  to: number = s.length,
+): string | null | undefined {
+  const len = to - from;
   const rest = len & 3;
-  if (rest === 1) return null;
-  const full = len - rest;
+  if (rest === 1 || from < 0 || len < 0 || to > s.length) return null;
+  const full = to - rest;
   // A plain array of small integers, written in place: `String.fromCharCode.apply` reads it
   // twice as fast as a typed array on V8 (no element-kind conversion).
   const out: number[] = new Array((len * 3) >> 2);
   let o = 0, any = 0;
-  for (let i = 0; i < full; i += 4) {
+  for (let i = from; i < full; i += 4) {
     const c0 = s.charCodeAt(i), c1 = s.charCodeAt(i + 1);
     const c2 = s.charCodeAt(i + 2), c3 = s.charCodeAt(i + 3);
     if ((c0 | c1 | c2 | c3) > 127) return null;

@@ -7,12 +7,7 @@
  */
 import { errorOf } from "../errors/error.ts";
 import { utf8Length } from "../wire/constants.ts";
-import {
-  decodeBase64Url,
-  decodeBase64UrlAscii,
-  decodeBase64UrlInto,
-  encodeBase64Url,
-} from "./base64url.ts";
+import { decodeBase64UrlAscii, decodeBase64UrlInto, encodeBase64Url } from "./base64url.ts";
 import { hasDuplicateMembersIn } from "./members.ts";
 import { decodeUtf8, encodeUtf8 } from "./utf8.ts";
 
@@ -87,11 +82,14 @@ export function parseJws(token: string): ParsedJws {
   if (dot1 === 0 || dot2 === dot1 + 1 || dot2 === token.length - 1) {
     throw malformed("empty segment");
   }
-  const signature = decodeBase64Url(token.slice(dot2 + 1));
-  if (signature === null) throw malformed("signature is not canonical base64url");
+  // Segments are read in place (offsets, not slices): faster on V8, no string per segment.
+  const signature = new Uint8Array(((token.length - dot2 - 1) * 3) >> 2);
+  if (decodeBase64UrlInto(token, signature, dot2 + 1) < 0) {
+    throw malformed("signature is not canonical base64url");
+  }
   return {
     header: headerOf(token.slice(0, dot1)),
-    payload: decodeObject(token.slice(dot1 + 1, dot2), "payload"),
+    payload: decodeObject(token, dot1 + 1, dot2, "payload"),
     signingInput: token.slice(0, dot2),
     signature,
   };
@@ -124,7 +122,7 @@ function headerOf(segment: string): Record<string, unknown> {
 function decodeHeader(segment: string): Record<string, unknown> {
   const hit = headers.get(segment);
   if (hit !== undefined) return hit;
-  const header = deepFreeze(decodeObject(segment, "header"));
+  const header = deepFreeze(decodeObject(segment, 0, segment.length, "header"));
   if (headers.size >= HEADER_CACHE_MAX) headers.delete(headers.keys().next().value!);
   headers.set(segment, header);
   return header;
@@ -142,13 +140,18 @@ function deepFreeze<T>(value: T): T {
 // decoding is synchronous); ASCII ones, nearly all, straight into a string.
 const SCRATCH = new Uint8Array(MAX_TOKEN_BYTES);
 
-function decodeObject(segment: string, what: string): Record<string, unknown> {
-  let text = decodeBase64UrlAscii(segment);
+function decodeObject(
+  s: string,
+  from: number,
+  to: number,
+  what: string,
+): Record<string, unknown> {
+  let text = decodeBase64UrlAscii(s, from, to);
   if (text === null) throw malformed(`${what} is not canonical base64url`);
   if (text === undefined) {
     // A leading U+FEFF stays in the text (decodeUtf8 keeps a BOM), so JSON.parse rejects it:
     // one token, one encoding.
-    text = decodeUtf8(SCRATCH.subarray(0, decodeBase64UrlInto(segment, SCRATCH)));
+    text = decodeUtf8(SCRATCH.subarray(0, decodeBase64UrlInto(s, SCRATCH, from, to)));
     if (text === null) throw malformed(`${what} is not UTF-8`);
   }
   let value: unknown;

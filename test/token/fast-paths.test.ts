@@ -9,6 +9,7 @@ import {
   ALPHABET,
   decodeBase64Url,
   decodeBase64UrlAscii,
+  decodeBase64UrlInto,
   encodeBase64Url,
   hasDuplicateMembers,
   hasDuplicateMembersIn,
@@ -54,6 +55,22 @@ describe("decodeBase64UrlAscii", () => {
       }),
       { numRuns: RUNS * 3 },
     );
+  });
+
+  it("reads a part of a string as that part alone (offsets, as in a token)", () => {
+    fc.assert(
+      fc.property(fc.oneof(encoded, edited), fc.string(), fc.string(), (s, before, after) => {
+        const whole = before + s + after, from = before.length, to = from + s.length;
+        assert.equal(decodeBase64UrlAscii(whole, from, to), expected(s));
+        const out = new Uint8Array((s.length * 3) >> 2);
+        const n = decodeBase64UrlInto(whole, out, from, to);
+        assert.deepEqual(n < 0 ? null : out.subarray(0, n), decodeBase64Url(s));
+      }),
+      { numRuns: RUNS },
+    );
+    assert.equal(decodeBase64UrlAscii("QUJD", 2, 1), null);
+    assert.equal(decodeBase64UrlAscii("QUJD", -4, 0), null);
+    assert.equal(decodeBase64UrlAscii("QUJD", 0, 8), null);
   });
 
   it("decodes long input (past its 4096-byte chunks) and rejects stray bits", () => {
