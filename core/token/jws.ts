@@ -151,7 +151,9 @@ function decodeObject(
   if (text === undefined) {
     // A leading U+FEFF stays in the text (decodeUtf8 keeps a BOM), so JSON.parse rejects it:
     // one token, one encoding.
-    text = decodeUtf8(SCRATCH.subarray(0, decodeBase64UrlInto(s, SCRATCH, from, to)));
+    const n = decodeBase64UrlInto(s, SCRATCH, from, to);
+    if (n < 0) throw malformed(`${what} is not canonical base64url`);
+    text = decodeUtf8(SCRATCH.subarray(0, n));
     if (text === null) throw malformed(`${what} is not UTF-8`);
   }
   let value: unknown;
