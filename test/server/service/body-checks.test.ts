@@ -5,6 +5,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import { DELETE, type Path, paths, replaced } from "../../support/mutate.ts";
 import * as v from "valibot";
 import vectors from "../../../vectors/wire/messages.json" with { type: "json" };
 import { TelemetryBatchSchema } from "../../../core/wire/telemetry.ts";
@@ -63,22 +64,6 @@ const BOUNDARY: unknown[] = [
 ];
 const replacement = fc.oneof(fc.constantFrom(...BOUNDARY), fc.anything());
 
-type Path = (string | number)[];
-function paths(x: unknown, at: Path = []): Path[] {
-  if (typeof x !== "object" || x === null) return [at];
-  const keys = Array.isArray(x) ? x.map((_, i) => i) : Object.keys(x);
-  return [at, ...keys.flatMap((k) => paths((x as Record<string, unknown>)[k], [...at, k]))];
-}
-const DELETE = Symbol("delete");
-function replaced(x: unknown, path: Path, value: unknown): unknown {
-  if (path.length === 0) return value;
-  const [k, ...rest] = path;
-  const copy = (Array.isArray(x) ? [...x] : { ...(x as object) }) as Record<string, unknown>;
-  const next = replaced(copy[k!], rest, value);
-  if (next === DELETE) delete copy[k!];
-  else copy[k!] = next;
-  return copy;
-}
 const at = (x: unknown, path: Path): unknown =>
   path.reduce((o, k) => (o as Record<string, unknown>)[k], x);
 /** A number just across a bound of it (a valid bound value nudged out), else a replacement. */
