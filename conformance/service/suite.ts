@@ -7,6 +7,7 @@
 import type { CheckDef } from "../core/check.ts";
 import type { Runner } from "../core/run.ts";
 import { backendChecks } from "./backend.ts";
+import { memberChecks } from "./members.ts";
 import { SERVICE_CHECKS } from "./checks.ts";
 import type { ServiceContext } from "./context.ts";
 import { crossCuttingChecks, publishedChecks } from "./discovery.ts";
@@ -58,6 +59,7 @@ export async function runServiceSuite(
   await telemetryChecks(c);
   await propertyChecks(c, o.propertyRuns === undefined ? {} : { runs: o.propertyRuns });
   const backend = await backendChecks(c, device);
+  await memberChecks(c, backend);
   const kit = await scoringKit(c);
   await ruleChecks(c, kit);
   await networkChecks(c, kit);
