@@ -1,11 +1,13 @@
 /**
  * `npm run mutation -- [--area service|verifier|sdk]... [--sample N] [--seed S] [--jobs J]
- * [--rerun survived] [--out file.json] [--report docs/mutation.md] [--list]`: plants bugs in
- * the reference service, verifier and SDK and counts how many the conformance suite alone
- * catches. `--sample N` judges N mutants per area, chosen by a seeded hash of their stable ids
+ * [--rerun survived] [--file path]... [--out file.json] [--report docs/mutation.md] [--list]`:
+ * plants bugs in the reference service, verifier and SDK and counts how many the conformance
+ * suite alone catches. `--sample N` judges N mutants per area, chosen by a seeded hash of their stable ids
  * (the same N for the same code and seed); without it every mutant is judged. `--rerun
  * survived` judges again only the survivors of the results file (after the suite changed),
- * keeping every other verdict. `--report-only` rewrites the report from the results file.
+ * keeping every other verdict. `--file` keeps only the mutants of files whose path starts with
+ * one of the given prefixes (a targeted look at new code; the sample is then drawn among them).
+ * `--report-only` rewrites the report from the results file.
  *
  * @module
  */
@@ -24,6 +26,7 @@ const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const { values: opt } = parseArgs({
   options: {
     area: { type: "string", multiple: true },
+    file: { type: "string", multiple: true },
     sample: { type: "string" },
     seed: { type: "string", default: "1" },
     jobs: { type: "string", default: "2" },
@@ -51,6 +54,7 @@ function parses(file: string, text: string): boolean {
 function mutantsOfArea(area: Area): { all: number; chosen: Mutant[] } {
   const all: Mutant[] = [];
   for (const f of filesOf(ROOT, area)) {
+    if (opt.file !== undefined && !opt.file.some((p) => f.startsWith(p))) continue;
     const text = readFileSync(`${ROOT}${f}`, "utf8");
     for (const m of mutantsOf(f, text)) if (parses(f, apply(text, m))) all.push(m);
   }
