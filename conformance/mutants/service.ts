@@ -84,7 +84,10 @@ const noDedupe: ServiceMutant["wrap"] = (inner) => {
     let batch: { session_id: string; events: { seq: number }[] };
     try {
       batch = JSON.parse(text);
-      if (!Array.isArray(batch.events)) return inner(req);
+      // Not a batch of event objects: the service refuses it (svc.telemetry.member-invalid).
+      if (!Array.isArray(batch.events) || !batch.events.every((e) => typeof e === "object" && e)) {
+        return inner(req);
+      }
     } catch {
       return inner(req);
     }

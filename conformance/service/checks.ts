@@ -98,6 +98,7 @@ export const SERVICE_CHECKS = defineChecks({
   "svc.backend.action": ["MUST", "§7.2, §5.5", "an action triggered with a session token answers 201 with a valid action token"],
   "svc.backend.action-invalid": ["MUST", "§7.2", "an action with both or neither token is 400 ERR_INVALID_BODY"],
   "svc.backend.action-member-invalid": ["MUST", "§6.6, §7.2, §1.5", "a trigger valid but for one member (wrong type, one past its range in characters or bytes, a claimed type without id, a bad ip, amount or currency) is 400 ERR_INVALID_BODY; the same members at their edges are taken"],
+  "svc.backend.action-proto-member": ["MUST", "§1.2, §7.2, §14", "a trigger member named __proto__ is an unknown member and ignored: nothing it holds (a correlation_id) reaches the action or its recommendation"],
   "svc.backend.recommendation": ["MUST", "§7.3, §10.1", "the recommendation of an action is a valid Recommendation of it"],
   "svc.backend.recommendation-inline": ["MUST", "§7.2, §10.1", "get_recommendation=true answers the recommendation inline"],
   "svc.backend.user-facts": ["MUST", "§7.4, §7.5, §10.1", "only a successful login-type result with user_id sets the session's user (another action's applies to it alone); users/clear clears it"],

@@ -234,6 +234,8 @@ export async function memberChecks(c: ServiceContext, backend: Backend | null): 
   await run.check(C["svc.backend.action-member-invalid"], async (t) => {
     const b = t.need(backend, "an access token (svc.backend.token)");
     const dev = t.need(d as Device | null, "a session (svc.telemetry.member-invalid)");
+    // Without transaction_data and custom_attributes unless a variant sets one: each alone, so a
+    // fast path that handles one of them and not the other shows.
     const base = (): Body => ({
       action_type: "login",
       session_token: dev.sessionToken,
@@ -242,10 +244,26 @@ export async function memberChecks(c: ServiceContext, backend: Backend | null): 
       correlation_id: "members",
       claimed_user_id: "user-1",
       claimed_user_id_type: "email",
-      transaction_data: { amount: 1, currency: "EUR" },
-      custom_attributes: { tier: "gold" },
     });
     const send = (x: unknown) => b.call("POST", "/v1/backend/actions", x);
     await variants(t, base, send, BAD_TRIGGER, EDGE_TRIGGER, 201);
+  });
+  await run.check(C["svc.backend.action-proto-member"], async (t) => {
+    const b = t.need(backend, "an access token (svc.backend.token)");
+    const dev = t.need(d as Device | null, "a session (svc.telemetry.member-invalid)");
+    // A computed key: an own member named __proto__ in the JSON text, as a client may send it.
+    const polluted = { correlation_id: "polluted", claimed_user_id: "polluted" };
+    const x = await b.call("POST", "/v1/backend/actions?get_recommendation=true", {
+      action_type: "login",
+      session_token: dev.sessionToken,
+      ["__proto__"]: polluted,
+    });
+    const res = expectStatus(t, x, 201, "a trigger with a __proto__ member");
+    const ctx = ((res.recommendation ?? {}) as { context?: Record<string, unknown> }).context ?? {};
+    t.equal(ctx.correlation_id ?? null, null, "context.correlation_id (only __proto__ held one)");
+    t.ok(
+      !JSON.stringify(res).includes("polluted"),
+      "nothing of the __proto__ member in the answer",
+    );
   });
 }
