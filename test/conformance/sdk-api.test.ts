@@ -93,7 +93,7 @@ describe("conformance: black-box SDK profile", {
   });
 
   it("has at least 8 broken SDKs, each naming known checks it must fail", {
-    timeout: 30_000,
+    timeout: 120_000,
   }, async () => {
     const { mutants, suite } = await load();
     const ids = new Set(suite.sdkApiChecks().map((d) => d.id));

@@ -205,7 +205,16 @@ describe("phase changes (SPEC §9.1, rules.ts PHASE_CHANGES)", () => {
         // registers, activates, expires and is shut down while its queue drains.
         examples: [
           [true, ["shutdown"]],
-          [false, ["answer", "key_ready", "sign", "answer", "track", 4_000_000, "shutdown", "answer"]],
+          [false, [
+            "answer",
+            "key_ready",
+            "sign",
+            "answer",
+            "track",
+            4_000_000,
+            "shutdown",
+            "answer",
+          ]],
           [false, ["answer", "key_ready", "sign", "answer", "track", "shutdown", 60_000]],
         ],
       },

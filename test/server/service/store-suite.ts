@@ -22,7 +22,7 @@ export interface StoreHarness {
   advance(ms: number): Promise<void>;
 }
 
-const T = { timeout: 60_000 };
+const T = { timeout: 120_000 };
 
 export const sessionAt = (id: string, nowS: number, idleS = 1800) =>
   newSession({
@@ -104,11 +104,14 @@ export function storeSuite(
       async () => {
         const { store, now, advance } = await harness();
         const k = fresh("jti");
+        const until = now() + 300;
         const results = await Promise.all(
-          Array.from({ length: 300 }, () => store.consume(k, now() + 300)),
+          Array.from({ length: 300 }, () => store.consume(k, until)),
         );
         assert.equal(results.filter(Boolean).length, 1);
-        assert.equal(await store.consume(k, now() + 300), false, "a replay while recorded");
+        // On a real clock a loaded machine may reach `until` first: then a fresh answer is right.
+        const replay = await store.consume(k, until);
+        assert.ok(replay === false || now() >= until, "a replay while recorded");
         // Stores may keep a record longer (the memory store rounds up to the second), never shorter.
         await advance(1300);
         assert.equal(
