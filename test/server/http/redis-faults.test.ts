@@ -120,7 +120,7 @@ describe("SDK → service → Redis stopped and started at random", { skip: SKIP
           clearInterval(poll);
         }
       }),
-      { numRuns: 6 },
+      { numRuns: 6, includeErrorInReport: true },
     );
     assert.deepEqual(
       [...new Set(statuses.filter((s) => s >= 500))],
