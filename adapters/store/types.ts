@@ -49,6 +49,20 @@ export interface EventsToPublish {
  * same atomic unit as its seqs: a batch whose seqs were stored has changed its session too, so a
  * fault after that unit (a lost reply, a store gone mid-request) loses nothing when the device
  * resends the batch, and nothing counts twice.
+ *
+ * @example
+ * ```ts
+ * import type { Store } from "./types.ts";
+ * declare const store: Store;
+ * const now = 1_800_000_000;
+ * const patch: EventsPatch = {
+ *   base: { seen: now, dropped: 0 },
+ *   bySeq: new Map([[1, { interactions: 1 }]]),
+ *   now,
+ *   retentionS: 86_400,
+ * };
+ * const { fresh, session } = await store.appendEvents("s_1", [1], now * 1000, undefined, patch);
+ * ```
  */
 export interface EventsPatch {
   /** Applied once, fresh events or not (`seen`, `dropped`: idempotent members). */

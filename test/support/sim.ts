@@ -69,6 +69,17 @@ export function sim(o: SimOptions = {}) {
  * Real asynchronous work (WebCrypto in a real key store) that virtual time must wait for: were
  * the clock to run on while a key is generated or a signature made, a slow machine would see
  * the SDK's waits (`tokenWaitMs`) run out in virtual time before the real work is done.
+ *
+ * @example
+ * ```ts
+ * import { MemoryKeyStore } from "../../mod.ts";
+ * import { VirtualTime } from "../../adapters/testing/mod.ts";
+ * declare const pending: Promise<string>; // e.g. a token from a driver on `keys`, `time`
+ * const work = new RealWork();
+ * const keys = work.keys(new MemoryKeyStore());
+ * const time = new VirtualTime();
+ * const token = await within(time, pending, 60_000, work);
+ * ```
  */
 export class RealWork {
   readonly #pending = new Set<Promise<unknown>>();
