@@ -27,6 +27,7 @@ import type { CollectorOptions } from "./adapters/browser/collectors/types.ts";
 
 export type { ActionEventOptions, InitOptions } from "./adapters/sdk/options.ts";
 export type { DeviceSession, SessionSnapshot } from "./adapters/sdk/device-session.ts";
+import { errorOf } from "./core/errors/error.ts";
 export { DeviceSessionError } from "./core/errors/error.ts";
 
 /** Browser-only options. */
@@ -76,6 +77,7 @@ export function init(options: BrowserOptions): BrowserDeviceSession {
           lead,
           callTimeoutMs: (o.tokenWaitMs ?? 10000) + 2000,
           starting: STARTING,
+          errorOf,
         })
       ),
     )
@@ -83,11 +85,11 @@ export function init(options: BrowserOptions): BrowserDeviceSession {
   let stop: (() => void) | null = () => {};
   if (collect !== false && o.enabled !== false) {
     // The collectors are their own chunk: the session starts without waiting for them.
-    void import("./adapters/browser/collectors/mod.ts").then(({ startCollectors }) => {
+    // The session sends the device attributes itself, at creation: the chunk is the listeners.
+    void import("./adapters/browser/collectors/listeners.ts").then(({ startListeners }) => {
       if (stop === null) return; // shut down before the chunk arrived
-      stop = startCollectors({
+      stop = startListeners({
         ...(typeof collect === "object" ? collect : {}),
-        device: false, // the session sends device attributes itself, at creation
         sink: ds[SINK],
         onHide: () => ds[SINK].pageHide(),
       });

@@ -6,15 +6,20 @@
  *
  * @module
  */
-import { errorOf } from "../../core/errors/error.ts";
+import type { errorOf } from "../../core/errors/error.ts";
 import type { ErrorCode } from "../../core/errors/catalog.ts";
 import type { SessionEvent } from "../../core/mod.ts";
-import {
-  type DeviceSession,
-  type SdkSession,
-  type SessionSnapshot,
-  SINK,
+import type {
+  DeviceSession,
+  SdkSession,
+  SessionSnapshot,
+  SINK as SinkKey,
 } from "../sdk/device-session.ts";
+
+// `SINK` of device-session.ts is a registered symbol, so this is the same one; spelled here so
+// that this chunk does not import the session's modules (they would leave the page's entry
+// chunk for a chunk shared by both).
+const SINK: typeof SinkKey = Symbol.for("device-session/telemetry-sink") as typeof SinkKey;
 
 type Method =
   | "getSessionToken"
@@ -42,6 +47,9 @@ export interface TabOptions {
   readonly callTimeoutMs: number;
   /** What `snapshot` reports until this tab hears from the leader. */
   readonly starting: SessionSnapshot;
+  /** Builds the typed error of a code (the entry passes `errorOf`, so this chunk does not carry
+   * the error classes and the key chunk's shared modules stay in one chunk). */
+  readonly errorOf: typeof errorOf;
   readonly locks?: LockManager;
   readonly channel?: (name: string) => BroadcastChannel;
   readonly tabId?: string;
@@ -61,6 +69,7 @@ interface Pending {
  * @example
  * ```ts
  * import type { Ports } from "device-session";
+ * import { errorOf } from "../../core/errors/error.ts";
  * import { createDeviceSession } from "../sdk/device-session.ts";
  * import { STARTING } from "./deferred.ts";
  * declare const ports: Ports;
@@ -70,10 +79,12 @@ interface Pending {
  *   lead: () => createDeviceSession(opts, ports),
  *   callTimeoutMs: 12_000,
  *   starting: STARTING,
+ *   errorOf,
  * });
  * ```
  */
 export function sharedSession(o: TabOptions): SdkSession & { isLeader(): boolean } {
+  const { errorOf } = o;
   const locks = o.locks ?? (globalThis.navigator as { locks?: LockManager } | undefined)?.locks;
   const makeChannel = o.channel ??
     (typeof BroadcastChannel === "function" ? (n: string) => new BroadcastChannel(n) : undefined);

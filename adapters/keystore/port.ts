@@ -11,7 +11,7 @@ import { DeviceSessionError, errorOf } from "../../core/errors/mod.ts";
 import type { Alg } from "../../core/wire/mod.ts";
 import { generateDeviceKey } from "../crypto/keys.ts";
 import type { KeyStore, Signer } from "../ports.ts";
-import { signerFor } from "../sdk/ports-web.ts";
+import { signerFor } from "../sdk/signer.ts";
 import type { DeviceKeyStore } from "./types.ts";
 
 /** Options of {@link keyPort}. */
