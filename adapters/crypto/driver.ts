@@ -38,8 +38,12 @@ export class CryptoCache {
   readonly #max: number;
   readonly #keys = new Map<string, unknown>();
   readonly #digests = new Map<string, Uint8Array>();
-  /** Signatures that verified, by key, input and signature (only for `memo` effects). */
-  readonly #verified = new Map<string, true>();
+  /**
+   * Signatures that verified (only for `memo` effects), by their first six bytes; the entry
+   * holds the whole signature, the input and the key, all compared on a hit. A number key
+   * hashes nothing: an id string of the input would cost as much as verifying's JavaScript.
+   */
+  readonly #verified = new Map<number, Verified>();
 
   constructor(crypto: VerifyCrypto, max = 1024) {
     this.crypto = crypto;
@@ -102,23 +106,54 @@ export class CryptoCache {
     e: { alg: Alg; jwk: PublicJwk; input: string; signature: Uint8Array },
     verify: () => boolean | Promise<boolean>,
   ): boolean | Promise<boolean> {
-    const jwk = e.jwk;
-    const id = `${e.alg}.${jwk.x}.${jwk.kty === "EC" ? jwk.y : ""}.${e.input}.${
-      String.fromCharCode(...e.signature)
-    }`;
-    if (this.#verified.has(id)) return true;
+    const sig = e.signature;
+    // Signatures are uniformly random bytes (Ed25519's R, ECDSA's r): six of them spread well.
+    // Colliding signatures only evict each other.
+    const id = sig.length < 6 ? -1 : sig[0]! * 2 ** 40 + sig[1]! * 2 ** 32 +
+      (((sig[2]! << 24) | (sig[3]! << 16) | (sig[4]! << 8) | sig[5]!) >>> 0);
+    const hit = this.#verified.get(id);
+    if (hit !== undefined && sameVerified(hit, e)) return true;
     const ok = verify();
-    if (ok === true) this.#put(this.#verified, id, true);
+    const entry = (): Verified => ({
+      alg: e.alg,
+      x: e.jwk.x,
+      y: e.jwk.kty === "EC" ? e.jwk.y : "",
+      input: e.input,
+      signature: sig.slice(),
+    });
+    if (ok === true) this.#put(this.#verified, id, entry());
     else if (isPromise(ok)) {
-      return ok.then((v) => (v === true && this.#put(this.#verified, id, true), v));
+      return ok.then((v) => (v === true && this.#put(this.#verified, id, entry()), v));
     }
     return ok;
   }
 
-  #put<V>(map: Map<string, V>, id: string, value: V): void {
+  #put<K, V>(map: Map<K, V>, id: K, value: V): void {
     if (map.size >= this.#max) map.delete(map.keys().next().value!);
     map.set(id, value);
   }
+}
+
+/** A remembered successful verification. */
+interface Verified {
+  readonly alg: Alg;
+  readonly x: string;
+  readonly y: string;
+  readonly input: string;
+  readonly signature: Uint8Array;
+}
+
+function sameVerified(
+  v: Verified,
+  e: { alg: Alg; jwk: PublicJwk; input: string; signature: Uint8Array },
+): boolean {
+  const sig = e.signature;
+  if (
+    v.alg !== e.alg || v.x !== e.jwk.x || v.y !== (e.jwk.kty === "EC" ? e.jwk.y : "") ||
+    v.signature.length !== sig.length || v.input !== e.input
+  ) return false;
+  for (let i = 0; i < sig.length; i++) if (v.signature[i] !== sig[i]) return false;
+  return true;
 }
 
 function isPromise(x: unknown): x is Promise<unknown> {

@@ -68,6 +68,8 @@ export class SessionDriver {
   #nextWaiter = 1;
   /** Requests on the network, aborted at shutdown so nothing outlives a closed session. */
   readonly #open = new Set<AbortController>();
+  /** The last storage write: writes run in order (never an older snapshot last), shutdown awaits. */
+  #write: Promise<void> = Promise.resolve();
 
   constructor(options: DriverOptions, ports: DriverPorts) {
     this.state = createMachine(options);
@@ -160,6 +162,9 @@ export class SessionDriver {
     if (this.#timer !== null) this.#ports.scheduler.clear(this.#timer);
     this.#timer = null;
     for (const c of this.#open) c.abort();
+    // Persisted means on storage: a process that exits (or an SDK that starts on the same
+    // storage) right after shutdown must find the final queue (SPEC §9.11).
+    await this.#write;
   }
 
   #ask(input: DistributiveOmit<Input, "now" | "random" | "waiter">): Promise<Resolution> {
@@ -209,9 +214,10 @@ export class SessionDriver {
         p.transport.beacon(e.request);
         return;
       case "persist":
-        p.storage.set(`${this.#prefix}${e.key}`, e.value).catch((err) =>
-          this.#emit({ type: "error", code: "ERR_KEY_STORE", message: `persist failed: ${err}` })
-        );
+        this.#write = this.#write.then(() => p.storage.set(`${this.#prefix}${e.key}`, e.value))
+          .catch((err) =>
+            this.#emit({ type: "error", code: "ERR_KEY_STORE", message: `persist failed: ${err}` })
+          );
         return;
       case "resolve":
         this.#waiting.get(e.waiter)?.resolve(e.value);

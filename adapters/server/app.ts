@@ -15,6 +15,7 @@ import type { Store } from "../store/types.ts";
 import { ClientRegistry } from "./clients.ts";
 import { type ConnectionInfo, type Deps, rateLimit, type Req } from "./context.ts";
 import { withHeaders } from "./http/cors.ts";
+import { LIGHT, real } from "./http/answer.ts";
 import { deviceCors, errorHeaders, newReq, preflight } from "./http/request.ts";
 import { jsonLogger, type Logger, requestEntry } from "./http/log.ts";
 import { asServiceError, errorResponse } from "./http/respond.ts";
@@ -203,7 +204,7 @@ export async function createService(options: CreateServiceOptions): Promise<Serv
     now: nowMs,
     keys,
     store,
-    metricsFetch: observe.metrics === null ? null : (request) => scrape(deps, request),
+    metricsFetch: observe.metrics === null ? null : (request) => scrape(deps, request).then(real),
     get inFlight() {
       return inFlight;
     },
@@ -241,7 +242,8 @@ export async function createService(options: CreateServiceOptions): Promise<Serv
           ...(req.aborted === true ? { aborted: true } : {}),
         }, nowMs()));
       }
-      return res;
+      // Only the Node adapter writes light answers itself (./http/answer.ts).
+      return (info as { [LIGHT]?: boolean })[LIGHT] === true ? res : real(res);
     },
     drain(timeoutMs = 10_000): Promise<boolean> {
       if (inFlight === 0) return Promise.resolve(true);

@@ -117,6 +117,13 @@ export function mountTestControl(app: Hono<Bound>, d: Deps, clock: TestClock): v
         },
         bands: d.opts.policy.bands,
       },
+      key_rotation_s: d.opts.keyRotationS,
+      rate_limits: {
+        device_per_ip_per_min: d.opts.rateLimits.devicePerIpPerMinute,
+        proof_per_ip_per_min: d.opts.rateLimits.proofPerIpPerMinute,
+        token_per_ip_per_min: d.opts.rateLimits.tokenPerIpPerMinute,
+        backend_per_client_per_min: d.opts.rateLimits.backendPerClientPerMinute,
+      },
       time: r.now,
     });
   });

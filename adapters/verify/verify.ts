@@ -26,6 +26,7 @@ import {
 import { runVerify } from "../crypto/driver.ts";
 import { webCrypto } from "../crypto/webcrypto.ts";
 import { cacheFor, keySourceFor } from "../keys/resolve.ts";
+import type { ReplayStore } from "../replay/types.ts";
 import {
   checkOptions,
   ProofOptions,
@@ -55,13 +56,20 @@ function rules(o: ServiceVerifyOptions, audience: string): ServiceTokenRules {
   };
 }
 
-function run<T>(steps: VerifySteps<T>, o: ServiceVerifyOptions, extra: object = {}): Promise<T> {
+// Object literals without spreads on this path: a spread copies through a slow generic path.
+function run<T>(
+  steps: VerifySteps<T>,
+  o: ServiceVerifyOptions,
+  replayStore?: ReplayStore,
+): Promise<T> {
   const crypto = o.crypto ?? webCrypto;
-  return runVerify(steps, {
-    crypto: cacheFor(crypto),
-    keys: keySourceFor(o.jwks, crypto),
-    ...extra,
-  });
+  const keys = keySourceFor(o.jwks, crypto);
+  return runVerify(
+    steps,
+    replayStore === undefined
+      ? { crypto: cacheFor(crypto), keys }
+      : { crypto: cacheFor(crypto), keys, replayStore },
+  );
 }
 
 /** Validates options, turning a synchronous throw into a rejection like every other failure. */
@@ -122,12 +130,16 @@ export function verifySecureSessionToken(
   try {
     const o = checkOptions<SecureVerifyOptions>(SecureOptions, options);
     const steps = secureTokenSteps(checkToken(token), {
-      ...rules(o, o.audience),
+      algorithms: o.algorithms ?? DEFAULT_ALGORITHMS,
+      issuer: o.issuer,
+      audience: o.audience,
+      now: clock(o.now),
+      tolerance: o.clockTolerance ?? DEFAULT_CLOCK_TOLERANCE,
       sessionAlgorithms: o.sessionAlgorithms ?? DEFAULT_ALGORITHMS,
       action: o.action,
       maxLifetime: o.maxLifetime ?? 3600,
     });
-    return run(steps, o, { replayStore: o.replayStore });
+    return run(steps, o, o.replayStore);
   } catch (e) {
     return Promise.reject(e);
   }

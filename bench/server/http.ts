@@ -3,11 +3,14 @@
  * in its own Node process (bench/server/loadgen.ts), against a bare hello world of the runtime's
  * own server (`node:http`, `Bun.serve`, `Deno.serve`: no adapter, no `Request`) and a hello
  * world through our adapter. Each case runs at 1, 10 and 100 keep-alive connections, in
- * interleaved rounds; per case the median round counts.
+ * interleaved rounds; per case the median round counts. Beside throughput, the server process's
+ * CPU time per request (`process.cpuUsage`): on a host shared with other work, throughput moves
+ * with whatever else runs, while CPU per request is the server's own cost.
  *
  * @module
  */
 import { spawn } from "node:child_process";
+import process from "node:process";
 import { createInterface } from "node:readline";
 import type { Service } from "../../server.ts";
 import { arg, makeService, serveFn } from "./common.ts";
@@ -107,18 +110,23 @@ export async function http(ms: number, rounds: number): Promise<{
       concurrency: c,
     })),
   ]);
-  const results = new Map<string, LoadResult[]>(slots.map((s) => [s.key, []]));
+  const results = new Map<string, (LoadResult & { cpuUs: number })[]>(
+    slots.map((s) => [s.key, []]),
+  );
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 ? [...slots].reverse() : slots;
     for (const s of order) {
+      const cpu = process.cpuUsage();
       const r = await gen.run({
         port: s.port,
         case: s.case,
         ms: ms / rounds,
         concurrency: s.concurrency,
       });
+      const used = process.cpuUsage(cpu);
       if (r.errors > 0) throw new Error(`${s.key}: ${r.errors} unexpected statuses`);
-      results.get(s.key)!.push(r);
+      // This process's CPU time per request: the server's cost, whatever else the host runs.
+      results.get(s.key)!.push({ ...r, cpuUs: (used.user + used.system) / r.requests });
     }
   }
   gen.stop();
@@ -126,8 +134,10 @@ export async function http(ms: number, rounds: number): Promise<{
   const budgets: Record<string, number> = {};
   const figures: Record<string, number> = {};
   console.log(`\n## loopback HTTP/1.1 keep-alive, load generator in its own process\n`);
-  console.log("| connections | case | req/s | p50 ms | p99 ms | × bare hello req/s |");
-  console.log("|---:|---|---:|---:|---:|---:|");
+  console.log(
+    "| connections | case | req/s | p50 ms | p99 ms | × bare hello req/s | server CPU µs/req | bare hello CPU ÷ case CPU |",
+  );
+  console.log("|---:|---|---:|---:|---:|---:|---:|---:|");
   for (const c of CONCURRENCY) {
     // Per round, each case against the bare hello world of the same round; median over rounds.
     const base = results.get(`c=${c} bare hello world`)!;
@@ -137,7 +147,13 @@ export async function http(ms: number, rounds: number): Promise<{
       const rps = median(rs.map((r) => r.rps));
       const p50 = median(rs.map((r) => r.p50));
       const p99 = median(rs.map((r) => r.p99));
-      if (name !== "bare hello world") ratios[`c=${c} ${name} / bare hello`] = ratio;
+      const cpu = median(rs.map((r) => r.cpuUs));
+      const cpuRatio = median(rs.map((r, i) => base[i]!.cpuUs / r.cpuUs));
+      if (name !== "bare hello world") {
+        ratios[`c=${c} ${name} / bare hello`] = ratio;
+        ratios[`c=${c} ${name} / bare hello (CPU per request)`] = cpuRatio;
+      }
+      figures[`c=${c} ${name} server CPU µs/req`] = cpu;
       if (BUDGETED.includes(name)) budgets[`c=${c} ${name} / bare hello`] = 0.4;
       figures[`c=${c} ${name} req/s`] = rps;
       figures[`c=${c} ${name} p50 ms`] = p50;
@@ -145,7 +161,7 @@ export async function http(ms: number, rounds: number): Promise<{
       console.log(
         `| ${c} | ${name} | ${Math.round(rps)} | ${p50.toFixed(2)} | ${p99.toFixed(2)} | ${
           ratio.toFixed(2)
-        } |`,
+        } | ${cpu.toFixed(1)} | ${cpuRatio.toFixed(2)} |`,
       );
     }
   }

@@ -17,6 +17,8 @@ import { type Case, type Req, scenarios } from "./scenarios.ts";
 
 /** The result of one load run. */
 export interface LoadResult {
+  /** Requests answered. */
+  requests: number;
   rps: number;
   p50: number;
   p99: number;
@@ -92,23 +94,35 @@ export async function load(
   latencies.sort((a, b) => a - b);
   const q = (p: number) =>
     latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
-  return { rps: latencies.length / seconds, p50: q(0.5), p99: q(0.99), errors };
+  return {
+    requests: latencies.length,
+    rps: latencies.length / seconds,
+    p50: q(0.5),
+    p99: q(0.99),
+    errors,
+  };
 }
 
-/** A request as bytes on the wire (HTTP/1.1, keep-alive). */
+const wired = new WeakMap<Req, Uint8Array>();
+
+/**
+ * A request as bytes on the wire (HTTP/1.1, keep-alive); a request object sent again (a case
+ * whose request never changes) is encoded once, so the generator's own cost stays small.
+ */
 export function wire(r: Req): Uint8Array {
+  const known = wired.get(r);
+  if (known !== undefined) return known;
   let head = `${r.method} ${r.path} HTTP/1.1\r\nhost: localhost\r\n`;
   for (const [k, v] of Object.entries(r.headers)) head += `${k}: ${v}\r\n`;
   const body = r.body ?? "";
   if (r.method !== "GET") head += `content-length: ${Buffer.byteLength(body)}\r\n`;
-  return Buffer.from(`${head}\r\n${body}`);
+  const bytes = Buffer.from(`${head}\r\n${body}`);
+  wired.set(r, bytes);
+  return bytes;
 }
 
-const HELLO: Case<Uint8Array> = {
-  name: "hello",
-  expect: 200,
-  next: () => wire({ method: "GET", path: "/", headers: {} }),
-};
+const HELLO_REQ: Req = { method: "GET", path: "/", headers: {} };
+const HELLO: Case<Uint8Array> = { name: "hello", expect: 200, next: () => wire(HELLO_REQ) };
 
 async function main(): Promise<void> {
   const url = arg("url", "");

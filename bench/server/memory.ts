@@ -107,7 +107,8 @@ export async function memoryThroughService(): Promise<void> {
   const signer = deviceSigner(key);
   const post = (path: string, headers: Record<string, string>, body: string) =>
     service.fetch(new Request(BASE + path, { method: "POST", headers, body }));
-  const nonce =
+  // Every answer carries a fresh nonce: the next proof uses it (a slow host outlives a nonce).
+  let nonce =
     (await (await service.fetch(new Request(`${BASE}/v1/device/config?client_id=bench`))).json())
       .nonce;
   const createBody = JSON.stringify({
@@ -129,6 +130,8 @@ export async function memoryThroughService(): Promise<void> {
         "ds-proof": proof,
       }, createBody);
       const c = await r.json();
+      if (r.status !== 201) throw new Error(JSON.stringify(c));
+      nonce = c.nonce;
       const events = Array.from(
         { length: 20 },
         (_, j) => ({

@@ -1,38 +1,60 @@
 /**
  * The service on Node under the benchmark's load, for a CPU profile: the service behind the
  * Node `serve` adapter, the load generator in its own process driving telemetry and both
- * triggers at 10 connections. Run, then summarise the profile:
+ * triggers at 10 connections. The profile covers the load only (not start-up or the load
+ * generator's preparation): it is taken with `node:inspector` once the scenarios are ready and
+ * written to `--out`. Then summarise it:
  *
- *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/server/profile.ts --ms=4000
- *   node bench/server/profile-summary.mjs /tmp/prof/*.cpuprofile
+ *   node --import tsx bench/server/profile.ts --ms=6000 --out=/tmp/service.cpuprofile
+ *   node bench/server/profile-summary.mjs /tmp/service.cpuprofile
+ *
+ * `--cases="telemetry, 20 events"` profiles one case (`;` separates several; `hello` is the
+ * adapter's hello world); `--interval=200` is the sampling interval in µs.
  *
  * @module
  */
 import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import { createInterface } from "node:readline";
 import type { Service } from "../../server.ts";
 import { arg, makeService, serveFn } from "./common.ts";
 
-const MS = Number(arg("ms", "4000"));
-const CASES = ["telemetry, 20 events", "trigger (session token)", "trigger (secure token)"];
+const MS = Number(arg("ms", "6000"));
+const OUT = arg("out", "/tmp/service.cpuprofile");
+const CASES = arg(
+  "cases",
+  "telemetry, 20 events;trigger (session token);trigger (secure token)",
+).split(";");
 
 const serve = await serveFn();
 let service: Service | null = null;
 const server = await serve({ port: 0, fetch: (req, info) => service!.fetch(req, info) });
+const hello = await serve({ port: 0, fetch: () => new Response("hello") });
 service = await makeService(server.url);
 const child = spawn("node", ["--import", "tsx", "bench/server/loadgen.ts", `--url=${server.url}`], {
   stdio: ["pipe", "pipe", "inherit"],
 });
 const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
 await lines.next();
-for (const name of CASES) {
-  child.stdin!.write(
-    JSON.stringify({ port: server.port, case: name, ms: MS / CASES.length, concurrency: 10 }) +
-      "\n",
-  );
-  console.log(name, (await lines.next()).value);
-}
+const run = async (name: string, ms: number) => {
+  const port = name === "hello" ? hello.port : server.port;
+  child.stdin!.write(JSON.stringify({ port, case: name, ms, concurrency: 10 }) + "\n");
+  return (await lines.next()).value as string;
+};
+// Warm up (JIT) before profiling.
+for (const name of CASES) await run(name, 500);
+const session = new Session();
+session.connect();
+await session.post("Profiler.enable");
+await session.post("Profiler.setSamplingInterval", { interval: Number(arg("interval", "200")) });
+await session.post("Profiler.start");
+for (const name of CASES) console.log(name, await run(name, MS / CASES.length));
+const { profile } = await session.post("Profiler.stop");
+writeFileSync(OUT, JSON.stringify(profile));
+console.log(`wrote ${OUT}`);
 child.kill();
 await server.shutdown(1000);
+await hello.shutdown(1000);
 await service.close();
 process.exit(0);

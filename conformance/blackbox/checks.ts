@@ -42,5 +42,10 @@ export const API_CHECKS = defineChecks({
   "api.telemetry.overflow": ["MUST", "§8.4", "a queue that overflows while a batch is in flight stays within max_queue_events and counts the evictions"],
   "api.actions.token": ["MUST", "§8.6", "triggerActionEvent resolves with the action token the service answered for its event"],
   "api.user.identify": ["MUST", "§9.10", "setting and clearing the user send identify events (user_id, previous_user_id); repeats send nothing"],
+  "api.user.init": ["MUST", "§6.2, §9.10", "the init option userId is the session's user from its create (user_id), with no identify event"],
+  "api.restart.queue": ["MUST", "§8.8, §9.11", "events left unacknowledged at shutdown are delivered, in their session and seq, by the next instance on the same storage; a caller waiting at shutdown gets ERR_CLOSED"],
+  "api.restart.resume": ["MUST", "§9.15", "an instance started on the storage of a live session resumes it (no create; its tokens are that session's)"],
+  "api.restart.key-lost": ["MUST", "§9.8", "with the stored device key gone, the next instance creates a session with a new key, key_event lost and the stored device_id"],
+  "api.restart.corrupt": ["MUST", "§8.8, §9.15", "stored records the SDK never wrote are discarded: the instance starts, creates a session and works"],
   "api.clock.offset": ["MUST", "§9.7", "proofs, secure tokens and events are stamped in service time (the service runs 1000 s ahead)"],
 });

@@ -6,7 +6,7 @@
  * @module
  */
 import { API_CHECKS as C } from "./checks.ts";
-import { type Judge, maxOpen, ran } from "./judge-util.ts";
+import { canonical, type Judge, maxOpen, ran } from "./judge-util.ts";
 import type { Exchange } from "./records.ts";
 import type { Scene } from "./scenes.ts";
 import { parseJws } from "../../core/token/jws.ts";
@@ -20,18 +20,6 @@ interface Ev {
 const events = (x: Exchange): Ev[] => (x.body as { events?: Ev[] } | null)?.events ?? [];
 const sid = (x: Exchange): string =>
   String((x.body as { session_id?: unknown } | null)?.session_id);
-
-/** JSON with sorted members, so a resend in another member order compares equal. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
-  if (typeof v === "object" && v !== null) {
-    const o = v as Record<string, unknown>;
-    return `{${
-      Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(",")
-    }}`;
-  }
-  return JSON.stringify(v);
-}
 
 /** Exchanges after `x` (arrived once it was answered or dropped) of the same session. */
 const later = (s: Scene, x: Exchange) =>

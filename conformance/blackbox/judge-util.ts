@@ -72,3 +72,22 @@ export function nextOf(s: Scene, x: Exchange): Exchange | undefined {
   const list = s.svc.log.filter((y) => y.endpoint === x.endpoint);
   return list[list.indexOf(x) + 1];
 }
+
+/**
+ * JSON with sorted members, so a resend in another member order compares equal.
+ *
+ * @example
+ * ```ts
+ * canonical({ b: 1, a: [true] }); // '{"a":[true],"b":1}'
+ * ```
+ */
+export function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
+  if (typeof v === "object" && v !== null) {
+    const o = v as Record<string, unknown>;
+    return `{${
+      Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(",")
+    }}`;
+  }
+  return JSON.stringify(v);
+}

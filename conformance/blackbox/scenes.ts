@@ -18,12 +18,21 @@ export interface Scene {
   readonly error: string | null;
   /** Marks a scene sets for its judges (e.g. when the quiet period ended). */
   readonly marks: Record<string, number>;
+  /** Instances the scene started after `sdk`, in order (each on storage an earlier one left). */
+  readonly more: readonly SdkUnderTest[];
 }
+
+/** Starts another instance of the SDK under test on the scene's service. */
+type Start = (
+  options: Record<string, unknown>,
+  storage?: { from: SdkUnderTest; damage?: "key" | "state" },
+) => Promise<SdkUnderTest>;
 
 type Script = (
   sdk: SdkUnderTest,
   svc: ScriptedService,
   marks: Record<string, number>,
+  start: Start,
 ) => Promise<void>;
 
 async function stage(
@@ -39,16 +48,24 @@ async function stage(
   const marks: Record<string, number> = {};
   let sdk: SdkUnderTest | null = null;
   let error: string | null = null;
+  const more: SdkUnderTest[] = [];
+  const start: Start = async (options, storage) => {
+    const next = await SdkUnderTest.init(client, svc, options, storage);
+    more.push(next);
+    return next;
+  };
   try {
     sdk = await SdkUnderTest.init(client, svc, initOptions);
-    await script(sdk, svc, marks);
-    if (sdk.of("shutdown").length === 0) await sdk.call("shutdown");
+    await script(sdk, svc, marks, start);
+    for (const one of [sdk, ...more]) {
+      if (one.of("shutdown").length === 0) await one.call("shutdown");
+    }
   } catch (e) {
     error = e instanceof Error ? e.message.split("\n")[0]! : String(e);
   } finally {
     await svc.close();
   }
-  return { name, svc, sdk, error, marks };
+  return { name, svc, sdk, error, marks, more };
 }
 
 const all = (calls: Promise<Call>[]) => Promise.all(calls);
@@ -147,8 +164,45 @@ const overflow: Script = async (sdk, svc) => {
   await sdk.call("flush");
 };
 
+/**
+ * Restarts on the same storage (SPEC §8.8, §9.8, §9.15). A (init userId, no shutdown flush)
+ * shuts down with an action's batch lost on the way (the connection dropped, twice); B starts on
+ * A's storage and delivers it; C on B's storage with the device key gone; D on C's storage with
+ * every other record corrupt.
+ */
+const restart: Script = async (a, svc, marks, start) => {
+  const WAITS = { tokenWaitMs: 20_000, actionWaitMs: 30_000 };
+  svc.fault("telemetry", { kind: "drop" }, { kind: "drop" });
+  await a.call("getSessionToken");
+  const pending = action(a, "rs-a");
+  await svc.waitFor((x) => x.fault?.kind === "drop" && x.t1 !== undefined);
+  await a.call("shutdown");
+  await pending;
+  marks.b = svc.elapsed();
+  const b = await start(WAITS, { from: a });
+  await b.call("flush");
+  await b.call("getSessionToken");
+  await b.call("shutdown");
+  marks.c = svc.elapsed();
+  const c = await start(WAITS, { from: b, damage: "key" });
+  await c.call("getSessionToken");
+  await c.call("shutdown");
+  marks.d = svc.elapsed();
+  const d = await start(WAITS, { from: c, damage: "state" });
+  await d.call("getSessionToken");
+  await action(d, "rs-d");
+  await d.call("shutdown");
+};
+
 /** Every scene, by name. */
-export type SceneName = "basics" | "refresh" | "create" | "faults" | "limits" | "overflow";
+export type SceneName =
+  | "basics"
+  | "refresh"
+  | "create"
+  | "faults"
+  | "limits"
+  | "overflow"
+  | "restart";
 
 /**
  * Runs every scene at once and resolves with them by name.
@@ -162,9 +216,12 @@ export type SceneName = "basics" | "refresh" | "create" | "faults" | "limits" | 
  * ```
  */
 export async function runScenes(client: HarnessClient): Promise<Record<SceneName, Scene>> {
-  const tokenWait = { tokenWaitMs: 20_000 };
-  const [b, r, c, f, l, o] = await Promise.all([
-    stage(client, "basics", { secureMaxS: 600 }, {}, basics, { create: [{ kind: "nonce" }] }),
+  // Generous waits: a loaded machine makes answers late, and these scenes judge order, not time.
+  const tokenWait = { tokenWaitMs: 20_000, actionWaitMs: 30_000 };
+  const [b, r, c, f, l, o, rs] = await Promise.all([
+    stage(client, "basics", { secureMaxS: 600 }, tokenWait, basics, {
+      create: [{ kind: "nonce" }],
+    }),
     stage(client, "refresh", { backdateS: 44 }, tokenWait, refresh),
     stage(client, "create", {}, tokenWait, createFaults, {
       create: [{ kind: "503", retryAfterS: 2 }, { kind: "drop" }, { kind: "delay", ms: 1_500 }],
@@ -172,6 +229,7 @@ export async function runScenes(client: HarnessClient): Promise<Record<SceneName
     stage(client, "faults", {}, tokenWait, telemetryFaults),
     stage(client, "limits", {}, tokenWait, limits),
     stage(client, "overflow", {}, { ...tokenWait, maxQueueEvents: 10 }, overflow),
+    stage(client, "restart", {}, { ...tokenWait, userId: "u-r", shutdownFlushMs: 0 }, restart),
   ]);
-  return { basics: b, refresh: r, create: c, faults: f, limits: l, overflow: o };
+  return { basics: b, refresh: r, create: c, faults: f, limits: l, overflow: o, restart: rs };
 }

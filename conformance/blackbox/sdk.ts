@@ -54,22 +54,33 @@ export class SdkUnderTest {
   readonly calls: Call[] = [];
   readonly #client: HarnessClient;
   readonly #svc: ScriptedService;
-  readonly #instance: string;
+  /** The driver's name for this instance (what a later `storage.from` names). */
+  readonly instance: string;
 
   private constructor(client: HarnessClient, svc: ScriptedService, instance: string) {
     this.#client = client;
     this.#svc = svc;
-    this.#instance = instance;
+    this.instance = instance;
   }
 
-  /** `sdk.init` against `svc` with `options` (SPEC §9.13 names in camelCase). */
+  /**
+   * `sdk.init` against `svc` with `options` (SPEC §9.13 names in camelCase); `storage` starts it
+   * on the storage an earlier, shut down instance left (SPEC §8.8, §9.15), `damage`d if asked.
+   */
   static async init(
     client: HarnessClient,
     svc: ScriptedService,
     options: Record<string, unknown> = {},
+    storage?: { from: SdkUnderTest; damage?: "key" | "state" },
   ): Promise<SdkUnderTest> {
     const r = await client.request({
       type: "sdk.init",
+      ...(storage === undefined ? {} : {
+        storage: {
+          from: storage.from.instance,
+          ...(storage.damage === undefined ? {} : { damage: storage.damage }),
+        },
+      }),
       options: {
         clientId: svc.o.clientId,
         serverPath: svc.url,
@@ -88,7 +99,7 @@ export class SdkUnderTest {
     this.calls.push(c);
     try {
       const r = await this.#client.request(
-        { type: `sdk.${method}`, instance: this.#instance, ...args },
+        { type: `sdk.${method}`, instance: this.instance, ...args },
         { timeoutMs: CALL_TIMEOUT_MS },
       );
       if (!r.ok) {

@@ -12,9 +12,10 @@ import { API_CHECKS } from "./checks.ts";
 import { SESSION_JUDGES } from "./judge-session.ts";
 import { SECURE_JUDGES } from "./judge-secure.ts";
 import { TELEMETRY_JUDGES } from "./judge-telemetry.ts";
+import { RESTART_JUDGES } from "./judge-restart.ts";
 import { runScenes } from "./scenes.ts";
 
-const JUDGES = [...SESSION_JUDGES, ...SECURE_JUDGES, ...TELEMETRY_JUDGES];
+const JUDGES = [...SESSION_JUDGES, ...SECURE_JUDGES, ...TELEMETRY_JUDGES, ...RESTART_JUDGES];
 
 /**
  * Runs the black-box profile against `client` (a driver whose hello announced role `sdk-api`).
@@ -39,7 +40,7 @@ export async function runSdkApiSuite(client: HarnessClient, run: Runner): Promis
  *
  * @example
  * ```ts
- * sdkApiChecks().length; // 27
+ * sdkApiChecks().length; // 32
  * ```
  */
 export function sdkApiChecks(): CheckDef[] {

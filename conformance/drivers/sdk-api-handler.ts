@@ -1,11 +1,12 @@
 /**
  * The reference black-box SDK driver's logic (role `sdk-api`): our Node SDK
- * (`device-session/node`'s `init`, key and queue in a fresh directory per instance) behind the
- * `sdk.*` requests. `sdk-api-driver.ts` puts it on stdio.
+ * (`device-session/node`'s `init`, key and queue in a fresh directory per instance, or in the
+ * directory an earlier instance left, `storage.from`) behind the `sdk.*` requests.
+ * `sdk-api-driver.ts` puts it on stdio.
  *
  * @module
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { initServer, type ServerInitOptions } from "../../adapters/sdk/server-runtime.ts";
@@ -41,6 +42,30 @@ const METHODS = new Set([
   "sdk.shutdown",
 ]);
 
+/** `sdk.init`'s `storage`: start on what an earlier (shut down) instance left, maybe damaged. */
+interface StorageRequest {
+  readonly from: string;
+  readonly damage?: "key" | "state";
+}
+
+const isStorage = (x: unknown): x is StorageRequest =>
+  typeof x === "object" && x !== null && typeof (x as StorageRequest).from === "string" &&
+  [undefined, "key", "state"].includes((x as StorageRequest).damage);
+
+/**
+ * Damages a storage directory: `key` removes the device key file; `state` overwrites every
+ * other record (device id, queue, session) with JSON the SDK never wrote.
+ */
+async function damage(dir: string, what: "key" | "state"): Promise<void> {
+  for (const f of await readdir(dir)) {
+    const isKey = f.includes("device-key");
+    if (what === "key" && isKey) await rm(`${dir}/${f}`, { force: true });
+    if (what === "state" && !isKey && f.endsWith(".json")) {
+      await writeFile(`${dir}/${f}`, JSON.stringify({ v: 1, events: [{ sid: 7 }], id: [] }));
+    }
+  }
+}
+
 const fail = (seq: unknown, code: string, message: string) => ({
   seq,
   ok: false,
@@ -64,6 +89,7 @@ export function createSdkApiDriver(o: SdkApiDriverOptions = {}): SdkApiDriver {
   }
   if (mutant?.fetch !== undefined) globalThis.fetch = mutant.fetch(globalThis.fetch);
   const instances = new Map<string, DeviceSession>();
+  const dirOf = new Map<string, string>();
   const dirs: string[] = [];
   let next = 0;
   const hello: Hello = {
@@ -103,14 +129,25 @@ export function createSdkApiDriver(o: SdkApiDriverOptions = {}): SdkApiDriver {
     if (req.type === "shutdown") return { seq, ok: true };
     if (req.type === "sdk.init") {
       try {
-        const dir = await mkdtemp(join(tmpdir(), "ds-sdk-api-"));
-        dirs.push(dir);
+        const storage = req.storage;
+        if (storage !== undefined && !isStorage(storage)) {
+          return fail(seq, "ERR_INVALID_INPUT", "storage must be {from, damage?: key|state}");
+        }
+        const reused = storage === undefined ? undefined : dirOf.get(storage.from);
+        if (storage !== undefined && reused === undefined) {
+          return fail(seq, "ERR_INVALID_INPUT", `no instance ${storage.from}`);
+        }
+        const dir = reused ?? await mkdtemp(join(tmpdir(), "ds-sdk-api-"));
+        if (reused === undefined) dirs.push(dir);
+        if (storage?.damage !== undefined) await damage(dir, storage.damage);
+        if (reused !== undefined) await mutant?.restart?.(dir);
         const ds = init({
           ...(req.options as Parameters<typeof init>[0]),
           dir,
           handleSignals: false,
         });
         const id = `i${++next}`;
+        dirOf.set(id, dir);
         instances.set(id, mutant?.wrap ? mutant.wrap(ds) : ds);
         return { seq, ok: true, instance: id };
       } catch (e) {

@@ -16,9 +16,28 @@ export interface SdkApiMutant {
   readonly wrap?: (ds: DeviceSession) => DeviceSession;
   /** Wraps the global `fetch` the SDK sends with (installed once, for every instance). */
   readonly fetch?: (inner: typeof fetch) => typeof fetch;
+  /** Runs on the storage directory an instance is about to start on, when it was used before. */
+  readonly restart?: (dir: string) => Promise<void>;
 }
 
 type Fetch = typeof fetch;
+
+/** Removes the files of `dir` whose names match `pattern` (what a forgetful SDK never reads). */
+const forget = (pattern: RegExp) => async (dir: string): Promise<void> => {
+  const { readdir, rm } = await import("node:fs/promises");
+  for (const f of await readdir(dir)) if (pattern.test(f)) await rm(`${dir}/${f}`, { force: true });
+};
+
+// Reports a replaced device key as if nothing happened (SPEC §9.8: key_event "lost").
+const hidesKeyLoss = (inner: Fetch): Fetch => (input, init) => {
+  const url = String(input instanceof Request ? input.url : input);
+  if (!url.endsWith("/v1/device/sessions") || typeof init?.body !== "string") {
+    return inner(input, init);
+  }
+  const b = JSON.parse(init.body);
+  if (b.key_event === "lost") b.key_event = "created";
+  return inner(input, { ...init, body: JSON.stringify(b) });
+};
 
 /** A `fetch` wrapper that may rewrite the answer to requests whose path ends with `suffix`. */
 function onAnswer(
@@ -193,6 +212,22 @@ export const SDK_API_MUTANTS: Readonly<Record<string, SdkApiMutant>> = {
     description: "retries a batch answered 413 instead of dropping it",
     fails: ["api.telemetry.permanent"],
     fetch: retries413,
+  },
+  "forgets-queue": {
+    description: "starts with an empty queue, whatever an earlier instance stored",
+    // The next instance's events reuse the seqs of the forgotten ones.
+    fails: ["api.restart.queue", "api.telemetry.seq"],
+    restart: forget(/queue/),
+  },
+  "forgets-device": {
+    description: "starts as a new device each time (stored key, device id, queue, session unread)",
+    fails: ["api.restart.key-lost", "api.restart.queue", "api.restart.resume"],
+    restart: forget(/./),
+  },
+  "hides-key-loss": {
+    description: "reports a replaced device key as newly created, not lost",
+    fails: ["api.restart.key-lost"],
+    fetch: hidesKeyLoss,
   },
   "uncounted-drops": {
     description: "never reports dropped events",

@@ -9,6 +9,7 @@ import { nextDeadline, step } from "../../core/session/mod.ts";
 import type { MachineState, SessionEffect, SessionInput } from "../../core/session/mod.ts";
 import { parseJws, signingInput } from "../../core/token/jws.ts";
 import { EDGE_SDK_MUTANTS } from "./sdk-edges.ts";
+import { ANSWER_SDK_MUTANTS } from "./sdk-answers.ts";
 
 /** A replacement for the machine's `step`. */
 export type StepFn = typeof step;
@@ -134,6 +135,9 @@ export const SDK_MUTANTS: Readonly<Record<string, SdkMutant>> = {
       "sdk.backoff.jitter",
       "sdk.backoff.retry-after",
       "sdk.backoff.retry-after-cap",
+      "sdk.keys.store-failure",
+      "sdk.lifecycle.create-invalid",
+      "sdk.nonce.missing",
       "sdk.trace.backoff",
       "sdk.trace.single-flight",
       "sdk.trace.nonce",
@@ -151,4 +155,5 @@ export const SDK_MUTANTS: Readonly<Record<string, SdkMutant>> = {
     step: reusedJti,
   },
   ...EDGE_SDK_MUTANTS,
+  ...ANSWER_SDK_MUTANTS,
 };

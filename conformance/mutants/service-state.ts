@@ -128,7 +128,7 @@ export const STATE_MUTANTS: Readonly<Record<string, ServiceMutant>> = {
   },
   "jwks-current-only": {
     description: "drops the previous key from the JWKS at rotation",
-    fails: ["svc.jwks.rotation"],
+    fails: ["svc.jwks.retired-key", "svc.jwks.rotation", "svc.jwks.scheduled-rotation"],
     wrap: editAnswer(/^\/\.well-known\/jwks\.json$/, (b) => {
       if (Array.isArray(b.keys)) b.keys = b.keys.slice(0, 1);
     }),
@@ -159,7 +159,13 @@ export const STATE_MUTANTS: Readonly<Record<string, ServiceMutant>> = {
   },
   "rules-descending": {
     description: "tries rules in descending priority",
-    fails: ["svc.rules.api", "svc.rules.order", "svc.rules.preview"],
+    fails: [
+      "svc.rules.api",
+      "svc.rules.conflict-field",
+      "svc.rules.ip-match",
+      "svc.rules.order",
+      "svc.rules.preview",
+    ],
     // Stores priority p as 1001 − p: the highest priority number is tried first.
     wrap: editRequest("/v1/backend/rules", (text) => {
       try {

@@ -256,6 +256,7 @@ export const SERVICE_MUTANTS: Readonly<Record<string, ServiceMutant>> = {
       "svc.telemetry.limit-event",
       "svc.telemetry.limit-batch",
       "svc.telemetry.limit-body",
+      "svc.telemetry.limit-chunked",
     ],
     wrap: noLimits,
   },

@@ -49,7 +49,12 @@ export interface WorldOptions {
   readonly init?: Record<string, unknown>;
   /** How request n (0-based, every purpose) is answered at `t` ms after T0 (default "ok"). */
   readonly answer?: (req: SessionRequest, n: number, t: number) => Answer;
-  readonly latency?: number;
+  /** Milliseconds until a request is answered (default 20), or per request. */
+  readonly latency?: number | ((req: SessionRequest) => number);
+  /** How many key store operations (`load_key`, `generate_key`) fail first (default 0). */
+  readonly keyFailures?: number;
+  /** How many signatures of secure tokens fail first (`sign_failed`, default 0). */
+  readonly secureSignFailures?: number;
   /** Service clock minus local clock (ms). */
   readonly skewMs?: number;
 }

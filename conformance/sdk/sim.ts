@@ -69,6 +69,8 @@ export class World {
   #seq = 0;
   #deadline: number | null = null;
   #keys = 0;
+  #keyFailures = 0;
+  #signFailures = 0;
   #sendCount = 0;
   #waiterId = 0;
 
@@ -196,6 +198,10 @@ export class World {
     switch (e.type) {
       case "load_key":
       case "generate_key": {
+        if (this.#keyFailures++ < (this.#o.keyFailures ?? 0)) {
+          this.#later(t + 1, () => ({ type: "key_failed", message: "key store unavailable" }));
+          break;
+        }
         const n = ++this.#keys;
         this.#later(t + 1, () => ({ type: "key_ready", key: fakeKey(n), event: "created" }));
         break;
@@ -208,6 +214,13 @@ export class World {
         const rec: SignRecord = { id: e.id, t, input: e.input, header, payload };
         this.signs.push(rec);
         const k = this.#keys;
+        if (
+          header.typ === "ds-secure+jwt" &&
+          this.#signFailures++ < (this.#o.secureSignFailures ?? 0)
+        ) {
+          this.#later(t + 1, () => ({ type: "sign_failed", id: e.id, message: "key unusable" }));
+          break;
+        }
         this.#later(t + 1, () => {
           rec.signature = new Uint8Array(64).fill(k);
           return { type: "signed", id: e.id, signature: rec.signature };
@@ -242,7 +255,8 @@ export class World {
       this.#later(t + 10_000, () => ({ type: "transport_failed", id, code: "ERR_TIMEOUT" }));
       return;
     }
-    this.#later(t + (this.#o.latency ?? 20), () => {
+    const latency = this.#o.latency;
+    this.#later(t + (typeof latency === "function" ? latency(request) : latency ?? 20), () => {
       if (a === "fail_before") return { type: "transport_failed", id, code: "ERR_NETWORK" };
       if (typeof a === "object" && "status" in a) return { type: "response", id, ...a };
       const res = this.service.handle(request);

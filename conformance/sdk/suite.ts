@@ -8,6 +8,7 @@ import type { CheckDef } from "../core/check.ts";
 import type { Runner } from "../core/run.ts";
 import type { HarnessClient } from "../harness/protocol.ts";
 import { SDK_CHECKS } from "./checks.ts";
+import { answerChecks } from "./answers.ts";
 import { edgeChecks } from "./edges.ts";
 import { faultChecks } from "./faults.ts";
 import { lifecycleChecks } from "./lifecycle.ts";
@@ -37,6 +38,7 @@ export async function runSdkSuite(client: HarnessClient, run: Runner): Promise<v
   await telemetryChecks(ctx);
   await faultChecks(ctx);
   await edgeChecks(ctx);
+  await answerChecks(ctx);
   await secureChecks(ctx);
   await runTraceChecks(ctx);
 }
@@ -46,7 +48,7 @@ export async function runSdkSuite(client: HarnessClient, run: Runner): Promise<v
  *
  * @example
  * ```ts
- * (await sdkChecks()).length; // 62
+ * (await sdkChecks()).length; // 75
  * ```
  */
 export async function sdkChecks(): Promise<CheckDef[]> {

@@ -27,6 +27,15 @@ export interface ClientFacts {
     };
     readonly bands: { readonly deny: number; readonly challenge: number; readonly trust: number };
   };
+  /** The period of scheduled key rotation (0: none); absent from services before A.5 named it. */
+  readonly key_rotation_s?: number;
+  /** The rate limits it enforces, per minute (0: none); absent from services before A.5 named them. */
+  readonly rate_limits?: {
+    readonly device_per_ip_per_min: number;
+    readonly proof_per_ip_per_min: number;
+    readonly token_per_ip_per_min: number;
+    readonly backend_per_client_per_min: number;
+  };
 }
 
 /** What the extension tells about a session (`GET …/sessions/{id}`). */

@@ -43,6 +43,8 @@ export interface CallOptions {
   readonly json?: unknown;
   /** A raw body. */
   readonly body?: string;
+  /** A body streamed in these chunks, without `Content-Length` (HTTP/1.1: chunked). */
+  readonly chunks?: readonly Uint8Array[];
 }
 
 /**
@@ -80,9 +82,11 @@ export class Http {
       headers["content-type"] ??= "application/json";
     }
     const sent = Date.now();
-    const res = await this.#fetch(
-      new Request(this.base + path, { method, headers, ...(body !== undefined ? { body } : {}) }),
-    );
+    const chunks = o.chunks;
+    const init: RequestInit & { duplex?: "half" } = chunks === undefined
+      ? { method, headers, ...(body !== undefined ? { body } : {}) }
+      : { method, headers, body: streamOf(chunks), duplex: "half" };
+    const res = await this.#fetch(new Request(this.base + path, init));
     const text = await res.text();
     let json: unknown;
     try {
@@ -131,6 +135,17 @@ export class Http {
     }
     throw new Error(`the service clock did not reach ${s}`);
   }
+}
+
+/** A stream of `chunks`, one per read. */
+function streamOf(chunks: readonly Uint8Array[]): ReadableStream<Uint8Array> {
+  let i = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(c) {
+      if (i < chunks.length) c.enqueue(chunks[i++]!);
+      else c.close();
+    },
+  });
 }
 
 /**

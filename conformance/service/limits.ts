@@ -7,6 +7,7 @@
 import { Device, event } from "./actors.ts";
 import { SERVICE_CHECKS as C } from "./checks.ts";
 import { expectError, expectStatus, type ServiceContext } from "./context.ts";
+import { WireConnection } from "./wire.ts";
 
 /**
  * Runs the limit checks with device `d` (a live session).
@@ -80,6 +81,56 @@ export async function limitChecks(c: ServiceContext, d: Device): Promise<void> {
       // At the body limit the batch limit refuses it (422); one byte over, the body limit (413).
       if (bytes <= maxBody) expectError(t, x, 422, "ERR_BATCH_TOO_LARGE", what);
       else expectError(t, x, 413, "ERR_BODY_TOO_LARGE", what);
+    }
+  });
+
+  await run.check(C["svc.telemetry.limit-chunked"], async (t) => {
+    // Without Content-Length (chunked): the limits hold as the body arrives, not as declared.
+    const post = (text: string, n: number) => {
+      const bytes = new TextEncoder().encode(text);
+      const size = Math.ceil(bytes.length / n);
+      const chunks = Array.from({ length: n }, (_, i) => bytes.subarray(i * size, (i + 1) * size));
+      return c.http.call("POST", "/v1/device/telemetry", {
+        headers: { "content-type": "application/json" },
+        chunks,
+      });
+    };
+    const ok = expectStatus(
+      t,
+      await post(d.batchText([event(2000)]), 3),
+      200,
+      "a batch in 3 chunks",
+    );
+    t.equal(ok.acked_seq, 2000, "acked_seq of a streamed batch");
+    const big = batchOfSize(d, 2100, maxBody + 4096, "x", maxEventBytes);
+    expectError(t, await post(big, 17), 413, "ERR_BODY_TOO_LARGE", "a body over 65536 bytes");
+    const again = expectStatus(t, await post(d.batchText([event(2001)]), 1), 200, "one chunk");
+    t.equal(again.acked_seq, 2001, "acked_seq after the refused body");
+    const path = d.refreshPath();
+    const proof = await d.proof(path);
+    const r = await c.http.call("POST", path, { headers: { "ds-proof": proof }, chunks: [] });
+    expectStatus(t, r, 200, "a refresh with an empty streamed body (counts as {})");
+    // The same on the wire, where a client's fetch may not frame it chunked.
+    const conn = await WireConnection.open(c.http.base);
+    if (conn === null) return; // in-process: no connection to open; the fetches above stand
+    try {
+      const chunked = (p: string, extra: string) =>
+        `POST ${p} HTTP/1.1\r\nhost: ${conn.host}\r\ntransfer-encoding: chunked\r\n${extra}\r\n`;
+      conn.write(`${chunked(path, `ds-proof: ${await d.proof(path)}\r\n`)}0\r\n\r\n`);
+      const empty = await conn.read(10_000);
+      t.equal(typeof empty === "string" ? empty : empty.status, 200, "an empty chunked refresh");
+      // Over the limit and still sending: refused before the body ends (SPEC §6.0).
+      conn.write(chunked("/v1/device/telemetry", "content-type: application/json\r\n"));
+      const piece = "x".repeat(8192);
+      for (let i = 0; i < 9; i++) conn.write(`${piece.length.toString(16)}\r\n${piece}\r\n`);
+      const over = await conn.read(10_000);
+      t.equal(
+        typeof over === "string" ? over : over.status,
+        413,
+        "a chunked body past 65536 bytes, before it ends",
+      );
+    } finally {
+      conn.close();
     }
   });
 }

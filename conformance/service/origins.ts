@@ -62,6 +62,14 @@ export async function originChecks(c: ServiceContext): Promise<void> {
     t.equal(pre.headers.get("access-control-allow-origin"), allowed, "preflight ACAO");
     const allowHeaders = (pre.headers.get("access-control-allow-headers") ?? "").toLowerCase();
     t.ok(/\bds-proof\b/.test(allowHeaders), `preflight allows DS-Proof: ${allowHeaders}`);
+    // A stranger's preflight is refused unless some client (perhaps one the suite does not
+    // know) allows it; refused, it is the 403 ERR_FORBIDDEN of any other origin.
+    const refused = await http.call("OPTIONS", "/v1/device/sessions", {
+      headers: { origin: STRANGER, "access-control-request-method": "POST" },
+    });
+    if (refused.status >= 400) {
+      expectError(t, refused, 403, "ERR_FORBIDDEN", "a preflight from an origin no client allows");
+    }
     expectError(
       t,
       await http.call("GET", config, { headers: { origin: STRANGER } }),
@@ -84,5 +92,18 @@ export async function originChecks(c: ServiceContext): Promise<void> {
     expectError(t, batch, 403, "ERR_FORBIDDEN", "a batch from a stranger origin");
     const ok = expectStatus(t, await d.telemetry([event(2)]), 200, "a batch without Origin");
     t.equal([ok.acked_seq, ok.high_seq], [2, 2], "[acked_seq, high_seq]: seq 1 was not stored");
+  });
+
+  await run.check(C["svc.cors.no-origin"], async (t) => {
+    const d = await Device.create(http);
+    const answers = [
+      ["config", await d.config()],
+      ["session create", await d.createRaw()],
+    ] as const;
+    for (const [what, x] of answers) {
+      t.ok(x.status < 300, `${what} without Origin: expected 2xx, got ${x.status}`);
+      const cors = [...x.headers.keys()].filter((h) => h.startsWith("access-control-"));
+      t.equal(cors, [], `CORS headers on the ${what} answer to a request without Origin`);
+    }
   });
 }

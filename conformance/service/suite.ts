@@ -22,6 +22,10 @@ import { secureChecks } from "./secure.ts";
 import { sessionChecks } from "./sessions.ts";
 import { telemetryChecks } from "./telemetry.ts";
 import { lifetimeChecks, rotationCheck } from "./lifetimes.ts";
+import { answerChecks } from "./answers.ts";
+import { expectChecks } from "./expect.ts";
+import { networkChecks } from "./network.ts";
+import { windowChecks } from "./windows.ts";
 
 /** Options of {@link runServiceSuite}. */
 export interface ServiceSuiteOptions {
@@ -56,12 +60,17 @@ export async function runServiceSuite(
   const backend = await backendChecks(c, device);
   const kit = await scoringKit(c);
   await ruleChecks(c, kit);
+  await networkChecks(c, kit);
+  await answerChecks(c, kit);
   await signalChecks(c, kit);
   await userChecks(c);
   await secureChecks(c, backend);
   await originChecks(c);
+  await expectChecks(c);
   // Last: these move the service clock forward by days.
   await lifetimeChecks(c);
+  // After those: a rotated-out key within retention, then the rate limits (many requests).
+  await windowChecks(c);
   await crossCuttingChecks(c);
 }
 

@@ -59,8 +59,9 @@ export function decodeBase64Url(s: string): Uint8Array | null {
 }
 
 /**
- * Decodes canonical base64url into `out` (which must hold `⌊3·length/4⌋` bytes) and returns
- * the number of bytes written, or -1 under the same rules as {@link decodeBase64Url}.
+ * Decodes canonical base64url (all of `s`, or its characters `from` up to `to`) into `out`
+ * (which must hold `⌊3·length/4⌋` bytes) and returns the number of bytes written, or -1 under
+ * the same rules as {@link decodeBase64Url}. Offsets spare the caller a slice of a token.
  *
  * @example
  * ```ts
@@ -69,13 +70,20 @@ export function decodeBase64Url(s: string): Uint8Array | null {
  * const n = decodeBase64UrlInto(segment, buf); // bytes are buf.subarray(0, n)
  * ```
  */
-export function decodeBase64UrlInto(s: string, out: Uint8Array): number {
-  const len = s.length;
+export function decodeBase64UrlInto(
+  s: string,
+  out: Uint8Array,
+  from = 0,
+  to: number = s.length,
+): number {
+  const len = to - from;
   const rest = len & 3;
-  if (rest === 1 || (len * 3) >> 2 > out.length) return -1;
-  const full = len - rest;
+  if (rest === 1 || (len * 3) >> 2 > out.length || from < 0 || len < 0 || to > s.length) {
+    return -1;
+  }
+  const full = to - rest;
   let o = 0;
-  for (let i = 0; i < full; i += 4) {
+  for (let i = from; i < full; i += 4) {
     const c0 = s.charCodeAt(i), c1 = s.charCodeAt(i + 1);
     const c2 = s.charCodeAt(i + 2), c3 = s.charCodeAt(i + 3);
     if ((c0 | c1 | c2 | c3) > 127) return -1;
@@ -96,6 +104,72 @@ export function decodeBase64UrlInto(s: string, out: Uint8Array): number {
   if (rest === 2) return (b & 15) === 0 ? o : -1; // 4 unused bits must be zero
   out[o++] = ((b & 15) << 4) | (c >> 2);
   return (c & 3) === 0 ? o : -1; // 2 unused bits must be zero
+}
+
+const MAX_ASCII_CHARS = 8192;
+
+/**
+ * Decodes canonical base64url straight into a string of one character per byte when every
+ * byte is ASCII (what a token's JSON almost always is): one pass, no byte buffer, no separate
+ * UTF-8 step. `null` under the rules of {@link decodeBase64Url}; `undefined` when the input is
+ * canonical but some byte is ≥ 0x80 (or it is longer than a token, 8192 characters), for the
+ * caller to decode as bytes and UTF-8. `from` and
+ * `to` select a part of `s` (a token's segment, without slicing it: faster to read on V8).
+ *
+ * @example
+ * ```ts
+ * decodeBase64UrlAscii("eyJhIjoxfQ"); // '{"a":1}'
+ * decodeBase64UrlAscii("w6k"); // undefined: "é" is not ASCII
+ * decodeBase64UrlAscii("eyJ="); // null: padding
+ * ```
+ */
+export function decodeBase64UrlAscii(
+  s: string,
+  from = 0,
+  to: number = s.length,
+): string | null | undefined {
+  const len = to - from;
+  const rest = len & 3;
+  if (rest === 1 || from < 0 || len < 0 || to > s.length) return null;
+  // apply passes its array as arguments: a token's 6 KB stay far below every engine's limit.
+  if (len > MAX_ASCII_CHARS) return undefined;
+  const full = to - rest;
+  // A plain array of small integers, written in place: `String.fromCharCode.apply` reads it
+  // twice as fast as a typed array on V8 (no element-kind conversion).
+  const out: number[] = new Array((len * 3) >> 2);
+  let o = 0, any = 0;
+  for (let i = from; i < full; i += 4) {
+    const c0 = s.charCodeAt(i), c1 = s.charCodeAt(i + 1);
+    const c2 = s.charCodeAt(i + 2), c3 = s.charCodeAt(i + 3);
+    if ((c0 | c1 | c2 | c3) > 127) return null;
+    const a = LOOKUP[c0]!, b = LOOKUP[c1]!, c = LOOKUP[c2]!, d = LOOKUP[c3]!;
+    if ((a | b | c | d) > 63) return null;
+    const x = (a << 2) | (b >> 4), y = ((b & 15) << 4) | (c >> 2), z = ((c & 3) << 6) | d;
+    any |= x | y | z;
+    out[o] = x;
+    out[o + 1] = y;
+    out[o + 2] = z;
+    o += 3;
+  }
+  if (rest !== 0) {
+    const c0 = s.charCodeAt(full), c1 = s.charCodeAt(full + 1);
+    const c2 = rest === 3 ? s.charCodeAt(full + 2) : 65; // "A": no bits, always valid
+    if ((c0 | c1 | c2) > 127) return null;
+    const a = LOOKUP[c0]!, b = LOOKUP[c1]!, c = LOOKUP[c2]!;
+    if ((a | b | c) > 63) return null;
+    const x = (a << 2) | (b >> 4);
+    any |= x;
+    out[o] = x;
+    if (rest === 2) {
+      if ((b & 15) !== 0) return null; // 4 unused bits must be zero
+    } else {
+      const y = ((b & 15) << 4) | (c >> 2);
+      any |= y;
+      out[o + 1] = y;
+      if ((c & 3) !== 0) return null; // 2 unused bits must be zero
+    }
+  }
+  return any > 127 ? undefined : String.fromCharCode.apply(null, out);
 }
 
 /**

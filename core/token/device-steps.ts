@@ -135,9 +135,11 @@ export function* secureTokenSteps(
   let inner;
   try {
     inner = yield* serviceTokenSteps(c.tok, "session", {
-      ...rules,
       algorithms: rules.sessionAlgorithms,
+      issuer: rules.issuer,
+      audience: rules.audience,
       now: c.iat,
+      tolerance: rules.tolerance,
     }, true);
   } catch (e) {
     if (!(e instanceof DeviceSessionError)) throw e;

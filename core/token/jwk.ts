@@ -67,6 +67,8 @@ export function publicJwkProblem(value: unknown): string | null {
  * ```
  */
 export function checkDeviceJwk(value: unknown, alg: Alg): DevicePublicJwk {
+  const known = typeof value === "object" && value !== null ? checked.get(value) : undefined;
+  if (known !== undefined && known.alg === alg) return known.jwk;
   if (value === undefined) throw errorFromCode("ERR_JWK_INVALID", "the jwk header is required");
   const problem = publicJwkProblem(value);
   if (problem !== null) throw errorFromCode("ERR_JWK_INVALID", `jwk: ${problem}`);
@@ -77,10 +79,19 @@ export function checkDeviceJwk(value: unknown, alg: Alg): DevicePublicJwk {
       details: { alg },
     });
   }
-  return jwk.kty === "OKP"
-    ? { kty: "OKP", crv: "Ed25519", x: jwk.x }
-    : { kty: "EC", crv: "P-256", x: jwk.x, y: jwk.y };
+  const out: DevicePublicJwk = Object.freeze(
+    jwk.kty === "OKP"
+      ? { kty: "OKP", crv: "Ed25519", x: jwk.x }
+      : { kty: "EC", crv: "P-256", x: jwk.x, y: jwk.y },
+  );
+  if (Object.isFrozen(value)) checked.set(value as object, { alg, jwk: out });
+  return out;
 }
+
+// Decoded headers are frozen and cached (jws.ts), so a device key arrives as the same frozen
+// object for every token it signs: its checks (a point check with BigInt arithmetic among them)
+// are remembered per object. A frozen object's members cannot change; only passes are kept.
+const checked = new WeakMap<object, { alg: Alg; jwk: DevicePublicJwk }>();
 
 /**
  * The key's type (and its `alg` member, when present) agrees with the token's `alg`, else

@@ -8,6 +8,7 @@
 export * from "./base64url.ts";
 export * from "./utf8.ts";
 export * from "./jws.ts";
+export * from "./members.ts";
 export * from "./claims.ts";
 export * from "./header.ts";
 export * from "./jwk.ts";
@@ -18,5 +19,6 @@ export * from "./checks.ts";
 export * from "./effects.ts";
 export * from "./results.ts";
 export * from "./common-steps.ts";
+export * from "./session-claims.ts";
 export * from "./service-steps.ts";
 export * from "./device-steps.ts";

@@ -26,6 +26,8 @@ const REQUIRED: Readonly<Record<string, readonly string[]>> = {
  * ```
  */
 export function thumbprintInput(jwk: Readonly<Record<string, unknown>>): string {
+  const known = inputs.get(jwk);
+  if (known !== undefined) return known;
   const kty = jwk.kty;
   const members = typeof kty === "string" && Object.hasOwn(REQUIRED, kty) ? REQUIRED[kty]! : null;
   if (members === null) throw errorOf("ERR_JWK_INVALID", "unsupported kty for a thumbprint");
@@ -38,5 +40,10 @@ export function thumbprintInput(jwk: Readonly<Record<string, unknown>>): string 
     }
     out += `${i === 0 ? "" : ","}"${name}":${JSON.stringify(value)}`;
   }
-  return out + "}";
+  out += "}";
+  if (Object.isFrozen(jwk)) inputs.set(jwk, out);
+  return out;
 }
+
+// Verified device keys are frozen objects that recur (jwk.ts): their input is remembered.
+const inputs = new WeakMap<object, string>();

@@ -34,7 +34,10 @@ async function conformance(args: string[]): Promise<{ code: number; report: Repo
 const TEST_MODE = [
   "svc.backend.user-facts",
   "svc.cors.origin",
+  "svc.errors.rate-limited",
+  "svc.jwks.retired-key",
   "svc.jwks.rotation",
+  "svc.jwks.scheduled-rotation",
   "svc.proof.replay-late",
   "svc.secure.replay-late",
   "svc.session.absolute-end",

@@ -59,9 +59,10 @@ async function service(
     publicUrl: url,
     clients: [CLIENT_A, CLIENT_B],
     log: null,
-    rateLimits: false,
+    // Default rate limits: svc.errors.rate-limited exceeds the token endpoint's (60/min).
     now: () => Date.now() + clock.skew,
     testControl: o.testControl ?? true,
+    keyRotationS: 7 * 86400, // as `serve --conformance` rotates (svc.jwks.scheduled-rotation)
     ...(mutant?.crypto ? { crypto: mutant.crypto(webCrypto) } : {}),
     // The store runs on the service clock (which test control moves).
     ...(mutant?.store ? { store: mutant.store(new MemoryStore({ now: () => self!.now() })) } : {}),
@@ -84,7 +85,8 @@ export async function inProcess(mutant?: ServiceMutant): Promise<Started> {
   const url = "http://service.test";
   const clock = { skew: 0 };
   const s = await service(url, mutant, clock);
-  const inner = (r: Request) => s.fetch(r);
+  // A peer address as a server would report it: the client IP of SPEC §8.6 (svc.telemetry.client-ip).
+  const inner = (r: Request) => s.fetch(r, { remoteAddr: "192.0.2.10" });
   const handler = mutant?.wrap ? mutant.wrap(inner, CLIENT_A) : inner;
   return { target: target(url, handler, clock), close: () => s.close() };
 }

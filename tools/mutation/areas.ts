@@ -33,6 +33,10 @@ export const AREAS: readonly Area[] = [
       "adapters/server/serve/bun.ts": "Bun's server: the measurement runs the service on Node",
       "adapters/server/serve/deno.ts": "Deno's server: the measurement runs the service on Node",
       "adapters/server/http/log.ts": "request logging",
+      "adapters/server/console/":
+        "the operator console (SPEC Appendix B, non-normative): no conformance check may require it",
+      "adapters/server/metrics/":
+        "the operator metrics (SPEC Appendix B, non-normative): no conformance check may require them",
       "adapters/server/options-schema.ts": "validation of the embedding API's options",
       "adapters/server/mod.ts": BARREL,
       "core/service/mod.ts": BARREL,

@@ -6,7 +6,8 @@
  * warning counts as a failure: the suite reported it), 1 otherwise.
  *
  * - `service`: our service as `serve --conformance` runs it (test control on, default rate
- *   limits, two clients, one with restricted origins) on Node's loopback server, over HTTP.
+ *   limits, a weekly key rotation, two clients, one with restricted origins) on Node's loopback
+ *   server, over HTTP.
  * - `verifier`, `sdk`, `sdk-api`: the reference drivers, in-process through the harness
  *   protocol's JSON transport (what they would see on stdio, without a process start).
  *
@@ -35,6 +36,7 @@ async function service(run: Runner): Promise<void> {
       clients: CLIENTS,
       log: null,
       testControl: true,
+      keyRotationS: 7 * 86400, // as `serve --conformance` rotates
     });
     const [a, b] = CLIENTS as [typeof CLIENTS[0], typeof CLIENTS[0]];
     await runServiceSuite(

@@ -22,6 +22,7 @@ import { readJson } from "../http/body.ts";
 import { forbidOtherClient, json } from "../http/respond.ts";
 import { sessionUnknown } from "../tokens.ts";
 import { backendClient } from "./auth.ts";
+import { commonTrigger } from "./trigger-check.ts";
 import { peekSecureSessionId } from "../jws-peek.ts";
 
 /**
@@ -45,7 +46,8 @@ export async function triggerAction(d: Deps, r: Req): Promise<Response> {
     maxBytes: d.opts.limits.maxBodyBytes,
     accepted: ["json"],
   });
-  const body = parseOrThrow(TriggerActionRequestSchema, value, "ERR_INVALID_BODY");
+  const body = commonTrigger(value) ??
+    parseOrThrow(TriggerActionRequestSchema, value, "ERR_INVALID_BODY");
   const { session, secure } = await presentedSession(d, r, client.id, {
     ...(body.session_token !== undefined ? { sessionToken: body.session_token } : {}),
     ...(body.secured_session_token !== undefined

@@ -51,7 +51,8 @@ precedence: flags > environment > config file > defaults):
   --key-file <path>        keep signing keys across restarts (written mode 0600; a missing
                            directory is created, mode 0700)
   --signing-alg EdDSA|ES256
-  --key-rotation-s <n>     rotate the signing key every n seconds (0: never)
+  --key-rotation-s <n>     rotate the signing key every n seconds (0: never; the default,
+                           except 604800 with --demo or --conformance)
   --trust-proxy-hops <n>   trusted reverse proxies in front (X-Forwarded-For)
   --log json|off           request logs on stdout (default json)
   --shutdown-timeout-s <n> time for in-flight requests on SIGINT/SIGTERM (default 10)

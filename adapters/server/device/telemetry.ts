@@ -20,6 +20,7 @@ import {
 import { recordAction } from "../actions.ts";
 import type { Deps, Req } from "../context.ts";
 import { readJson } from "../http/body.ts";
+import { commonBatch } from "./batch-check.ts";
 import { deviceClient, withNonce } from "./common.ts";
 import { deviceExpiry } from "./sessions.ts";
 
@@ -42,7 +43,8 @@ export async function postTelemetry(d: Deps, r: Req): Promise<Response> {
   });
   const tooLarge = batchLimitProblem(value, bytes);
   if (tooLarge !== null) throw errorFromCode("ERR_BATCH_TOO_LARGE", tooLarge);
-  const batch = parseOrThrow(TelemetryBatchSchema, value, "ERR_INVALID_BODY");
+  const batch = commonBatch(value) ??
+    parseOrThrow(TelemetryBatchSchema, value, "ERR_INVALID_BODY");
   if (batch.events.length === 0 && batch.dropped.total === 0) {
     // SPEC §8.3: an empty batch only carries a changed drop counter.
     throw errorFromCode("ERR_INVALID_BODY", "events: at least one event, unless dropped changed");

@@ -74,14 +74,16 @@ export async function readCapped(request: Request, maxBytes: number): Promise<Ui
     await request.body?.cancel().catch(() => {});
     throw tooLarge(maxBytes);
   }
-  if (request.body === null) return new Uint8Array(0);
   if (declared !== null) {
     // A server frames the body by its Content-Length, so at most that many bytes arrive: read
     // it in one go (cheaper than chunk by chunk), and still refuse a larger in-process body.
-    const bytes = new Uint8Array(await bodyRead(request.arrayBuffer()));
+    // Not through `request.body`: the Node adapter answers `bytes()` from its buffer, without
+    // making a stream.
+    const bytes = await bodyRead(whole(request));
     if (bytes.byteLength > maxBytes) throw tooLarge(maxBytes);
     return bytes;
   }
+  if (request.body === null) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -103,6 +105,14 @@ export async function readCapped(request: Request, maxBytes: number): Promise<Ui
     offset += c.byteLength;
   }
   return out;
+}
+
+/** The whole body: `bytes()` where the runtime has it (no copy), else `arrayBuffer()`. */
+function whole(request: Request): Promise<Uint8Array> {
+  const r = request as Request & { bytes?: () => Promise<Uint8Array> };
+  return typeof r.bytes === "function"
+    ? r.bytes()
+    : request.arrayBuffer().then((b) => new Uint8Array(b));
 }
 
 /**

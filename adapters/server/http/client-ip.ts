@@ -26,6 +26,12 @@ export function clientIp(request: Request, peer: string | null, hops: number): s
     candidate = list.length >= hops ? list[list.length - hops]! : (list[0] ?? peer);
   }
   if (candidate === null) return null;
-  const ip = parseIp(candidate);
-  return ip === null ? null : formatIp(ip);
+  // The same peer (a keep-alive connection, a proxy) asks again and again: one entry remembered.
+  if (candidate !== last.candidate) {
+    const ip = parseIp(candidate);
+    last = { candidate, ip: ip === null ? null : formatIp(ip) };
+  }
+  return last.ip;
 }
+
+let last: { readonly candidate: string; readonly ip: string | null } = { candidate: "", ip: null };

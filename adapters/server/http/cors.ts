@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { setAnswerHeaders } from "./answer.ts";
 
 /** Request headers a device may send cross-origin. */
 const ALLOW_HEADERS = "content-type, ds-proof";
@@ -42,6 +43,7 @@ export function corsHeaders(origin: string): Record<string, string> {
 
 /** Adds `headers` to a response (a new one when its headers are immutable). */
 export function withHeaders(res: Response, headers: Record<string, string>): Response {
+  if (setAnswerHeaders(res, headers)) return res;
   try {
     for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
     return res;

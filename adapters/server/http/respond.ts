@@ -11,11 +11,12 @@ import {
   type ErrorCode,
   errorFromCode,
 } from "../../../core/mod.ts";
+import { answer } from "./answer.ts";
 
 const JSON_TYPE = "application/json; charset=utf-8";
 
 /**
- * A JSON response.
+ * A JSON response (a light answer: ./answer.ts).
  *
  * @example
  * ```ts
@@ -28,9 +29,10 @@ export function json(
   body: unknown,
   headers: Record<string, string> = {},
 ): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { "content-type": JSON_TYPE, "cache-control": "no-store", ...headers },
+  return answer(status, JSON.stringify(body), {
+    "content-type": JSON_TYPE,
+    "cache-control": "no-store",
+    ...headers,
   });
 }
 

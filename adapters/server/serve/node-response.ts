@@ -1,12 +1,13 @@
 /**
- * Writes a web `Response` to Node's `ServerResponse`: a body that is one chunk (every JSON
- * answer) goes out with its `Content-Length` in one write together with the head; a longer body
- * streams with backpressure. An answer given before the request body was read is framed so the
+ * Writes a web `Response` to Node's `ServerResponse`: the service's light answers
+ * (../http/answer.ts) and any body that is one chunk go out with their `Content-Length` in one
+ * write together with the head; a longer body streams with backpressure. An answer given before the request body was read is framed so the
  * connection ends cleanly.
  *
  * @module
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { answerParts } from "../http/answer.ts";
 
 /** Most bytes of an unwanted body read and discarded after an early answer, and for how long. */
 const DISCARD_MAX_BYTES = 16 * 1024 * 1024;
@@ -47,6 +48,7 @@ function head(response: Response): string[] {
  * @example
  * ```ts
  * import type { IncomingMessage, ServerResponse } from "node:http";
+import { answerParts } from "../http/answer.ts";
  * declare const req: IncomingMessage, res: ServerResponse;
  * await send(req, res, new Response("ok"), false);
  * ```
@@ -62,6 +64,15 @@ export async function send(
   if (!req.complete) {
     if (withheld) res.shouldKeepAlive = false;
     else discardRest(req);
+  }
+  const light = answerParts(response);
+  if (light !== null) {
+    const out: string[] = [];
+    for (const k in light.headers) out.push(k, light.headers[k]!);
+    out.push("content-length", String(Buffer.byteLength(light.body)));
+    res.writeHead(light.status, out);
+    res.end(light.body);
+    return;
   }
   const headers = head(response);
   if (response.body === null) {

@@ -23,6 +23,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { Duplex } from "node:stream";
 import { BUFFER_MAX_BYTES, bufferBody, lazyRequest } from "./node-request.ts";
 import { send } from "./node-response.ts";
+import { LIGHT } from "../http/answer.ts";
 import type { FetchHandler, RunningServer, ServeOptions } from "./types.ts";
 import { listenUrl } from "./types.ts";
 
@@ -96,7 +97,9 @@ export function serve(options: ServeOptions): Promise<RunningServer> {
         ? await bufferBody(req)
         : undefined;
       const request = lazyRequest({ req, res, buffered, onFirstRead });
-      const response = await handler(request, { remoteAddr: req.socket.remoteAddress ?? null });
+      // LIGHT: this adapter writes the service's light answers itself (../http/answer.ts).
+      const info = { remoteAddr: req.socket.remoteAddress ?? null, [LIGHT]: true };
+      const response = await handler(request, info);
       if (draining) res.shouldKeepAlive = false;
       await send(req, res, response, withheld);
     } catch {

@@ -4,6 +4,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import { DELETE, paths, replaced } from "../../support/mutate.ts";
 import * as v from "valibot";
 import vectors from "../../../vectors/wire/messages.json" with { type: "json" };
 import {
@@ -105,22 +106,6 @@ const BOUNDARY: unknown[] = [
 ];
 const replacement = fc.oneof(fc.constantFrom(...BOUNDARY), fc.anything());
 
-type Path = (string | number)[];
-function paths(x: unknown, at: Path = []): Path[] {
-  if (typeof x !== "object" || x === null) return [at];
-  const keys = Array.isArray(x) ? x.map((_, i) => i) : Object.keys(x);
-  return [at, ...keys.flatMap((k) => paths((x as Record<string, unknown>)[k], [...at, k]))];
-}
-const DELETE = Symbol("delete");
-function replaced(x: unknown, path: Path, value: unknown): unknown {
-  if (path.length === 0) return value;
-  const [k, ...rest] = path;
-  const copy = (Array.isArray(x) ? [...x] : { ...(x as object) }) as Record<string, unknown>;
-  const next = replaced(copy[k!], rest, value);
-  if (next === DELETE) delete copy[k!];
-  else copy[k!] = next;
-  return copy;
-}
 /** A valid value, or the same with one member anywhere replaced or removed. */
 function validAndMutated(valid: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
   const mutated = valid.chain((x) =>

@@ -1,0 +1,47 @@
+/**
+ * Shared steps of the hand-written body checks (`device/batch-check.ts`,
+ * `backend/trigger-check.ts`): what a valibot loose object or record keeps of its input, so a
+ * fast check can answer the very output the schema would.
+ *
+ * @module
+ */
+
+/** A JSON object as the checks read it. */
+export type Obj = Record<string, unknown>;
+
+/** An object that is not an array (a JSON object). */
+export const isObj = (x: unknown): x is Obj =>
+  typeof x === "object" && x !== null && !Array.isArray(x);
+
+/** A string of `min`..`max` UTF-16 code units matching `re`. */
+export const isStr = (x: unknown, re: RegExp, min = 0, max = Infinity): x is string =>
+  typeof x === "string" && x.length >= min && x.length <= max && re.test(x);
+
+/** A compact JWS of 5 to 8192 characters (core `CompactJws`). */
+export const isJws = (x: unknown): x is string =>
+  isStr(x, /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 5, 8192);
+
+/** An integer of `min`..`max` (core `EpochMillis`, seqs and counts). */
+export const isInt = (x: unknown, min: number, max: number): x is number =>
+  Number.isInteger(x) && (x as number) >= min && (x as number) <= max;
+
+/**
+ * Copies into `out` the members of `x` that a valibot loose object (or record) keeps beyond its
+ * `known` entries: own enumerable ones, in order, except `__proto__`, `prototype` and
+ * `constructor`, which valibot drops.
+ *
+ * @example
+ * ```ts
+ * const out: Obj = { a: 1 };
+ * keepRest(out, { a: 1, b: 2, constructor: 3 }, new Set(["a"])); // out: { a: 1, b: 2 }
+ * ```
+ */
+export function keepRest(out: Obj, x: Obj, known: ReadonlySet<string>): Obj {
+  for (const k in x) {
+    if (
+      Object.hasOwn(x, k) && !known.has(k) && k !== "__proto__" && k !== "prototype" &&
+      k !== "constructor"
+    ) out[k] = x[k];
+  }
+  return out;
+}

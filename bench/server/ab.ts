@@ -1,0 +1,123 @@
+/**
+ * Two checkouts side by side: the service of this checkout and of `--base` (another checkout,
+ * e.g. a `git worktree` of main), each behind its own Node `serve` adapter in this one process,
+ * driven in turn by a load generator each, case by case in short interleaved rounds (the order
+ * flips every round). On a shared, noisy machine that is the fairest before/after: both see the
+ * same load. Prints, per case and connection count, requests/s and p50/p99 of both and the
+ * median per-round ratio this/base.
+ *
+ *   node --import tsx bench/server/ab.ts --base=/tmp/main-checkout --ms=6000 --rounds=6
+ *
+ * Options: `--cases=a;b` (default: the budgeted cases and the adapter's hello world),
+ * `--concurrency=1,10,100`.
+ *
+ * @module
+ */
+import { spawn } from "node:child_process";
+import { resolve } from "node:path";
+import { createInterface } from "node:readline";
+import type { LoadResult } from "./loadgen.ts";
+import { arg } from "./common.ts";
+
+const BASE = resolve(arg("base", ""));
+const MS = Number(arg("ms", "6000"));
+const ROUNDS = Number(arg("rounds", "6"));
+const CONCURRENCY = arg("concurrency", "1,10,100").split(",").map(Number);
+const CASES = arg(
+  "cases",
+  "hello;telemetry, 20 events;trigger (session token);trigger (secure token)",
+).split(";");
+
+type Svc = { fetch(r: Request, i: unknown): Promise<Response>; close(): Promise<void> };
+
+/** The service and `serve` of the checkout at `root`, as bench/server/common.ts makes them. */
+async function side(root: string) {
+  const server = await import(`${root}/server.ts`);
+  const crypto = await import(`${root}/adapters/crypto/node.ts`);
+  const { serve } = await import(`${root}/adapters/server/serve/node.ts`);
+  let service: Svc | null = null;
+  const listening = await serve({
+    port: 0,
+    fetch: (req: Request, info: unknown) => service!.fetch(req, info),
+  });
+  const hello = await serve({ port: 0, fetch: () => new Response("hello") });
+  service = await server.createService({
+    publicUrl: listening.url,
+    clients: [{ id: "bench", secret: "bench-secret-0123456789", allowedOrigins: ["*"] }],
+    rateLimits: false,
+    log: null,
+    crypto: crypto.nodeCrypto,
+    signer: (jwk: JsonWebKey, alg: string) => crypto.nodeSigner(alg, jwk),
+    store: new server.MemoryStore({ maxReplayIds: 10_000_000 }),
+  }) as Svc;
+  const gen = loadgen(listening.url);
+  await gen.ready;
+  return { listening, hello, service, gen };
+}
+
+function loadgen(url: string) {
+  const child = spawn("node", [
+    "--import",
+    "tsx",
+    "bench/server/loadgen.ts",
+    `--url=${url}`,
+    `--prepared=${arg("prepared", "20000")}`,
+  ], { stdio: ["pipe", "pipe", "inherit"] });
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const line = async () => {
+    const l = await lines.next();
+    if (l.done) throw new Error("the load generator exited");
+    return JSON.parse(l.value);
+  };
+  return {
+    ready: line(),
+    async run(c: object): Promise<LoadResult> {
+      child.stdin!.write(JSON.stringify(c) + "\n");
+      return await line();
+    },
+    stop: () => void child.kill(),
+  };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+if (BASE === resolve("")) throw new Error("--base=<another checkout> is required");
+const sides = { base: await side(BASE), this: await side(resolve(".")) };
+const results = new Map<string, LoadResult[]>();
+for (let round = 0; round < ROUNDS; round++) {
+  for (const c of CONCURRENCY) {
+    for (const name of CASES) {
+      const order = round % 2 ? (["this", "base"] as const) : (["base", "this"] as const);
+      for (const who of order) {
+        const s = sides[who];
+        const port = name === "hello" ? s.hello.port : s.listening.port;
+        const r = await s.gen.run({ port, case: name, ms: MS / ROUNDS, concurrency: c });
+        if (r.errors > 0) throw new Error(`${who} ${name}: ${r.errors} unexpected statuses`);
+        const key = `${who}|${c}|${name}`;
+        results.set(key, [...(results.get(key) ?? []), r]);
+      }
+    }
+  }
+}
+console.log(`# this checkout vs ${BASE} (${ROUNDS} rounds, ${MS} ms per case and side)\n`);
+console.log("| c | case | base req/s · p50 / p99 ms | this req/s · p50 / p99 ms | this / base |");
+console.log("|---:|---|---:|---:|---:|");
+for (const c of CONCURRENCY) {
+  for (const name of CASES) {
+    const b = results.get(`base|${c}|${name}`)!;
+    const t = results.get(`this|${c}|${name}`)!;
+    const fig = (rs: LoadResult[]) =>
+      `${Math.round(median(rs.map((r) => r.rps)))} · ${median(rs.map((r) => r.p50)).toFixed(2)} / ${
+        median(rs.map((r) => r.p99)).toFixed(2)
+      }`;
+    const ratio = median(t.map((r, i) => r.rps / b[i]!.rps));
+    console.log(`| ${c} | ${name} | ${fig(b)} | ${fig(t)} | ${ratio.toFixed(2)} |`);
+  }
+}
+for (const s of Object.values(sides)) {
+  s.gen.stop();
+  await s.listening.shutdown(1000);
+  await s.hello.shutdown(1000);
+  await s.service.close();
+}
+process.exit(0);
