@@ -190,7 +190,8 @@ def is_action(v):
 
 
 def is_iss(v):
-    return isinstance(v, str) and 1 <= len(v) <= 2048  # §4.6
+    # §4.6, counted in UTF-16 code units as §1.2 says (an emoji counts two)
+    return isinstance(v, str) and 1 <= len(v.encode("utf-16-le")) // 2 <= 2048
 
 
 def is_cnf(v):
