@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "./find-tests.mjs";
-import { TEST_TIMEOUT_MS } from "./test-timeout.mjs";
+import { NODE_TEST_ARGS, TEST_TIMEOUT_MS } from "./test-timeout.mjs";
 
 const require = createRequire(join(ROOT, "package.json"));
 const LEGS = {
@@ -44,15 +44,12 @@ const files = args.length ? args : readdirSync(join(ROOT, "embed/test"))
   .map((f) => `./embed/test/${f}`);
 const r = spawnSync(
   process.execPath,
-  [
-    "--import",
-    "tsx",
-    "--test",
-    "--test-reporter=spec",
-    `--test-timeout=${TEST_TIMEOUT_MS}`,
-    ...files,
-  ],
-  { cwd: ROOT, stdio: "inherit" },
+  [...NODE_TEST_ARGS, ...files],
+  {
+    cwd: ROOT,
+    stdio: "inherit",
+    env: { ...process.env, TEST_TIMEOUT_MS: String(TEST_TIMEOUT_MS) },
+  },
 );
 if (r.error) throw r.error;
 process.exit(r.status ?? 1);

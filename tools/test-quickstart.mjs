@@ -4,17 +4,14 @@
 // more. REQUIRE_BROWSER=1 makes a missing Chromium a failure, as on the browser leg.
 import { spawnSync } from "node:child_process";
 import { ROOT } from "./find-tests.mjs";
-import { TEST_TIMEOUT_MS } from "./test-timeout.mjs";
+import { NODE_TEST_ARGS, TEST_TIMEOUT_MS } from "./test-timeout.mjs";
 
-const r = spawnSync(process.execPath, [
-  "--import",
-  "tsx",
-  "--test",
-  "--test-reporter=spec",
+const r = spawnSync(process.execPath, [...NODE_TEST_ARGS, "tools/quickstart/quickstart.test.mjs"], {
+  cwd: ROOT,
+  stdio: "inherit",
   // Packing, installing and starting services happen in the suite's `before` hook, which the
   // per-test ceiling covers as well: give it the ceiling of two tests.
-  `--test-timeout=${2 * TEST_TIMEOUT_MS}`,
-  "tools/quickstart/quickstart.test.mjs",
-], { cwd: ROOT, stdio: "inherit" });
+  env: { ...process.env, TEST_TIMEOUT_MS: String(2 * TEST_TIMEOUT_MS) },
+});
 if (r.error) throw r.error;
 process.exit(r.status ?? 1);

@@ -2,25 +2,18 @@
 // node|deno|bun [files...]`. Extra args replace the file list (handy: one file, one leg).
 import { spawnSync } from "node:child_process";
 import { findTests, ROOT } from "./find-tests.mjs";
-import { TEST_TIMEOUT_MS } from "./test-timeout.mjs";
+import { NODE_TEST_ARGS, TEST_TIMEOUT_MS } from "./test-timeout.mjs";
 
 const bin = (name) => `${ROOT}node_modules/.bin/${name}`;
-// TEST_TIMEOUT_MS (tools/test-timeout.mjs) is every leg's per-test ceiling: Node's
-// --test-timeout, Bun's --timeout (its default of 5 s was too short under load). Deno has no
+// TEST_TIMEOUT_MS (tools/test-timeout.mjs) is every leg's per-test ceiling: on Node through
+// tools/test-node-hooks.mjs, Bun's --timeout (its default of 5 s was too short under load). Deno has no
 // flag for it: tools/deno-test/ maps the suite's `node:test` to a wrapper that fills in
 // `{ timeout }` (the browser leg's shim does the same).
 const LEGS = {
   // Node 20 cannot strip types: tsx's loader does it. spec reporter: readable in CI logs.
-  node: (
-    files,
-  ) => [process.execPath, [
-    "--import",
-    "tsx",
-    "--test",
-    "--test-reporter=spec",
-    `--test-timeout=${TEST_TIMEOUT_MS}`,
-    ...files,
-  ]],
+  // The per-test ceiling comes from tools/test-node-hooks.mjs (NODE_TEST_ARGS): Node's own
+  // --test-timeout would also cut every file at TEST_TIMEOUT_MS in total.
+  node: (files) => [process.execPath, [...NODE_TEST_ARGS, ...files]],
   // Type-checks with Deno's bundled TS; node_modules is read, never written ("manual").
   // DENO_JUNIT_PATH (set by test-all.mjs): JUnit report, used to count leaf tests.
   deno: (files) => [bin("deno"), [

@@ -22,7 +22,13 @@ import {
 } from "../../core/service/session.ts";
 import { ExpiringMap } from "./expiring-map.ts";
 import { Devices, DistinctCounters, HitCounters, Rules, WindowCounters } from "./memory-tables.ts";
-import type { DeviceRegistration, RuleWrite, Store } from "./types.ts";
+import type {
+  DeviceRegistration,
+  EventsPatch,
+  EventsToPublish,
+  RuleWrite,
+  Store,
+} from "./types.ts";
 
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {
@@ -157,15 +163,25 @@ export class MemoryStore implements Store {
     sessionId: string,
     seqs: readonly number[],
     _expiresAtMs: number,
-  ): Promise<{ fresh: number[]; highSeq: number }> {
+    _publish?: EventsToPublish,
+    patch?: EventsPatch,
+  ): Promise<{ fresh: number[]; highSeq: number; session?: SessionRecord | null }> {
     // Seqs live with their session (and expire with it); a vanished session stores nothing.
     const e = this.#sessions.get(sessionId);
     if (e === undefined) {
       const sorted = [...new Set(seqs)].sort((a, b) => a - b);
-      return Promise.resolve({ fresh: sorted, highSeq: sorted.at(-1) ?? 0 });
+      const answer = { fresh: sorted, highSeq: sorted.at(-1) ?? 0 };
+      return Promise.resolve(patch === undefined ? answer : { ...answer, session: null });
     }
     const fresh = addSeqs(e.seqs, seqs);
-    return Promise.resolve({ fresh, highSeq: highSeq(e.seqs) });
+    if (patch === undefined) return Promise.resolve({ fresh, highSeq: highSeq(e.seqs) });
+    applySessionPatch(e.rec, patch.base, patch.now);
+    for (const s of fresh) {
+      const p = patch.bySeq.get(s);
+      if (p !== undefined) applySessionPatch(e.rec, p, patch.now);
+    }
+    this.#sessions.touch(sessionId, sessionRetainUntil(e.rec, patch.retentionS) * 1000);
+    return Promise.resolve({ fresh, highSeq: highSeq(e.seqs), session: { ...e.rec } });
   }
 
   putAction(action: ActionRecord, expiresAtMs: number): Promise<ActionRecord> {

@@ -45,6 +45,36 @@ export interface EventsToPublish {
 }
 
 /**
+ * What a telemetry batch changes in its session, applied by {@link Store.appendEvents} in the
+ * same atomic unit as its seqs: a batch whose seqs were stored has changed its session too, so a
+ * fault after that unit (a lost reply, a store gone mid-request) loses nothing when the device
+ * resends the batch, and nothing counts twice.
+ *
+ * @example
+ * ```ts
+ * import type { Store } from "./types.ts";
+ * declare const store: Store;
+ * const now = 1_800_000_000;
+ * const patch: EventsPatch = {
+ *   base: { seen: now, dropped: 0 },
+ *   bySeq: new Map([[1, { interactions: 1 }]]),
+ *   now,
+ *   retentionS: 86_400,
+ * };
+ * const { fresh, session } = await store.appendEvents("s_1", [1], now * 1000, undefined, patch);
+ * ```
+ */
+export interface EventsPatch {
+  /** Applied once, fresh events or not (`seen`, `dropped`: idempotent members). */
+  readonly base: SessionPatch;
+  /** Each event's own change (core `eventPatch`), applied only when its seq is fresh. */
+  readonly bySeq: ReadonlyMap<number, SessionPatch>;
+  /** As in {@link Store.patchSession}. */
+  readonly now: number;
+  readonly retentionS: number;
+}
+
+/**
  * Everything the service stores.
  *
  * @example
@@ -101,14 +131,17 @@ export interface Store {
    * before (ascending) and the largest stored. Redis: a script over a per-session range list.
    * `publish` carries the batch's events: a store with an event stream appends each fresh one
    * to the client's stream in the same atomic unit, so an event is in the stream exactly once
-   * when its seq is first stored; a store without one ignores it.
+   * when its seq is first stored; a store without one ignores it. With `patch`, the session is
+   * patched in that unit too (`base`, then each fresh seq's change in seq order, as
+   * {@link Store.patchSession}) and answered as `session` (`null` when unknown).
    */
   appendEvents(
     sessionId: string,
     seqs: readonly number[],
     expiresAtMs: number,
     publish?: EventsToPublish,
-  ): Promise<{ fresh: number[]; highSeq: number }>;
+    patch?: EventsPatch,
+  ): Promise<{ fresh: number[]; highSeq: number; session?: SessionRecord | null }>;
 
   /**
    * Stores an action until `expiresAtMs`, once: for an SDK action (`seq` set) whose

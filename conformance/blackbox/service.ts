@@ -49,7 +49,9 @@ export class ScriptedService {
   static async start(o: ServiceOptions): Promise<ScriptedService> {
     const s = new ScriptedService(o);
     s.#key = await generateServiceKey({ alg: "EdDSA" });
-    const server = createServer((req, res) => void s.#serve(req, res));
+    // A client that goes away mid-request (an SDK's own timeout on a loaded machine) rejects
+    // the body read: that request never happened, and must not be an unhandled rejection.
+    const server = createServer((req, res) => void s.#serve(req, res).catch(() => res.destroy()));
     s.#server = server;
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     s.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;

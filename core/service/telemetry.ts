@@ -38,6 +38,38 @@ export function batchLimitProblem(body: unknown, bodyBytes: number): string | nu
   return null;
 }
 
+/**
+ * What one event changes in its session when its `seq` is stored for the first time (SPEC
+ * §8.5): an interaction counts, a device event reports automation and the platform, an identify
+ * sets the user (seq-ordered). `null`: nothing. The store applies these in the same atomic unit
+ * as the seqs (`Store.appendEvents`), so a resent batch can neither lose nor repeat them.
+ *
+ * @example
+ * ```ts
+ * import type { TelemetryEvent } from "../wire/telemetry.ts";
+ * const e: TelemetryEvent = { seq: 4, time_ms: 0, type: "interaction", data: { kind: "click" } };
+ * eventPatch(e); // { interactions: 1 }
+ * ```
+ */
+export function eventPatch(e: TelemetryEvent): SessionPatch | null {
+  switch (e.type) {
+    case "interaction":
+      return { interactions: 1 };
+    case "device": {
+      const p = e.data.platform;
+      const patch = {
+        ...(e.data.automation === true ? { automation: true } : {}),
+        ...(typeof p === "string" ? { platform: p.slice(0, 32) } : {}),
+      };
+      return Object.keys(patch).length ? patch : null;
+    }
+    case "identify":
+      return { user: { id: e.data.user_id as string | null, seq: e.seq } };
+    default:
+      return null;
+  }
+}
+
 /** An action event of a batch, with the session facts at its `seq`. */
 export interface PlannedAction {
   readonly seq: number;
@@ -58,7 +90,7 @@ export interface BatchPlan {
   readonly ackedSeq: number;
   /** Every action event of the batch, fresh or duplicate (duplicates get the stored record). */
   readonly actions: readonly PlannedAction[];
-  /** Users the batch's identify events associated with the session, in order. */
+  /** Users the batch's identify events name (fresh or resent, each once), in order. */
   readonly usersSet: readonly string[];
 }
 
@@ -125,8 +157,10 @@ export function planBatch(o: {
           user = id;
           userSeq = e.seq;
           userChange = { id, seq: e.seq };
-          if (id !== null) usersSet.push(id);
         }
+        // Resent too: linking is idempotent, and resending is how a link that failed after
+        // the batch's seqs were stored gets made.
+        if (id !== null && !usersSet.includes(id)) usersSet.push(id);
         break;
       }
       case "action":

@@ -51,6 +51,9 @@ async function runProfile(mutant?: string, check?: (file: string, value: unknown
     cmd: mutant === undefined ? DRIVER : `${DRIVER} --mutant ${mutant}`,
     role: "sdk-api",
     cwd: support.ROOT,
+    // Starting Node + tsx takes seconds on a loaded machine (and up to 11 start at once here):
+    // a safety net against a driver that never starts, not a speed requirement.
+    helloTimeoutMs: 120_000,
   });
   // Validates each request and answer (seq is added and removed by the transport).
   const client: typeof driver = check === undefined ? driver : {
@@ -65,7 +68,7 @@ async function runProfile(mutant?: string, check?: (file: string, value: unknown
   };
   try {
     check?.("hello.json", driver.hello);
-    const runner = new run.Runner({ checkTimeoutMs: 60_000 });
+    const runner = new run.Runner({ checkTimeoutMs: 120_000 });
     await suite.runSdkApiSuite(client, runner);
     return runner.results;
   } finally {
@@ -93,7 +96,7 @@ describe("conformance: black-box SDK profile", {
   });
 
   it("has at least 8 broken SDKs, each naming known checks it must fail", {
-    timeout: 30_000,
+    timeout: 120_000,
   }, async () => {
     const { mutants, suite } = await load();
     const ids = new Set(suite.sdkApiChecks().map((d) => d.id));
@@ -104,18 +107,29 @@ describe("conformance: black-box SDK profile", {
   });
 
   it("each broken SDK fails exactly the checks it names (all at once, one driver each)", {
-    timeout: 300_000,
+    timeout: 600_000,
   }, async () => {
     const { mutants, support } = await load();
     const names = Object.keys(mutants.SDK_API_MUTANTS);
-    const runs = await Promise.all(names.map((n) => runProfile(n)));
-    const wrong = names.flatMap((name, i) => {
+    const verdict = async (name: string): Promise<string | null> => {
       const m = mutants.SDK_API_MUTANTS[name]!;
-      const got = support.failing(runs[i]!);
-      return JSON.stringify(got) === JSON.stringify([...m.fails].sort()) ? [] : [
-        `${name} (${m.description}): expected ${m.fails}, got ${got}\n${support.explain(runs[i]!)}`,
-      ];
-    });
+      const run = await runProfile(name);
+      const got = support.failing(run);
+      return JSON.stringify(got) === JSON.stringify([...m.fails].sort())
+        ? null
+        : `${name} (${m.description}): expected ${m.fails}, got ${got}\n${support.explain(run)}`;
+    };
+    // Some checks judge real time (a retry at least Retry-After after a 503): with every
+    // mutant's driver at once on a loaded machine, a broken SDK can be late enough to look
+    // right. A mutant judged wrongly is run again alone; it must be judged right within the
+    // budget, so a suite that cannot tell it apart still fails here.
+    const first = await Promise.all(names.map(verdict));
+    const wrong: string[] = [];
+    for (const [i, name] of names.entries()) {
+      let why: string | null = first[i] ?? null;
+      for (let again = 0; why !== null && again < 2; again++) why = await verdict(name);
+      if (why !== null) wrong.push(why);
+    }
     assert.deepEqual(wrong, []);
   });
 });

@@ -4,6 +4,10 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 
+// A driver subprocess starts and answers late on a loaded machine: the start and per-check
+// limits are safety nets against a hang, not speed requirements.
+const SAFETY_MS = 120_000;
+
 const DIR = "../../conformance/";
 const SUPPORT = "./support.ts";
 
@@ -34,10 +38,12 @@ describe("conformance: SDK target", {
       cmd: support.driverCmd("conformance/drivers/sdk-driver.ts"),
       role: "sdk",
       cwd: support.ROOT,
+      helloTimeoutMs: SAFETY_MS,
+      requestTimeoutMs: SAFETY_MS,
     });
     try {
       assert.deepEqual(driver.hello.capabilities, ["machine", "traces"]);
-      const runner = new run.Runner();
+      const runner = new run.Runner({ checkTimeoutMs: SAFETY_MS });
       await suite.runSdkSuite(driver, runner);
       assert.deepEqual(support.failing(runner.results), [], support.explain(runner.results));
       const ids = runner.results.map((r) => r.id).sort();
@@ -102,9 +108,14 @@ describe("conformance: SDK target", {
       cmd: support.driverCmd("conformance/drivers/sdk-driver.ts", "--mutant expired-token"),
       role: "sdk",
       cwd: support.ROOT,
+      helloTimeoutMs: SAFETY_MS,
+      requestTimeoutMs: SAFETY_MS,
     });
     try {
-      const runner = new run.Runner({ only: ["sdk.token", "sdk.lifecycle"] });
+      const runner = new run.Runner({
+        only: ["sdk.token", "sdk.lifecycle"],
+        checkTimeoutMs: SAFETY_MS,
+      });
       await suite.runSdkSuite(driver, runner);
       assert.deepEqual(support.failing(runner.results), ["sdk.token.not-expired"]);
     } finally {

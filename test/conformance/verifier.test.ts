@@ -4,6 +4,10 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 
+// A driver subprocess starts and answers late on a loaded machine: the start and per-check
+// limits are safety nets against a hang, not speed requirements.
+const SAFETY_MS = 120_000;
+
 const DIR = "../../conformance/";
 const SUPPORT = "./support.ts";
 
@@ -36,9 +40,11 @@ describe("conformance: verifier target", {
       cmd: support.driverCmd("conformance/drivers/verifier-driver.ts"),
       role: "verifier",
       cwd: support.ROOT,
+      helloTimeoutMs: SAFETY_MS,
+      requestTimeoutMs: SAFETY_MS,
     });
     try {
-      const runner = new run.Runner();
+      const runner = new run.Runner({ checkTimeoutMs: SAFETY_MS });
       await suite.runVerifierSuite(driver, runner);
       assert.deepEqual(support.failing(runner.results), [], support.explain(runner.results));
       const ids = runner.results.map((r) => r.id).sort();

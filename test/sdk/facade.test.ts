@@ -9,25 +9,27 @@ import {
   SeededRandom,
   VirtualTime,
 } from "../../adapters/testing/mod.ts";
-import { BASE, payloadOf, within } from "../support/sim.ts";
+import { BASE, payloadOf, RealWork, within } from "../support/sim.ts";
 
 function setup(opts: Record<string, unknown> = {}) {
   const time = new VirtualTime();
   const service = new FakeService({ now: () => time.now(), base: BASE });
   const transport = new ScriptedTransport({ time, handle: (r) => service.handle(r) });
+  // Real WebCrypto keys: virtual time waits for them (see RealWork).
+  const work = new RealWork();
   const ds = init(
     { clientId: "demo", serverPath: BASE, enableSessionToken: true, ...opts },
     {
       clock: time,
       scheduler: time,
       random: new SeededRandom(3),
-      keys: new MemoryKeyStore(),
+      keys: work.keys(new MemoryKeyStore()),
       transport,
       storage: new MemoryStorage(),
     },
     { attributes: { platform: "test" } },
   );
-  return { time, service, ds };
+  return { time, service, ds, work };
 }
 
 describe("SDK facade", () => {
@@ -46,8 +48,8 @@ describe("SDK facade", () => {
   });
 
   it("mints secure tokens with a real non-extractable key and reports the snapshot", async () => {
-    const { time, ds } = setup();
-    const token = await within(time, ds.getSecureSessionToken("transaction", 90));
+    const { time, ds, work } = setup();
+    const token = await within(time, ds.getSecureSessionToken("transaction", 90), 60_000, work);
     const claims = payloadOf(token);
     assert.equal(claims.act, "transaction");
     const header = JSON.parse(atob(token.split(".")[0]!.replace(/-/g, "+").replace(/_/g, "/")));
@@ -60,7 +62,7 @@ describe("SDK facade", () => {
   });
 
   it("maps camelCase action options to the wire and validates them", async () => {
-    const { time, service, ds } = setup();
+    const { time, service, ds, work } = setup();
     const { actionToken } = await within(
       time,
       ds.triggerActionEvent("transaction", {
@@ -70,6 +72,8 @@ describe("SDK facade", () => {
         transactionData: { amount: 10, currency: "EUR" },
         customAttributes: { vip: true },
       }),
+      60_000,
+      work,
     );
     assert.ok(actionToken.length > 10);
     const [session] = [...service.sessions.values()];

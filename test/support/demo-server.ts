@@ -34,17 +34,26 @@ export async function startDemo(o: { tokenLifetimeS?: number } = {}) {
     chunks,
   });
   // Every request the service saw, for assertions that outlive a page (beacons on close).
-  const seen: { method: string; path: string; contentType: string; body: string }[] = [];
+  type Seen = { method: string; path: string; contentType: string; body: string };
+  const seen: Seen[] = [];
+  const waiting = new Set<{ pred: (r: Seen) => boolean; resolve: (r: Seen) => void }>();
   handler = async (req) => {
     const path = new URL(req.url).pathname;
     if (path.startsWith("/v1/device/")) {
       const body = req.method === "POST" ? await req.clone().text() : "";
-      seen.push({
+      const r = {
         method: req.method,
         path,
         contentType: req.headers.get("content-type") ?? "",
         body,
-      });
+      };
+      seen.push(r);
+      for (const w of waiting) {
+        if (w.pred(r)) {
+          waiting.delete(w);
+          w.resolve(r);
+        }
+      }
     }
     return path.startsWith("/demo") ? demo.fetch(req) : service.fetch(req);
   };
@@ -52,6 +61,12 @@ export async function startDemo(o: { tokenLifetimeS?: number } = {}) {
     base,
     service,
     seen,
+    /** The first request from `from` on (an index into `seen`) that `pred` accepts, once seen. */
+    request(pred: (r: Seen) => boolean, from = 0): Promise<Seen> {
+      const found = seen.slice(from).find(pred);
+      if (found !== undefined) return Promise.resolve(found);
+      return new Promise((resolve) => waiting.add({ pred, resolve }));
+    },
     async close() {
       await server.shutdown(2000);
       await service.close(1000);

@@ -221,3 +221,22 @@ export async function startRedisCluster(): Promise<RedisServer & { readonly port
     cli: (...a) => run("redis-cli", ["-c", "-p", String(ports[0]), ...a]),
   };
 }
+
+/**
+ * Resolves once `GET /readyz` answers 200 (the store reconnected: node-redis backs off up to
+ * 1 s). Polled without a deadline: how long reconnecting takes depends on the machine's load,
+ * and the calling test's timeout is the ceiling.
+ *
+ * @example
+ * ```ts
+ * await untilReady((path) => fetch(`http://127.0.0.1:8080${path}`));
+ * ```
+ */
+export async function untilReady(get: (path: string) => Promise<Response>): Promise<void> {
+  for (;;) {
+    const r = await get("/readyz");
+    await r.body?.cancel();
+    if (r.status === 200) return;
+    await new Promise((ok) => setTimeout(ok, 50));
+  }
+}

@@ -28,6 +28,9 @@ export interface ServiceProcess {
   kill(signal: "SIGTERM" | "SIGKILL"): Promise<void>;
   /** What it wrote to stderr so far. */
   stderr(): string;
+  /** Resolves once stderr matches `pattern` (on the output itself, no polling); rejects if
+   * the process exits first. */
+  stderrMatches(pattern: RegExp): Promise<void>;
 }
 
 /**
@@ -47,6 +50,17 @@ export function spawnService(
   });
   let err = "";
   const exited = new Promise<void>((r) => child.on("exit", () => r()));
+  const stderrMatches = (pattern: RegExp) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (!pattern.test(err)) return;
+        child.stderr!.off("data", check);
+        resolve();
+      };
+      child.stderr!.on("data", check);
+      check();
+      void exited.then(() => reject(new Error(`${runtime} exited before ${pattern}: ${err}`)));
+    });
   return new Promise((resolve, reject) => {
     child.stderr!.on("data", (b: Uint8Array) => {
       err += new TextDecoder().decode(b);
@@ -61,6 +75,7 @@ export function spawnService(
             await exited;
           },
           stderr: () => err,
+          stderrMatches,
         });
       }
     });

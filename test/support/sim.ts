@@ -12,7 +12,7 @@ import {
   VirtualTime,
 } from "../../adapters/testing/mod.ts";
 import type { SessionEvent } from "../../core/mod.ts";
-import type { Transport } from "../../adapters/ports.ts";
+import type { KeyStore, Signer, Transport } from "../../adapters/ports.ts";
 
 export const BASE = "http://service.test/";
 
@@ -65,8 +65,59 @@ export function sim(o: SimOptions = {}) {
   return { time, service, transport, keys, storage, driver, events, makeDriver };
 }
 
-/** Settles a promise under virtual time, failing if it does not settle within `ms`. */
-export async function within<T>(time: VirtualTime, p: Promise<T>, ms = 60_000): Promise<T> {
+/**
+ * Real asynchronous work (WebCrypto in a real key store) that virtual time must wait for: were
+ * the clock to run on while a key is generated or a signature made, a slow machine would see
+ * the SDK's waits (`tokenWaitMs`) run out in virtual time before the real work is done.
+ *
+ * @example
+ * ```ts
+ * import { MemoryKeyStore } from "../../mod.ts";
+ * import { VirtualTime } from "../../adapters/testing/mod.ts";
+ * declare const pending: Promise<string>; // e.g. a token from a driver on `keys`, `time`
+ * const work = new RealWork();
+ * const keys = work.keys(new MemoryKeyStore());
+ * const time = new VirtualTime();
+ * const token = await within(time, pending, 60_000, work);
+ * ```
+ */
+export class RealWork {
+  readonly #pending = new Set<Promise<unknown>>();
+
+  /** `p`, counted as pending until it settles. */
+  track<T>(p: Promise<T>): Promise<T> {
+    this.#pending.add(p);
+    const done = () => void this.#pending.delete(p);
+    p.then(done, done);
+    return p;
+  }
+
+  /** Resolves once no tracked work is pending. */
+  async idle(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
+  }
+
+  /** `keys` with every key load, generation and signature tracked. */
+  keys(keys: KeyStore): KeyStore {
+    const signer = (s: Signer | null): Signer | null =>
+      s === null ? null : { info: s.info, sign: (input) => this.track(s.sign(input)) };
+    return {
+      load: () => this.track(keys.load().then(signer)),
+      generate: () => this.track(keys.generate().then((s) => signer(s)!)),
+    };
+  }
+}
+
+/**
+ * Settles a promise under virtual time, failing if it does not settle within `ms` of it. With
+ * `work`, virtual time moves only while none of that real work is pending.
+ */
+export async function within<T>(
+  time: VirtualTime,
+  p: Promise<T>,
+  ms = 60_000,
+  work?: RealWork,
+): Promise<T> {
   let done = false;
   let value: T | undefined;
   let error: unknown;
@@ -80,8 +131,9 @@ export async function within<T>(time: VirtualTime, p: Promise<T>, ms = 60_000): 
     error = e;
   });
   for (let t = 0; t < ms && !done; t += 50) {
+    await work?.idle();
     await time.advance(50);
-    // Real WebCrypto work completes on the event loop, not in microtasks: yield to it.
+    // Real work (WebCrypto) completes on the event loop, not in microtasks: yield to it.
     await new Promise((r) => setTimeout(r, 0));
   }
   if (!done) throw new Error(`did not settle within ${ms} ms of virtual time`);

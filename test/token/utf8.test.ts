@@ -33,7 +33,7 @@ const nearUtf8 = fc.tuple(
   return new Uint8Array(b.slice(0, b.length === 0 ? 0 : b.length - (cut % 3)));
 });
 
-describe("core UTF-8 codec", { timeout: 60_000 }, () => {
+describe("core UTF-8 codec", { timeout: 120_000 }, () => {
   it("encodes like TextEncoder, lone surrogates included", () => {
     fc.assert(
       fc.property(text, (s) => {

@@ -6,7 +6,7 @@ import { generateServiceKey } from "../../adapters/keys/service-key.ts";
 import { mintSessionToken } from "../../adapters/crypto/mint.ts";
 import { verifySessionToken } from "../../verify.ts";
 
-describe("verifier options: validated once per unchanged object", { timeout: 30_000 }, () => {
+describe("verifier options: validated once per unchanged object", { timeout: 120_000 }, () => {
   it("rejects an options object that became invalid after a successful call", async () => {
     const service = await generateServiceKey({ alg: "EdDSA", extractable: true });
     const now = Math.floor(Date.now() / 1000);

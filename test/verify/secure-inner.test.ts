@@ -37,7 +37,7 @@ const code = async (p: Promise<unknown>) => {
   }
 };
 
-describe("secure token: the inner session token is verified once", { timeout: 60_000 }, () => {
+describe("secure token: the inner session token is verified once", { timeout: 120_000 }, () => {
   it("a second secure token of the session costs one signature", async () => {
     const w = await world();
     const { c, crypto } = counting();

@@ -22,6 +22,7 @@ import { proofCases } from "./token-cases-proof.ts";
 import { weakKeyCases } from "./token-cases-weak-keys.ts";
 import { encodingCases, typSwapCases } from "./token-cases-encoding.ts";
 import { textCases } from "./token-cases-text.ts";
+import { jsonEdgeCases } from "./token-cases-json-edges.ts";
 import { thumbprintTests } from "./token-thumbprints.ts";
 
 const SPEC: Record<TokenKind, string> = {
@@ -72,6 +73,7 @@ async function main(): Promise<void> {
     ...weakKeyCases(f),
     ...encodingCases(f),
     ...textCases(f),
+    ...jsonEdgeCases(f),
     ...typSwapCases(f),
   ];
   let tcId = 0;

@@ -11,8 +11,12 @@ import {
   parseOrThrow,
   TelemetryBatchSchema,
 } from "../../../core/mod.ts";
-import { batchLimitProblem, planBatch } from "../../../core/service/telemetry.ts";
-import { sessionRetainUntil, sessionStatus } from "../../../core/service/session.ts";
+import { batchLimitProblem, eventPatch, planBatch } from "../../../core/service/telemetry.ts";
+import {
+  type SessionPatch,
+  sessionRetainUntil,
+  sessionStatus,
+} from "../../../core/service/session.ts";
 import { recordAction } from "../actions.ts";
 import type { Deps, Req } from "../context.ts";
 import { readJson } from "../http/body.ts";
@@ -56,15 +60,27 @@ export async function postTelemetry(d: Deps, r: Req): Promise<Response> {
   if (before === null || sessionStatus(before, r.now, l.retentionS) === "gone") {
     throw errorFromCode("ERR_SESSION_ENDED", "the device session has ended beyond its retention");
   }
-  const { fresh, highSeq } = await d.store.appendEvents(
+  // Seqs and the session changes of the fresh ones in one store unit: a fault after it loses
+  // nothing once the device resends the batch (SPEC §8.5), and nothing counts twice.
+  const bySeq = new Map<number, SessionPatch>();
+  for (const e of batch.events) {
+    const p = eventPatch(e);
+    if (p !== null) bySeq.set(e.seq, p);
+  }
+  const { fresh, highSeq, session } = await d.store.appendEvents(
     batch.session_id,
     batch.events.map((e) => e.seq),
     sessionRetainUntil(before, l.retentionS) * 1000,
     { clientId: client.id, events: batch.events },
+    {
+      base: { seen: r.now, dropped: batch.dropped.total },
+      bySeq,
+      now: r.now,
+      retentionS: l.retentionS,
+    },
   );
   const plan = planBatch({ batch, fresh, before, highSeq, now: r.now });
-  const after = await d.store.patchSession(batch.session_id, plan.patch, r.now, l.retentionS) ??
-    before;
+  const after = session ?? before;
   await d.observe.telemetry(client.id, r.nowMs, {
     accepted: fresh.length,
     deduplicated: batch.events.length - fresh.length,

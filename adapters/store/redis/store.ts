@@ -14,7 +14,13 @@ import type { ActionOutcome, ActionRecord } from "../../../core/service/action.t
 import { MAX_SEQ_RANGES } from "../../../core/service/seqs.ts";
 import type { SessionPatch, SessionRecord } from "../../../core/service/session.ts";
 import { MAX_DISTINCT_PER_KEY, MAX_HITS_PER_KEY, MAX_USERS_PER_DEVICE } from "../memory-tables.ts";
-import type { DeviceRegistration, EventsToPublish, RuleWrite, Store } from "../types.ts";
+import type {
+  DeviceRegistration,
+  EventsPatch,
+  EventsToPublish,
+  RuleWrite,
+  Store,
+} from "../types.ts";
 import { sessionFields, sessionFromReply } from "./codec.ts";
 import { storeUnavailable } from "./errors.ts";
 import { RedisKeys } from "./keys.ts";
@@ -65,6 +71,7 @@ const SCRIPTS = {
   replaceHash: new Script(S.REPLACE_HASH),
   patchSession: new Script(S.PATCH_SESSION),
   appendEvents: new Script(S.APPEND_EVENTS),
+  appendAndPatch: new Script(S.APPEND_AND_PATCH),
   putAction: new Script(S.PUT_ACTION),
   setActionOutcome: new Script(S.SET_ACTION_OUTCOME),
   findDevice: new Script(T.FIND_DEVICE),
@@ -77,6 +84,17 @@ const SCRIPTS = {
   listRules: new Script(T.LIST_RULES),
   swapKeyring: new Script(T.SWAP_KEYRING),
 };
+
+/** One event's session change as {@link S.APPEND_AND_PATCH} takes it. */
+function changeCode(p: SessionPatch | undefined): string {
+  if (p === undefined) return "";
+  if (p.interactions !== undefined) return "i";
+  if (p.user !== undefined) return p.user.id === null ? "n" : `s${p.user.id}`;
+  if (p.automation === true || p.platform !== undefined) {
+    return `d${p.automation === true ? 1 : 0}${p.platform?.slice(0, 32) ?? ""}`;
+  }
+  return "";
+}
 
 let memberCounter = 0;
 const MEMBER_PREFIX = Math.random().toString(36).slice(2, 8);
@@ -159,21 +177,28 @@ export class RedisStore implements Store {
     now: number,
     retentionS: number,
   ): Promise<SessionRecord | null> {
-    const u = patch.user;
     const reply = await this.#r.run(SCRIPTS.patchSession, [this.#k.session(id)], [
       now,
       retentionS,
       this.#now(),
       patch.seen ?? "",
       patch.dropped ?? "",
+      ...this.#patchMembers(patch),
+    ]);
+    return sessionFromReply(id, reply);
+  }
+
+  /** The members of a patch after `seen`, `dropped`, as {@link S.PATCH_SESSION} takes them. */
+  #patchMembers(patch: SessionPatch): RedisArg[] {
+    const u = patch.user;
+    return [
       patch.interactions ?? "",
       patch.automation === true ? "1" : "",
       patch.platform?.slice(0, 32) ?? "",
       u === undefined ? "" : u.id === null ? "n" : "s",
       u?.id ?? "",
       u?.seq ?? 0,
-    ]);
-    return sessionFromReply(id, reply);
+    ];
   }
 
   async appendEvents(
@@ -181,7 +206,8 @@ export class RedisStore implements Store {
     seqs: readonly number[],
     _expiresAtMs: number,
     publish?: EventsToPublish,
-  ): Promise<{ fresh: number[]; highSeq: number }> {
+    patch?: EventsPatch,
+  ): Promise<{ fresh: number[]; highSeq: number; session?: SessionRecord | null }> {
     const stream = this.#o.events;
     const keys = [this.#k.session(sessionId)];
     const args: RedisArg[] = [
@@ -190,17 +216,32 @@ export class RedisStore implements Store {
       stream?.ttlMs ?? 7 * 86_400_000,
       sessionId,
     ];
+    if (patch !== undefined) {
+      args.push(patch.now, patch.retentionS, this.#now(), patch.base.seen ?? "");
+      args.push(patch.base.dropped ?? "");
+    }
+    const json = new Map<number, string>();
     if (stream !== undefined && publish !== undefined) {
       keys.push(this.#k.events(publish.clientId));
-      for (const e of publish.events) args.push(e.seq, JSON.stringify(e));
-    } else {
-      for (const s of seqs) args.push(s, "");
+      for (const e of publish.events) json.set(e.seq, JSON.stringify(e));
     }
-    const reply = await this.#r.run(SCRIPTS.appendEvents, keys, args);
+    const order = json.size > 0 ? [...json.keys()] : seqs;
+    for (const s of order) {
+      args.push(s, json.get(s) ?? "");
+      if (patch !== undefined) args.push(changeCode(patch.bySeq.get(s)));
+    }
+    const script = patch === undefined ? SCRIPTS.appendEvents : SCRIPTS.appendAndPatch;
+    const reply = await this.#r.run(script, keys, args);
     if (!Array.isArray(reply)) {
       // The session is gone: nothing is stored, every distinct seq counts as new.
       const sorted = [...new Set(seqs)].sort((a, b) => a - b);
-      return { fresh: sorted, highSeq: sorted.at(-1) ?? 0 };
+      const answer = { fresh: sorted, highSeq: sorted.at(-1) ?? 0 };
+      return patch === undefined ? answer : { ...answer, session: null };
+    }
+    if (patch !== undefined) {
+      const [fresh, high, hash] = reply as [unknown[], unknown, unknown];
+      const session = sessionFromReply(sessionId, hash);
+      return { fresh: fresh.map(Number), highSeq: Number(high), session };
     }
     const all = reply.map(Number);
     return { fresh: all.slice(0, -1), highSeq: all.at(-1)! };

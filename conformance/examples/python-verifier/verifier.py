@@ -189,6 +189,11 @@ def is_action(v):
     return isinstance(v, str) and ACTION_RE.match(v) is not None
 
 
+def is_iss(v):
+    # §4.6, counted in UTF-16 code units as §1.2 says (an emoji counts two)
+    return isinstance(v, str) and 1 <= len(v.encode("utf-16-le")) // 2 <= 2048
+
+
 def is_cnf(v):
     return isinstance(v, dict) and isinstance(v.get("jkt"), str) and len(v["jkt"]) == 43 \
         and b64decode(v["jkt"]) is not None
@@ -198,7 +203,7 @@ def is_cnf(v):
 CLAIMS = {
     "proof": {"htm": lambda v: is_str(v) and METHOD_RE.match(v) is not None, "htu": is_str, "iat": is_int, "jti": is_id, "nonce": is_str, "ver": is_int},
     "session": {
-        "iss": is_str, "aud": is_str, "sub": is_id, "did": is_id, "cnf": is_cnf,
+        "iss": is_iss, "aud": is_str, "sub": is_id, "did": is_id, "cnf": is_cnf,
         "iat": is_int, "exp": is_int, "jti": is_id, "ver": is_int,
     },
     "secure": {
@@ -206,11 +211,11 @@ CLAIMS = {
         "iat": is_int, "exp": is_int, "jti": is_id, "ver": is_int,
     },
     "action": {
-        "iss": is_str, "aud": is_str, "sub": is_id, "aid": is_id, "act": is_action,
+        "iss": is_iss, "aud": is_str, "sub": is_id, "aid": is_id, "act": is_action,
         "iat": is_int, "exp": is_int, "jti": is_id, "ver": is_int,
     },
     "access": {
-        "iss": is_str, "aud": is_str, "sub": is_str, "scope": lambda v: is_str(v) and SCOPE_RE.match(v) is not None,
+        "iss": is_iss, "aud": is_str, "sub": is_str, "scope": lambda v: is_str(v) and SCOPE_RE.match(v) is not None,
         "iat": is_int, "exp": is_int, "jti": is_id, "ver": is_int,
     },
 }

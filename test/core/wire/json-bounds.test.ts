@@ -25,7 +25,7 @@ const value = fc.letrec((tie) => ({
   ),
 })).node;
 
-describe("JSON bounds (SPEC §12)", { timeout: 60_000 }, () => {
+describe("JSON bounds (SPEC §12)", { timeout: 120_000 }, () => {
   it("jsonDepthExceeds(text, max) iff the parsed value nests deeper than max", () => {
     fc.assert(
       fc.property(value, fc.integer({ min: 0, max: 6 }), fc.boolean(), (v, max, spaced) => {

@@ -16,23 +16,32 @@ describe(
         : m.runtimeName() === "deno"
         ? await import("../../../adapters/server/serve/deno.ts")
         : await import("../../../adapters/server/serve/node.ts");
+      // The request is held inside the handler until the test lets it go: it is in flight for
+      // certain when the shutdown starts, whatever the machine's speed.
+      let arrived!: () => void;
+      const inHandler = new Promise<void>((r) => (arrived = r));
+      let release!: () => void;
+      const released = new Promise<void>((r) => (release = r));
+      let handlerDone = false;
       const slow = await serveMod.serve({
         port: 0,
         fetch: async (req, info) => {
-          await new Promise((r) => setTimeout(r, 400));
+          arrived();
+          await released;
+          handlerDone = true;
           return h.service.fetch(req, info);
         },
       });
       try {
-        const started = Date.now();
         const inflight = fetch(`${slow.url}/v1/device/config?client_id=a`);
-        await new Promise((r) => setTimeout(r, 100));
-        const shutdown = slow.shutdown(5000);
+        await inHandler;
+        const shutdown = slow.shutdown(60_000);
+        release();
         const r = await inflight;
         assert.equal(r.status, 200);
         assert.equal((await r.json()).client_id, "a");
         await shutdown;
-        assert.ok(Date.now() - started >= 400);
+        assert.ok(handlerDone);
         await assert.rejects(fetch(`${slow.url}/healthz`));
       } finally {
         await h.close();

@@ -4,7 +4,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 
-const T = { timeout: 90_000 };
+const T = { timeout: 120_000 };
 const SECRET = "secret-of-client-a-0123456789";
 const ALICE_TOKEN = "operator-alice-token-0123456789";
 

@@ -9,7 +9,7 @@ import { sample } from "../support/prom.ts";
 const BROWSER = typeof window !== "undefined" && "needs a server runtime (redis-server)";
 const support = BROWSER ? null : await import("../../support/redis.ts");
 const skip = BROWSER || support!.redisSkip();
-const T = { timeout: 90_000 };
+const T = { timeout: 120_000 };
 const OPERATOR = "operator-token-of-client-a-0123";
 const SCRAPER = "scraper-token-0123456789abcdef";
 

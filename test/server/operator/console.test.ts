@@ -5,7 +5,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Seeded } from "../support/console-scenario.ts";
 
-const T = { timeout: 60_000 };
+const T = { timeout: 120_000 };
 type Json = Record<string, unknown>;
 
 describe("console API", { skip: typeof window !== "undefined" && "needs a server runtime" }, () => {

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import type { Backend as BackendT, Harness } from "../support/harness.ts";
 import { sample } from "../support/prom.ts";
 
-const T = { timeout: 60_000 };
+const T = { timeout: 120_000 };
 const TOKEN = "metrics-scraper-token-0123456789";
 
 describe(

@@ -10,7 +10,7 @@ import { MemoryStore } from "../../../adapters/store/memory.ts";
 const BROWSER = typeof window !== "undefined" && "needs a server runtime (redis-server)";
 const support = BROWSER ? null : await import("../../support/redis.ts");
 const skipRedis = BROWSER || support!.redisSkip();
-const T = { timeout: 60_000 };
+const T = { timeout: 120_000 };
 const MIN = 60_000;
 const HOUR = 3_600_000;
 

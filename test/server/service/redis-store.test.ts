@@ -10,7 +10,7 @@ import { actionFor, sessionAt } from "./store-suite.ts";
 const BROWSER = typeof window !== "undefined" && "needs a server runtime (redis-server)";
 const support = BROWSER ? null : await import("../../support/redis.ts");
 const SKIP = BROWSER || support!.redisSkip();
-const T = { timeout: 60_000 };
+const T = { timeout: 120_000 };
 
 type Mod = typeof import("../../../adapters/store/redis/mod.ts");
 const mod = (): Promise<Mod> => import("../../../adapters/store/redis/mod.ts");
@@ -114,7 +114,7 @@ describe("RedisStore on one node", { skip: SKIP }, () => {
     T,
     async () => {
       const redis = await support!.startRedis();
-      const store = await (await mod()).connectRedis({ url: redis.url, commandTimeoutMs: 500 });
+      const store = await (await mod()).connectRedis({ url: redis.url });
       assert.equal(await store.consume("before", Date.now() + 60_000), true);
       assert.equal(await store.ping(), true);
       await redis.stop(true);
@@ -129,10 +129,8 @@ describe("RedisStore on one node", { skip: SKIP }, () => {
       assert.equal(await store.ping(), false);
       await redis.start();
       // The client reconnects by itself (backoff up to 1 s): wait for readiness, as /readyz does.
-      for (let i = 0; !(await store.ping()); i++) {
-        assert.ok(i < 200, "reconnected");
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      // No deadline: the test's timeout is the ceiling, however slow the machine.
+      while (!(await store.ping())) await new Promise((r) => setTimeout(r, 50));
       assert.equal(
         await store.consume("during-0", Date.now() + 60_000),
         true,

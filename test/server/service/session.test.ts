@@ -9,7 +9,8 @@ import {
   sessionRetainUntil,
   sessionStatus,
 } from "../../../core/service/session.ts";
-import { batchLimitProblem, planBatch } from "../../../core/service/telemetry.ts";
+import fc from "fast-check";
+import { batchLimitProblem, eventPatch, planBatch } from "../../../core/service/telemetry.ts";
 import type { TelemetryBatch } from "../../../core/wire/telemetry.ts";
 
 const T0 = 1_800_000_000;
@@ -204,6 +205,68 @@ describe("telemetry planning (SPEC §8.5, §8.6)", () => {
     assert.equal(plan.patch.interactions, undefined);
     assert.equal(plan.patch.user, undefined);
     assert.deepEqual(plan.actions.map((a) => a.seq), [2]);
+    // A resent identify links its user again (idempotent): a link that failed after the
+    // batch's seqs were stored is made when the device resends the batch.
+    assert.deepEqual(plan.usersSet, ["u1"]);
+  });
+
+  it("the events' own patches (eventPatch), applied for the fresh seqs in order, change the session as the batch's patch does", () => {
+    const event = fc.oneof(
+      fc.constant({ type: "interaction", data: { kind: "click" } }),
+      fc.constant({ type: "page", data: { kind: "load" } }),
+      fc.record({
+        type: fc.constant("device"),
+        data: fc.record({ automation: fc.boolean(), platform: fc.constantFrom("ios", "browser") }, {
+          requiredKeys: [],
+        }),
+      }),
+      fc.record({
+        type: fc.constant("identify"),
+        data: fc.record({
+          user_id: fc.constantFrom("u1", "u2", null),
+          previous_user_id: fc.constant(null),
+        }),
+      }),
+    );
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.record({ seq: fc.integer({ min: 1, max: 40 }), ev: event }), {
+          selector: (x) => x.seq,
+          maxLength: 12,
+        }),
+        fc.func(fc.boolean()),
+        fc.record({ platform: fc.constantFrom(null, "android"), userSeq: fc.nat({ max: 40 }) }),
+        (raw, isFresh, start) => {
+          const events = raw.sort((a, b) => a.seq - b.seq).map((x) =>
+            e(x.seq, x.ev.type, x.ev.data as Record<string, unknown>)
+          );
+          const freshSeqs = events.map((x) => x.seq).filter((s) => isFresh(s));
+          const before = fresh();
+          before.platform = start.platform;
+          before.userSeq = start.userSeq;
+          // The resent events were applied when first stored (in the same store unit).
+          for (const x of events) {
+            const p = eventPatch(x);
+            if (p !== null && !freshSeqs.includes(x.seq)) applySessionPatch(before, p, T0);
+          }
+          const plan = planBatch({
+            batch: batch(events),
+            fresh: freshSeqs,
+            before,
+            highSeq: 40,
+            now: T0,
+          });
+          const want = applySessionPatch({ ...before }, plan.patch, T0);
+          const got = applySessionPatch({ ...before }, { seen: T0, dropped: 0 }, T0);
+          for (const x of events) {
+            const p = eventPatch(x);
+            if (p !== null && freshSeqs.includes(x.seq)) applySessionPatch(got, p, T0);
+          }
+          assert.deepEqual(got, want);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it("batch limits answer 422 before schema errors", () => {

@@ -14,7 +14,7 @@ import {
 const BROWSER = typeof window !== "undefined" && "needs a server runtime (redis-server)";
 const support = BROWSER ? null : await import("../../support/redis.ts");
 const REDIS_SKIP = BROWSER || support!.redisSkip();
-const T = { timeout: 60_000 };
+const T = { timeout: 120_000 };
 
 function memoryKeyring(): SharedKeyring & { swaps: number } {
   let stored: { state: KeyringState; kid: string } | null = null;

@@ -20,6 +20,7 @@ storeSuite("MemoryStore", false, () => {
 });
 
 const realTime = {
+  realClock: true,
   now: Date.now,
   advance: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
 };

@@ -41,6 +41,13 @@ export async function spawnCli(args: string[], o: SpawnOptions = {}): Promise<Sp
   let stderr = "";
   let stdout = "";
   let done = false;
+  // Woken on every stderr chunk and at exit: the banner is awaited as it is written.
+  let wake = () => {};
+  let changed = new Promise<void>((r) => (wake = r));
+  const grew = () => {
+    wake();
+    changed = new Promise<void>((r) => (wake = r));
+  };
   let kill: () => void;
   let exited: Promise<number | null>;
   if (m.runtimeName() === "deno") {
@@ -54,7 +61,10 @@ export async function spawnCli(args: string[], o: SpawnOptions = {}): Promise<Sp
       stderr: "piped",
     }).spawn();
     const read = (async () => {
-      for await (const b of child.stderr) stderr += new TextDecoder().decode(b);
+      for await (const b of child.stderr) {
+        stderr += new TextDecoder().decode(b);
+        grew();
+      }
     })();
     const readOut = o.stdout === true
       ? (async () => {
@@ -81,29 +91,35 @@ export async function spawnCli(args: string[], o: SpawnOptions = {}): Promise<Sp
         "pipe",
       ],
     });
-    child.stderr!.on("data", (b: Uint8Array) => (stderr += new TextDecoder().decode(b)));
+    child.stderr!.on("data", (b: Uint8Array) => {
+      stderr += new TextDecoder().decode(b);
+      grew();
+    });
     child.stdout?.on("data", (b: Uint8Array) => (stdout += new TextDecoder().decode(b)));
     if (o.stdin !== undefined) child.stdin!.end(o.stdin);
     kill = () => child.kill("SIGTERM");
     // "close": the exit code once stdout and stderr are read to their end.
     exited = new Promise((r) => child.on("close", (code) => r(code)));
   }
-  exited = exited.finally(() => (done = true));
+  exited = exited.finally(() => {
+    done = true;
+    grew();
+  });
   return {
     kill: () => kill(),
     exited,
     stderr: () => stderr,
     stdout: () => stdout,
     async listening(until?: RegExp): Promise<string> {
-      for (let i = 0; i < 2400; i++) {
+      // No deadline: the calling test's timeout is the ceiling, however slow the start.
+      for (;;) {
         const found = /device API base \(serverPath\): (\S+)/.exec(stderr);
         if (found && (until === undefined || until.test(stderr))) {
           return found[1]!.replace(/\/$/, "");
         }
         if (done) throw new Error(`exited early: ${stderr}`);
-        await new Promise((r) => setTimeout(r, 50));
+        await changed;
       }
-      throw new Error(`no banner: ${stderr}`);
     },
   };
 }
