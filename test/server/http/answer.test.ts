@@ -85,7 +85,7 @@ describe("light answers", () => {
 
   it(
     "the Node adapter writes a light answer with its headers and UTF-8 Content-Length",
-    TIMEOUT,
+    { ...TIMEOUT, skip: typeof window !== "undefined" && "needs a server runtime (node:http)" },
     async () => {
       const { serve } = await import("../../../adapters/server/serve/node.ts");
       const server = await serve({
