@@ -87,6 +87,21 @@ describe("decodeBase64UrlAscii", () => {
   });
 });
 
+/** The offsets of the `{` of a JSON text that are not inside a string. */
+function structuralBraces(text: string): number[] {
+  const at: number[] = [];
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === "\\") i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === "{") at.push(i);
+  }
+  return at;
+}
+
 // JSON texts with repeated names injected at any object, and with whitespace and escaped names.
 const jsonText = fc.jsonValue({ maxDepth: 3 }).chain((v) =>
   fc.tuple(
@@ -96,8 +111,14 @@ const jsonText = fc.jsonValue({ maxDepth: 3 }).chain((v) =>
     fc.boolean(),
   ).map(([value, indent, at, escape]) => {
     let text = JSON.stringify(value, null, indent === 0 ? undefined : indent);
-    // Repeat the first name of the `at`-th object (when it has one), maybe escaped.
-    const opens = [...text.matchAll(/\{\s*("(?:[^"\\]|\\.)*")\s*:/g)];
+    // Repeat the first name of the `at`-th object (when it has one), maybe escaped. Only a `{`
+    // outside strings opens an object: a name or value may itself hold `{"…":`.
+    const opens = structuralBraces(text).flatMap((b) => {
+      const m = /\{\s*("(?:[^"\\]|\\.)*")\s*:/y;
+      m.lastIndex = b;
+      const found = m.exec(text);
+      return found === null ? [] : [found];
+    });
     const hit = opens.length === 0 ? undefined : opens[at % opens.length]!;
     if (hit !== undefined) {
       const name = JSON.parse(hit[1]!) as string;
@@ -114,6 +135,12 @@ const jsonText = fc.jsonValue({ maxDepth: 3 }).chain((v) =>
 );
 
 describe("hasDuplicateMembersIn", () => {
+  it("(the generator injects names only after a `{` that opens an object)", () => {
+    // A string that ends in `{` is followed by `"`: the generator once read `",\n\t"` as a name.
+    assert.deepEqual(structuralBraces(JSON.stringify(["x{", ":"], null, "\t")), []);
+    assert.deepEqual(structuralBraces('{"a":{"b{":"\\"}}'), [0, 5]);
+  });
+
   it("answers as hasDuplicateMembers on generated texts, with and without duplicates", () => {
     fc.assert(
       fc.property(jsonText, (text) => {
