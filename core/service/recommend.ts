@@ -40,7 +40,7 @@ export function typeForScore(
  * import { DEFAULT_POLICY } from "./signals.ts";
  * declare const action: ActionRecord;
  * declare const rules: readonly Rule[];
- * const rec = recommend({ action, rules, policy: DEFAULT_POLICY, nowMs: Date.now() });
+ * const rec = recommend({ action, rules, policy: DEFAULT_POLICY, nowMs: 1767225600000 });
  * rec.recommendation.type; // "ALLOW"
  * ```
  */

@@ -75,7 +75,7 @@ export function createMachine(options: MachineOptionsInput): MachineState {
  * ```ts
  * const state = createMachine({ clientId: "demo", serverPath: "https://risk.example.com" });
  * const random = new Uint8Array(32); // 32 fresh random bytes
- * const init = { type: "init", now: Date.now(), random, deviceId: null, queue: null } as const;
+ * const init = { type: "init", now: 1767225600000, random, deviceId: null, queue: null } as const;
  * const { effects, deadline } = step(state, init);
  * // effects: [{ type: "emit", … }, { type: "load_key" }, { type: "send", request: config … }]
  * ```

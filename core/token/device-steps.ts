@@ -45,7 +45,7 @@ export interface ProofRules {
  *   algorithms: ["EdDSA", "ES256"],
  *   method: "POST",
  *   url: "https://risk.example.com/v1/device/sessions",
- *   now: Math.floor(Date.now() / 1000),
+ *   now: 1767225600, // epoch seconds, from the caller's clock
  * };
  * const proof = await runVerify(proofSteps(proofJwt, rules), env);
  * ```

@@ -58,7 +58,7 @@ export interface TimeCheck {
  * ```ts
  * import type { SessionClaims } from "../wire/tokens.ts";
  * declare const claims: SessionClaims;
- * const now = Math.floor(Date.now() / 1000);
+ * declare const now: number; // epoch seconds, from the caller's clock (the core has none)
  * checkTimes({ iat: claims.iat, exp: claims.exp, now, tolerance: 30, maxLifetime: 3600 });
  * ```
  */
@@ -82,7 +82,8 @@ export function checkTimes(t: TimeCheck): void {
  * ```ts
  * import type { ProofClaims } from "../wire/tokens.ts";
  * declare const claims: ProofClaims;
- * checkProofTime(claims.iat, Math.floor(Date.now() / 1000));
+ * declare const now: number; // epoch seconds, from the caller's clock
+ * checkProofTime(claims.iat, now);
  * ```
  */
 export function checkProofTime(iat: number, now: number): void {
