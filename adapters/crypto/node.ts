@@ -14,6 +14,7 @@ import {
   sign as nodeSign,
   verify as nodeVerify,
 } from "node:crypto";
+import { Buffer } from "node:buffer";
 import type { Alg } from "../../core/wire/mod.ts";
 import type { PublicJwk } from "../../core/token/mod.ts";
 import type { TokenSigner, VerifyCrypto } from "./types.ts";
@@ -68,6 +69,11 @@ export const nodeCrypto: VerifyCrypto<KeyObject> = {
   sha256(data: Uint8Array): Uint8Array {
     const d = createHash("sha256").update(data).digest();
     return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+  },
+  // latin1 maps each byte to one character: native, and several times faster than a
+  // TextDecoder on Deno (Buffer is there on Node, Deno and Bun alike).
+  asciiText(bytes: Uint8Array): string {
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("latin1");
   },
 };
 

@@ -32,6 +32,11 @@ export interface VerifyCrypto<K = unknown> {
   verify(alg: Alg, key: K, input: string, signature: Uint8Array): boolean | Promise<boolean>;
   /** SHA-256 of `data`. */
   sha256(data: Uint8Array): Uint8Array | Promise<Uint8Array>;
+  /**
+   * Optional, for speed only: the host's native conversion of ASCII bytes to the string of one
+   * character per byte (the core does it in JavaScript otherwise). Only ever given bytes < 0x80.
+   */
+  asciiText?(bytes: Uint8Array): string;
 }
 
 /**

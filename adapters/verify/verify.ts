@@ -12,6 +12,7 @@ import {
   accessTokenSteps,
   type ActionTokenResult,
   actionTokenSteps,
+  type AsciiText,
   DEFAULT_ALGORITHMS,
   DEFAULT_CLOCK_TOLERANCE,
   type ProofResult,
@@ -24,6 +25,7 @@ import {
   type VerifySteps,
 } from "../../core/token/mod.ts";
 import { runVerify } from "../crypto/driver.ts";
+import type { VerifyCrypto } from "../crypto/types.ts";
 import { webCrypto } from "../crypto/webcrypto.ts";
 import { cacheFor, keySourceFor } from "../keys/resolve.ts";
 import type { ReplayStore } from "../replay/types.ts";
@@ -53,7 +55,18 @@ function rules(o: ServiceVerifyOptions, audience: string): ServiceTokenRules {
     audience,
     now: clock(o.now),
     tolerance: o.clockTolerance ?? DEFAULT_CLOCK_TOLERANCE,
+    asciiText: asciiTextOf(o.crypto ?? webCrypto),
   };
+}
+
+// The crypto's native ASCII conversion, bound once per implementation (a bound method per call
+// would cost what it saves).
+const asciiTexts = new WeakMap<VerifyCrypto, AsciiText | undefined>();
+function asciiTextOf(crypto: VerifyCrypto): AsciiText | undefined {
+  if (asciiTexts.has(crypto)) return asciiTexts.get(crypto);
+  const f = typeof crypto.asciiText === "function" ? crypto.asciiText.bind(crypto) : undefined;
+  asciiTexts.set(crypto, f);
+  return f;
 }
 
 // Object literals without spreads on this path: a spread copies through a slow generic path.
@@ -135,6 +148,7 @@ export function verifySecureSessionToken(
       audience: o.audience,
       now: clock(o.now),
       tolerance: o.clockTolerance ?? DEFAULT_CLOCK_TOLERANCE,
+      asciiText: asciiTextOf(o.crypto ?? webCrypto),
       sessionAlgorithms: o.sessionAlgorithms ?? DEFAULT_ALGORITHMS,
       action: o.action,
       maxLifetime: o.maxLifetime ?? 3600,

@@ -121,7 +121,7 @@ export function* secureTokenSteps(
   rules: SecureTokenRules,
 ): VerifySteps<SecureTokenResult> {
   // 1. S1–S5
-  const parsed = parseJws(token);
+  const parsed = parseJws(token, rules.asciiText);
   const alg = checkHeader(parsed.header, "secure", rules.algorithms);
   // 2. jwk
   const jwk = checkDeviceJwk(parsed.header.jwk, alg);
@@ -140,6 +140,7 @@ export function* secureTokenSteps(
       audience: rules.audience,
       now: c.iat,
       tolerance: rules.tolerance,
+      asciiText: rules.asciiText,
     }, true);
   } catch (e) {
     if (!(e instanceof DeviceSessionError)) throw e;

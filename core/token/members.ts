@@ -73,6 +73,42 @@ export function hasDuplicateMembersIn(text: string, value: unknown): boolean {
   return countMemberNames(text) !== countKeys(value);
 }
 
+/**
+ * {@link hasDuplicateMembersIn} for a JSON text that holds no backslash, from the number of
+ * `"` in it (counted while decoding it, so the text is never read again): without escapes every
+ * quote opens or closes a string, each string is a member name or a string value, and the
+ * value `JSON.parse` made keeps them all but those of a member a repeated name overwrote. So
+ * the text repeated a name exactly when it has more quotes than twice the names and strings
+ * left in `value`. The caller checks that there is no backslash; otherwise the answer is wrong.
+ *
+ * @example
+ * ```ts
+ * const text = '{"a":"x","a":"y"}'; // 8 quotes; JSON.parse keeps {"a":"y"}: 2 strings
+ * hasDuplicateMembersByQuotes(8, JSON.parse(text)); // true
+ * ```
+ */
+export function hasDuplicateMembersByQuotes(quotes: number, value: unknown): boolean {
+  return quotes !== 2 * countStrings(value);
+}
+
+// Member names and string values in a parsed JSON value, at any depth (own keys only, as
+// JSON.parse makes every member, "__proto__" included, an own property).
+function countStrings(value: unknown): number {
+  if (typeof value === "string") return 1;
+  if (typeof value !== "object" || value === null) return 0;
+  if (Array.isArray(value)) {
+    let n = 0;
+    for (let i = 0; i < value.length; i++) n += countStrings(value[i]);
+    return n;
+  }
+  const keys = Object.keys(value);
+  let n = keys.length;
+  for (let i = 0; i < keys.length; i++) {
+    n += countStrings((value as Record<string, unknown>)[keys[i]!]);
+  }
+  return n;
+}
+
 // The index of the quote closing the string that opens at `i`: the next quote not escaped by
 // an odd run of backslashes (indexOf jumps from quote to quote natively).
 function stringEnd(text: string, i: number): number {

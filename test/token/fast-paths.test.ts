@@ -1,7 +1,9 @@
 // The verify hot path's shortcuts agree with the plain checks they stand in for, on generated
-// valid and invalid input: straight-to-text base64url (decodeBase64UrlAscii) with canonical
-// base64url + strict UTF-8, and the counting duplicate-member check (hasDuplicateMembersIn)
-// with the name-reading one (hasDuplicateMembers). SPEC §1.3, §4.3.
+// valid and invalid input: straight-to-text base64url (decodeBase64UrlAscii) and the counting
+// decoder (decodeBase64UrlCounting) with canonical base64url + strict UTF-8, the counting
+// duplicate-member checks (hasDuplicateMembersIn, hasDuplicateMembersByQuotes) with the
+// name-reading one (hasDuplicateMembers), and parseJws with a host's ASCII conversion with
+// parseJws without it. SPEC §1.3, §4.3.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
@@ -9,10 +11,13 @@ import {
   ALPHABET,
   decodeBase64Url,
   decodeBase64UrlAscii,
+  decodeBase64UrlCounting,
   decodeBase64UrlInto,
   encodeBase64Url,
   hasDuplicateMembers,
+  hasDuplicateMembersByQuotes,
   hasDuplicateMembersIn,
+  parseJws,
 } from "../../core/token/mod.ts";
 
 const RUNS = Number(
@@ -87,6 +92,37 @@ describe("decodeBase64UrlAscii", () => {
   });
 });
 
+describe("decodeBase64UrlCounting", () => {
+  it("decodes as decodeBase64Url and counts the quotes, backslashes and high bits of the bytes", () => {
+    // Texts full of the counted characters, beside arbitrary bytes and edited encodings.
+    const quoted = fc.array(fc.constantFrom('"', "\\", "a", "é", "{"), { maxLength: 60 })
+      .map((cs) => encodeBase64Url(new TextEncoder().encode(cs.join(""))));
+    fc.assert(
+      fc.property(fc.oneof(quoted, encoded, edited), fc.string(), (s, before) => {
+        const whole = before + s, from = before.length;
+        const out = new Uint8Array(s.length);
+        const counts = new Int32Array(3).fill(-7);
+        const n = decodeBase64UrlCounting(whole, out, counts, from);
+        const bytes = decodeBase64Url(s);
+        if (bytes === null) return assert.equal(n, -1);
+        assert.deepEqual(out.subarray(0, n), bytes);
+        assert.deepEqual([...counts], [
+          bytes.filter((b) => b === 0x22).length,
+          bytes.filter((b) => b === 0x5c).length,
+          bytes.reduce((a, b) => a | b, 0),
+        ]);
+      }),
+      { numRuns: RUNS * 3 },
+    );
+    const counts = new Int32Array(3);
+    assert.equal(decodeBase64UrlCounting("QUJD", new Uint8Array(2), counts), -1); // too small
+    assert.equal(decodeBase64UrlCounting("QUJD", new Uint8Array(3), counts, 2, 1), -1);
+    assert.equal(decodeBase64UrlCounting("QUJD", new Uint8Array(3), counts, 0, 8), -1);
+    const big = "A".repeat(4 * 21846); // 65538 bytes: more than the counts hold
+    assert.equal(decodeBase64UrlCounting(big, new Uint8Array(70000), counts), -1);
+  });
+});
+
 /** The offsets of the `{` of a JSON text that are not inside a string. */
 function structuralBraces(text: string): number[] {
   const at: number[] = [];
@@ -150,6 +186,30 @@ describe("hasDuplicateMembersIn", () => {
     );
   });
 
+  it("by quotes: answers as hasDuplicateMembers on generated texts without a backslash", () => {
+    fc.assert(
+      fc.property(jsonText, (text) => {
+        fc.pre(!text.includes("\\"));
+        const quotes = text.split('"').length - 1;
+        assert.equal(
+          hasDuplicateMembersByQuotes(quotes, JSON.parse(text)),
+          hasDuplicateMembers(text),
+        );
+      }),
+      { numRuns: RUNS * 3 },
+    );
+    const cases: [string, boolean][] = [
+      ['{"a":"x","a":"y"}', true],
+      ['{"a":{"b":["c",{"d":1,"d":"e"}]}}', true],
+      ['{"__proto__":1,"__proto__":2}', true],
+      ['{"a":["a","a"],"b":{"a":"a"}}', false],
+      ['{ "a" : "b" , "c":[ ] }', false],
+    ];
+    for (const [text, dup] of cases) {
+      assert.equal(hasDuplicateMembersByQuotes(text.split('"').length - 1, JSON.parse(text)), dup);
+    }
+  });
+
   it("counts names, not strings: values, escapes, nesting and __proto__", () => {
     const cases: [string, boolean][] = [
       ['{"a":1,"a":2}', true],
@@ -165,5 +225,37 @@ describe("hasDuplicateMembersIn", () => {
       assert.equal(hasDuplicateMembersIn(text, JSON.parse(text)), dup, text);
       assert.equal(hasDuplicateMembers(text), dup, text);
     }
+  });
+});
+
+describe("parseJws with a host's ASCII conversion", () => {
+  const host = new TextDecoder();
+  const calls: number[] = [];
+  const asciiText = (bytes: Uint8Array): string => {
+    calls.push(bytes.some((b) => b > 0x7f) ? 1 : 0);
+    return host.decode(bytes);
+  };
+  const outcome = (f: () => unknown): unknown => {
+    try {
+      return f();
+    } catch (e) {
+      return (e as { code?: string }).code ?? e;
+    }
+  };
+  const segment = (t: string) => encodeBase64Url(new TextEncoder().encode(t));
+  it("answers as parseJws alone: the same header and payload or the same error", () => {
+    const header = segment('{"alg":"EdDSA","typ":"ds-session+jwt"}');
+    const signature = encodeBase64Url(new Uint8Array(64).fill(7));
+    const payload = fc.oneof(jsonText.map(segment), encoded, edited);
+    fc.assert(
+      fc.property(payload, (p) => {
+        const token = `${header}.${p}.${signature}`;
+        assert.deepEqual(outcome(() => parseJws(token, asciiText)), outcome(() => parseJws(token)));
+      }),
+      { numRuns: RUNS * 3 },
+    );
+    // It was used, and only ever for ASCII bytes.
+    assert.ok(calls.length > 0);
+    assert.deepEqual(calls.filter((c) => c !== 0), []);
   });
 });

@@ -93,6 +93,28 @@ describe("node:crypto adapter", { skip: inBrowser && "needs node:crypto" }, () =
   }
 });
 
+// asciiText (speed only) must answer exactly one character per byte, for views at any offset.
+function checkAsciiText(asciiText: (bytes: Uint8Array) => string): void {
+  const slab = new Uint8Array(300);
+  for (let i = 0; i < slab.length; i++) slab[i] = (i * 37 + 11) % 128;
+  for (const [from, to] of [[0, 0], [0, 300], [5, 6], [17, 229], [128, 300]] as const) {
+    const bytes = slab.subarray(from, to);
+    assert.equal(asciiText(bytes), String.fromCharCode(...bytes));
+  }
+}
+
+describe("asciiText", () => {
+  it("WebCrypto's: one character per ASCII byte", () => checkAsciiText(webCrypto.asciiText!));
+  it(
+    "node:crypto's: one character per ASCII byte",
+    { skip: inBrowser && "needs node:buffer" },
+    async () => {
+      const { nodeCrypto } = await import("../../../adapters/crypto/node.ts");
+      checkAsciiText(nodeCrypto.asciiText!);
+    },
+  );
+});
+
 describe("CryptoCache", () => {
   it("shares one import between concurrent verifications and stays bounded", async () => {
     let imports = 0;
