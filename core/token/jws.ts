@@ -66,7 +66,9 @@ export type AsciiText = (bytes: Uint8Array) => string;
  * Splits and decodes a compact token per SPEC §4.2–§4.3 (steps S1–S2): size cap, three
  * canonical base64url segments, UTF-8 JSON objects without duplicate member names. Throws
  * `ERR_TOKEN_TOO_LARGE` or `ERR_TOKEN_MALFORMED`. `asciiText`, a host's native conversion,
- * only changes how fast an ASCII payload becomes text.
+ * only changes how fast an ASCII payload becomes text. With `share`, the payload is a frozen
+ * object shared with every other call that passes the same payload segment (see
+ * {@link sharedPayload}); without it, a fresh object of the caller's own.
  *
  * @example
  * ```ts
@@ -74,7 +76,7 @@ export type AsciiText = (bytes: Uint8Array) => string;
  * const { header, payload } = parseJws(token);
  * ```
  */
-export function parseJws(token: string, asciiText?: AsciiText): ParsedJws {
+export function parseJws(token: string, asciiText?: AsciiText, share = false): ParsedJws {
   if (typeof token !== "string") throw malformed("a token must be a string");
   // S1 counts UTF-8 bytes; only a string longer than MAX/3 code units can exceed it.
   if (
@@ -98,7 +100,9 @@ export function parseJws(token: string, asciiText?: AsciiText): ParsedJws {
   }
   return {
     header: headerOf(token.slice(0, dot1)),
-    payload: decodeObject(token, dot1 + 1, dot2, "payload", asciiText),
+    payload: share
+      ? sharedPayload(token.slice(dot1 + 1, dot2), asciiText)
+      : decodeObject(token, dot1 + 1, dot2, "payload", asciiText),
     signingInput: token.slice(0, dot2),
     signature,
   };
@@ -106,7 +110,7 @@ export function parseJws(token: string, asciiText?: AsciiText): ParsedJws {
 
 // Headers repeat across tokens (one per service key, one per device key), so decoded headers are
 // memoized by their exact segment: a pure function of the string, bounded, and frozen so that
-// no caller can alter what another one receives. Payloads are never cached.
+// no caller can alter what another one receives.
 const HEADER_CACHE_MAX = 256;
 const headers = new Map<string, Record<string, unknown>>();
 // The two headers seen last (a secure token alternates a device and a service header) are
@@ -135,6 +139,35 @@ function decodeHeader(segment: string): Record<string, unknown> {
   if (headers.size >= HEADER_CACHE_MAX) headers.delete(headers.keys().next().value!);
   headers.set(segment, header);
   return header;
+}
+
+// Payloads of the tokens a verifier sees again and again (a session token on every request of
+// its session, and inside every secure token of it), decoded once: base64url, UTF-8, JSON and
+// the duplicate-name check are a pure function of the segment, so a hit answers exactly what
+// decoding would. Bounded, oldest out first; only successes are kept. Every claim check still
+// runs on each verification, and the signature is still verified.
+const PAYLOAD_CACHE_MAX = 1024;
+const payloads = new Map<string, Record<string, unknown>>();
+
+/**
+ * The decoded payload of a payload segment, frozen and remembered for the next token with the
+ * same segment (`ERR_TOKEN_MALFORMED` as {@link parseJws}). For tokens that recur, e.g. session
+ * tokens; a single-use token's payload would only push others out.
+ *
+ * @example
+ * ```ts
+ * declare const token: string;
+ * const [, segment] = token.split(".");
+ * sharedPayload(segment!) === sharedPayload(segment!); // true: one frozen object
+ * ```
+ */
+export function sharedPayload(segment: string, asciiText?: AsciiText): Record<string, unknown> {
+  const hit = payloads.get(segment);
+  if (hit !== undefined) return hit;
+  const payload = deepFreeze(decodeObject(segment, 0, segment.length, "payload", asciiText));
+  if (payloads.size >= PAYLOAD_CACHE_MAX) payloads.delete(payloads.keys().next().value!);
+  payloads.set(segment, payload);
+  return payload;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -70,8 +70,9 @@ export function* serviceTokenSteps<K extends ServiceKind>(
   rules: ServiceTokenRules,
   memo = false,
 ): VerifySteps<ClaimsOf[K]> {
-  // 1. S1–S5
-  const parsed = parseJws(token, rules.asciiText);
+  // 1. S1–S5. Session and access tokens recur (one per session or client, presented again and
+  // again): their decoded payloads are shared (frozen), an action token's is its own.
+  const parsed = parseJws(token, rules.asciiText, kind !== "action");
   const alg = checkHeader(parsed.header, kind, rules.algorithms);
   // 2. kid names a configured key (never jku/x5u/jwk/x5c from the header), agreeing with alg.
   const kid = parsed.header.kid;

@@ -2,8 +2,8 @@
 // valid and invalid input: straight-to-text base64url (decodeBase64UrlAscii) and the counting
 // decoder (decodeBase64UrlCounting) with canonical base64url + strict UTF-8, the counting
 // duplicate-member checks (hasDuplicateMembersIn, hasDuplicateMembersByQuotes) with the
-// name-reading one (hasDuplicateMembers), and parseJws with a host's ASCII conversion with
-// parseJws without it. SPEC §1.3, §4.3.
+// name-reading one (hasDuplicateMembers), parseJws with a host's ASCII conversion and with a
+// shared (remembered, frozen) payload with parseJws without them. SPEC §1.3, §4.3.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
@@ -18,6 +18,7 @@ import {
   hasDuplicateMembersByQuotes,
   hasDuplicateMembersIn,
   parseJws,
+  sharedPayload,
 } from "../../core/token/mod.ts";
 
 const RUNS = Number(
@@ -257,5 +258,61 @@ describe("parseJws with a host's ASCII conversion", () => {
     // It was used, and only ever for ASCII bytes.
     assert.ok(calls.length > 0);
     assert.deepEqual(calls.filter((c) => c !== 0), []);
+  });
+});
+
+describe("parseJws with a shared payload", () => {
+  const header = encodeBase64Url(
+    new TextEncoder().encode('{"alg":"EdDSA","typ":"ds-session+jwt"}'),
+  );
+  const signature = encodeBase64Url(new Uint8Array(64).fill(9));
+  const segment = (t: string) => encodeBase64Url(new TextEncoder().encode(t));
+  const outcome = (f: () => unknown): unknown => {
+    try {
+      return f();
+    } catch (e) {
+      return (e as { code?: string }).code ?? e;
+    }
+  };
+  const isDeepFrozen = (x: unknown): boolean =>
+    typeof x !== "object" || x === null ||
+    (Object.isFrozen(x) && Object.values(x).every(isDeepFrozen));
+
+  it("answers as parseJws alone (asked once or twice): the same payload, or the same error", () => {
+    const payload = fc.oneof(jsonText.map(segment), encoded, edited);
+    fc.assert(
+      fc.property(payload, fc.boolean(), (p, twice) => {
+        const token = `${header}.${p}.${signature}`;
+        if (twice) outcome(() => parseJws(token, undefined, true));
+        const shared = outcome(() => parseJws(token, undefined, true));
+        assert.deepEqual(shared, outcome(() => parseJws(token)));
+        if (typeof shared === "object" && shared !== null) {
+          assert.ok(isDeepFrozen((shared as { payload: unknown }).payload));
+        }
+      }),
+      { numRuns: RUNS * 3 },
+    );
+  });
+
+  it("is one frozen object per segment, which no caller can change, and the memory is bounded", () => {
+    const seg = segment('{"sub":"a","cnf":{"jkt":"x"},"l":[1]}');
+    const a = sharedPayload(seg), b = sharedPayload(seg);
+    assert.equal(a, b);
+    assert.throws(() => {
+      (a as { sub: string }).sub = "b";
+    }, TypeError);
+    assert.throws(() => {
+      (a.cnf as { jkt: string }).jkt = "y";
+    }, TypeError);
+    assert.throws(() => (a.l as number[]).push(2), TypeError);
+    // A fresh parse is the caller's own object.
+    const own = parseJws(`${header}.${seg}.${signature}`).payload;
+    assert.notEqual(own, a);
+    assert.equal(Object.isFrozen(own), false);
+    // After more other segments than the memory holds, the first is decoded again.
+    for (let i = 0; i < 1100; i++) sharedPayload(segment(`{"n":${i}}`));
+    const c = sharedPayload(seg);
+    assert.notEqual(c, a);
+    assert.deepEqual(c, a);
   });
 });
