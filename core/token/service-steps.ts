@@ -91,7 +91,7 @@ export function* serviceTokenSteps<K extends ServiceKind>(
   // 4. claims present and typed, ver 1
   // Session claims (also the inner token of every secure token) take the one-function check;
   // anything it rejects goes to parseClaims, which gives the error.
-  const claims = kind === "session" && isSessionClaims(parsed.payload)
+  const claims = kind === "session" && sessionClaimsOk(parsed.payload)
     ? parsed.payload as unknown as ClaimsOf[K]
     : parseClaims(CLAIMS_SCHEMA[kind] as v.GenericSchema<ClaimsOf[K]>, kind, parsed.payload);
   // 5. iss, aud
@@ -105,6 +105,16 @@ export function* serviceTokenSteps<K extends ServiceKind>(
     maxLifetime: MAX_LIFETIME_S[kind],
   });
   return claims;
+}
+
+// A shared payload (parseJws) is deeply frozen, so whether it holds valid session claims never
+// changes: that is checked once per payload object. Fresh payloads are checked every time.
+const validSessionClaims = new WeakSet<object>();
+function sessionClaimsOk(p: Record<string, unknown>): boolean {
+  if (validSessionClaims.has(p)) return true;
+  if (!isSessionClaims(p)) return false;
+  if (Object.isFrozen(p) && Object.isFrozen(p.cnf)) validSessionClaims.add(p);
+  return true;
 }
 
 /**

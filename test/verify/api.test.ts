@@ -3,6 +3,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { DeviceSessionError } from "../../core/errors/mod.ts";
+import { parseJws } from "../../core/token/mod.ts";
 import {
   createMemoryReplayStore,
   verifyAccessToken,
@@ -235,6 +236,54 @@ describe("replay window (SPEC §5.7.1): independent of the consumer's tolerance 
       verifierNow = t;
       assert.equal(await secureAt(w, { ...o, now: t }), "ERR_REPLAYED", `at exp + ${t - exp}`);
     }
+  });
+});
+
+describe("a token presented again and again", () => {
+  // Its decoded payload and the shape of its claims are remembered (core/token/jws.ts,
+  // service-steps.ts); everything that depends on the call still runs every time.
+  it("is still checked against each call's issuer, audience, clock, algorithms and keys", async () => {
+    const w = await world();
+    const o = { issuer: ISSUER, audience: CLIENT, jwks: w.jwks };
+    for (let i = 0; i < 4; i++) {
+      const s = await verifySessionToken(w.tokens.session, o);
+      assert.equal(s.sessionId, "s_test");
+    }
+    const { exp, iat } = await verifySessionToken(w.tokens.session, o).then((s) => ({
+      exp: s.expiresAt,
+      iat: s.issuedAt,
+    }));
+    const alg = parseJws(w.tokens.session).header.alg;
+    const otherAlg = alg === "EdDSA" ? "ES256" as const : "EdDSA" as const;
+    const codes = [
+      await codeOf(verifySessionToken(w.tokens.session, { ...o, audience: "other" })),
+      await codeOf(verifySessionToken(w.tokens.session, { ...o, issuer: "https://other" })),
+      await codeOf(verifySessionToken(w.tokens.session, { ...o, now: exp + 60 })),
+      await codeOf(verifySessionToken(w.tokens.session, { ...o, now: iat - 3600 })),
+      await codeOf(verifySessionToken(w.tokens.session, { ...o, jwks: { getKey: () => null } })),
+      await codeOf(verifySessionToken(w.tokens.session, { ...o, algorithms: [otherAlg] })),
+      await codeOf(verifySessionToken(w.tokens.session, o)),
+    ];
+    assert.deepEqual(codes, [
+      "ERR_AUDIENCE_MISMATCH",
+      "ERR_ISSUER_MISMATCH",
+      "ERR_TOKEN_EXPIRED",
+      "ERR_TOKEN_NOT_YET_VALID",
+      "ERR_KEY_UNKNOWN",
+      "ERR_ALG_NOT_ALLOWED",
+      null,
+    ]);
+  });
+
+  it("with its signature changed is rejected, however often the token verified before", async () => {
+    const w = await world();
+    const o = { issuer: ISSUER, audience: CLIENT, jwks: w.jwks };
+    for (let i = 0; i < 3; i++) await verifySessionToken(w.tokens.session, o);
+    const [h, p, sig] = w.tokens.session.split(".") as [string, string, string];
+    // The same first signature bytes (the payload memory's key), the last ones changed.
+    const last = sig.at(-2) === "A" ? "B" : "A";
+    const forged = `${h}.${p}.${sig.slice(0, -2)}${last}${sig.at(-1)}`;
+    assert.equal(await codeOf(verifySessionToken(forged, o)), "ERR_SIGNATURE_INVALID");
   });
 });
 
