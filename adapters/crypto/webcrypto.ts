@@ -69,12 +69,7 @@ export const webCrypto: VerifyCrypto<CryptoKey> = {
   async sha256(data: Uint8Array): Promise<Uint8Array> {
     return new Uint8Array(await subtle().digest("SHA-256", buf(data)));
   },
-  // ASCII is valid UTF-8 that decodes to one character per byte (and holds no BOM).
-  asciiText(bytes: Uint8Array): string {
-    return (utf8 ??= new TextDecoder()).decode(bytes);
-  },
 };
-let utf8: TextDecoder | undefined;
 
 /**
  * Generates a key pair; the private key is non-extractable unless asked otherwise.

@@ -60,12 +60,19 @@ function rules(o: ServiceVerifyOptions, audience: string): ServiceTokenRules {
 }
 
 // The crypto's native ASCII conversion, bound once per implementation (a bound method per call
-// would cost what it saves).
+// would cost what it saves); else the host's TextDecoder (ASCII is UTF-8 of one character per
+// byte, without BOM), which every runtime with WebCrypto has; else the core's own.
 const asciiTexts = new WeakMap<VerifyCrypto, AsciiText | undefined>();
+let decoder: TextDecoder | undefined;
+const hostAscii: AsciiText | undefined = typeof TextDecoder === "function"
+  ? (bytes) => (decoder ??= new TextDecoder()).decode(bytes)
+  : undefined;
 function asciiTextOf(crypto: VerifyCrypto): AsciiText | undefined {
-  if (asciiTexts.has(crypto)) return asciiTexts.get(crypto);
-  const f = typeof crypto.asciiText === "function" ? crypto.asciiText.bind(crypto) : undefined;
-  asciiTexts.set(crypto, f);
+  let f = asciiTexts.get(crypto);
+  if (f === undefined) {
+    f = typeof crypto.asciiText === "function" ? crypto.asciiText.bind(crypto) : hostAscii;
+    asciiTexts.set(crypto, f);
+  }
   return f;
 }
 

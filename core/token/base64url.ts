@@ -108,7 +108,7 @@ export function decodeBase64UrlInto(
 
 // Per byte value: 1 for `"`, 2^16 for `\` — summed over a JSON text, the two counts its
 // duplicate-member check needs.
-const TALLY: Uint32Array = (() => {
+const TALLY: Uint32Array = /* @__PURE__ */ (() => {
   const t = new Uint32Array(256);
   t[0x22] = 1;
   t[0x5c] = 1 << 16;

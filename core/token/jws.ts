@@ -154,7 +154,7 @@ function decodeHeader(segment: string): Record<string, unknown> {
 // tokens are not; a stream of one-off tokens is) would cost a frozen copy and garbage collector
 // work for nothing. The first sighting leaves a mark of its signature in a fixed table.
 const PAYLOAD_CACHE_MAX = 1024;
-const SEEN = new Int32Array(4096);
+const SEEN = /* @__PURE__ */ new Int32Array(4096);
 const payloads = new Map<number, { readonly segment: string; readonly payload: Payload }>();
 type Payload = Record<string, unknown>;
 
@@ -196,7 +196,7 @@ function deepFreeze<T>(value: T): T {
 // Segments decode into one scratch buffer (a token is at most MAX_TOKEN_BYTES, and decoding is
 // synchronous), counting the quotes and backslashes of the text on the way.
 const SCRATCH = new Uint8Array(MAX_TOKEN_BYTES);
-const COUNTS = new Int32Array(3);
+const COUNTS = /* @__PURE__ */ new Int32Array(3);
 
 function decodeObject(
   s: string,

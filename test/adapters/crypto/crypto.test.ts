@@ -104,7 +104,6 @@ function checkAsciiText(asciiText: (bytes: Uint8Array) => string): void {
 }
 
 describe("asciiText", () => {
-  it("WebCrypto's: one character per ASCII byte", () => checkAsciiText(webCrypto.asciiText!));
   it(
     "node:crypto's: one character per ASCII byte",
     { skip: inBrowser && "needs node:buffer" },
