@@ -58,54 +58,6 @@ export function decodeBase64Url(s: string): Uint8Array | null {
   return decodeBase64UrlInto(s, out) < 0 ? null : out;
 }
 
-/**
- * Decodes canonical base64url (all of `s`, or its characters `from` up to `to`) into `out`
- * (which must hold `⌊3·length/4⌋` bytes) and returns the number of bytes written, or -1 under
- * the same rules as {@link decodeBase64Url}. Offsets spare the caller a slice of a token.
- *
- * @example
- * ```ts
- * declare const segment: string; // a base64url JWS segment
- * const buf = new Uint8Array(8192);
- * const n = decodeBase64UrlInto(segment, buf); // bytes are buf.subarray(0, n)
- * ```
- */
-export function decodeBase64UrlInto(
-  s: string,
-  out: Uint8Array,
-  from = 0,
-  to: number = s.length,
-): number {
-  const len = to - from;
-  const rest = len & 3;
-  if (rest === 1 || (len * 3) >> 2 > out.length || from < 0 || len < 0 || to > s.length) {
-    return -1;
-  }
-  const full = to - rest;
-  let o = 0;
-  for (let i = from; i < full; i += 4) {
-    const c0 = s.charCodeAt(i), c1 = s.charCodeAt(i + 1);
-    const c2 = s.charCodeAt(i + 2), c3 = s.charCodeAt(i + 3);
-    if ((c0 | c1 | c2 | c3) > 127) return -1;
-    const a = LOOKUP[c0]!, b = LOOKUP[c1]!, c = LOOKUP[c2]!, d = LOOKUP[c3]!;
-    if ((a | b | c | d) > 63) return -1;
-    out[o] = (a << 2) | (b >> 4);
-    out[o + 1] = ((b & 15) << 4) | (c >> 2);
-    out[o + 2] = ((c & 3) << 6) | d;
-    o += 3;
-  }
-  if (rest === 0) return o;
-  const c0 = s.charCodeAt(full), c1 = s.charCodeAt(full + 1);
-  const c2 = rest === 3 ? s.charCodeAt(full + 2) : 65; // "A": no bits, always valid
-  if ((c0 | c1 | c2) > 127) return -1;
-  const a = LOOKUP[c0]!, b = LOOKUP[c1]!, c = LOOKUP[c2]!;
-  if ((a | b | c) > 63) return -1;
-  out[o++] = (a << 2) | (b >> 4);
-  if (rest === 2) return (b & 15) === 0 ? o : -1; // 4 unused bits must be zero
-  out[o++] = ((b & 15) << 4) | (c >> 2);
-  return (c & 3) === 0 ? o : -1; // 2 unused bits must be zero
-}
-
 // Per byte value: 1 for `"`, 2^16 for `\` — summed over a JSON text, the two counts its
 // duplicate-member check needs.
 const TALLY: Uint32Array = /* @__PURE__ */ (() => {
@@ -116,29 +68,38 @@ const TALLY: Uint32Array = /* @__PURE__ */ (() => {
 })();
 
 /**
- * {@link decodeBase64UrlInto} for a JSON segment: the same bytes and answer, and in `counts` what
- * the bytes hold: `[0]` the number of `"` (0x22), `[1]` of `\` (0x5C), `[2]` the OR of all bytes
- * (≥ 0x80: not ASCII). In UTF-8 those two bytes only ever stand for those two characters, so
- * the counts are those of the decoded text, taken in the one pass that decodes it. Input of
- * more than 65535 bytes (the counts would overflow; a token holds at most 8192) answers -1.
+ * Decodes canonical base64url (all of `s`, or its characters `from` up to `to`) into `out`
+ * (which must hold `⌊3·length/4⌋` bytes) and returns the number of bytes written, or -1 under
+ * the same rules as {@link decodeBase64Url}. Offsets spare the caller a slice of a token.
+ * Given `counts`, it also tells what the bytes hold, for a JSON segment: `[0]` the number of
+ * `"` (0x22), `[1]` of `\` (0x5C), `[2]` the OR of all bytes (≥ 0x80: not ASCII). In UTF-8 those
+ * two bytes only ever stand for those two characters, so the counts are those of the decoded
+ * text, taken in the one pass that decodes it; with `counts`, more than 65535 bytes (the counts
+ * would overflow; a token holds at most 8192) answer -1.
  *
  * @example
  * ```ts
- * const counts = new Int32Array(3), out = new Uint8Array(16);
- * decodeBase64UrlCounting("eyJhIjoxfQ", out, counts); // 7 ('{"a":1}'); counts: 2, 0, 127
+ * declare const segment: string; // a base64url JWS segment
+ * const buf = new Uint8Array(8192);
+ * const n = decodeBase64UrlInto(segment, buf); // bytes are buf.subarray(0, n)
+ * const counts = new Int32Array(3);
+ * decodeBase64UrlInto("eyJhIjoxfQ", buf, 0, 10, counts); // 7 ('{"a":1}'); counts: 2, 0, 127
  * ```
  */
-export function decodeBase64UrlCounting(
+export function decodeBase64UrlInto(
   s: string,
   out: Uint8Array,
-  counts: Int32Array,
   from = 0,
   to: number = s.length,
+  counts?: Int32Array,
 ): number {
   const len = to - from;
   const rest = len & 3;
   const bytes = (len * 3) >> 2;
-  if (rest === 1 || bytes > out.length || bytes > 0xffff || from < 0 || len < 0 || to > s.length) {
+  if (
+    rest === 1 || bytes > out.length || from < 0 || len < 0 || to > s.length ||
+    (counts !== undefined && bytes > 0xffff)
+  ) {
     return -1;
   }
   const full = to - rest;
@@ -177,9 +138,11 @@ export function decodeBase64UrlCounting(
       any |= y;
     }
   }
-  counts[0] = tally & 0xffff;
-  counts[1] = tally >>> 16;
-  counts[2] = any;
+  if (counts !== undefined) {
+    counts[0] = tally & 0xffff;
+    counts[1] = tally >>> 16;
+    counts[2] = any;
+  }
   return o;
 }
 

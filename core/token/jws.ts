@@ -7,7 +7,7 @@
  */
 import { errorOf } from "../errors/error.ts";
 import { utf8Length } from "../wire/constants.ts";
-import { decodeBase64UrlCounting, decodeBase64UrlInto, encodeBase64Url } from "./base64url.ts";
+import { decodeBase64UrlInto, encodeBase64Url } from "./base64url.ts";
 import { hasDuplicateMembersByQuotes, hasDuplicateMembersIn } from "./members.ts";
 import { decodeUtf8, encodeUtf8 } from "./utf8.ts";
 
@@ -241,7 +241,7 @@ function decodeObject(
   what: string,
   asciiText?: AsciiText,
 ): Record<string, unknown> {
-  const n = decodeBase64UrlCounting(s, SCRATCH, COUNTS, from, to);
+  const n = decodeBase64UrlInto(s, SCRATCH, from, to, COUNTS);
   if (n < 0) throw malformed(`${what} is not canonical base64url`);
   const bytes = SCRATCH.subarray(0, n);
   let text: string | null;

@@ -70,7 +70,7 @@ export function hasDuplicateMembers(text: string): boolean {
  * ```
  */
 export function hasDuplicateMembersIn(text: string, value: unknown): boolean {
-  return countMemberNames(text) !== countKeys(value);
+  return countMemberNames(text) !== countKeys(value, false);
 }
 
 /**
@@ -88,25 +88,7 @@ export function hasDuplicateMembersIn(text: string, value: unknown): boolean {
  * ```
  */
 export function hasDuplicateMembersByQuotes(quotes: number, value: unknown): boolean {
-  return quotes !== 2 * countStrings(value);
-}
-
-// Member names and string values in a parsed JSON value, at any depth (own keys only, as
-// JSON.parse makes every member, "__proto__" included, an own property).
-function countStrings(value: unknown): number {
-  if (typeof value === "string") return 1;
-  if (typeof value !== "object" || value === null) return 0;
-  if (Array.isArray(value)) {
-    let n = 0;
-    for (let i = 0; i < value.length; i++) n += countStrings(value[i]);
-    return n;
-  }
-  const keys = Object.keys(value);
-  let n = keys.length;
-  for (let i = 0; i < keys.length; i++) {
-    n += countStrings((value as Record<string, unknown>)[keys[i]!]);
-  }
-  return n;
+  return quotes !== 2 * countKeys(value, true);
 }
 
 // The index of the quote closing the string that opens at `i`: the next quote not escaped by
@@ -135,18 +117,20 @@ function countMemberNames(text: string): number {
   return n;
 }
 
-function countKeys(value: unknown): number {
+// The member names (and, with `strings`, the string values) of a parsed JSON value, at any
+// depth. Own keys only (JSON.parse makes every member, "__proto__" included, an own property).
+function countKeys(value: unknown, strings: boolean): number {
+  if (typeof value === "string") return strings ? 1 : 0;
   if (typeof value !== "object" || value === null) return 0;
   if (Array.isArray(value)) {
     let n = 0;
-    for (let i = 0; i < value.length; i++) n += countKeys(value[i]);
+    for (let i = 0; i < value.length; i++) n += countKeys(value[i], strings);
     return n;
   }
-  // Own keys only (JSON.parse makes every member, "__proto__" included, an own property).
   const keys = Object.keys(value);
   let n = keys.length;
   for (let i = 0; i < keys.length; i++) {
-    n += countKeys((value as Record<string, unknown>)[keys[i]!]);
+    n += countKeys((value as Record<string, unknown>)[keys[i]!], strings);
   }
   return n;
 }

@@ -1,6 +1,6 @@
 // The verify hot path's shortcuts agree with the plain checks they stand in for, on generated
 // valid and invalid input: straight-to-text base64url (decodeBase64UrlAscii) and the counting
-// decoder (decodeBase64UrlCounting) with canonical base64url + strict UTF-8, the counting
+// decoder (decodeBase64UrlInto with counts) with canonical base64url + strict UTF-8, the counting
 // duplicate-member checks (hasDuplicateMembersIn, hasDuplicateMembersByQuotes) with the
 // name-reading one (hasDuplicateMembers), parseJws with a host's ASCII conversion and with a
 // shared (remembered, frozen) payload with parseJws without them. SPEC §1.3, §4.3.
@@ -11,7 +11,6 @@ import {
   ALPHABET,
   decodeBase64Url,
   decodeBase64UrlAscii,
-  decodeBase64UrlCounting,
   decodeBase64UrlInto,
   encodeBase64Url,
   hasDuplicateMembers,
@@ -92,7 +91,7 @@ describe("decodeBase64UrlAscii", () => {
   });
 });
 
-describe("decodeBase64UrlCounting", () => {
+describe("decodeBase64UrlInto with counts", () => {
   it("decodes as decodeBase64Url and counts the quotes, backslashes and high bits of the bytes", () => {
     // Texts full of the counted characters, beside arbitrary bytes and edited encodings.
     const quoted = fc.array(fc.constantFrom('"', "\\", "a", "é", "{"), { maxLength: 60 })
@@ -102,7 +101,7 @@ describe("decodeBase64UrlCounting", () => {
         const whole = before + s, from = before.length;
         const out = new Uint8Array(s.length);
         const counts = new Int32Array(3).fill(-7);
-        const n = decodeBase64UrlCounting(whole, out, counts, from);
+        const n = decodeBase64UrlInto(whole, out, from, whole.length, counts);
         const bytes = decodeBase64Url(s);
         if (bytes === null) return assert.equal(n, -1);
         assert.deepEqual(out.subarray(0, n), bytes);
@@ -115,11 +114,12 @@ describe("decodeBase64UrlCounting", () => {
       { numRuns: RUNS * 3 },
     );
     const counts = new Int32Array(3);
-    assert.equal(decodeBase64UrlCounting("QUJD", new Uint8Array(2), counts), -1); // too small
-    assert.equal(decodeBase64UrlCounting("QUJD", new Uint8Array(3), counts, 2, 1), -1);
-    assert.equal(decodeBase64UrlCounting("QUJD", new Uint8Array(3), counts, 0, 8), -1);
+    assert.equal(decodeBase64UrlInto("QUJD", new Uint8Array(2), 0, 4, counts), -1); // too small
+    assert.equal(decodeBase64UrlInto("QUJD", new Uint8Array(3), 2, 1, counts), -1);
+    assert.equal(decodeBase64UrlInto("QUJD", new Uint8Array(3), 0, 8, counts), -1);
     const big = "A".repeat(4 * 21846); // 65538 bytes: more than the counts hold
-    assert.equal(decodeBase64UrlCounting(big, new Uint8Array(70000), counts), -1);
+    assert.equal(decodeBase64UrlInto(big, new Uint8Array(70000), 0, big.length, counts), -1);
+    assert.equal(decodeBase64UrlInto(big, new Uint8Array(70000)), 65538); // without counts: any length
   });
 });
 
