@@ -5,10 +5,11 @@
  *
  * @module
  */
-import { SessionDriver } from "../driver/driver.ts";
+import { MachineDriver, type Request } from "../driver/driver.ts";
 import { errorOf } from "../../core/errors/error.ts";
 import type { Ports } from "../ports.ts";
 import type { Phase, SessionEvent } from "../../core/mod.ts";
+import type { Resolution } from "../../core/session/types.ts";
 import type { FlatAttributes } from "../../core/wire/primitives.ts";
 import {
   type ActionEventOptions,
@@ -98,6 +99,9 @@ export function telemetrySink(ds: DeviceSession): TelemetrySink {
   return sink;
 }
 
+/** Every answer's members (each request reads its own). */
+type Answer = { token: string; actionToken: string; changed: boolean };
+
 /** Extra inputs of `init` for custom runtimes (and of {@link createDeviceSession}). */
 export interface CreateOptions {
   /** Device attributes sent at session creation and as the first `device` event. */
@@ -127,7 +131,7 @@ export function createDeviceSession(
   extra: CreateOptions = {},
 ): SdkSession {
   const o = parseInitOptions(options);
-  const driver = new SessionDriver(
+  const driver = new MachineDriver(
     { ...o, storagePrefix: extra.storagePrefix ?? `device-session:${o.clientId}:` },
     ports,
   );
@@ -145,24 +149,38 @@ export function createDeviceSession(
     ...(extra.attributes !== undefined ? { attributes: extra.attributes } : {}),
   });
   // Every method waits for start (storage reads) and turns a sync validation error into a rejection.
-  const call = async <T>(f: () => Promise<T>): Promise<T> => {
+  const ask = async (input: Request | (() => Request)): Promise<Answer> => {
     await ready;
-    return await f();
+    return await driver.ask(typeof input === "function" ? input() : input) as Resolution & Answer;
   };
   return {
-    getSessionToken: () => call(() => driver.getSessionToken()),
-    getSecureSessionToken: (a, e) => call(() => driver.getSecureSessionToken(a, e)),
-    triggerActionEvent: (a, opts) =>
-      call(() => driver.triggerActionEvent(a, toActionAttributes(opts))),
-    setAuthenticatedUser: (u) => call(() => driver.setAuthenticatedUser(u)),
-    clearUser: () => call(() => driver.clearUser()),
-    flush: () => call(() => driver.flush()),
-    shutdown: () => call(() => driver.shutdown()),
+    getSessionToken: async () => (await ask({ type: "get_token" })).token,
+    getSecureSessionToken: async (actionType, expirationSeconds) =>
+      (await ask({
+        type: "get_secure_token",
+        actionType,
+        ...(expirationSeconds !== undefined ? { expirationSeconds } : {}),
+      })).token,
+    triggerActionEvent: async (actionType, opts) => ({
+      actionToken: (await ask(() => ({
+        type: "trigger_action",
+        actionType,
+        attributes: toActionAttributes(opts),
+      }))).actionToken,
+    }),
+    setAuthenticatedUser: async (userId) => (await ask({ type: "set_user", userId })).changed,
+    clearUser: async () => (await ask({ type: "clear_user" })).changed,
+    flush: async () => void await ask({ type: "flush" }),
+    shutdown: async () => {
+      await ready;
+      await driver.shutdown();
+    },
     on: (l) => driver.on(l),
     [SINK]: {
-      track: (t, d) => void ready.then(() => driver.track(t, d)),
-      activity: () => void ready.then(() => driver.activity()),
-      pageHide: () => driver.pageHide(),
+      track: (eventType, data) =>
+        void ready.then(() => driver.dispatch({ type: "track", eventType, data })),
+      activity: () => void ready.then(() => driver.dispatch({ type: "activity" })),
+      pageHide: () => driver.dispatch({ type: "page_hide" }),
     },
     snapshot: () => {
       const s = driver.state;
