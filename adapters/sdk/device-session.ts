@@ -11,12 +11,7 @@ import type { Ports } from "../ports.ts";
 import type { Phase, SessionEvent } from "../../core/mod.ts";
 import type { Resolution } from "../../core/session/types.ts";
 import type { FlatAttributes } from "../../core/wire/primitives.ts";
-import {
-  type ActionEventOptions,
-  type InitOptions,
-  parseInitOptions,
-  toActionAttributes,
-} from "./options.ts";
+import { type ActionEventOptions, type InitOptions, parseInitOptions } from "./options.ts";
 
 /** A read-only view of the device session, for dashboards and debugging. */
 export interface SessionSnapshot {
@@ -148,10 +143,29 @@ export function createDeviceSession(
     ...(o.userId !== undefined ? { userId: o.userId } : {}),
     ...(extra.attributes !== undefined ? { attributes: extra.attributes } : {}),
   });
-  // Every method waits for start (storage reads) and turns a sync validation error into a rejection.
-  const ask = async (input: Request | (() => Request)): Promise<Answer> => {
-    await ready;
-    return await driver.ask(typeof input === "function" ? input() : input) as Resolution & Answer;
+  // Calls reach the machine in call order, after start (storage reads): `turn` settles once the
+  // previous call has been handed over, never waiting for its answer. The first action waits for
+  // its option checks to load (`action-options.ts`), and the calls after it wait their turn.
+  let turn: Promise<unknown> = ready;
+  const inTurn = <T>(hand: () => T | Promise<T>): Promise<T> => {
+    const handed = turn.then(hand);
+    turn = handed.then(() => {}, () => ready); // a failed call does not stop the next; a failed start does
+    turn.catch(() => {}); // reported to each caller, not as an unhandled rejection
+    return handed;
+  };
+  const ask = async (input: Request | (() => Promise<Request>)): Promise<Answer> => {
+    const { answer } = await inTurn(async () => ({
+      answer: driver.ask(typeof input === "function" ? await input() : input),
+    }));
+    return await answer as Resolution & Answer;
+  };
+  const action = async (actionType: string, options: unknown): Promise<Request> => {
+    const m = await import("./action-options.ts").catch(() => {
+      throw errorOf("ERR_NETWORK", "the action option checks did not load");
+    });
+    const attributes = m.actionAttributes(options);
+    if (typeof attributes === "string") throw errorOf("ERR_INVALID_INPUT", attributes);
+    return { type: "trigger_action", actionType, attributes };
   };
   return {
     getSessionToken: async () => (await ask({ type: "get_token" })).token,
@@ -162,24 +176,17 @@ export function createDeviceSession(
         ...(expirationSeconds !== undefined ? { expirationSeconds } : {}),
       })).token,
     triggerActionEvent: async (actionType, opts) => ({
-      actionToken: (await ask(() => ({
-        type: "trigger_action",
-        actionType,
-        attributes: toActionAttributes(opts),
-      }))).actionToken,
+      actionToken: (await ask(() => action(actionType, opts))).actionToken,
     }),
     setAuthenticatedUser: async (userId) => (await ask({ type: "set_user", userId })).changed,
     clearUser: async () => (await ask({ type: "clear_user" })).changed,
     flush: async () => void await ask({ type: "flush" }),
-    shutdown: async () => {
-      await ready;
-      await driver.shutdown();
-    },
+    shutdown: () => inTurn(() => driver.shutdown()),
     on: (l) => driver.on(l),
     [SINK]: {
       track: (eventType, data) =>
-        void ready.then(() => driver.dispatch({ type: "track", eventType, data })),
-      activity: () => void ready.then(() => driver.dispatch({ type: "activity" })),
+        void inTurn(() => driver.dispatch({ type: "track", eventType, data })).catch(() => {}),
+      activity: () => void inTurn(() => driver.dispatch({ type: "activity" })).catch(() => {}),
       pageHide: () => driver.dispatch({ type: "page_hide" }),
     },
     snapshot: () => {
