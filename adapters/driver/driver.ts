@@ -19,6 +19,7 @@ import type {
   WaiterId,
 } from "../../core/session/types.ts";
 import { RANDOM_BYTES } from "../../core/session/util.ts";
+import { isPersistedSession, isQueueSnapshot } from "../../core/wire/storage-guards.ts";
 import type { ActionAttributes } from "../../core/wire/telemetry.ts";
 import type { FlatAttributes } from "../../core/wire/primitives.ts";
 import type { Ports, Signer } from "../ports.ts";
@@ -93,8 +94,8 @@ export class MachineDriver {
     this.dispatch({
       type: "init",
       deviceId: typeof device?.deviceId === "string" ? device.deviceId : null,
-      queue: isSnapshot(queue) ? queue : null,
-      session: isPersistedSession(session) ? session : null,
+      queue: isQueueSnapshot(queue) ? queue : null,
+      session: isPersistedSession(session) ? session as PersistedSession : null,
       ...(o.userId !== undefined ? { userId: o.userId } : {}),
       ...(o.attributes !== undefined ? { attributes: o.attributes } : {}),
     });
@@ -318,36 +319,4 @@ export class SessionDriver extends MachineDriver {
   pageHide(): void {
     this.dispatch({ type: "page_hide" });
   }
-}
-
-function isPersistedSession(x: unknown): x is PersistedSession {
-  if (typeof x !== "object" || x === null) return false;
-  const p = x as Record<string, unknown>;
-  const ints = ["tokenIat", "tokenExp", "expiresAt", "idleTimeoutS", "offsetMs"];
-  return p.v === 1 && typeof p.id === "string" && typeof p.token === "string" &&
-    typeof p.jkt === "string" && (p.user === null || typeof p.user === "string") &&
-    ints.every((k) => Number.isSafeInteger(p[k]));
-}
-
-function isJsonObject(text: unknown): boolean {
-  if (typeof text !== "string") return false;
-  try {
-    const v = JSON.parse(text);
-    return typeof v === "object" && v !== null && !Array.isArray(v);
-  } catch {
-    return false;
-  }
-}
-
-/** A persisted queue is untrusted input: anything malformed is ignored, not half-used. */
-function isSnapshot(x: unknown): x is QueueSnapshot {
-  if (typeof x !== "object" || x === null) return false;
-  const s = x as Partial<QueueSnapshot>;
-  return s.v === 1 && Array.isArray(s.events) && typeof s.nextSeq === "object" &&
-    typeof s.dropped === "object" &&
-    s.events.every((e) =>
-      typeof e === "object" && e !== null && typeof e.sid === "string" &&
-      Number.isSafeInteger(e.seq) && Number.isSafeInteger(e.time_ms) && isJsonObject(e.data) &&
-      ["action", "identify", "device", "page", "interaction"].includes(e.type)
-    );
 }

@@ -19,20 +19,23 @@ export type Guard = (x: unknown) => boolean;
 
 type Obj = Record<string, unknown>;
 
-const isObject = (x: unknown): x is Obj => typeof x === "object" && x !== null;
+/** A non-null object. */
+export const isObject = (x: unknown): x is Obj => typeof x === "object" && x !== null;
 // The combinators and primitives that `claim-guards.ts` shares are exported; none is public API.
 /** A string matching `re`. */
 export const str = (re: RegExp): Guard => (x) => typeof x === "string" && re.test(x);
 /** A string of `min`..`max` UTF-16 code units. */
 export const len = (min: number, max: number): Guard => (x) =>
   typeof x === "string" && x.length >= min && x.length <= max;
-const int = (min: number, max = Number.MAX_SAFE_INTEGER): Guard => (x) =>
+/** An integer in `min`..`max`. */
+export const int = (min: number, max = Number.MAX_SAFE_INTEGER): Guard => (x) =>
   Number.isInteger(x) && (x as number) >= min && (x as number) <= max;
 const num = (min: number, max: number): Guard => (x) =>
   typeof x === "number" && x >= min && x <= max;
 const bool: Guard = (x) => typeof x === "boolean";
 const opt = (g: Guard): Guard => (x) => x === undefined || g(x);
-const nullable = (g: Guard): Guard => (x) => x === null || g(x);
+/** `null` or a value passing `g`. */
+export const nullable = (g: Guard): Guard => (x) => x === null || g(x);
 /** One of `values` (SameValueZero). */
 export const oneOf = (...values: unknown[]): Guard => (x) => values.includes(x);
 
