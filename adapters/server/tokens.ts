@@ -27,7 +27,7 @@ import {
   sessionTokenSteps,
   type VerifySteps,
 } from "../../core/token/mod.ts";
-import { signToken } from "../crypto/mint.ts";
+import { signServiceToken } from "./sign.ts";
 import { runVerify } from "../crypto/driver.ts";
 import { cacheFor } from "../keys/resolve.ts";
 import type { KeySource } from "../keys/key-set.ts";
@@ -153,7 +153,11 @@ export class ServiceTokens {
     unsigned: { header: object; claims: object },
     exp: number,
   ): Promise<Minted> {
-    const token = await signToken(this.#d.keys.current.signer, unsigned.header, unsigned.claims);
+    const token = await signServiceToken(
+      this.#d.keys.current.signer,
+      unsigned.header,
+      unsigned.claims,
+    );
     return { token, exp };
   }
 
