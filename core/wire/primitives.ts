@@ -92,7 +92,7 @@ export function jsonScan(text: string, max: number, spanDepth: number): JsonScan
   return { tooDeep: false, spanBound: exponent || NON_ASCII.test(text) ? Infinity : longest };
 }
 
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /** Opaque identifier: `^[A-Za-z0-9_-]{1,128}$` (SPEC §1.4). */
 export const Id: v.GenericSchema<string> = v.pipe(
