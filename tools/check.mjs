@@ -55,6 +55,11 @@ const STEPS = [
     node("tools/size.mjs", "--self-test"),
   ],
   [
+    "bench-tables",
+    "README goals and docs/performance.md match bench/results (+ self-test)",
+    node("tools/bench-readme.mjs", "--check", "--self-test"),
+  ],
+  [
     "links",
     "docs link only inside the repository; tests cite no issue numbers (+ self-test)",
     node("tools/check-links.mjs", "--self-test"),

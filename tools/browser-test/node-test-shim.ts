@@ -9,6 +9,8 @@
 // gets its own root suite (`__setFile`), like Node's one-process-per-file isolation of hooks.
 // `.only` filters siblings, as in Bun; the runner flags it (and fails under CI).
 
+import { MockTracker } from "./mock-tracker.ts";
+
 type AnyFn = (...args: never[]) => unknown;
 type Body = (ctx: TestContext, done?: (err?: unknown) => void) => unknown;
 type HookFn = (ctx: unknown, done?: (err?: unknown) => void) => unknown;
@@ -183,116 +185,7 @@ export const after: (fn: HookFn, options?: TestOptions) => void = hook("after");
 export const beforeEach: (fn: HookFn, options?: TestOptions) => void = hook("beforeEach");
 export const afterEach: (fn: HookFn, options?: TestOptions) => void = hook("afterEach");
 
-// ---------------------------------------------------------------------------------- mocks
-
-interface MockCall {
-  arguments: unknown[];
-  result: unknown;
-  error: unknown;
-  this: unknown;
-  target: unknown;
-}
-
-interface MockContext {
-  calls: MockCall[];
-  callCount(): number;
-  mockImplementation(fn: AnyFn): void;
-  mockImplementationOnce(fn: AnyFn, onCall?: number): void;
-  resetCalls(): void;
-  restore(): void;
-}
-
-type MockFn = AnyFn & { mock: MockContext };
-
-export class MockTracker {
-  #restorers: Array<() => void> = [];
-
-  fn(original?: AnyFn, implementation?: AnyFn, options?: { times?: number }): MockFn {
-    return this.#make(original ?? function () {}, implementation ?? original, options);
-  }
-
-  method(object: object, methodName: PropertyKey, implementation?: AnyFn, options?: {
-    times?: number;
-  }): MockFn {
-    const obj = object as Record<PropertyKey, unknown>;
-    const original = obj[methodName];
-    if (typeof original !== "function") {
-      throw new TypeError(`mock.method: ${String(methodName)} is not a method`);
-    }
-    const own = Object.getOwnPropertyDescriptor(obj, methodName);
-    const restore = () => {
-      if (own) Object.defineProperty(obj, methodName, own);
-      else delete obj[methodName];
-    };
-    const fn = this.#make(original as AnyFn, implementation, options, restore);
-    Object.defineProperty(obj, methodName, { value: fn, configurable: true, writable: true });
-    return fn;
-  }
-
-  reset(): void {
-    this.restoreAll();
-  }
-
-  restoreAll(): void {
-    for (const r of this.#restorers.splice(0).reverse()) r();
-  }
-
-  get timers(): never {
-    throw new Error("mock.timers is not supported by the browser test shim");
-  }
-
-  #make(
-    original: AnyFn,
-    impl: AnyFn | undefined,
-    options?: { times?: number },
-    onRestore?: () => void,
-  ): MockFn {
-    let current: AnyFn = impl ?? original;
-    const once = new Map<number, AnyFn>();
-    const calls: MockCall[] = [];
-    const times = options?.times;
-    const restore = () => {
-      current = original;
-      onRestore?.();
-    };
-    this.#restorers.push(restore);
-    const mock: MockContext = {
-      calls,
-      callCount: () => calls.length,
-      mockImplementation: (fn) => void (current = fn),
-      mockImplementationOnce: (fn, onCall = calls.length) => void once.set(onCall, fn),
-      resetCalls: () => void (calls.length = 0),
-      restore,
-    };
-    function mocked(this: unknown, ...args: unknown[]): unknown {
-      const n = calls.length;
-      let fn = once.get(n) ?? current;
-      once.delete(n);
-      if (times !== undefined && n >= times && fn === current) fn = original;
-      const call: MockCall = {
-        arguments: args,
-        result: undefined,
-        error: undefined,
-        this: this,
-        target: new.target,
-      };
-      try {
-        call.result = new.target
-          ? Reflect.construct(fn as unknown as new (...a: unknown[]) => unknown, args, new.target)
-          : Reflect.apply(fn as (...a: unknown[]) => unknown, this, args);
-        return call.result;
-      } catch (err) {
-        call.error = err;
-        throw err;
-      } finally {
-        calls.push(call);
-      }
-    }
-    return Object.assign(mocked as AnyFn, { mock });
-  }
-}
-
-export const mock: MockTracker = new MockTracker();
+export { mock, MockTracker } from "./mock-tracker.ts";
 
 // -------------------------------------------------------------------------------- running
 
