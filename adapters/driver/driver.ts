@@ -19,6 +19,7 @@ import type {
   WaiterId,
 } from "../../core/session/types.ts";
 import { RANDOM_BYTES } from "../../core/session/util.ts";
+import { isPersistedSession, isQueueSnapshot } from "../../core/wire/storage-guards.ts";
 import type { ActionAttributes } from "../../core/wire/telemetry.ts";
 import type { FlatAttributes } from "../../core/wire/primitives.ts";
 import type { Ports, Signer } from "../ports.ts";
@@ -33,6 +34,11 @@ export interface DriverOptions extends MachineOptionsInput {
 
 type Waiting = { resolve: (v: Resolution) => void; reject: (e: Error) => void };
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** A caller's request as the driver takes it: an input with a waiter, without time and randomness. */
+export type Request = DistributiveOmit<
+  Extract<Input, { waiter: unknown }>,
+  "now" | "random" | "waiter"
+>;
 
 /**
  * The ports, plus a test-only hook that is not part of the public `Ports`: `step` replaces the
@@ -49,12 +55,12 @@ export type DriverPorts = Ports & { readonly step?: typeof step };
  * import type { Ports } from "../ports.ts";
  * declare const ports: Ports;
  * const serverPath = "https://risk.example.com";
- * const driver = new SessionDriver({ clientId: "demo", serverPath, enableSessionToken: true }, ports);
+ * const driver = new MachineDriver({ clientId: "demo", serverPath, enableSessionToken: true }, ports);
  * await driver.start();
- * const token = await driver.getSessionToken();
+ * const { token } = await driver.ask({ type: "get_token" }) as { token: string };
  * ```
  */
-export class SessionDriver {
+export class MachineDriver {
   /** The machine state (read-only use: phase, session, queue). */
   readonly state: MachineState;
   readonly #ports: DriverPorts;
@@ -85,11 +91,11 @@ export class SessionDriver {
       | null;
     const queue = await this.#ports.storage.get(`${this.#prefix}queue`) as QueueSnapshot | null;
     const session = await this.#ports.storage.get(`${this.#prefix}session`);
-    this.#dispatch({
+    this.dispatch({
       type: "init",
       deviceId: typeof device?.deviceId === "string" ? device.deviceId : null,
-      queue: isSnapshot(queue) ? queue : null,
-      session: isPersistedSession(session) ? session : null,
+      queue: isQueueSnapshot(queue) ? queue : null,
+      session: isPersistedSession(session) ? session as PersistedSession : null,
       ...(o.userId !== undefined ? { userId: o.userId } : {}),
       ...(o.attributes !== undefined ? { attributes: o.attributes } : {}),
     });
@@ -101,64 +107,9 @@ export class SessionDriver {
     return () => this.#listeners.delete(listener);
   }
 
-  /** A regular session token (SPEC §9.4). */
-  async getSessionToken(): Promise<string> {
-    const r = await this.#ask({ type: "get_token" });
-    return (r as { token: string }).token;
-  }
-
-  /** A new secure session token bound to `actionType` (SPEC §5.4). */
-  async getSecureSessionToken(actionType: string, expirationSeconds?: number): Promise<string> {
-    const r = await this.#ask({
-      type: "get_secure_token",
-      actionType,
-      ...(expirationSeconds !== undefined ? { expirationSeconds } : {}),
-    });
-    return (r as { token: string }).token;
-  }
-
-  /** Records an action through telemetry and waits for its action token (SPEC §8.6). */
-  async triggerActionEvent(
-    actionType: string,
-    attributes: ActionAttributes = {},
-  ): Promise<{ actionToken: string }> {
-    const r = await this.#ask({ type: "trigger_action", actionType, attributes });
-    return { actionToken: (r as { actionToken: string }).actionToken };
-  }
-
-  /** Sets the authenticated user; resolves `true` if it changed (SPEC §9.10). */
-  async setAuthenticatedUser(userId: string): Promise<boolean> {
-    return ((await this.#ask({ type: "set_user", userId })) as { changed: boolean }).changed;
-  }
-
-  /** Clears the user; resolves `true` if there was one. */
-  async clearUser(): Promise<boolean> {
-    return ((await this.#ask({ type: "clear_user" })) as { changed: boolean }).changed;
-  }
-
-  /** Sends queued telemetry now; resolves when the queue is empty. */
-  async flush(): Promise<void> {
-    await this.#ask({ type: "flush" });
-  }
-
-  /** Enqueues a telemetry event (returns at once; never blocks). */
-  track(eventType: "device" | "page" | "interaction", data: Record<string, unknown>): void {
-    this.#dispatch({ type: "track", eventType, data });
-  }
-
-  /** Marks user activity (keeps the session from idling out). */
-  activity(): void {
-    this.#dispatch({ type: "activity" });
-  }
-
-  /** The page is being hidden: beacon what fits, persist the queue. */
-  pageHide(): void {
-    this.#dispatch({ type: "page_hide" });
-  }
-
   /** Flushes, persists and stops (SPEC §9.11). */
   async shutdown(): Promise<void> {
-    await this.#ask({ type: "shutdown" });
+    await this.ask({ type: "shutdown" });
     if (this.#timer !== null) this.#ports.scheduler.clear(this.#timer);
     this.#timer = null;
     for (const c of this.#open) c.abort();
@@ -167,15 +118,17 @@ export class SessionDriver {
     await this.#write;
   }
 
-  #ask(input: DistributiveOmit<Input, "now" | "random" | "waiter">): Promise<Resolution> {
+  /** Hands a caller's request to the machine; resolves with its answer (rejects with its error). */
+  ask(input: Request): Promise<Resolution> {
     const waiter = this.#nextWaiter++;
     return new Promise<Resolution>((resolve, reject) => {
       this.#waiting.set(waiter, { resolve, reject });
-      this.#dispatch({ ...input, waiter } as DistributiveOmit<Input, "now" | "random">);
+      this.dispatch({ ...input, waiter } as DistributiveOmit<Input, "now" | "random">);
     });
   }
 
-  #dispatch(partial: DistributiveOmit<Input, "now" | "random">): void {
+  /** Hands an input to the machine (the driver adds `now` and `random`). */
+  dispatch(partial: DistributiveOmit<Input, "now" | "random">): void {
     const input = {
       ...partial,
       now: this.#ports.clock.now(),
@@ -195,7 +148,7 @@ export class SessionDriver {
     this.#timer = this.#ports.scheduler.set(deadline, () => {
       this.#timer = null;
       this.#timerAt = null;
-      this.#dispatch({ type: "tick" });
+      this.dispatch({ type: "tick" });
     });
   }
 
@@ -249,9 +202,9 @@ export class SessionDriver {
         ev = "created";
       }
       this.#signer = signer;
-      this.#dispatch({ type: "key_ready", key: signer.info, event: ev });
+      this.dispatch({ type: "key_ready", key: signer.info, event: ev });
     } catch (err) {
-      this.#dispatch({ type: "key_failed", message: String(err) });
+      this.dispatch({ type: "key_failed", message: String(err) });
     }
   }
 
@@ -259,9 +212,9 @@ export class SessionDriver {
     try {
       if (this.#signer === null) throw new Error("no device key");
       const signature = await this.#signer.sign(input);
-      this.#dispatch({ type: "signed", id, signature });
+      this.dispatch({ type: "signed", id, signature });
     } catch (err) {
-      this.#dispatch({ type: "sign_failed", id, message: String(err) });
+      this.dispatch({ type: "sign_failed", id, message: String(err) });
     }
   }
 
@@ -277,7 +230,7 @@ export class SessionDriver {
       const r = await this.#ports.transport.send(request, { signal: controller.signal });
       if (timedOut) throw new Error("timeout");
       this.#ports.scheduler.clear(timer);
-      this.#dispatch({
+      this.dispatch({
         type: "response",
         id,
         status: r.status,
@@ -286,7 +239,7 @@ export class SessionDriver {
       });
     } catch {
       this.#ports.scheduler.clear(timer);
-      this.#dispatch({
+      this.dispatch({
         type: "transport_failed",
         id,
         code: timedOut ? "ERR_TIMEOUT" : "ERR_NETWORK",
@@ -297,34 +250,73 @@ export class SessionDriver {
   }
 }
 
-function isPersistedSession(x: unknown): x is PersistedSession {
-  if (typeof x !== "object" || x === null) return false;
-  const p = x as Record<string, unknown>;
-  const ints = ["tokenIat", "tokenExp", "expiresAt", "idleTimeoutS", "offsetMs"];
-  return p.v === 1 && typeof p.id === "string" && typeof p.token === "string" &&
-    typeof p.jkt === "string" && (p.user === null || typeof p.user === "string") &&
-    ints.every((k) => Number.isSafeInteger(p[k]));
-}
-
-function isJsonObject(text: unknown): boolean {
-  if (typeof text !== "string") return false;
-  try {
-    const v = JSON.parse(text);
-    return typeof v === "object" && v !== null && !Array.isArray(v);
-  } catch {
-    return false;
+/**
+ * {@link MachineDriver} with one method per request, for programs and tests that drive the
+ * machine directly (the SDK object, `device-session.ts`, asks the base class).
+ *
+ * @example
+ * ```ts
+ * import type { Ports } from "../ports.ts";
+ * declare const ports: Ports;
+ * const serverPath = "https://risk.example.com";
+ * const driver = new SessionDriver({ clientId: "demo", serverPath, enableSessionToken: true }, ports);
+ * await driver.start();
+ * const token = await driver.getSessionToken();
+ * ```
+ */
+export class SessionDriver extends MachineDriver {
+  /** A regular session token (SPEC §9.4). */
+  async getSessionToken(): Promise<string> {
+    const r = await this.ask({ type: "get_token" });
+    return (r as { token: string }).token;
   }
-}
 
-/** A persisted queue is untrusted input: anything malformed is ignored, not half-used. */
-function isSnapshot(x: unknown): x is QueueSnapshot {
-  if (typeof x !== "object" || x === null) return false;
-  const s = x as Partial<QueueSnapshot>;
-  return s.v === 1 && Array.isArray(s.events) && typeof s.nextSeq === "object" &&
-    typeof s.dropped === "object" &&
-    s.events.every((e) =>
-      typeof e === "object" && e !== null && typeof e.sid === "string" &&
-      Number.isSafeInteger(e.seq) && Number.isSafeInteger(e.time_ms) && isJsonObject(e.data) &&
-      ["action", "identify", "device", "page", "interaction"].includes(e.type)
-    );
+  /** A new secure session token bound to `actionType` (SPEC §5.4). */
+  async getSecureSessionToken(actionType: string, expirationSeconds?: number): Promise<string> {
+    const r = await this.ask({
+      type: "get_secure_token",
+      actionType,
+      ...(expirationSeconds !== undefined ? { expirationSeconds } : {}),
+    });
+    return (r as { token: string }).token;
+  }
+
+  /** Records an action through telemetry and waits for its action token (SPEC §8.6). */
+  async triggerActionEvent(
+    actionType: string,
+    attributes: ActionAttributes = {},
+  ): Promise<{ actionToken: string }> {
+    const r = await this.ask({ type: "trigger_action", actionType, attributes });
+    return { actionToken: (r as { actionToken: string }).actionToken };
+  }
+
+  /** Sets the authenticated user; resolves `true` if it changed (SPEC §9.10). */
+  async setAuthenticatedUser(userId: string): Promise<boolean> {
+    return ((await this.ask({ type: "set_user", userId })) as { changed: boolean }).changed;
+  }
+
+  /** Clears the user; resolves `true` if there was one. */
+  async clearUser(): Promise<boolean> {
+    return ((await this.ask({ type: "clear_user" })) as { changed: boolean }).changed;
+  }
+
+  /** Sends queued telemetry now; resolves when the queue is empty. */
+  async flush(): Promise<void> {
+    await this.ask({ type: "flush" });
+  }
+
+  /** Enqueues a telemetry event (returns at once; never blocks). */
+  track(eventType: "device" | "page" | "interaction", data: Record<string, unknown>): void {
+    this.dispatch({ type: "track", eventType, data });
+  }
+
+  /** Marks user activity (keeps the session from idling out). */
+  activity(): void {
+    this.dispatch({ type: "activity" });
+  }
+
+  /** The page is being hidden: beacon what fits, persist the queue. */
+  pageHide(): void {
+    this.dispatch({ type: "page_hide" });
+  }
 }

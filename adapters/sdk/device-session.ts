@@ -5,17 +5,13 @@
  *
  * @module
  */
-import { SessionDriver } from "../driver/driver.ts";
+import { MachineDriver, type Request } from "../driver/driver.ts";
 import { errorOf } from "../../core/errors/error.ts";
 import type { Ports } from "../ports.ts";
 import type { Phase, SessionEvent } from "../../core/mod.ts";
+import type { Resolution } from "../../core/session/types.ts";
 import type { FlatAttributes } from "../../core/wire/primitives.ts";
-import {
-  type ActionEventOptions,
-  type InitOptions,
-  parseInitOptions,
-  toActionAttributes,
-} from "./options.ts";
+import { type ActionEventOptions, type InitOptions, parseInitOptions } from "./options.ts";
 
 /** A read-only view of the device session, for dashboards and debugging. */
 export interface SessionSnapshot {
@@ -98,6 +94,9 @@ export function telemetrySink(ds: DeviceSession): TelemetrySink {
   return sink;
 }
 
+/** Every answer's members (each request reads its own). */
+type Answer = { token: string; actionToken: string; changed: boolean };
+
 /** Extra inputs of `init` for custom runtimes (and of {@link createDeviceSession}). */
 export interface CreateOptions {
   /** Device attributes sent at session creation and as the first `device` event. */
@@ -127,7 +126,7 @@ export function createDeviceSession(
   extra: CreateOptions = {},
 ): SdkSession {
   const o = parseInitOptions(options);
-  const driver = new SessionDriver(
+  const driver = new MachineDriver(
     { ...o, storagePrefix: extra.storagePrefix ?? `device-session:${o.clientId}:` },
     ports,
   );
@@ -144,25 +143,51 @@ export function createDeviceSession(
     ...(o.userId !== undefined ? { userId: o.userId } : {}),
     ...(extra.attributes !== undefined ? { attributes: extra.attributes } : {}),
   });
-  // Every method waits for start (storage reads) and turns a sync validation error into a rejection.
-  const call = async <T>(f: () => Promise<T>): Promise<T> => {
-    await ready;
-    return await f();
+  // Calls reach the machine in call order, after start (storage reads): `turn` settles once the
+  // previous call has been handed over, never waiting for its answer. The first action waits for
+  // its option checks to load (`action-options.ts`), and the calls after it wait their turn.
+  let turn: Promise<unknown> = ready;
+  const inTurn = <T>(hand: () => T | Promise<T>): Promise<T> => {
+    const handed = turn.then(hand);
+    turn = handed.then(() => {}, () => ready); // a failed call does not stop the next; a failed start does
+    turn.catch(() => {}); // reported to each caller, not as an unhandled rejection
+    return handed;
+  };
+  const ask = async (input: Request | (() => Promise<Request>)): Promise<Answer> => {
+    const { answer } = await inTurn(async () => ({
+      answer: driver.ask(typeof input === "function" ? await input() : input),
+    }));
+    return await answer as Resolution & Answer;
+  };
+  const action = async (actionType: string, options: unknown): Promise<Request> => {
+    const m = await import("./action-options.ts").catch(() => {
+      throw errorOf("ERR_NETWORK", "the action option checks did not load");
+    });
+    const attributes = m.actionAttributes(options);
+    if (typeof attributes === "string") throw errorOf("ERR_INVALID_INPUT", attributes);
+    return { type: "trigger_action", actionType, attributes };
   };
   return {
-    getSessionToken: () => call(() => driver.getSessionToken()),
-    getSecureSessionToken: (a, e) => call(() => driver.getSecureSessionToken(a, e)),
-    triggerActionEvent: (a, opts) =>
-      call(() => driver.triggerActionEvent(a, toActionAttributes(opts))),
-    setAuthenticatedUser: (u) => call(() => driver.setAuthenticatedUser(u)),
-    clearUser: () => call(() => driver.clearUser()),
-    flush: () => call(() => driver.flush()),
-    shutdown: () => call(() => driver.shutdown()),
+    getSessionToken: async () => (await ask({ type: "get_token" })).token,
+    getSecureSessionToken: async (actionType, expirationSeconds) =>
+      (await ask({
+        type: "get_secure_token",
+        actionType,
+        ...(expirationSeconds !== undefined ? { expirationSeconds } : {}),
+      })).token,
+    triggerActionEvent: async (actionType, opts) => ({
+      actionToken: (await ask(() => action(actionType, opts))).actionToken,
+    }),
+    setAuthenticatedUser: async (userId) => (await ask({ type: "set_user", userId })).changed,
+    clearUser: async () => (await ask({ type: "clear_user" })).changed,
+    flush: async () => void await ask({ type: "flush" }),
+    shutdown: () => inTurn(() => driver.shutdown()),
     on: (l) => driver.on(l),
     [SINK]: {
-      track: (t, d) => void ready.then(() => driver.track(t, d)),
-      activity: () => void ready.then(() => driver.activity()),
-      pageHide: () => driver.pageHide(),
+      track: (eventType, data) =>
+        void inTurn(() => driver.dispatch({ type: "track", eventType, data })).catch(() => {}),
+      activity: () => void inTurn(() => driver.dispatch({ type: "activity" })).catch(() => {}),
+      pageHide: () => driver.dispatch({ type: "page_hide" }),
     },
     snapshot: () => {
       const s = driver.state;

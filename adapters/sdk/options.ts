@@ -6,14 +6,9 @@
  * @module
  */
 import { checkOptions, type MachineOptionsInput } from "../../core/session/options.ts";
-import type {
-  ActionAttributes,
-  ClaimedUserIdType,
-  TransactionData,
-} from "../../core/wire/telemetry.ts";
+import type { ClaimedUserIdType, TransactionData } from "../../core/wire/telemetry.ts";
 import type { FlatAttributes } from "../../core/wire/primitives.ts";
-import { actionOptionsProblem, dataOf, INIT_OPTIONS } from "../../core/wire/guards.ts";
-import { errorOf } from "../../core/errors/error.ts";
+import { INIT_OPTIONS } from "../../core/wire/guards.ts";
 
 /** Options of `init` (Mosaic's `drs` options plus device-session's tunables). */
 export interface InitOptions extends MachineOptionsInput {
@@ -48,20 +43,4 @@ export interface ActionEventOptions {
   transactionData?: TransactionData;
   /** Flat string/number/boolean attributes (at most 50). */
   customAttributes?: FlatAttributes;
-}
-
-/** Validates action options (`ERR_INVALID_INPUT`) and maps them to wire attributes. */
-export function toActionAttributes(options: unknown): ActionAttributes {
-  const o = (options ?? {}) as ActionEventOptions;
-  const problem = actionOptionsProblem(o);
-  if (problem !== null) throw errorOf("ERR_INVALID_INPUT", problem);
-  return {
-    ...(o.correlationId !== undefined ? { correlation_id: o.correlationId } : {}),
-    ...(o.claimedUserId !== undefined ? { claimed_user_id: o.claimedUserId } : {}),
-    ...(o.claimedUserIdType !== undefined ? { claimed_user_id_type: o.claimedUserIdType } : {}),
-    ...(o.transactionData !== undefined
-      ? { transaction_data: dataOf(o.transactionData) as TransactionData }
-      : {}),
-    ...(o.customAttributes !== undefined ? { custom_attributes: dataOf(o.customAttributes) } : {}),
-  };
 }

@@ -161,7 +161,7 @@ export async function createService(options: CreateServiceOptions): Promise<Serv
     const device = req.path.startsWith("/v1/device/");
     if (device && request.method === "OPTIONS") return preflight(deps, req);
     try {
-      if (device) {
+      if (device && opts.rateLimits.devicePerIpPerMinute > 0) {
         await rateLimit(
           deps,
           req,

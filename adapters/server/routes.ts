@@ -53,14 +53,16 @@ export class RouteError {
  */
 export function buildApp(d: Deps): Hono<{ Bindings: Bindings }> {
   const app = new Hono<{ Bindings: Bindings }>();
-  const bind = (h: Handler) => (c: Context<{ Bindings: Bindings }>) => {
+  const bind = (h: Handler) => (c: Context<{ Bindings: Bindings }>) => h(d, c.env.req);
+  // Only routes with an `:id` read it (`c.req` makes hono's request wrapper).
+  const bindId = (h: Handler) => (c: Context<{ Bindings: Bindings }>) => {
     const r = c.env.req;
     r.id = c.req.param("id");
     return h(d, r);
   };
   app.get("/v1/device/config", bind(getConfig));
   app.post("/v1/device/sessions", bind(createSession));
-  app.post("/v1/device/sessions/:id/refresh", bind(refreshSession));
+  app.post("/v1/device/sessions/:id/refresh", bindId(refreshSession));
   app.post("/v1/device/telemetry", bind(postTelemetry));
   app.post("/v1/oauth/token", bind(issueToken));
   app.post("/v1/backend/actions", bind(triggerAction));
@@ -69,9 +71,9 @@ export function buildApp(d: Deps): Hono<{ Bindings: Bindings }> {
   app.post("/v1/backend/users/clear", bind(clearUser));
   app.get("/v1/backend/rules", bind(listRules));
   app.post("/v1/backend/rules", bind(createRule));
-  app.get("/v1/backend/rules/:id", bind(getRule));
-  app.put("/v1/backend/rules/:id", bind(updateRule));
-  app.delete("/v1/backend/rules/:id", bind(deleteRule));
+  app.get("/v1/backend/rules/:id", bindId(getRule));
+  app.put("/v1/backend/rules/:id", bindId(updateRule));
+  app.delete("/v1/backend/rules/:id", bindId(deleteRule));
   app.get("/.well-known/jwks.json", bind(getJwks));
   app.get("/.well-known/device-session", bind(getDiscovery));
   // Liveness: the process answers (never touches the store). Readiness: the store answers too.
@@ -87,9 +89,6 @@ export function buildApp(d: Deps): Hono<{ Bindings: Bindings }> {
     );
   });
   allowMethods(app);
-  app.notFound(() => {
-    throw new RouteError(errorFromCode("ERR_NOT_FOUND", "no such route"));
-  });
   app.onError((err) => {
     throw err instanceof RouteError ? err : new RouteError(err);
   });
@@ -97,9 +96,11 @@ export function buildApp(d: Deps): Hono<{ Bindings: Bindings }> {
 }
 
 /**
- * Registers, after every route, a catch-all per path that answers 405 `ERR_METHOD_NOT_ALLOWED`
- * with the methods hono's own table has for that path (and `HEAD` for `GET`: hono answers it).
- * Call it last: hono tries routes in the order they were added.
+ * Answers a request no route took: 405 `ERR_METHOD_NOT_ALLOWED` with the methods hono's own
+ * table has for its path (and `HEAD` for `GET`: hono answers it), else 404 `ERR_NOT_FOUND`. Call
+ * it last: it reads the routes added so far. The per-path catch-alls live in a second router
+ * consulted only then, so a routed request matches its one handler (hono's fast path, no
+ * middleware chain).
  *
  * @example
  * ```ts
@@ -118,9 +119,10 @@ export function allowMethods(app: Hono<{ Bindings: Bindings }>): void {
     if (!methods.includes(method)) methods.push(method);
     byPath.set(path, methods);
   }
+  const others = new Hono<{ Bindings: Bindings }>();
   for (const [path, methods] of byPath) {
     const allow = methods.flatMap((m) => (m === "GET" ? ["GET", "HEAD"] : [m]));
-    app.all(path, () => {
+    others.all(path, () => {
       throw new RouteError(
         errorFromCode("ERR_METHOD_NOT_ALLOWED", `allowed: ${allow.join(", ")}`, {
           details: { allow },
@@ -128,4 +130,11 @@ export function allowMethods(app: Hono<{ Bindings: Bindings }>): void {
       );
     });
   }
+  others.notFound(() => {
+    throw new RouteError(errorFromCode("ERR_NOT_FOUND", "no such route"));
+  });
+  others.onError((err) => {
+    throw err;
+  });
+  app.notFound((c) => others.fetch(c.req.raw, c.env));
 }

@@ -1,25 +1,39 @@
 /**
- * The service's tokens: minted with the current key (`adapters/crypto` mint functions) and
- * verified with the verifier of `device-session/verify` against the service's own keyring. The
- * service consumes secure-token and proof `jti`s in its store under its own key prefix (SPEC
- * §5.7.3: a distinct namespace from any backend's).
+ * The service's tokens: minted with the current key and verified against the service's own
+ * keyring by the same core procedures as `device-session/verify` (`core/token` steps run by the
+ * `adapters/crypto` driver). The service consumes secure-token and proof `jti`s in its store
+ * under its own key prefix (SPEC §5.7.3: a distinct namespace from any backend's).
+ *
+ * Why not the public entry points (`verifySessionToken`, `mintActionToken`, …): they validate
+ * their options and inputs with valibot on every call, which is right for a caller's values but
+ * costs the service, on every trigger, about as much as the claims checks themselves. Here every
+ * input is the service's own (options validated once at start-up, ids it generated, a client id
+ * from its registry, an action type its request schema checked), so the steps run directly.
  *
  * @module
  */
 import { type Alg, errorFromCode } from "../../core/mod.ts";
 import type { ProofResult, SecureTokenResult, SessionTokenResult } from "../../core/mod.ts";
 import type { AccessTokenResult, ActionTokenResult } from "../../core/mod.ts";
-import { mintAccessToken, mintActionToken, mintSessionToken } from "../crypto/mint.ts";
+import {
+  accessToken,
+  accessTokenSteps,
+  actionToken,
+  actionTokenSteps,
+  proofSteps,
+  secureTokenSteps,
+  type ServiceTokenRules,
+  sessionToken,
+  sessionTokenSteps,
+  type VerifySteps,
+} from "../../core/token/mod.ts";
+import { signServiceToken } from "./sign.ts";
+import { runVerify } from "../crypto/driver.ts";
+import { cacheFor } from "../keys/resolve.ts";
+import type { KeySource } from "../keys/key-set.ts";
 import type { VerifyCrypto } from "../crypto/types.ts";
 import type { ReplayStore } from "../replay/types.ts";
 import type { Store } from "../store/types.ts";
-import {
-  verifyAccessToken,
-  verifyActionToken,
-  verifyDeviceProof,
-  verifySecureSessionToken,
-  verifySessionToken,
-} from "../verify/verify.ts";
 import type { KeyManager } from "./keys.ts";
 import { newId } from "./ids.ts";
 import { peekIat } from "./jws-peek.ts";
@@ -113,21 +127,47 @@ export class ServiceTokens {
     };
   }
 
-  #common(now: number) {
-    const { opts, keys, crypto } = this.#d;
+  /** The SPEC §5.3–5.6 rules of a service token for `audience` at `now`. */
+  #rules(audience: string, now: number): ServiceTokenRules {
     return {
-      issuer: opts.issuer,
-      jwks: keys,
-      now,
-      clockTolerance: opts.limits.clockToleranceS,
-      crypto,
       // Keys come only from the service's own keyring (kid lookup), whatever the alg.
       algorithms: SERVICE_ALGORITHMS,
+      issuer: this.#d.opts.issuer,
+      audience,
+      now: Math.floor(now),
+      tolerance: this.#d.opts.limits.clockToleranceS,
     };
   }
 
+  /** Runs verification steps with the service's crypto and `keys` (default: its keyring). */
+  #run<T>(steps: VerifySteps<T>, keys: KeySource, replayStore?: ReplayStore): Promise<T> {
+    const crypto = cacheFor(this.#d.crypto);
+    return runVerify(
+      steps,
+      replayStore === undefined ? { crypto, keys } : { crypto, keys, replayStore },
+    );
+  }
+
+  /** Signs a token of the service's current key. */
+  async #sign(
+    unsigned: { header: object; claims: object },
+    exp: number,
+  ): Promise<Minted> {
+    const token = await signServiceToken(
+      this.#d.keys.current.signer,
+      unsigned.header,
+      unsigned.claims,
+    );
+    return { token, exp };
+  }
+
+  #signer(): { alg: Alg; kid: string } {
+    const { alg, kid } = this.#d.keys.current.signer;
+    return { alg, kid };
+  }
+
   /** A session token (SPEC §5.3). */
-  async mintSession(o: {
+  mintSession(o: {
     clientId: string;
     sessionId: string;
     deviceId: string;
@@ -135,21 +175,24 @@ export class ServiceTokens {
     now: number;
   }): Promise<Minted> {
     const lifetime = this.#d.opts.limits.tokenLifetimeS;
-    const token = await mintSessionToken(this.#d.keys.current.signer, {
-      jti: newId(),
-      issuer: this.#d.opts.issuer,
-      clientId: o.clientId,
-      sessionId: o.sessionId,
-      deviceId: o.deviceId,
-      jkt: o.jkt,
-      lifetime,
-      iat: o.now,
-    });
-    return { token, exp: o.now + lifetime };
+    return this.#sign(
+      sessionToken({
+        ...this.#signer(),
+        iss: this.#d.opts.issuer,
+        aud: o.clientId,
+        sub: o.sessionId,
+        did: o.deviceId,
+        jkt: o.jkt,
+        iat: o.now,
+        lifetime,
+        jti: newId(),
+      }),
+      o.now + lifetime,
+    );
   }
 
   /** An action token (SPEC §5.5). */
-  async mintAction(o: {
+  mintAction(o: {
     clientId: string;
     sessionId: string;
     actionId: string;
@@ -157,30 +200,36 @@ export class ServiceTokens {
     now: number;
   }): Promise<Minted> {
     const lifetime = this.#d.opts.limits.actionTokenLifetimeS;
-    const token = await mintActionToken(this.#d.keys.current.signer, {
-      jti: newId(),
-      issuer: this.#d.opts.issuer,
-      clientId: o.clientId,
-      sessionId: o.sessionId,
-      actionId: o.actionId,
-      action: o.action,
-      lifetime,
-      iat: o.now,
-    });
-    return { token, exp: o.now + lifetime };
+    return this.#sign(
+      actionToken({
+        ...this.#signer(),
+        iss: this.#d.opts.issuer,
+        aud: o.clientId,
+        sub: o.sessionId,
+        aid: o.actionId,
+        act: o.action,
+        iat: o.now,
+        lifetime,
+        jti: newId(),
+      }),
+      o.now + lifetime,
+    );
   }
 
   /** A backend access token (SPEC §5.6). */
-  async mintAccess(o: { clientId: string; now: number }): Promise<Minted> {
+  mintAccess(o: { clientId: string; now: number }): Promise<Minted> {
     const lifetime = this.#d.opts.limits.accessTokenLifetimeS;
-    const token = await mintAccessToken(this.#d.keys.current.signer, {
-      jti: newId(),
-      issuer: this.#d.opts.issuer,
-      clientId: o.clientId,
-      lifetime,
-      iat: o.now,
-    });
-    return { token, exp: o.now + lifetime };
+    return this.#sign(
+      accessToken({
+        ...this.#signer(),
+        iss: this.#d.opts.issuer,
+        clientId: o.clientId,
+        iat: o.now,
+        lifetime,
+        jti: newId(),
+      }),
+      o.now + lifetime,
+    );
   }
 
   /** A device proof for `method` on `path` (relative to the public base), SPEC §5.2. */
@@ -189,15 +238,17 @@ export class ServiceTokens {
     o: { method: string; path: string; now: number; expectedJkt?: string },
   ): Promise<ProofResult> {
     const { opts, nonces, crypto } = this.#d;
-    return verifyDeviceProof(proof, {
+    const steps = proofSteps(proof, {
+      algorithms: opts.deviceAlgorithms,
       method: o.method,
       url: opts.base + o.path.replace(/^\//, ""),
-      now: o.now,
-      isNonceValid: (n) => nonces.isValid(n, o.now),
-      replayStore: this.#proofReplay(),
-      algorithms: opts.deviceAlgorithms,
-      crypto,
+      now: Math.floor(o.now),
       ...(o.expectedJkt !== undefined ? { expectedJkt: o.expectedJkt } : {}),
+    });
+    return runVerify(steps, {
+      crypto: cacheFor(crypto),
+      replayStore: this.#proofReplay(),
+      isNonceValid: (n) => nonces.isValid(n, o.now),
     });
   }
 
@@ -208,7 +259,7 @@ export class ServiceTokens {
       clientId,
       token,
       now,
-      () => verifySessionToken(token, { ...this.#common(now), audience: clientId }),
+      () => this.#run(sessionTokenSteps(token, this.#rules(clientId, now)), this.#d.keys),
     );
   }
 
@@ -223,12 +274,11 @@ export class ServiceTokens {
     now: number,
   ): Promise<SessionTokenResult> {
     return this.#cached("telemetry", clientId, token, now, () => {
-      const iat = peekIat(token);
-      return verifySessionToken(token, {
-        ...this.#common(iat ?? now),
-        jwks: this.#d.keys.telemetryKeys,
-        audience: clientId,
-      });
+      const at = peekIat(token) ?? now;
+      return this.#run(
+        sessionTokenSteps(token, this.#rules(clientId, at)),
+        this.#d.keys.telemetryKeys,
+      );
     });
   }
 
@@ -241,15 +291,14 @@ export class ServiceTokens {
     token: string,
     o: { clientId: string; action: string; now: number; beforeConsume?: () => void },
   ): Promise<SecureTokenResult> {
-    return verifySecureSessionToken(token, {
-      ...this.#common(o.now),
-      audience: o.clientId,
-      action: o.action,
-      replayStore: this.#replay(o.beforeConsume),
-      maxLifetime: this.#d.opts.limits.secureTokenMaxS,
-      sessionAlgorithms: SERVICE_ALGORITHMS,
+    const steps = secureTokenSteps(token, {
+      ...this.#rules(o.clientId, o.now),
       algorithms: this.#d.opts.deviceAlgorithms,
+      sessionAlgorithms: SERVICE_ALGORITHMS,
+      action: o.action,
+      maxLifetime: this.#d.opts.limits.secureTokenMaxS,
     });
+    return this.#run(steps, this.#d.keys, this.#replay(o.beforeConsume));
   }
 
   /** An action token of `clientId` (SPEC §5.5). */
@@ -259,7 +308,7 @@ export class ServiceTokens {
       clientId,
       token,
       now,
-      () => verifyActionToken(token, { ...this.#common(now), audience: clientId }),
+      () => this.#run(actionTokenSteps(token, this.#rules(clientId, now)), this.#d.keys),
     );
   }
 
@@ -270,7 +319,7 @@ export class ServiceTokens {
       "",
       token,
       now,
-      () => verifyAccessToken(token, this.#common(now)),
+      () => this.#run(accessTokenSteps(token, this.#rules("", now)), this.#d.keys),
     );
   }
 }

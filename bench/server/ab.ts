@@ -3,8 +3,10 @@
  * e.g. a `git worktree` of main), each behind its own Node `serve` adapter in this one process,
  * driven in turn by a load generator each, case by case in short interleaved rounds (the order
  * flips every round). On a shared, noisy machine that is the fairest before/after: both see the
- * same load. Prints, per case and connection count, requests/s and p50/p99 of both and the
- * median per-round ratio this/base.
+ * same load. Prints, per case and connection count, requests/s and p50/p99 of both, the
+ * median per-round ratio this/base, and this process's CPU time per request of each side (only
+ * one side runs at a time, so it is that side's cost, whatever else the host runs) and their
+ * median per-round ratio base/this (above 1: this checkout costs less).
  *
  *   node --import tsx bench/server/ab.ts --base=/tmp/main-checkout --ms=6000 --rounds=6
  *
@@ -14,6 +16,7 @@
  * @module
  */
 import { spawn } from "node:child_process";
+import process from "node:process";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import type { LoadResult } from "./loadgen.ts";
@@ -83,7 +86,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 if (BASE === resolve("")) throw new Error("--base=<another checkout> is required");
 const sides = { base: await side(BASE), this: await side(resolve(".")) };
-const results = new Map<string, LoadResult[]>();
+type Run = LoadResult & { cpuUs: number };
+const results = new Map<string, Run[]>();
 for (let round = 0; round < ROUNDS; round++) {
   for (const c of CONCURRENCY) {
     for (const name of CASES) {
@@ -91,27 +95,38 @@ for (let round = 0; round < ROUNDS; round++) {
       for (const who of order) {
         const s = sides[who];
         const port = name === "hello" ? s.hello.port : s.listening.port;
+        const cpu = process.cpuUsage();
         const r = await s.gen.run({ port, case: name, ms: MS / ROUNDS, concurrency: c });
+        const used = process.cpuUsage(cpu);
         if (r.errors > 0) throw new Error(`${who} ${name}: ${r.errors} unexpected statuses`);
         const key = `${who}|${c}|${name}`;
-        results.set(key, [...(results.get(key) ?? []), r]);
+        const run = { ...r, cpuUs: (used.user + used.system) / r.requests };
+        results.set(key, [...(results.get(key) ?? []), run]);
       }
     }
   }
 }
 console.log(`# this checkout vs ${BASE} (${ROUNDS} rounds, ${MS} ms per case and side)\n`);
-console.log("| c | case | base req/s · p50 / p99 ms | this req/s · p50 / p99 ms | this / base |");
-console.log("|---:|---|---:|---:|---:|");
+console.log(
+  "| c | case | base req/s · p50 / p99 ms | this req/s · p50 / p99 ms | this / base | CPU µs/req base · this | CPU base / this |",
+);
+console.log("|---:|---|---:|---:|---:|---:|---:|");
 for (const c of CONCURRENCY) {
   for (const name of CASES) {
     const b = results.get(`base|${c}|${name}`)!;
     const t = results.get(`this|${c}|${name}`)!;
-    const fig = (rs: LoadResult[]) =>
+    const fig = (rs: Run[]) =>
       `${Math.round(median(rs.map((r) => r.rps)))} · ${median(rs.map((r) => r.p50)).toFixed(2)} / ${
         median(rs.map((r) => r.p99)).toFixed(2)
       }`;
     const ratio = median(t.map((r, i) => r.rps / b[i]!.rps));
-    console.log(`| ${c} | ${name} | ${fig(b)} | ${fig(t)} | ${ratio.toFixed(2)} |`);
+    const cpu = (rs: Run[]) => median(rs.map((r) => r.cpuUs)).toFixed(1);
+    const cpuRatio = median(t.map((r, i) => b[i]!.cpuUs / r.cpuUs));
+    console.log(
+      `| ${c} | ${name} | ${fig(b)} | ${fig(t)} | ${ratio.toFixed(2)} | ${cpu(b)} · ${cpu(t)} | ${
+        cpuRatio.toFixed(2)
+      } |`,
+    );
   }
 }
 for (const s of Object.values(sides)) {

@@ -14,19 +14,27 @@ import type { SessionPatch, SessionRecord } from "./session.ts";
  * Why a parsed-but-unvalidated batch body breaks the batch limits (SPEC §8.3: too many events,
  * an event's `data` too large, the batch too large; answered 422 `ERR_BATCH_TOO_LARGE`), or
  * `null`. Checked before the schema, so a too-large event is a 422 and not a 400.
+ * `dataBoundBytes`: a known upper bound on every event's serialized `data` (`jsonScan` of the
+ * body text at depth 4); within the limit, no event is serialized to measure it.
  *
  * @example
  * ```ts
  * batchLimitProblem({ events: new Array(101).fill({}) }, 2000); // "at most 100 events"
  * ```
  */
-export function batchLimitProblem(body: unknown, bodyBytes: number): string | null {
+export function batchLimitProblem(
+  body: unknown,
+  bodyBytes: number,
+  dataBoundBytes: number = Infinity,
+): string | null {
   if (bodyBytes > BATCH_LIMITS.maxBatchBytes) {
     return `a batch of at most ${BATCH_LIMITS.maxBatchBytes} bytes`;
   }
   const events = (body as { events?: unknown } | null)?.events;
   if (!Array.isArray(events)) return null; // the schema reports it
   if (events.length > BATCH_LIMITS.maxEvents) return `at most ${BATCH_LIMITS.maxEvents} events`;
+  // Every event's data known to fit (a bound from the text, `jsonScan`): nothing to serialize.
+  if (dataBoundBytes <= BATCH_LIMITS.maxEventDataBytes) return null;
   for (const e of events) {
     const data = (e as { data?: unknown } | null)?.data;
     if (

@@ -43,7 +43,6 @@ export function createMachine(options: MachineOptionsInput): MachineState {
     session: null,
     tokens: {},
     user: null,
-    initialUser: null,
     attributes: undefined,
     offsetMs: 0,
     lastActivity: 0,

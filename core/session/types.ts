@@ -240,7 +240,6 @@ export interface MachineState {
   /** Last token per session that still has queued events (telemetry auth, SPEC §8.5). */
   tokens: Record<string, string>;
   user: string | null;
-  initialUser: string | null;
   attributes: FlatAttributes | undefined;
   offsetMs: number;
   lastActivity: number;

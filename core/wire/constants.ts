@@ -80,15 +80,3 @@ export const MAX_LIFETIME_S: { session: number; secure: number; action: number; 
   action: 86400,
   access: 86400,
 };
-
-/** The kinds of claimed user id (SPEC §7.2). */
-export const CLAIMED_USER_ID_TYPES = [
-  "email",
-  "phone_number",
-  "account_id",
-  "ssn",
-  "national_id",
-  "passport_number",
-  "drivers_license_number",
-  "other",
-] as const;

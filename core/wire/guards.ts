@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { CLAIMED_USER_ID_TYPES, jsonBytes } from "./constants.ts";
 
 /**
  * A check of one value.
@@ -20,20 +19,23 @@ export type Guard = (x: unknown) => boolean;
 
 type Obj = Record<string, unknown>;
 
-const isObject = (x: unknown): x is Obj => typeof x === "object" && x !== null;
+/** A non-null object. */
+export const isObject = (x: unknown): x is Obj => typeof x === "object" && x !== null;
 // The combinators and primitives that `claim-guards.ts` shares are exported; none is public API.
 /** A string matching `re`. */
 export const str = (re: RegExp): Guard => (x) => typeof x === "string" && re.test(x);
 /** A string of `min`..`max` UTF-16 code units. */
 export const len = (min: number, max: number): Guard => (x) =>
   typeof x === "string" && x.length >= min && x.length <= max;
-const int = (min: number, max = Number.MAX_SAFE_INTEGER): Guard => (x) =>
+/** An integer in `min`..`max`. */
+export const int = (min: number, max = Number.MAX_SAFE_INTEGER): Guard => (x) =>
   Number.isInteger(x) && (x as number) >= min && (x as number) <= max;
 const num = (min: number, max: number): Guard => (x) =>
   typeof x === "number" && x >= min && x <= max;
 const bool: Guard = (x) => typeof x === "boolean";
 const opt = (g: Guard): Guard => (x) => x === undefined || g(x);
-const nullable = (g: Guard): Guard => (x) => x === null || g(x);
+/** `null` or a value passing `g`. */
+export const nullable = (g: Guard): Guard => (x) => x === null || g(x);
 /** One of `values` (SameValueZero). */
 export const oneOf = (...values: unknown[]): Guard => (x) => values.includes(x);
 
@@ -124,43 +126,6 @@ export const isTelemetryAck: Guard = obj({
   time: int(0, Infinity),
 });
 
-const dataKey = (x: Obj, k: string) =>
-  Object.hasOwn(x, k) && k !== "__proto__" && k !== "prototype" && k !== "constructor";
-
-/**
- * The own members of `x` a valibot object or record keeps in its output (it drops `__proto__`,
- * `prototype` and `constructor`).
- */
-export function dataOf<T extends object>(x: T): T {
-  const out: Obj = {};
-  for (const k in x) if (dataKey(x as Obj, k)) out[k] = (x as Obj)[k];
-  return out as T;
-}
-
-/**
- * A flat attribute map (keys 1–64 characters; strings ≤ 1024 characters, finite numbers,
- * booleans; at most `maxEntries` members and `maxBytes` bytes), returned without the keys
- * `__proto__`, `prototype` and `constructor` (which the schema drops too); `null` if invalid.
- */
-export function flatAttributesOf(
-  x: unknown,
-  maxEntries: number,
-  maxBytes: number,
-): Record<string, string | number | boolean> | null {
-  if (!isObject(x) || Array.isArray(x)) return null;
-  const out: Record<string, string | number | boolean> = {};
-  for (const k in x) {
-    if (!dataKey(x, k)) continue;
-    const v = x[k];
-    if (
-      !len(1, 64)(k) ||
-      !(len(0, 1024)(v) || Number.isFinite(v) || typeof v === "boolean")
-    ) return null;
-    out[k] = v as string | number | boolean;
-  }
-  return Object.keys(out).length <= maxEntries && jsonBytes(out) <= maxBytes ? out : null;
-}
-
 /** A string `new URL` accepts (as valibot's `url()` checks). */
 export const validUrl: Guard = (x) => {
   try {
@@ -196,25 +161,3 @@ export const INIT_OPTIONS: Readonly<Record<string, Guard>> = {
   userId: opt(isUserId),
   requestTimeoutMs: opt(int(100, 120000)),
 };
-
-/** Action event options of the SDK (`ActionEventOptionsSchema`): a message, or `null` if valid. */
-export function actionOptionsProblem(x: unknown): string | null {
-  if (!isObject(x)) return "options must be an object";
-  const shape: Record<string, Guard> = {
-    correlationId: opt(len(1, 256)),
-    claimedUserId: opt(isUserId),
-    claimedUserIdType: opt(oneOf(...CLAIMED_USER_ID_TYPES)),
-    transactionData: opt((t) =>
-      isObject(t) && Number.isFinite(t.amount) && (t.amount as number) > 0 &&
-      (t.amount as number) <= 999999999.99 && str(/^[A-Z]{3}$/)(t.currency) &&
-      jsonBytes(dataOf(t)) <= 2048
-    ),
-    customAttributes: opt((a) => flatAttributesOf(a, 50, 2048) !== null),
-  };
-  for (const k in x) if (!Object.hasOwn(shape, k)) return `unknown option ${k}`;
-  const bad = firstBad(shape, x);
-  if (bad !== null) return `invalid ${bad}`;
-  return x.claimedUserIdType !== undefined && x.claimedUserId === undefined
-    ? "claimedUserIdType requires claimedUserId"
-    : null;
-}

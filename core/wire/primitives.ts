@@ -26,22 +26,73 @@ export const MAX_JSON_DEPTH = 32;
  * ```
  */
 export function jsonDepthExceeds(text: string, max: number = MAX_JSON_DEPTH): boolean {
+  return jsonScan(text, max, 0).tooDeep;
+}
+
+/** What {@link jsonScan} learns from a JSON text before it is parsed. */
+export interface JsonScan {
+  /** The text nests arrays and objects deeper than the limit (the scan stopped there). */
+  readonly tooDeep: boolean;
+  /**
+   * An upper bound on the UTF-8 size of `JSON.stringify` of every array or object at depth
+   * `spanDepth` (and so of everything inside them), or `Infinity` when the text does not tell.
+   */
+  readonly spanBound: number;
+}
+
+/**
+ * One pass over a JSON `text` (what {@link jsonDepthExceeds} runs): whether it nests deeper than
+ * `max`, and a bound on the serialized size of the arrays and objects at depth `spanDepth` (0:
+ * none) — their longest span in the text. Re-serializing a parsed value never makes it longer
+ * than its source, except a number written with an exponent (`1e20` is 21 digits) or characters
+ * beyond ASCII (a span counts UTF-16 units): when the text has either, the bound is `Infinity`.
+ * So a size limit (SPEC §8.3: an event's `data`) holds without serializing anything, whenever
+ * the bound is within it.
+ *
+ * @example
+ * ```ts
+ * jsonScan('{"events":[{"data":{"a":1}}]}', 32, 4); // { tooDeep: false, spanBound: 7 }
+ * ```
+ */
+export function jsonScan(text: string, max: number, spanDepth: number): JsonScan {
+  const n = text.length;
   let depth = 0;
-  for (let i = 0; i < text.length; i++) {
+  let start = -1;
+  let longest = 0;
+  let exponent = false;
+  for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x22) {
-      // Skip the string: to the next quote not escaped by a backslash.
-      for (i++; i < text.length; i++) {
-        const s = text.charCodeAt(i);
-        if (s === 0x5c) i++;
-        else if (s === 0x22) break;
+      // Skip the string: to the next quote after an even run of backslashes (each escapes the
+      // next character; the run never reaches past the opening quote).
+      for (;;) {
+        const q = text.indexOf('"', i + 1);
+        if (q === -1) {
+          i = n;
+          break;
+        }
+        let b = q - 1;
+        while (text.charCodeAt(b) === 0x5c) b--;
+        i = q;
+        if (((q - 1 - b) & 1) === 0) break;
       }
     } else if (c === 0x5b || c === 0x7b) {
-      if (++depth > max) return true;
-    } else if (c === 0x5d || c === 0x7d) depth--;
+      if (++depth > max) return { tooDeep: true, spanBound: Infinity };
+      if (depth === spanDepth) start = i;
+    } else if (c === 0x5d || c === 0x7d) {
+      if (depth === spanDepth && start !== -1 && i - start + 1 > longest) longest = i - start + 1;
+      depth--;
+    } else if (c === 0x65 || c === 0x45) {
+      // `e` after a digit: an exponent (`true`/`false` have theirs after a letter).
+      const p = text.charCodeAt(i - 1);
+      if (p >= 0x30 && p <= 0x39) exponent = true;
+    }
   }
-  return false;
+  if (spanDepth === 0) return { tooDeep: false, spanBound: 0 };
+  return { tooDeep: false, spanBound: exponent || NON_ASCII.test(text) ? Infinity : longest };
 }
+
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /** Opaque identifier: `^[A-Za-z0-9_-]{1,128}$` (SPEC §1.4). */
 export const Id: v.GenericSchema<string> = v.pipe(

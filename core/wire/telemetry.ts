@@ -18,7 +18,8 @@ import {
 } from "./primitives.ts";
 
 export { EVENT_PRIORITY, type EventType, TELEMETRY_LIMITS } from "./constants.ts";
-import { CLAIMED_USER_ID_TYPES, type EventType, TELEMETRY_LIMITS } from "./constants.ts";
+import { type EventType, TELEMETRY_LIMITS } from "./constants.ts";
+import { CLAIMED_USER_ID_TYPES } from "./claimed.ts";
 
 /** Claimed user id types (SPEC §7.2). */
 export type ClaimedUserIdType =

@@ -1,7 +1,7 @@
 // The SDK object (Mosaic-style API) on injected ports, with real WebCrypto device keys.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { DeviceSessionError, init, MemoryKeyStore } from "../../mod.ts";
+import { DeviceSessionError, init, MemoryKeyStore, telemetrySink } from "../../mod.ts";
 import {
   FakeService,
   MemoryStorage,
@@ -97,6 +97,21 @@ describe("SDK facade", () => {
       code: "ERR_INVALID_INPUT",
     });
     await assert.rejects(ds.triggerActionEvent("LOGIN"), { code: "ERR_INVALID_INPUT" });
+  });
+
+  it("hands calls to the machine in call order, also behind an action whose checks still load", async () => {
+    // The first action loads its option checks (a module of their own): what the page does
+    // meanwhile must not overtake it.
+    const { time, service, ds, work } = setup();
+    const action = ds.triggerActionEvent("login");
+    telemetrySink(ds).track("page", { kind: "load", path: "/after" });
+    const user = ds.setAuthenticatedUser("u-1");
+    await within(time, Promise.all([action, user]), 60_000, work);
+    await within(time, ds.flush(), 60_000, work);
+    const [session] = [...service.sessions.values()];
+    const order = [...session!.events.entries()].sort(([a], [b]) => a - b)
+      .map(([, e]) => e.type).filter((t) => t !== "device");
+    assert.deepEqual(order, ["action", "page", "identify"]);
   });
 });
 

@@ -11,7 +11,7 @@
  */
 import { IP_REGEX } from "valibot";
 import type { TriggerActionRequest } from "../../../core/mod.ts";
-import { CLAIMED_USER_ID_TYPES } from "../../../core/wire/constants.ts";
+import { CLAIMED_USER_ID_TYPES } from "../../../core/wire/claimed.ts";
 import { isJws, isObj, isStr, keepRest, type Obj } from "../http/loose.ts";
 
 /** The members of the schema's first part, in its order (the output's order). */

@@ -25,7 +25,8 @@ export function deviceClient(d: Deps, r: Req, id: string): ClientEntry {
 
 /**
  * A 2xx device answer with `time` and a fresh `nonce` in the body and the `DS-Nonce` header
- * (SPEC §6.0).
+ * (SPEC §6.0). `body` is the caller's fresh object: both members are added to it (a spread into
+ * a copy costs more than the rest of a config answer).
  */
 export async function withNonce(
   d: Deps,
@@ -34,7 +35,9 @@ export async function withNonce(
   body: Record<string, unknown>,
 ): Promise<Response> {
   const nonce = await d.nonces.issue(r.now);
-  return json(status, { ...body, time: r.now, nonce }, { "ds-nonce": nonce });
+  body.time = r.now;
+  body.nonce = nonce;
+  return json(status, body, { "ds-nonce": nonce });
 }
 
 /**

@@ -6,7 +6,7 @@
  * @module
  */
 import { errorFromCode } from "../../../core/mod.ts";
-import { jsonDepthExceeds, MAX_JSON_DEPTH } from "../../../core/wire/primitives.ts";
+import { jsonScan, MAX_JSON_DEPTH } from "../../../core/wire/primitives.ts";
 
 /** The media types the APIs accept. */
 export type MediaType = "json" | "text" | "form";
@@ -163,21 +163,32 @@ export function utf8(bytes: Uint8Array): string {
  * ```
  */
 export function parseJson(text: string, emptyAs?: unknown): unknown {
-  if (text.trim() === "" && emptyAs !== undefined) return emptyAs;
-  if (jsonDepthExceeds(text)) {
+  return scanAndParse(text, emptyAs, 0).value;
+}
+
+/** {@link parseJson}, with the bound the scan found for containers at `spanDepth`. */
+function scanAndParse(
+  text: string,
+  emptyAs: unknown,
+  spanDepth: number,
+): { value: unknown; spanBound: number } {
+  if (emptyAs !== undefined && text.trim() === "") return { value: emptyAs, spanBound: 0 };
+  const scan = jsonScan(text, MAX_JSON_DEPTH, spanDepth);
+  if (scan.tooDeep) {
     throw errorFromCode("ERR_INVALID_BODY", `the body nests deeper than ${MAX_JSON_DEPTH} levels`, {
       details: { max_depth: MAX_JSON_DEPTH },
     });
   }
   try {
-    return JSON.parse(text);
+    return { value: JSON.parse(text), spanBound: scan.spanBound };
   } catch {
     throw errorFromCode("ERR_INVALID_BODY", "the body is not valid JSON");
   }
 }
 
 /**
- * Reads a capped JSON body (media types `accepted`).
+ * Reads a capped JSON body (media types `accepted`). With `spanDepth`, `spanBound` bounds the
+ * serialized size of every array and object that deep (core `jsonScan`; else 0).
  *
  * @example
  * ```ts
@@ -187,9 +198,10 @@ export function parseJson(text: string, emptyAs?: unknown): unknown {
  */
 export async function readJson(
   request: Request,
-  o: { maxBytes: number; accepted: readonly MediaType[]; emptyAs?: unknown },
-): Promise<{ value: unknown; bytes: number }> {
+  o: { maxBytes: number; accepted: readonly MediaType[]; emptyAs?: unknown; spanDepth?: number },
+): Promise<{ value: unknown; bytes: number; spanBound: number }> {
   mediaType(request, o.accepted, o.emptyAs !== undefined);
   const bytes = await readCapped(request, o.maxBytes);
-  return { value: parseJson(utf8(bytes), o.emptyAs), bytes: bytes.byteLength };
+  const { value, spanBound } = scanAndParse(utf8(bytes), o.emptyAs, o.spanDepth ?? 0);
+  return { value, bytes: bytes.byteLength, spanBound };
 }

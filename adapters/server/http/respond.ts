@@ -29,11 +29,9 @@ export function json(
   body: unknown,
   headers: Record<string, string> = {},
 ): Response {
-  return answer(status, JSON.stringify(body), {
-    "content-type": JSON_TYPE,
-    "cache-control": "no-store",
-    ...headers,
-  });
+  const all: Record<string, string> = { "content-type": JSON_TYPE, "cache-control": "no-store" };
+  for (const k in headers) all[k] = headers[k]!;
+  return answer(status, JSON.stringify(body), all);
 }
 
 /** A thrown value as a catalog error; anything unexpected becomes `ERR_INTERNAL`. */

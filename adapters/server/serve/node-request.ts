@@ -12,6 +12,7 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { lazyHeaders, realHeaders } from "./node-headers.ts";
 
 /** A body declared this small is read before the handler runs (never with 100-continue). */
 export const BUFFER_MAX_BYTES = 64 * 1024;
@@ -92,17 +93,6 @@ function pathOf(raw: string): string {
   }
 }
 
-function headersOf(req: IncomingMessage): Headers {
-  const headers = new Headers();
-  const raw = req.rawHeaders;
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    try {
-      headers.append(raw[i]!, raw[i + 1]!);
-    } catch { /* a header value fetch rejects: drop it */ }
-  }
-  return headers;
-}
-
 /** What the lazy request needs from the adapter. */
 export interface LazyInit {
   readonly req: IncomingMessage;
@@ -139,7 +129,7 @@ class LazyRequest {
     return this.#url ??= `http://localhost${pathOf(this.#i.req.url ?? "/")}`;
   }
   get headers(): Headers {
-    return this.#headers ??= headersOf(this.#i.req);
+    return this.#headers ??= lazyHeaders(this.#i.req.rawHeaders);
   }
   /** Aborted only when the connection closes before the response was written. */
   get signal(): AbortSignal {
@@ -213,7 +203,7 @@ class LazyRequest {
     const body = this.body; // before #real is set: the lazy stream (or null)
     return this.#real = new Request(this.url, {
       method: this.#method,
-      headers: this.headers,
+      headers: realHeaders(this.headers),
       signal: this.signal,
       ...(body !== null ? { body, duplex: "half" } : {}),
     } as RequestInit);

@@ -1,4 +1,4 @@
-// The device's hand-written checks (core/wire/guards.ts) accept exactly what the valibot
+// The device's hand-written checks (core/wire/guards.ts, adapters/sdk/action-options.ts) accept exactly what the valibot
 // schemas accept: on generated valid messages, on the same messages with one member (anywhere
 // in the tree) replaced by a boundary or arbitrary value or removed, and on vectors/wire.
 import { describe, it } from "node:test";
@@ -21,10 +21,9 @@ import {
 } from "../../../adapters/sdk/options-schema.ts";
 import { CLAIMS_SCHEMA } from "../../../core/wire/tokens.ts";
 import { CLAIM_GUARDS } from "../../../core/wire/claim-guards.ts";
+import { actionOptionsProblem, flatAttributesOf } from "../../../adapters/sdk/action-options.ts";
 import {
-  actionOptionsProblem,
   firstBad,
-  flatAttributesOf,
   type Guard,
   INIT_OPTIONS,
   isActionType,

@@ -107,4 +107,50 @@ describe("light answers", () => {
       }
     },
   );
+  it(
+    "the Node adapter writes real Responses from strings, bytes, blobs and streams as they are",
+    { ...TIMEOUT, skip: typeof window !== "undefined" && "needs a server runtime (node:http)" },
+    async () => {
+      const { serve } = await import("../../../adapters/server/serve/node.ts");
+      const bytes = new TextEncoder().encode(body);
+      const made: Record<string, () => Response> = {
+        "/string": () => new Response(body, { status: 202, headers: { "x-a": "1" } }),
+        "/bytes": () => new Response(bytes.slice()),
+        "/blob": () => new Response(new Blob([bytes])),
+        "/stream": () =>
+          new Response(
+            new ReadableStream({
+              start(c) {
+                c.enqueue(bytes.subarray(0, 5));
+                c.enqueue(bytes.subarray(5));
+                c.close();
+              },
+            }),
+          ),
+        // A body read already (here: by a clone's tee) is written from what is left to read.
+        "/teed": () => {
+          const r = new Response(body);
+          void r.clone().text();
+          return r;
+        },
+      };
+      const server = await serve({
+        port: 0,
+        fetch: (req) => made[new URL(req.url).pathname]!(),
+      });
+      try {
+        for (const path of Object.keys(made)) {
+          const res = await fetch(server.url + path);
+          assert.equal(res.status, path === "/string" ? 202 : 200, path);
+          if (path === "/string") assert.equal(res.headers.get("x-a"), "1");
+          if (path !== "/stream") {
+            assert.equal(res.headers.get("content-length"), String(bytes.length), path);
+          }
+          assert.equal(await res.text(), body, path);
+        }
+      } finally {
+        await server.shutdown(1000);
+      }
+    },
+  );
 });
