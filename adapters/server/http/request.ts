@@ -42,11 +42,14 @@ export function newReq(request: Request, info: ConnectionInfo, t: number, hops: 
   };
 }
 
-// An absolute URL the WHATWG parser leaves as it is: a plain host and port, a path of plain
-// segments (none starting with a dot, no percent-escapes: the parser would resolve those), a
-// query of characters it does not escape, no fragment.
+// An absolute URL the WHATWG parser leaves as it is: a host it accepts as written (a dotted
+// quad without leading zeros, or ASCII labels whose last one starts with a letter — a last label
+// that is a number makes the parser read an IPv4 address — and none an IDNA "xn--" label it
+// would decode), a port, a path of plain segments (none starting with a dot, no
+// percent-escapes: the parser would resolve those), a query of characters it does not escape,
+// no fragment.
 const PLAIN_URL =
-  /^https?:\/\/[A-Za-z0-9.-]+(?::\d{1,4})?(\/(?:[\w~-][\w.~-]*(?:\/[\w~-][\w.~-]*)*\/?)?)(?:\?([\w.~=&+%-]*))?$/;
+  /^https?:\/\/(?:(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)|(?!(?:[^/:]*\.)?[xX][nN]--)(?:[A-Za-z0-9-]+\.)*[A-Za-z][A-Za-z0-9-]*)(?::\d{1,4})?(\/(?:[\w~-][\w.~-]*(?:\/[\w~-][\w.~-]*)*\/?)?)(?:\?([\w.~=&+%-]*))?$/;
 
 /**
  * The path and query of a request URL, as `new URL(url)` gives them (`/` for a URL it refuses);

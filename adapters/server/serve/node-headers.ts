@@ -13,8 +13,10 @@
 const REAL = Symbol("headers");
 // RFC 9110 token: what `Headers` accepts as a name.
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-// A value `Headers` keeps as it is: no leading or trailing whitespace, no NUL, CR or LF.
-const PLAIN = /^(?:[^\s\0]|[^\s\0][^\0\r\n]*[^\s\0])?$/;
+// A value `Headers` keeps as it is: Latin-1 only (it refuses anything above U+00FF), no leading
+// or trailing whitespace, no NUL, CR or LF.
+const PLAIN =
+  /^(?:[^\s\0\u0100-\uffff]|[^\s\0\u0100-\uffff][^\0\r\n\u0100-\uffff]*[^\s\0\u0100-\uffff])?$/;
 
 class LazyHeaders {
   readonly #raw: readonly string[];
@@ -33,8 +35,9 @@ class LazyHeaders {
     for (let i = 0; i + 1 < raw.length; i += 2) {
       const k = raw[i]!;
       if (k.length !== lower.length || k.toLowerCase() !== lower) continue;
+      // A non-ASCII name can lower-case to ASCII (U+212A KELVIN SIGN → "k"); `Headers` refuses it.
       const v = raw[i + 1]!;
-      if (!PLAIN.test(v)) return undefined;
+      if (!TOKEN.test(k) || !PLAIN.test(v)) return undefined;
       out = out === null ? v : `${out}, ${v}`;
     }
     return out;

@@ -11,13 +11,38 @@ const TIMEOUT = { timeout: 60_000 };
 
 const name = fc.oneof(
   fc.constantFrom("Content-Type", "content-type", "CONTENT-TYPE", "Origin", "X-Request-Id"),
-  fc.constantFrom("authorization", "Set-Cookie", "a", "bad name", "é", ""),
-  fc.string({ unit: fc.constantFrom("a", "B", "-", "_", "!", " ", ":"), maxLength: 6 }),
+  fc.constantFrom("authorization", "Set-Cookie", "a", "bad name", "é", "", "\u212Aey", "Ke\u212A"),
+  fc.string({
+    unit: fc.constantFrom("a", "B", "-", "_", "!", " ", ":", "k", "\u212A", "\u0130"),
+    maxLength: 6,
+  }),
 );
 const value = fc.oneof(
-  fc.constantFrom("application/json", "", " x", "x ", "\tx", "a, b", "a\0b", "a\r\nb", "x\u00a0"),
+  fc.constantFrom(
+    "application/json",
+    "",
+    " x",
+    "x ",
+    "\tx",
+    "a, b",
+    "a\0b",
+    "a\r\nb",
+    "x\u00a0",
+    "a\u20acb",
+  ),
   fc.string({
-    unit: fc.constantFrom("a", " ", "\t", ",", "\u00e9", "\u00ff", "\u0085", "\v"),
+    unit: fc.constantFrom(
+      "a",
+      " ",
+      "\t",
+      ",",
+      "\u00e9",
+      "\u00ff",
+      "\u0085",
+      "\v",
+      "\u0100",
+      "\u20ac",
+    ),
     maxLength: 5,
   }),
 );

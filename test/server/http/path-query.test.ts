@@ -8,7 +8,27 @@ import { pathAndQuery } from "../../../adapters/server/http/request.ts";
 const part = (units: string[]) => fc.string({ unit: fc.constantFrom(...units), maxLength: 8 });
 const url = fc.tuple(
   fc.constantFrom("http://", "https://", "HTTP://", "ftp://"),
-  fc.constantFrom("localhost", "127.0.0.1", "Example.COM", "a b", "[::1]", "h:8787", "h:99999", ""),
+  fc.constantFrom(
+    "localhost",
+    "127.0.0.1",
+    "Example.COM",
+    "a b",
+    "[::1]",
+    "h:8787",
+    "h:99999",
+    "",
+    // Hosts of plain characters the parser refuses or rewrites: numbers read as IPv4, IDNA.
+    "999.1.1.1",
+    "1.2.3.4.5",
+    "01.1.1.1",
+    "a.1",
+    "host.0x1",
+    "0x7f.1",
+    "xn--a",
+    "a.XN--b",
+    "xn--bcher-kva.example",
+    "-a.b",
+  ),
   fc.array(
     fc.oneof(
       fc.constantFrom("v1", "device", "a.b", "x_y-z~", "jwks.json", "A0"),
