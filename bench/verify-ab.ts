@@ -15,9 +15,7 @@
  */
 import { Buffer } from "node:buffer";
 import { createPublicKey, verify } from "node:crypto";
-import { deviceSigner, generateDeviceKey } from "../adapters/crypto/keys.ts";
-import { mintSecureSessionToken, mintSessionToken } from "../adapters/crypto/mint.ts";
-import { generateServiceKey } from "../adapters/keys/service-key.ts";
+import { benchTokens, ISSUER } from "./verify-tokens.ts";
 
 const argv = (globalThis as unknown as { process: { argv: string[] } }).process.argv;
 const arg = (name: string, fallback: string): string =>
@@ -27,7 +25,6 @@ const ROUNDS = Number(arg("rounds", "15"));
 const MS = Number(arg("ms", "40"));
 const ALG = arg("alg", "EdDSA") as "EdDSA" | "ES256";
 const FRESH = 16384; // never-seen tokens: far more than a verifier remembers
-const ISSUER = "https://risk.example.com";
 if (BASE === "") throw new Error("--base=<another checkout> is required");
 
 type Verify = (token: string, options: object) => Promise<unknown>;
@@ -46,29 +43,7 @@ async function side(root: string): Promise<Side> {
 const here = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const sides = { base: await side(BASE), this: await side(here) };
 
-const service = await generateServiceKey({ alg: ALG, extractable: true });
-const device = await generateDeviceKey({ alg: ALG });
-const now = Math.floor(Date.now() / 1000);
-const claims = (sessionId: string) => ({
-  issuer: ISSUER,
-  clientId: "demo",
-  sessionId,
-  deviceId: "d_bench",
-  jkt: device.jkt,
-  iat: now,
-  lifetime: 3600,
-});
-const session = await mintSessionToken(service.signer, claims("s_bench"));
-const secure = await mintSecureSessionToken(deviceSigner(device), {
-  sessionToken: session,
-  action: "login",
-  iat: now,
-  expirationSeconds: 3600,
-});
-const fresh: string[] = [];
-for (let i = 0; i < FRESH; i++) {
-  fresh.push(await mintSessionToken(service.signer, claims(`s_${i}`)));
-}
+const { service, session, secure, fresh } = await benchTokens(ALG, FRESH);
 let next = 0;
 
 const [h, p, s] = session.split(".") as [string, string, string];

@@ -19,11 +19,9 @@
 import { jwtVerify } from "jose";
 import type { Alg } from "../core/wire/mod.ts";
 import type { PublicJwk } from "../core/token/mod.ts";
-import { deviceSigner, generateDeviceKey } from "../adapters/crypto/keys.ts";
-import { mintSecureSessionToken, mintSessionToken } from "../adapters/crypto/mint.ts";
+import { benchTokens, ISSUER } from "./verify-tokens.ts";
 import type { VerifyCrypto } from "../adapters/crypto/types.ts";
 import { webCrypto } from "../adapters/crypto/webcrypto.ts";
-import { generateServiceKey } from "../adapters/keys/service-key.ts";
 import type { ReplayStore } from "../adapters/replay/types.ts";
 import { verifySecureSessionToken, verifySessionToken } from "../verify.ts";
 
@@ -52,7 +50,6 @@ async function measure(run: () => unknown, ms: number): Promise<number> {
   return (n * 1000) / (performance.now() - t0);
 }
 
-const ISSUER = "https://risk.example.com";
 const FRESH_TOKENS = 16384;
 const acceptAll: ReplayStore = { consume: () => Promise.resolve(true) };
 
@@ -60,40 +57,9 @@ async function casesFor(
   alg: Alg,
   node: { crypto: VerifyCrypto; raw: () => unknown } | null,
 ): Promise<Case[]> {
-  const service = await generateServiceKey({ alg, extractable: true });
-  const device = await generateDeviceKey({ alg });
-  const now = Math.floor(Date.now() / 1000);
-  const session = await mintSessionToken(service.signer, {
-    issuer: ISSUER,
-    clientId: "demo",
-    sessionId: "s_bench",
-    deviceId: "d_bench",
-    jkt: device.jkt,
-    iat: now,
-    lifetime: 3600,
-  });
-  const secure = await mintSecureSessionToken(deviceSigner(device), {
-    sessionToken: session,
-    action: "login",
-    iat: now,
-    expirationSeconds: 3600,
-  });
   // Tokens never seen before, one per call: far more of them than the verifier's payload memory
   // holds or remembers having seen.
-  const fresh: string[] = [];
-  for (let i = 0; i < FRESH_TOKENS; i++) {
-    fresh.push(
-      await mintSessionToken(service.signer, {
-        issuer: ISSUER,
-        clientId: "demo",
-        sessionId: `s_bench_${i}`,
-        deviceId: "d_bench",
-        jkt: device.jkt,
-        iat: now,
-        lifetime: 3600,
-      }),
-    );
-  }
+  const { service, session, secure, fresh } = await benchTokens(alg, FRESH_TOKENS);
   let next = 0;
   const freshToken = (): string => fresh[next = (next + 1) % FRESH_TOKENS]!;
   const jwks = { keys: [service.jwk] };

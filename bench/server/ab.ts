@@ -15,12 +15,11 @@
  *
  * @module
  */
-import { spawn } from "node:child_process";
 import process from "node:process";
 import { resolve } from "node:path";
-import { createInterface } from "node:readline";
 import type { LoadResult } from "./loadgen.ts";
 import { arg } from "./common.ts";
+import { median, startLoadgen } from "./loadgen-client.ts";
 
 const BASE = resolve(arg("base", ""));
 const MS = Number(arg("ms", "6000"));
@@ -53,36 +52,10 @@ async function side(root: string) {
     signer: (jwk: JsonWebKey, alg: string) => crypto.nodeSigner(alg, jwk),
     store: new server.MemoryStore({ maxReplayIds: 10_000_000 }),
   }) as Svc;
-  const gen = loadgen(listening.url);
+  const gen = startLoadgen(listening.url, [`--prepared=${arg("prepared", "20000")}`]);
   await gen.ready;
   return { listening, hello, service, gen };
 }
-
-function loadgen(url: string) {
-  const child = spawn("node", [
-    "--import",
-    "tsx",
-    "bench/server/loadgen.ts",
-    `--url=${url}`,
-    `--prepared=${arg("prepared", "20000")}`,
-  ], { stdio: ["pipe", "pipe", "inherit"] });
-  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-  const line = async () => {
-    const l = await lines.next();
-    if (l.done) throw new Error("the load generator exited");
-    return JSON.parse(l.value);
-  };
-  return {
-    ready: line(),
-    async run(c: object): Promise<LoadResult> {
-      child.stdin!.write(JSON.stringify(c) + "\n");
-      return await line();
-    },
-    stop: () => void child.kill(),
-  };
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 if (BASE === resolve("")) throw new Error("--base=<another checkout> is required");
 const sides = { base: await side(BASE), this: await side(resolve(".")) };

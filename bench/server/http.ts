@@ -9,12 +9,11 @@
  *
  * @module
  */
-import { spawn } from "node:child_process";
 import process from "node:process";
-import { createInterface } from "node:readline";
 import type { Service } from "../../server.ts";
 import { arg, makeService, serveFn } from "./common.ts";
 import type { LoadResult } from "./loadgen.ts";
+import { median, startLoadgen } from "./loadgen-client.ts";
 import { MISS_SESSIONS } from "./scenarios.ts";
 
 const CONCURRENCY = arg("concurrency", "1,10,100").split(",").map(Number);
@@ -57,34 +56,6 @@ async function bareHello(): Promise<{ port: number; close(): Promise<void> }> {
 }
 
 /** The load generator process, one command at a time. */
-function loadgen(
-  url: string,
-): { ready: Promise<void>; run(c: object): Promise<LoadResult>; stop(): void } {
-  const child = spawn("node", [
-    "--import",
-    "tsx",
-    "bench/server/loadgen.ts",
-    `--url=${url}`,
-    `--sessions=${arg("miss-sessions", String(MISS_SESSIONS))}`,
-    `--prepared=${arg("prepared", "12000")}`,
-  ], { stdio: ["pipe", "pipe", "inherit"] });
-  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-  const line = async () => {
-    const l = await lines.next();
-    if (l.done) throw new Error("the load generator exited");
-    return JSON.parse(l.value);
-  };
-  return {
-    ready: line().then(() => undefined),
-    async run(c) {
-      child.stdin!.write(JSON.stringify(c) + "\n");
-      return await line();
-    },
-    stop: () => void child.kill(),
-  };
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Ratios (throughput / bare hello world) and latency figures, per concurrency. */
 export async function http(ms: number, rounds: number): Promise<{
@@ -98,7 +69,10 @@ export async function http(ms: number, rounds: number): Promise<{
   let service: Service | null = null;
   const server = await serve({ port: 0, fetch: (req, info) => service!.fetch(req, info) });
   service = await makeService(server.url);
-  const gen = loadgen(server.url);
+  const gen = startLoadgen(server.url, [
+    `--sessions=${arg("miss-sessions", String(MISS_SESSIONS))}`,
+    `--prepared=${arg("prepared", "12000")}`,
+  ]);
   await gen.ready;
   const slots = CONCURRENCY.flatMap((c) => [
     { key: `c=${c} bare hello world`, port: bare.port, case: "hello", concurrency: c },

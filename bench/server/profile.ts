@@ -13,12 +13,11 @@
  *
  * @module
  */
-import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
-import { createInterface } from "node:readline";
 import type { Service } from "../../server.ts";
 import { arg, makeService, serveFn } from "./common.ts";
+import { startLoadgen } from "./loadgen-client.ts";
 
 const MS = Number(arg("ms", "6000"));
 const OUT = arg("out", "/tmp/service.cpuprofile");
@@ -32,15 +31,11 @@ let service: Service | null = null;
 const server = await serve({ port: 0, fetch: (req, info) => service!.fetch(req, info) });
 const hello = await serve({ port: 0, fetch: () => new Response("hello") });
 service = await makeService(server.url);
-const child = spawn("node", ["--import", "tsx", "bench/server/loadgen.ts", `--url=${server.url}`], {
-  stdio: ["pipe", "pipe", "inherit"],
-});
-const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-await lines.next();
+const gen = startLoadgen(server.url);
+await gen.ready;
 const run = async (name: string, ms: number) => {
   const port = name === "hello" ? hello.port : server.port;
-  child.stdin!.write(JSON.stringify({ port, case: name, ms, concurrency: 10 }) + "\n");
-  return (await lines.next()).value as string;
+  return JSON.stringify(await gen.run({ port, case: name, ms, concurrency: 10 }));
 };
 // Warm up (JIT) before profiling.
 for (const name of CASES) await run(name, 500);
@@ -53,7 +48,7 @@ for (const name of CASES) console.log(name, await run(name, MS / CASES.length));
 const { profile } = await session.post("Profiler.stop");
 writeFileSync(OUT, JSON.stringify(profile));
 console.log(`wrote ${OUT}`);
-child.kill();
+gen.stop();
 await server.shutdown(1000);
 await hello.shutdown(1000);
 await service.close();

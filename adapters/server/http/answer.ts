@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { forwardToReal } from "../forward.ts";
 
 /** In a `ConnectionInfo`: the caller (the Node `serve` adapter) writes light answers itself. */
 export const LIGHT: unique symbol = Symbol.for("device-session.light-answers") as never;
@@ -71,26 +72,7 @@ class LightResponse {
 }
 
 // Every other `Response` member (body, json(), clone(), …) reads the real response.
-for (const name of Object.getOwnPropertyNames(Response.prototype)) {
-  if (name === "constructor" || Object.hasOwn(LightResponse.prototype, name)) continue;
-  const d = Object.getOwnPropertyDescriptor(Response.prototype, name)!;
-  Object.defineProperty(LightResponse.prototype, name, {
-    configurable: true,
-    ...(d.get !== undefined
-      ? {
-        get(this: LightResponse) {
-          return Reflect.get(this[REAL](), name);
-        },
-      }
-      : {
-        value(this: LightResponse, ...args: unknown[]) {
-          const real = this[REAL]();
-          return (Reflect.get(real, name) as (...a: unknown[]) => unknown).apply(real, args);
-        },
-      }),
-  });
-}
-Object.setPrototypeOf(LightResponse.prototype, Response.prototype);
+forwardToReal(LightResponse, Response, (self) => self[REAL]());
 
 /**
  * A light answer (see the module comment).

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { forwardToReal } from "../forward.ts";
 
 const REAL = Symbol("headers");
 // RFC 9110 token: what `Headers` accepts as a name.
@@ -67,31 +68,7 @@ class LazyHeaders {
 }
 
 // Every other `Headers` member (set, forEach, entries, iteration, …) works on the real object.
-for (
-  const name of [...Object.getOwnPropertyNames(Headers.prototype), Symbol.iterator] as (
-    | string
-    | symbol
-  )[]
-) {
-  if (name === "constructor" || Object.hasOwn(LazyHeaders.prototype, name)) continue;
-  const d = Object.getOwnPropertyDescriptor(Headers.prototype, name)!;
-  Object.defineProperty(LazyHeaders.prototype, name, {
-    configurable: true,
-    ...(d.get !== undefined
-      ? {
-        get(this: LazyHeaders) {
-          return Reflect.get(this[REAL](), name);
-        },
-      }
-      : {
-        value(this: LazyHeaders, ...args: unknown[]) {
-          const real = this[REAL]();
-          return (Reflect.get(real, name) as (...a: unknown[]) => unknown).apply(real, args);
-        },
-      }),
-  });
-}
-Object.setPrototypeOf(LazyHeaders.prototype, Headers.prototype);
+forwardToReal(LazyHeaders, Headers, (self) => self[REAL](), [Symbol.iterator]);
 
 /**
  * The `Headers` of Node's `rawHeaders` (`[name, value, name, value, …]`), built lazily.

@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { forwardToReal } from "../forward.ts";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { lazyHeaders, realHeaders } from "./node-headers.ts";
 
@@ -211,26 +212,7 @@ class LazyRequest {
 }
 
 // Every other `Request` member (cache, mode, redirect, …) reads the real request.
-for (const name of Object.getOwnPropertyNames(Request.prototype)) {
-  if (name === "constructor" || Object.hasOwn(LazyRequest.prototype, name)) continue;
-  const d = Object.getOwnPropertyDescriptor(Request.prototype, name)!;
-  Object.defineProperty(LazyRequest.prototype, name, {
-    configurable: true,
-    ...(d.get !== undefined
-      ? {
-        get(this: LazyRequest) {
-          return Reflect.get(this[REAL](), name);
-        },
-      }
-      : {
-        value(this: LazyRequest, ...args: unknown[]) {
-          const real = this[REAL]();
-          return (Reflect.get(real, name) as (...a: unknown[]) => unknown).apply(real, args);
-        },
-      }),
-  });
-}
-Object.setPrototypeOf(LazyRequest.prototype, Request.prototype);
+forwardToReal(LazyRequest, Request, (self) => self[REAL]());
 
 /**
  * The handler's `Request` for a Node request.
