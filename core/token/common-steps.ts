@@ -6,7 +6,7 @@
 import { errorFromCode } from "../errors/error.ts";
 import type { Alg } from "../wire/primitives.ts";
 import { encodeBase64Url } from "./base64url.ts";
-import type { VerifySteps } from "./effects.ts";
+import type { VerifyEffect, VerifySteps } from "./effects.ts";
 import type { PublicJwk } from "./jwk.ts";
 import type { ParsedJws } from "./jws.ts";
 import { thumbprintInput } from "./thumbprint.ts";
@@ -15,36 +15,50 @@ import { thumbprintInput } from "./thumbprint.ts";
 export const SIGNATURE_BYTES = 64;
 
 /**
- * Asks the driver to verify the token's signature with `jwk`; `ERR_SIGNATURE_INVALID` unless it
- * answers `true`. A signature of the wrong length never reaches the driver. `memo` lets the driver
- * reuse a `true` it gave before for the same key, input and signature.
+ * The effect that asks the driver to verify the token's signature with `jwk`; a signature of the
+ * wrong length never reaches the driver (`ERR_SIGNATURE_INVALID` at once). `memo` lets the driver
+ * reuse a `true` it gave before for the same key, input and signature. A procedure yields it
+ * itself and hands the answer to {@link checkSignatureAnswer}: no nested generator per
+ * verification (each costs a generator object and a resumption per effect).
  *
  * @example
  * ```ts
- * import type { VerifySteps } from "./effects.ts";
+ * import type { VerifyEffect, VerifySteps } from "./effects.ts";
  * import type { ParsedJws } from "./jws.ts";
  * import type { PublicJwk } from "./jwk.ts";
  * declare const parsed: ParsedJws;
  * declare const jwk: PublicJwk;
  * function* checkSignature(): VerifySteps<void> {
- *   yield* signatureStep(parsed, "EdDSA", jwk); // or throws ERR_SIGNATURE_INVALID
+ *   checkSignatureAnswer(yield signatureEffect(parsed, "EdDSA", jwk)); // or ERR_SIGNATURE_INVALID
  * }
  * ```
  */
-export function* signatureStep(
+export function signatureEffect(
   parsed: ParsedJws,
   alg: Alg,
   jwk: PublicJwk,
   memo = false,
-): VerifySteps<void> {
+): VerifyEffect {
   if (parsed.signature.length !== SIGNATURE_BYTES) {
     throw errorFromCode("ERR_SIGNATURE_INVALID", "a signature is 64 bytes");
   }
   // Two literals rather than a spread of `memo`: a spread copies through a slow generic path.
   const input = parsed.signingInput, signature = parsed.signature;
-  const ok = yield memo
+  return memo
     ? { op: "verify", alg, jwk, input, signature, memo }
     : { op: "verify", alg, jwk, input, signature };
+}
+
+/**
+ * `ERR_SIGNATURE_INVALID` unless the driver answered a {@link signatureEffect} with `true`.
+ *
+ * @example
+ * ```ts
+ * checkSignatureAnswer(true); // passes
+ * checkSignatureAnswer(false); // throws ERR_SIGNATURE_INVALID
+ * ```
+ */
+export function checkSignatureAnswer(ok: unknown): void {
   if (ok !== true) throw errorFromCode("ERR_SIGNATURE_INVALID", "signature does not verify");
 }
 
@@ -53,7 +67,7 @@ export function* signatureStep(
  *
  * @example
  * ```ts
- * import type { VerifySteps } from "./effects.ts";
+ * import type { VerifyEffect, VerifySteps } from "./effects.ts";
  * import type { PublicJwk } from "./jwk.ts";
  * declare const jwk: PublicJwk;
  * function* keyThumbprint(): VerifySteps<string> {

@@ -9,7 +9,7 @@ import { parseClaims } from "../wire/parse.ts";
 import type { Alg } from "../wire/primitives.ts";
 import { MAX_LIFETIME_S, ProofClaimsSchema, SecureClaimsSchema } from "../wire/tokens.ts";
 import { checkAction, checkBinding, checkProofTarget, replayKey } from "./checks.ts";
-import { signatureStep, thumbprintStep } from "./common-steps.ts";
+import { checkSignatureAnswer, signatureEffect, thumbprintStep } from "./common-steps.ts";
 import type { VerifySteps } from "./effects.ts";
 import { checkHeader } from "./header.ts";
 import { checkDeviceJwk } from "./jwk.ts";
@@ -57,7 +57,7 @@ export function* proofSteps(token: string, rules: ProofRules): VerifySteps<Proof
   // 2. jwk valid and agreeing with alg
   const jwk = checkDeviceJwk(parsed.header.jwk, alg);
   // 3. signature
-  yield* signatureStep(parsed, alg, jwk);
+  checkSignatureAnswer(yield signatureEffect(parsed, alg, jwk));
   // 4. claims
   const c = parseClaims(ProofClaimsSchema, "proof", parsed.payload);
   // 5. htm / htu
@@ -126,7 +126,7 @@ export function* secureTokenSteps(
   // 2. jwk
   const jwk = checkDeviceJwk(parsed.header.jwk, alg);
   // 3. signature
-  yield* signatureStep(parsed, alg, jwk);
+  checkSignatureAnswer(yield signatureEffect(parsed, alg, jwk));
   // 4. claims
   const c = parseClaims(SecureClaimsSchema, "secure", parsed.payload);
   // 5. inner session token: §5.3 steps 1–5, and step 6 at now := the outer iat. It is the same

@@ -66,10 +66,10 @@ export type AsciiText = (bytes: Uint8Array) => string;
  * Splits and decodes a compact token per SPEC §4.2–§4.3 (steps S1–S2): size cap, three
  * canonical base64url segments, UTF-8 JSON objects without duplicate member names. Throws
  * `ERR_TOKEN_TOO_LARGE` or `ERR_TOKEN_MALFORMED`. `asciiText`, a host's native conversion,
- * only changes how fast an ASCII payload becomes text. With `share`, the payload and signature may
- * be shared with other calls (of a bounded memory) that pass the same token again, for tokens
- * that recur (session tokens): the payload then is frozen, and the signature must only be read.
- * Without it, both are fresh objects of the caller's own.
+ * only changes how fast an ASCII payload becomes text. With `share`, the result may be shared
+ * with other calls (of a bounded memory) that pass the same token again, for tokens that recur
+ * (session tokens): it and its payload then are frozen, and the signature must only be read.
+ * Without it, every part is a fresh object of the caller's own.
  *
  * @example
  * ```ts
@@ -79,6 +79,12 @@ export type AsciiText = (bytes: Uint8Array) => string;
  */
 export function parseJws(token: string, asciiText?: AsciiText, share = false): ParsedJws {
   if (typeof token !== "string") throw malformed("a token must be a string");
+  if (share) {
+    // A token seen before, character for character: it passed every step below then, and they
+    // are a pure function of the token, so its parts are those it had (one frozen object).
+    const known = payloads.get(charsKey(token, token.length - KEY_AT));
+    if (known !== undefined && known.token === token) return known.parsed;
+  }
   // S1 counts UTF-8 bytes; only a string longer than MAX/3 code units can exceed it.
   if (
     token.length > MAX_TOKEN_BYTES ||
@@ -94,32 +100,16 @@ export function parseJws(token: string, asciiText?: AsciiText, share = false): P
   if (dot1 === 0 || dot2 === dot1 + 1 || dot2 === token.length - 1) {
     throw malformed("empty segment");
   }
-  if (share) {
-    // A token seen before: its signature and payload segments were valid then, so only the
-    // header (memoized as well) can fail, as it would after them.
-    const known = recall(token, dot1, dot2);
-    if (known !== undefined) {
-      return {
-        header: headerOf(token.slice(0, dot1)),
-        payload: known.payload,
-        signingInput: token.slice(0, dot2),
-        signature: known.signature,
-      };
-    }
-  }
   // Segments are read in place (offsets, not slices): faster on V8, no string per segment.
   const signature = new Uint8Array(((token.length - dot2 - 1) * 3) >> 2);
   if (decodeBase64UrlInto(token, signature, dot2 + 1) < 0) {
     throw malformed("signature is not canonical base64url");
   }
-  return {
-    header: headerOf(token.slice(0, dot1)),
-    payload: share
-      ? sharedPayload(token, dot1, dot2, signature, asciiText)
-      : decodeObject(token, dot1 + 1, dot2, "payload", asciiText),
-    signingInput: token.slice(0, dot2),
-    signature,
-  };
+  const header = headerOf(token.slice(0, dot1));
+  const payload = decodeObject(token, dot1 + 1, dot2, "payload", asciiText);
+  const parsed = { header, payload, signingInput: token.slice(0, dot2), signature };
+  if (share) remember(token, parsed);
+  return parsed;
 }
 
 // Headers repeat across tokens (one per service key, one per device key), so decoded headers are
@@ -155,70 +145,50 @@ function decodeHeader(segment: string): Record<string, unknown> {
   return header;
 }
 
-// Payloads of the tokens a verifier sees again and again (a session token on every request of
-// its session, and inside every secure token of it), decoded once: base64url, UTF-8, JSON and
-// the duplicate-name check are a pure function of the segment, so a hit answers exactly what
-// decoding would; the signature's bytes likewise. Bounded, oldest out first; only successes are
-// kept. Every claim check still runs on each verification, and the signature is still verified.
-//   Keyed by the first characters of the signature (uniformly random): a small integer hashes
-// at once, where a string key would hash the whole new segment of every call (~0.5 µs on V8);
-// both segments are then compared (a memcmp each). Tokens whose keys collide, by chance or by a
-// forger's choice of signature, only push each other out.
-//   A payload is kept from its second sighting on: a token seen once (a stream of one-off
-// tokens) would cost a frozen copy and garbage collector work for nothing. The first sighting
-// leaves a mark of its signature in a fixed table.
+// Tokens a verifier sees again and again (a session token on every request of its session, and
+// inside every secure token of it), decoded once: base64url, UTF-8, JSON and the duplicate-name
+// checks are a pure function of the token, so a hit answers exactly what decoding would. Bounded,
+// oldest out first; only successes are kept. Every claim check still runs on each verification,
+// and the signature is still verified.
+//   Keyed by four characters near the end of the signature (uniformly random; the very last
+// carry padding bits): a small integer hashes at once, where a string key would hash the whole
+// token on every call. The whole token is then compared: a memcmp, or nothing when the caller
+// passes the same string again. Tokens whose keys collide, by chance or by a forger's choice of
+// signature, only push each other out. A hit hands out the same frozen parts, the signing input
+// the same string, so a host can recognise the bytes it encoded last (adapters/crypto/node.ts).
+//   A token is kept from its second sighting on: a token seen once (a stream of one-off tokens)
+// would cost a frozen copy and garbage collector work for nothing. The first sighting leaves a
+// mark of its signature in a fixed table.
 const PAYLOAD_CACHE_MAX = 1024;
 const SEEN = /* @__PURE__ */ new Int32Array(4096);
 const payloads = new Map<number, Known>();
-type Payload = Record<string, unknown>;
+// Where the key's four characters start, counted from the token's end.
+const KEY_AT = 8;
 interface Known {
-  readonly segment: string;
-  readonly signatureText: string;
-  /** Shared by every hit: only ever read (by the crypto port, which must not write it). */
-  readonly signature: Uint8Array;
-  readonly payload: Payload;
+  readonly token: string;
+  /** Shared by every hit: deeply frozen but the signature, which is only ever read. */
+  readonly parsed: ParsedJws;
 }
 
 // Four characters of the signature from `at`, 7 bits each (they are ASCII when valid; an invalid
-// one only makes a key that no valid entry matches).
+// one, or one outside a short token, only makes a key that no valid entry matches).
 function charsKey(token: string, at: number): number {
   return ((token.charCodeAt(at) & 127) << 21) | ((token.charCodeAt(at + 1) & 127) << 14) |
     ((token.charCodeAt(at + 2) & 127) << 7) | (token.charCodeAt(at + 3) & 127);
 }
 
-function recall(token: string, dot1: number, dot2: number): Known | undefined {
-  const hit = payloads.get(charsKey(token, dot2 + 1));
-  return hit !== undefined && hit.signatureText === token.slice(dot2 + 1) &&
-      hit.segment === token.slice(dot1 + 1, dot2)
-    ? hit
-    : undefined;
-}
-
-function sharedPayload(
-  token: string,
-  dot1: number,
-  dot2: number,
-  signature: Uint8Array,
-  asciiText: AsciiText | undefined,
-): Payload {
-  const payload = decodeObject(token, dot1 + 1, dot2, "payload", asciiText);
-  const key = charsKey(token, dot2 + 1);
-  const mark = charsKey(token, dot2 + 5) | 1 << 30;
+function remember(token: string, parsed: ParsedJws): void {
+  const key = charsKey(token, token.length - KEY_AT);
+  const mark = charsKey(token, token.length - KEY_AT - 4) | 1 << 30;
   if (SEEN[key & 4095] !== mark) {
     SEEN[key & 4095] = mark;
-    return payload;
+    return;
   }
-  deepFreeze(payload);
+  deepFreeze(parsed.payload);
   if (!payloads.has(key) && payloads.size >= PAYLOAD_CACHE_MAX) {
     payloads.delete(payloads.keys().next().value!);
   }
-  payloads.set(key, {
-    segment: token.slice(dot1 + 1, dot2),
-    signatureText: token.slice(dot2 + 1),
-    signature,
-    payload,
-  });
-  return payload;
+  payloads.set(key, { token, parsed: Object.freeze(parsed) });
 }
 
 function deepFreeze<T>(value: T): T {
