@@ -156,12 +156,22 @@ function sameVerified(
   return true;
 }
 
-function isPromise(x: unknown): x is Promise<unknown> {
+/** Whether an answer is a promise (a thenable) rather than the value itself. */
+export function isPromise(x: unknown): x is Promise<unknown> {
   return typeof x === "object" && x !== null &&
     typeof (x as { then?: unknown }).then === "function";
 }
 
-function perform(effect: VerifyEffect, env: VerifyEnv): unknown {
+/**
+ * Performs one effect with the ports of `env`: its answer, or a promise of it.
+ *
+ * @example
+ * ```ts
+ * declare const env: VerifyEnv;
+ * const key = perform({ op: "key", kid: "…" }, env); // a JWK, null, or a promise of either
+ * ```
+ */
+export function perform(effect: VerifyEffect, env: VerifyEnv): unknown {
   switch (effect.op) {
     case "verify":
       // No closure on the common path: verification is the hot path.

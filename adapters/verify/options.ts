@@ -137,7 +137,6 @@ interface Validated {
 }
 type OptionsSchema = v.ObjectSchema<v.ObjectEntries, undefined>;
 const validated = new WeakMap<object, Validated>();
-const membersOf = new WeakMap<OptionsSchema, readonly string[]>();
 // `b` is `a`'s copy when `a` was an array: equal elements, or else both the same non-array.
 function same(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -159,8 +158,7 @@ export function checkOptions<T>(schema: OptionsSchema, options: unknown): T {
   }
   const output = parseOrThrow(schema, options, "ERR_INVALID_INPUT");
   if (key !== null) {
-    let names = membersOf.get(schema);
-    if (names === undefined) membersOf.set(schema, names = Object.keys(schema.entries));
+    const names = Object.keys(schema.entries);
     const values = names.map((n) => {
       const x = (key as Record<string, unknown>)[n];
       return Array.isArray(x) ? [...x] : x;

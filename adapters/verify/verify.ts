@@ -20,11 +20,12 @@ import {
   type SecureTokenResult,
   secureTokenSteps,
   type ServiceTokenRules,
+  sessionResult,
   type SessionTokenResult,
-  sessionTokenSteps,
   type VerifySteps,
 } from "../../core/token/mod.ts";
-import { runVerify } from "../crypto/driver.ts";
+import { runVerify, type VerifyEnv } from "../crypto/driver.ts";
+import { runServiceToken } from "../crypto/service-token.ts";
 import type { VerifyCrypto } from "../crypto/types.ts";
 import { webCrypto } from "../crypto/webcrypto.ts";
 import { cacheFor, keySourceFor } from "../keys/resolve.ts";
@@ -77,19 +78,20 @@ function asciiTextOf(crypto: VerifyCrypto): AsciiText | undefined {
 }
 
 // Object literals without spreads on this path: a spread copies through a slow generic path.
+function envOf(o: ServiceVerifyOptions, replayStore?: ReplayStore): VerifyEnv {
+  const crypto = o.crypto ?? webCrypto;
+  const keys = keySourceFor(o.jwks, crypto);
+  return replayStore === undefined
+    ? { crypto: cacheFor(crypto), keys }
+    : { crypto: cacheFor(crypto), keys, replayStore };
+}
+
 function run<T>(
   steps: VerifySteps<T>,
   o: ServiceVerifyOptions,
   replayStore?: ReplayStore,
 ): Promise<T> {
-  const crypto = o.crypto ?? webCrypto;
-  const keys = keySourceFor(o.jwks, crypto);
-  return runVerify(
-    steps,
-    replayStore === undefined
-      ? { crypto: cacheFor(crypto), keys }
-      : { crypto: cacheFor(crypto), keys, replayStore },
-  );
+  return runVerify(steps, envOf(o, replayStore));
 }
 
 /** Validates options, turning a synchronous throw into a rejection like every other failure. */
@@ -120,7 +122,14 @@ export function verifySessionToken(
   // try/catch rather than `guarded`: no closure per call on the hottest path.
   try {
     const o = checkOptions<TokenVerifyOptions>(TokenOptions, options);
-    return run(sessionTokenSteps(checkToken(token), rules(o, o.audience)), o);
+    // The steps of sessionTokenSteps, run without a generator while every answer is at hand.
+    return runServiceToken(
+      checkToken(token),
+      "session",
+      rules(o, o.audience),
+      envOf(o),
+      sessionResult,
+    );
   } catch (e) {
     return Promise.reject(e);
   }

@@ -20,5 +20,6 @@ export * from "./effects.ts";
 export * from "./results.ts";
 export * from "./common-steps.ts";
 export * from "./session-claims.ts";
+export * from "./service-parts.ts";
 export * from "./service-steps.ts";
 export * from "./device-steps.ts";

@@ -4,26 +4,18 @@
  *
  * @module
  */
-import type * as v from "valibot";
-import { errorFromCode } from "../errors/error.ts";
-import { parseClaims } from "../wire/parse.ts";
 import type { Alg } from "../wire/primitives.ts";
-import {
-  type AccessClaims,
-  type ActionClaims,
-  CLAIMS_SCHEMA,
-  MAX_LIFETIME_S,
-  type SessionClaims,
-} from "../wire/tokens.ts";
-import { checkIssuerAudience } from "./checks.ts";
-import { checkSignatureAnswer, signatureEffect } from "./common-steps.ts";
 import type { VerifySteps } from "./effects.ts";
-import { checkHeader } from "./header.ts";
-import { checkKeyAlg, type PublicJwk } from "./jwk.ts";
-import { type AsciiText, parseJws } from "./jws.ts";
-import { isSessionClaims } from "./session-claims.ts";
+import type { AsciiText } from "./jws.ts";
 import type { AccessTokenResult, ActionTokenResult, SessionTokenResult } from "./results.ts";
-import { checkTimes } from "./time.ts";
+import {
+  type ClaimsOf,
+  type ServiceKind,
+  serviceSignatureEffect,
+  serviceTokenClaims,
+  serviceTokenHead,
+} from "./service-parts.ts";
+import type { AccessClaims, ActionClaims, SessionClaims } from "../wire/tokens.ts";
 
 /** What a service-signed token is checked against. */
 export interface ServiceTokenRules {
@@ -37,15 +29,8 @@ export interface ServiceTokenRules {
   readonly now: number;
   /** Clock tolerance, seconds (0–300). */
   readonly tolerance: number;
-  /** The host's native ASCII bytes → string, if it has one (speed only: see {@link parseJws}). */
+  /** The host's native ASCII bytes → string, if it has one (speed only: see `parseJws`). */
   readonly asciiText?: AsciiText | undefined;
-}
-
-type ServiceKind = "session" | "action" | "access";
-interface ClaimsOf {
-  session: SessionClaims;
-  action: ActionClaims;
-  access: AccessClaims;
 }
 
 /**
@@ -86,51 +71,12 @@ function* serviceSteps<K extends ServiceKind, R>(
   memo: boolean,
   result: (claims: ClaimsOf[K]) => R,
 ): VerifySteps<R> {
-  // 1. S1–S5. Session and access tokens recur (one per session or client, presented again and
-  // again): their decoded payloads are shared (frozen), an action token's is its own.
-  const parsed = parseJws(token, rules.asciiText, kind !== "action");
-  const alg = checkHeader(parsed.header, kind, rules.algorithms);
-  // 2. kid names a configured key (never jku/x5u/jwk/x5c from the header), agreeing with alg.
-  const kid = parsed.header.kid;
-  if (typeof kid !== "string" || kid === "") {
-    throw errorFromCode("ERR_KEY_UNKNOWN", "kid is required");
-  }
-  const key = yield { op: "key", kid };
-  if (typeof key !== "object" || key === null) {
-    throw errorFromCode("ERR_KEY_UNKNOWN", "kid is not in the configured key set", {
-      details: { kid: kid.slice(0, 64) },
-    });
-  }
-  checkKeyAlg(key as PublicJwk, alg);
-  // 3. signature
-  checkSignatureAnswer(yield signatureEffect(parsed, alg, key as PublicJwk, memo));
-  // 4. claims present and typed, ver 1
-  // Session claims (also the inner token of every secure token) take the one-function check;
-  // anything it rejects goes to parseClaims, which gives the error.
-  const claims = kind === "session" && sessionClaimsOk(parsed.payload)
-    ? parsed.payload as unknown as ClaimsOf[K]
-    : parseClaims(CLAIMS_SCHEMA[kind] as v.GenericSchema<ClaimsOf[K]>, kind, parsed.payload);
-  // 5. iss, aud
-  checkIssuerAudience(claims, rules);
-  // 6. times
-  checkTimes({
-    iat: claims.iat,
-    exp: claims.exp,
-    now: rules.now,
-    tolerance: rules.tolerance,
-    maxLifetime: MAX_LIFETIME_S[kind],
-  });
-  return result(claims);
-}
-
-// A shared payload (parseJws) is deeply frozen, so whether it holds valid session claims never
-// changes: that is checked once per payload object. Fresh payloads are checked every time.
-const validSessionClaims = new WeakSet<object>();
-function sessionClaimsOk(p: Record<string, unknown>): boolean {
-  if (validSessionClaims.has(p)) return true;
-  if (!isSessionClaims(p)) return false;
-  if (Object.isFrozen(p) && Object.isFrozen(p.cnf)) validSessionClaims.add(p);
-  return true;
+  // 1–2 up to the key lookup
+  const head = serviceTokenHead(token, kind, rules);
+  // 2 with the key, 3: signature
+  const ok = yield serviceSignatureEffect(head, yield { op: "key", kid: head.kid }, memo);
+  // 3's answer, 4–6: claims, iss and aud, times
+  return result(serviceTokenClaims(head, rules, ok));
 }
 
 /**
