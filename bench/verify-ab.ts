@@ -8,8 +8,10 @@
  *   deno run -A bench/verify-ab.ts --base=/tmp/base · bun bench/verify-ab.ts --base=/tmp/base
  *
  * Prints, for each side: our JavaScript around the signature in JSON.parse units (a session
- * token verified again and again with a no-op signature check, and one never seen before),
- * session and secure tokens against raw node:crypto verify of the same signature.
+ * token verified again and again with a no-op signature check, answered at once or as a promise,
+ * and one never seen before),
+ * session and secure tokens against raw node:crypto verify of the same signature, and session
+ * tokens verified with WebCrypto against raw WebCrypto verify.
  *
  * @module
  */
@@ -54,15 +56,33 @@ const raw = ALG === "EdDSA"
   ? () => verify(null, data, pub, sig)
   : () => verify("sha256", data, { key: pub, dsaEncoding: "ieee-p1363" }, sig);
 
-const cases: Record<string, () => unknown> = { json: () => JSON.parse(payloadText), raw };
+const webKey = await crypto.subtle.importKey(
+  "jwk",
+  { ...service.jwk } as JsonWebKey,
+  ALG === "EdDSA" ? { name: "Ed25519" } : { name: "ECDSA", namedCurve: "P-256" },
+  false,
+  ["verify"],
+);
+const webParams = ALG === "EdDSA" ? { name: "Ed25519" } : { name: "ECDSA", hash: "SHA-256" };
+const rawWeb = () => crypto.subtle.verify(webParams, webKey, sig, data);
+
+const cases: Record<string, () => unknown> = {
+  json: () => JSON.parse(payloadText),
+  raw,
+  "raw web": rawWeb,
+};
 for (const [name, S] of Object.entries(sides)) {
   const o = { issuer: ISSUER, audience: "demo", jwks: { keys: [service.jwk] } };
   const noop = { ...o, crypto: { ...S.webCrypto, verify: () => true } };
+  const later = { ...o, crypto: { ...S.webCrypto, verify: () => Promise.resolve(true) } };
   const node = { ...o, crypto: S.nodeCrypto };
   const sec = { ...node, action: "login", replayStore: { consume: () => Promise.resolve(true) } };
   cases[`${name} noop`] = () => S.verifySessionToken(session, noop);
+  cases[`${name} noop async`] = () => S.verifySessionToken(session, later);
   cases[`${name} noop new`] = () => S.verifySessionToken(fresh[next = (next + 1) % FRESH]!, noop);
+  const web = { ...o, crypto: S.webCrypto };
   cases[`${name} session`] = () => S.verifySessionToken(session, node);
+  cases[`${name} session web`] = () => S.verifySessionToken(session, web);
   cases[`${name} secure`] = () => S.verifySecureSessionToken(secure, sec);
 }
 
@@ -91,10 +111,13 @@ const row = (label: string, f: (side: string) => number) =>
     `${label.padEnd(38)}${f("base").toFixed(3).padStart(8)}${f("this").toFixed(3).padStart(8)}`,
   );
 row("JS time / JSON.parse (same token)", (x) => ratio(`${x} noop`, "json"));
+row("JS time / JSON.parse (async verify)", (x) => ratio(`${x} noop async`, "json"));
 row("JS time / JSON.parse (new tokens)", (x) => ratio(`${x} noop new`, "json"));
 row("session / raw node:crypto", (x) => 1 / ratio(`${x} session`, "raw"));
 row("secure / raw node:crypto", (x) => 1 / ratio(`${x} secure`, "raw"));
+row("session / raw WebCrypto", (x) => 1 / ratio(`${x} session web`, "raw web"));
 console.log(
   `this/base time, same token: ${ratio("this noop", "base noop").toFixed(3)}; ` +
-    `new tokens: ${ratio("this noop new", "base noop new").toFixed(3)}`,
+    `new tokens: ${ratio("this noop new", "base noop new").toFixed(3)}; ` +
+    `WebCrypto: ${ratio("this session web", "base session web").toFixed(3)}`,
 );

@@ -43,29 +43,27 @@ export function runServiceToken<K extends ServiceKind, R>(
   try {
     const head = serviceTokenHead(token, kind, rules);
     const key = perform({ op: "key", kid: head.kid }, env);
-    if (isPromise(key)) return later(head, key, true, rules, env, result);
+    if (isPromise(key)) return afterKey(head, key, rules, env, result);
     const ok = perform(serviceSignatureEffect(head, key), env);
-    if (isPromise(ok)) return later(head, ok, false, rules, env, result);
+    // A reaction rather than an async function (cheaper to resume on JavaScriptCore); through
+    // Promise.resolve, which answers a native promise itself, so any thenable works.
+    if (isPromise(ok)) {
+      return Promise.resolve(ok).then((answer) => result(serviceTokenClaims(head, rules, answer)));
+    }
     return Promise.resolve(result(serviceTokenClaims(head, rules, ok)));
   } catch (e) {
     return Promise.reject(e);
   }
 }
 
-// From the first answer that is a promise: the key's (then the signature is yet to be checked),
-// or the signature's.
-async function later<K extends ServiceKind, R>(
+// From a key that is a promise: the signature is yet to be checked.
+async function afterKey<K extends ServiceKind, R>(
   head: ServiceTokenHead<K>,
-  answer: Promise<unknown>,
-  isKey: boolean,
+  key: Promise<unknown>,
   rules: ServiceTokenRules,
   env: VerifyEnv,
   result: (claims: ClaimsOf[K]) => R,
 ): Promise<R> {
-  let ok = await answer;
-  if (isKey) {
-    ok = perform(serviceSignatureEffect(head, ok), env);
-    if (isPromise(ok)) ok = await ok;
-  }
-  return result(serviceTokenClaims(head, rules, ok));
+  const ok = perform(serviceSignatureEffect(head, await key), env);
+  return result(serviceTokenClaims(head, rules, isPromise(ok) ? await ok : ok));
 }
