@@ -16,9 +16,9 @@ import {
 } from "../telemetry/queue.ts";
 import { beaconBody, buildBatch, flushReason, startBatch } from "../telemetry/sender.ts";
 import type { Effect, MachineState } from "./types.ts";
-import { endSession } from "./auth.ts";
+import { type AuthAnswer, endSession } from "./auth.ts";
 import { currentSid, dropSessionTokenIfIdle } from "./tags.ts";
-import { backoffDelay, errorBody, learnOffset, newId, uniform } from "./util.ts";
+import { errorBody, learnOffset, newId, retryTime } from "./util.ts";
 
 type Fx = Effect[];
 
@@ -109,14 +109,7 @@ export function maybeFlush(s: MachineState, now: number, fx: Fx): void {
 export function onTelemetryResponse(
   s: MachineState,
   id: string,
-  r: {
-    status: number;
-    body: unknown;
-    retryAfter?: number;
-    sentAt: number;
-    now: number;
-    random: Uint8Array;
-  },
+  r: AuthAnswer,
   fx: Fx,
 ): void {
   const inflight = s.sender.inflight;
@@ -173,14 +166,7 @@ export function onTelemetryResponse(
     releaseInflight(s.queue);
     // Retry when the backoff ends, not at the next flush interval (SPEC §8.5).
     if (s.queue.events.length > 0) s.sender.urgent = true;
-    s.sender.failures++;
-    s.sender.retryAt = r.now + backoffDelay({
-      n: s.sender.failures,
-      u: uniform(r.random, 24),
-      baseMs: s.options.backoffBaseMs,
-      capMs: s.options.backoffCapMs,
-      ...(r.retryAfter !== undefined ? { retryAfterS: r.retryAfter } : {}),
-    });
+    s.sender.retryAt = retryTime(s, ++s.sender.failures, r.now, r.random, 24, r.retryAfter);
     return;
   }
   dropSessionTokenIfIdle(s, inflight.sid);

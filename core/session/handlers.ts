@@ -71,7 +71,7 @@ export const onKeyReady: Handler = (s, input) => {
 export const onKeyFailed: Handler = (s, input, fx) => {
   const i = input as In<"key_failed">;
   s.keyInflight = false;
-  authFailed(s, i.now, i.random, fx, { code: "ERR_KEY_STORE", message: i.message });
+  authFailed(s, i.now, i.random, fx, "ERR_KEY_STORE", i.message);
 };
 
 export const onSigned: Handler = (s, input, fx) => {
@@ -107,17 +107,11 @@ export const onResponse: Handler = (s, input, fx) => {
   const p = s.pending[i.id];
   if (p === undefined) return; // duplicate or late answer
   delete s.pending[i.id];
-  const status = i.type === "response" ? i.status : 0;
-  const body = i.type === "response" ? i.body : { code: i.code };
-  const retryAfter = i.type === "response" ? i.retryAfter : undefined;
-  const r = {
-    status,
-    body,
-    sentAt: p.sentAt,
-    now: i.now,
-    random: i.random,
-    ...(retryAfter !== undefined ? { retryAfter } : {}),
-  };
+  const ok = i.type === "response";
+  const status = ok ? i.status : 0;
+  const body = ok ? i.body : { code: i.code };
+  const retryAfter = ok ? i.retryAfter : undefined;
+  const r = { status, body, sentAt: p.sentAt, now: i.now, random: i.random, retryAfter };
   if (p.purpose === "telemetry") return onTelemetryResponse(s, i.id, r, fx);
   if (p.purpose !== "config" && p.purpose !== "create" && p.purpose !== "refresh") return;
   if (status === 0) {
@@ -127,7 +121,7 @@ export const onResponse: Handler = (s, input, fx) => {
       if (s.auth.stale) return void (s.auth.stale = false);
     }
     const code = (body as { code: string }).code;
-    return authFailed(s, i.now, i.random, fx, { code, message: `${p.purpose} failed: ${code}` });
+    return authFailed(s, i.now, i.random, fx, code, `${p.purpose} failed: ${code}`);
   }
   onAuthResponse(s, p.purpose, r, fx);
 };

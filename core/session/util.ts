@@ -6,6 +6,7 @@
  */
 import { errorOf } from "../errors/error.ts";
 import { ALPHABET, encodeBase64Url } from "../token/base64url.ts";
+import { isObject } from "../wire/guards.ts";
 import type { Effect, Input, MachineState, Phase } from "./types.ts";
 
 /** Bytes each input must carry: 16 for a jti, 4 each for jitter, auth and telemetry backoff. */
@@ -41,7 +42,7 @@ export function jtiFrom(random: Uint8Array, k = 0): string {
  * `min(cap, base·2^(n−1))`, at least 250 ms, raised to `Retry-After` (capped at 300 s).
  */
 export function backoffDelay(
-  o: { n: number; u: number; baseMs: number; capMs: number; retryAfterS?: number },
+  o: { n: number; u: number; baseMs: number; capMs: number; retryAfterS?: number | undefined },
 ): number {
   const ceiling = Math.min(o.capMs, o.baseMs * 2 ** Math.min(o.n - 1, 30));
   let d = Math.max(250, Math.floor(o.u * ceiling));
@@ -49,6 +50,19 @@ export function backoffDelay(
     d = Math.max(d, Math.min(o.retryAfterS, 300) * 1000);
   }
   return d;
+}
+
+/** When to retry after the `n`-th failure: `backoffDelay` with the options' base and cap. */
+export function retryTime(
+  s: MachineState,
+  n: number,
+  now: number,
+  random: Uint8Array,
+  offset: 20 | 24,
+  retryAfterS: number | undefined,
+): number {
+  const { backoffBaseMs: baseMs, backoffCapMs: capMs } = s.options;
+  return now + backoffDelay({ n, u: uniform(random, offset), baseMs, capMs, retryAfterS });
 }
 
 /** Service time in whole seconds (SPEC §9.7). */
@@ -88,17 +102,10 @@ export function tokenUsable(s: MachineState, now: number): boolean {
 
 /** Reads `code` and `details` from an error body, if it is one. */
 export function errorBody(body: unknown): { code: string; details: Record<string, unknown> } {
-  if (
-    typeof body === "object" && body !== null &&
-    typeof (body as { code?: unknown }).code === "string"
-  ) {
-    const b = body as { code: string; details?: unknown };
-    const details = typeof b.details === "object" && b.details !== null
-      ? b.details as Record<string, unknown>
-      : {};
-    return { code: b.code, details };
-  }
-  return { code: "", details: {} };
+  const b = body as { code?: unknown; details?: unknown } | null;
+  return typeof b?.code === "string"
+    ? { code: b.code, details: isObject(b.details) ? b.details : {} }
+    : { code: "", details: {} };
 }
 
 /**
