@@ -11,6 +11,7 @@ import type { ConfigResponse } from "../wire/device.ts";
 import { dropSessionTokenIfIdle, retagPending } from "./tags.ts";
 import type { Effect, MachineState } from "./types.ts";
 import {
+  emit,
   errorBody,
   jtiFrom,
   learnOffset,
@@ -109,7 +110,7 @@ export function authFailed(
   retryAfterS?: number,
 ): void {
   s.auth.retryAt = retryTime(s, ++s.auth.failures, now, random, 20, retryAfterS);
-  fx.push({ type: "emit", event: { type: "error", code: asCode(code), message } });
+  emit(fx, { type: "error", code: asCode(code), message });
 }
 
 function asCode(code: string) {
@@ -215,10 +216,7 @@ function tokenReceived(
       fx.push({ type: "persist", key: "device", value: { deviceId: a.device_id! } });
     }
     retagPending(s, a.session_id!);
-    fx.push({
-      type: "emit",
-      event: { type: "session_started", sessionId: a.session_id!, deviceId: a.device_id! },
-    });
+    emit(fx, { type: "session_started", sessionId: a.session_id!, deviceId: a.device_id! });
   } else {
     s.session!.token = a.session_token;
     s.session!.tokenIat = iat;
@@ -229,10 +227,7 @@ function tokenReceived(
   const life = Math.max(1, s.session!.tokenExp - iat);
   const jitter = (uniform(random, 16) * 2 - 1) * s.options.refreshJitter * life;
   s.session!.refreshDueAt = Math.floor(localMs(s, iat + s.options.refreshAt * life + jitter));
-  fx.push({
-    type: "emit",
-    event: { type: "token_refreshed", sessionId: s.session!.id, expiresAt: s.session!.tokenExp },
-  });
+  emit(fx, { type: "token_refreshed", sessionId: s.session!.id, expiresAt: s.session!.tokenExp });
   persistSession(s, fx);
 }
 
@@ -290,10 +285,10 @@ export function endSession(s: MachineState, reason: string, fx: Fx): void {
   s.session = null;
   abandonAuth(s);
   dropSessionTokenIfIdle(s, old.id);
-  fx.push({ type: "emit", event: { type: "session_ended", sessionId: old.id, reason } });
+  emit(fx, { type: "session_ended", sessionId: old.id, reason });
   if (s.user !== null) {
     s.user = null;
-    fx.push({ type: "emit", event: { type: "user_cleared", reason: "session_ended" } });
+    emit(fx, { type: "user_cleared", reason: "session_ended" });
   }
   persistSession(s, fx);
 }
@@ -325,7 +320,7 @@ export function keyLost(s: MachineState, reason: string, fx: Fx): void {
   s.keyInflight = true;
   // Secure tokens being signed with the lost key are minted again with the new one.
   for (const w of s.waiters) if (w.kind === "secure") delete w.signId;
-  fx.push({ type: "emit", event: { type: "key_lost", reason } });
+  emit(fx, { type: "key_lost", reason });
   fx.push({ type: "generate_key", reason: "lost" });
 }
 

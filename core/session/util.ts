@@ -7,7 +7,8 @@
 import { errorOf } from "../errors/error.ts";
 import { ALPHABET, encodeBase64Url } from "../token/base64url.ts";
 import { isObject } from "../wire/guards.ts";
-import type { Effect, Input, MachineState, Phase } from "./types.ts";
+import type { ErrorCode } from "../errors/catalog.ts";
+import type { Effect, Emitted, Input, MachineState, Phase, Resolution, WaiterId } from "./types.ts";
 
 /** Bytes each input must carry: 16 for a jti, 4 each for jitter, auth and telemetry backoff. */
 export const RANDOM_BYTES = 32;
@@ -90,9 +91,20 @@ export function newId(s: MachineState, prefix: string): string {
 /** Emits a `state` event when the phase changes. */
 export function setPhase(s: MachineState, to: Phase, fx: Effect[]): void {
   if (s.phase === to) return;
-  fx.push({ type: "emit", event: { type: "state", from: s.phase, to } });
+  emit(fx, { type: "state", from: s.phase, to });
   s.phase = to;
 }
+
+/** Pushes an `emit` effect. */
+export const emit = (fx: Effect[], event: Emitted): number => fx.push({ type: "emit", event });
+
+/** Pushes a `resolve` effect: the caller `waiter` gets `value`. */
+export const resolve = (fx: Effect[], waiter: WaiterId, value: Resolution): number =>
+  fx.push({ type: "resolve", waiter, value });
+
+/** Pushes a `reject` effect: the caller `waiter` gets an error. */
+export const reject = (fx: Effect[], waiter: WaiterId, code: ErrorCode, message: string): number =>
+  fx.push({ type: "reject", waiter, code, message });
 
 /** Whether the current token may be handed out now (SPEC §9.4: `exp − margin`). */
 export function tokenUsable(s: MachineState, now: number): boolean {
