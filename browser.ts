@@ -22,7 +22,6 @@ import { FetchTransport } from "./adapters/transport/fetch.ts";
 import { IdbStorage } from "./adapters/browser/idb-storage.ts";
 import { deferredSession, STARTING } from "./adapters/browser/deferred.ts";
 import { lazyKeyPort } from "./adapters/browser/lazy-keys.ts";
-import { deviceAttributes } from "./adapters/browser/collectors/device.ts";
 import type { CollectorOptions } from "./adapters/browser/collectors/types.ts";
 
 export type { ActionEventOptions, InitOptions } from "./adapters/sdk/options.ts";
@@ -57,6 +56,11 @@ export type BrowserDeviceSession = DeviceSession & {
 export function init(options: BrowserOptions): BrowserDeviceSession {
   const { collect = true, shareTabs = true, ...rest } = options;
   const o = parseInitOptions({ ...rest, serverPath: absolute(rest.serverPath) });
+  // The device attributes are a chunk of their own, fetched now: in parallel with the tab
+  // coordinator's chunk (which the session waits for anyway) or, without it, with the storage
+  // reads the session starts with. A chunk that does not load leaves them out.
+  const attributes = o.enabled === false ? {} : import("./adapters/browser/collectors/device.ts")
+    .then((m) => m.deviceAttributes(), () => undefined);
   const lead = () =>
     createDeviceSession(o, {
       clock: systemClock,
@@ -68,7 +72,7 @@ export function init(options: BrowserOptions): BrowserDeviceSession {
       ),
       transport: new FetchTransport(),
       storage: new IdbStorage(),
-    }, { attributes: o.enabled === false ? {} : deviceAttributes() });
+    }, { attributes });
   const ds = shareTabs
     ? deferredSession( // the multi-tab coordinator is a chunk of its own
       import("./adapters/browser/tabs.ts").then(({ sharedSession }) =>

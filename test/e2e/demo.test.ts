@@ -74,6 +74,10 @@ describe("demo end to end (Chromium + service on loopback)", { skip, timeout: 24
       // Nothing typed ever reaches the service: not the password, not the username keys.
       const sent = demo.seen.map((r: { body: string }) => r.body).join("\n");
       assert.ok(sent.includes('"type":"interaction"'), "interactions were collected");
+      // The device attributes (a chunk of their own) reached the create request and the queue.
+      const create = demo.seen.find((r: { path: string }) => r.path === "/v1/device/sessions");
+      assert.equal(JSON.parse(create.body).attributes?.platform, "browser");
+      assert.ok(sent.includes('"type":"device"'), "the device event was sent");
       // The page loaded the SDK as a user's bundler splits it: the collectors in their own chunk.
       const scripts: string[] = await page.evaluate(() =>
         performance.getEntriesByType("resource").map((e) => e.name).filter((n) => n.endsWith(".js"))
