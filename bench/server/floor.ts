@@ -66,7 +66,7 @@ const gd = globalThis as {
     ): { addr: { port: number }; shutdown(): Promise<void> };
   };
   Bun?: {
-    serve(o: { fetch(r: Request): Response | Promise<Response> } & object): {
+    serve(o: { port: number; hostname: string; fetch(r: Request): Response | Promise<Response> }): {
       port: number;
       stop(): void;
     };
