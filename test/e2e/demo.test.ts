@@ -160,20 +160,6 @@ describe("demo end to end (Chromium + service on loopback)", { skip, timeout: 24
       await context.close();
     }
   });
-});
-
-describe("lazy chunks that fail to load (Chromium + service on loopback)", {
-  skip,
-  timeout: 240_000,
-}, () => {
-  // deno-lint-ignore no-explicit-any
-  let demo: any, launch: () => Promise<any>;
-  before(async () => {
-    ({ launch } = await import(SUPPORT + "chromium.ts"));
-    const { startDemo } = await import(SUPPORT + "demo-server.ts");
-    demo = await startDemo();
-  });
-  after(async () => await demo?.close());
 
   it("the tabs and collector chunks are fetched again: the session starts, interactions arrive", async () => {
     const context = await launch();
@@ -186,16 +172,7 @@ describe("lazy chunks that fail to load (Chromium + service on loopback)", {
         failed.set(name, (failed.get(name) ?? 0) + 1);
         return failed.get(name) === 1 ? route.abort("connectionreset") : route.continue();
       });
-      const page = await context.newPage();
-      await page.goto(`${demo.base}/demo/`);
-      await page.waitForFunction(() => deviceSession.snapshot().phase === "active", null, {
-        timeout: 0, // the test's timeout is the ceiling
-      });
-      assert.deepEqual(
-        [...failed.values()].sort(),
-        [2, 2],
-        `each chunk failed once, then loaded: ${[...failed.keys()].join(" ")}`,
-      );
+      const page = await open(context);
       const token: string = await page.evaluate(() => deviceSession.getSessionToken());
       assert.equal(token.split(".").length, 3);
       // Until the collectors' chunk has arrived a click is not collected: click and send until
@@ -207,6 +184,11 @@ describe("lazy chunks that fail to load (Chromium + service on loopback)", {
         await page.evaluate(() => deviceSession.flush());
         sent = demo.seen.slice(before).map((r: { body: string }) => r.body).join("\n");
       }
+      assert.deepEqual(
+        [...failed.values()].sort(),
+        [2, 2],
+        `each chunk failed once, then loaded: ${[...failed.keys()].join(" ")}`,
+      );
     } finally {
       await context.close();
     }
