@@ -47,9 +47,8 @@ export class DeviceSessionError extends Error {
 
   /** The JSON error body of SPEC §6.5 (without `time`, which the service adds). */
   toBody(): { code: ErrorCode; message: string; details?: Readonly<Record<string, unknown>> } {
-    return this.details === undefined
-      ? { code: this.code, message: this.message }
-      : { code: this.code, message: this.message, details: this.details };
+    const { code, message, details } = this;
+    return details === undefined ? { code, message } : { code, message, details };
   }
 }
 
