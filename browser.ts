@@ -22,7 +22,7 @@ import { FetchTransport } from "./adapters/transport/fetch.ts";
 import { IdbStorage } from "./adapters/browser/idb-storage.ts";
 import { deferredSession, STARTING } from "./adapters/browser/deferred.ts";
 import { lazyKeyPort } from "./adapters/browser/lazy-keys.ts";
-import { deviceAttributes } from "./adapters/browser/collectors/device.ts";
+import { retryingLoad } from "./adapters/browser/retry-load.ts";
 import type { CollectorOptions } from "./adapters/browser/collectors/types.ts";
 
 export type { ActionEventOptions, InitOptions } from "./adapters/sdk/options.ts";
@@ -57,6 +57,11 @@ export type BrowserDeviceSession = DeviceSession & {
 export function init(options: BrowserOptions): BrowserDeviceSession {
   const { collect = true, shareTabs = true, ...rest } = options;
   const o = parseInitOptions({ ...rest, serverPath: absolute(rest.serverPath) });
+  // The device attributes are a chunk of their own, fetched now: in parallel with the tab
+  // coordinator's chunk (which the session waits for anyway) or, without it, with the storage
+  // reads the session starts with. A chunk that does not load leaves them out.
+  const attributes = o.enabled === false ? {} : import("./adapters/browser/collectors/device.ts")
+    .then((m) => m.deviceAttributes(), () => undefined);
   const lead = () =>
     createDeviceSession(o, {
       clock: systemClock,
@@ -68,35 +73,43 @@ export function init(options: BrowserOptions): BrowserDeviceSession {
       ),
       transport: new FetchTransport(),
       storage: new IdbStorage(),
-    }, { attributes: o.enabled === false ? {} : deviceAttributes() });
+    }, { attributes });
   const ds = shareTabs
-    ? deferredSession( // the multi-tab coordinator is a chunk of its own
-      import("./adapters/browser/tabs.ts").then(({ sharedSession }) =>
-        sharedSession({
-          clientId: o.clientId,
-          lead,
-          callTimeoutMs: (o.tokenWaitMs ?? 10000) + 2000,
-          starting: STARTING,
-          errorOf,
-        })
-      ),
-    )
+    ? deferredSession({ // the multi-tab coordinator is a chunk of its own
+      load: () =>
+        import("./adapters/browser/tabs.ts").then(({ sharedSession }) =>
+          sharedSession({
+            clientId: o.clientId,
+            lead,
+            callTimeoutMs: (o.tokenWaitMs ?? 10000) + 2000,
+            starting: STARTING,
+            errorOf,
+          })
+        ),
+    })
     : { ...lead(), isLeader: () => true };
   let stop: (() => void) | null = () => {};
-  if (collect !== false && o.enabled !== false) {
-    // The collectors are their own chunk: the session starts without waiting for them.
-    // The session sends the device attributes itself, at creation: the chunk is the listeners.
-    void import("./adapters/browser/collectors/listeners.ts").then(({ startListeners }) => {
-      if (stop === null) return; // shut down before the chunk arrived
-      stop = startListeners({
-        ...(typeof collect === "object" ? collect : {}),
-        sink: ds[SINK],
-        onHide: () => ds[SINK].pageHide(),
-      });
-    });
-  }
+  // The collectors are their own chunk: the session starts without waiting for them. The
+  // session sends the device attributes itself, at creation: the chunk is the listeners. A
+  // failed load is retried (retry-load.ts) and at once when the page is back online.
+  const listeners = collect !== false && o.enabled !== false
+    ? retryingLoad({
+      load: () => import("./adapters/browser/collectors/listeners.ts"),
+      onLoad: ({ startListeners }) => {
+        if (stop === null) return; // shut down before the chunk arrived
+        stop = startListeners({
+          ...(typeof collect === "object" ? collect : {}),
+          sink: ds[SINK],
+          onHide: () => ds[SINK].pageHide(),
+        });
+      },
+    })
+    : null;
   // Back online: send what waited instead of sitting out the rest of a backoff.
-  const online = () => void ds.flush().catch(() => {});
+  const online = () => {
+    if (listeners?.value() === undefined) void listeners?.now().catch(() => {});
+    void ds.flush().catch(() => {});
+  };
   const target = globalThis as { addEventListener?: (t: string, f: () => void) => void };
   target.addEventListener?.("online", online);
   return {
@@ -104,6 +117,7 @@ export function init(options: BrowserOptions): BrowserDeviceSession {
     shutdown: async () => {
       (globalThis as { removeEventListener?: (t: string, f: () => void) => void })
         .removeEventListener?.("online", online);
+      listeners?.stop();
       stop?.();
       stop = null;
       await ds.shutdown();

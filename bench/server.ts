@@ -19,7 +19,7 @@
  *   bun bench/server.ts
  * Options: --ms=1500 per case (split over --rounds=5 interleaved rounds; the median counts),
  * --concurrency=1,10,100, --sessions=100000, --only=inproc|http|memory, --json=<file> (the
- * ratios, budgets and figures `npm run bench` reads).
+ * ratios, budgets, ceilings and figures `npm run bench` reads).
  *
  * Server and load generator share 2 vCPUs here: absolute figures are noisy and pessimistic;
  * read the ratios, measured side by side.
@@ -104,6 +104,7 @@ const report = {
   ratios: {} as Record<string, number>,
   budgets: {} as Record<string, number>,
   figures: {} as Record<string, number>,
+  ceilings: {} as Record<string, string>,
 };
 if (ONLY === "all" || ONLY === "inproc") Object.assign(report.ratios, await inProcess());
 if (ONLY === "all" || ONLY === "http") {
@@ -111,6 +112,7 @@ if (ONLY === "all" || ONLY === "http") {
   Object.assign(report.ratios, h.ratios);
   Object.assign(report.budgets, h.budgets);
   Object.assign(report.figures, h.figures);
+  Object.assign(report.ceilings, h.ceilings);
 }
 if (ONLY === "all" || ONLY === "memory") {
   const perSession = await memory(SESSIONS);

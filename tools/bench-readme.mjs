@@ -92,6 +92,16 @@ function latency(reports) {
 }
 
 /**
+ * A goal's cell: the ratio, and the ceiling no implementation beats on the machine where the
+ * bench measured one (the median of its floor handler's ratio, e.g. bench/server/floor.ts).
+ */
+function goalCell(rows, k) {
+  const x = rows?.[k];
+  const ceiling = x?.ceiling === undefined ? undefined : rows[x.ceiling];
+  return cellOf(x) + (ceiling === undefined ? "" : ` · ceiling ${ceiling.median.toFixed(2)}`);
+}
+
+/**
  * The goals only: every ratio with a budget, median (min–max) over the runs per runtime, ✓ when
  * the median meets the budget. Rows no runtime measured are left out.
  */
@@ -113,7 +123,7 @@ export function renderGoals(reports) {
     `|---|---|---:|${reports.map(() => "---:").join("|")}|`,
     ...[...rows.values()].map(({ bench, k, budget }) =>
       `| ${bench} | ${k} | ≥ ${budget} | ${
-        reports.map((r) => cellOf(r.results[bench]?.rows?.[k])).join(" | ")
+        reports.map((r) => goalCell(r.results[bench]?.rows, k)).join(" | ")
       } |`
     ),
   ].join("\n");
@@ -144,7 +154,14 @@ function selfTest() {
     date: "2026-01-01T00:00:00.000Z",
     machine: { cores: 2, cpu: "cpu", memoryGiB: 1, os: "os" },
     results: {
-      verify: { rows: { met: row(1, 0.95), missed: row(0.5, 0.95), context: row(0.7) } },
+      verify: {
+        rows: {
+          met: row(1, 0.95),
+          missed: { ...row(0.5, 0.95), ceiling: "floor" },
+          context: row(0.7),
+          floor: row(0.6),
+        },
+      },
       server: { error: "exit 1: boom" },
     },
   };
@@ -153,7 +170,10 @@ function selfTest() {
   const all = update(goals, [report]);
   const problems = [
     [goals.includes("| verify | met | ≥ 0.95 | 1.00 (0.90–1.10) ✓ |"), "a met goal is marked ✓"],
-    [goals.includes("| verify | missed | ≥ 0.95 | 0.50 (0.40–0.60) ✗ |"), "a missed goal ✗"],
+    [
+      goals.includes("| verify | missed | ≥ 0.95 | 0.50 (0.40–0.60) ✗ · ceiling 0.60 |"),
+      "a missed goal ✗, with its ceiling",
+    ],
     [!goals.slice(0, goals.indexOf(GOALS_END)).includes("context"), "unbudgeted rows stay out"],
     [
       !goals.includes("old") && goals.startsWith("before\n") && goals.includes("after\n"),

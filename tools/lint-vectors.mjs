@@ -22,7 +22,8 @@ const RESULTS = ["valid", "invalid", "acceptable"];
 /** Error codes of the catalog (their statuses, core/errors/status.ts), read from its source. */
 function catalogCodes() {
   const text = readFileSync(join(ROOT, "core/errors/status.ts"), "utf8");
-  return new Set([...text.matchAll(/^\s+(ERR_[A-Z_]+): (\d{3}|null),$/gm)].map((m) => m[1]));
+  // One row per code: `NAME FAMILY STATUS`, the name without its `ERR_` prefix.
+  return new Set([...text.matchAll(/^([A-Z_]+) [ITSP] (\d{3}|-)$/gm)].map((m) => `ERR_${m[1]}`));
 }
 
 const isObj = (x) => typeof x === "object" && x !== null && !Array.isArray(x);

@@ -1,11 +1,14 @@
 /**
  * A device session that is still arriving: the multi-tab coordinator (`tabs.ts`) is its own
  * chunk, so `init` answers at once with this stand-in, which forwards every call to the real
- * session once its chunk has loaded — in call order, listeners included.
+ * session once its chunk has loaded — in call order, listeners included — and loads the chunk
+ * again if it failed (`retry-load.ts`): without it there is no session at all.
  *
  * @module
  */
 import type { SessionEvent } from "../../core/mod.ts";
+import { errorOf } from "../../core/errors/error.ts";
+import { retryingLoad, type RetryOptions } from "./retry-load.ts";
 import {
   type SdkSession,
   type SessionSnapshot,
@@ -39,27 +42,76 @@ const ASYNC = [
   "setAuthenticatedUser",
   "clearUser",
   "flush",
-  "shutdown",
 ] as const;
 
+/** Options of {@link deferredSession}. */
+export interface DeferredOptions extends Omit<RetryOptions<Shared>, "onLoad"> {
+  /** Calls kept while the chunk is missing, telemetry only (default 1000; oldest dropped). */
+  maxWaiting?: number;
+}
+
 /**
- * Forwards to the session `ready` resolves to. Until then `snapshot` reports `starting` and
- * `isLeader` is `false`; asynchronous calls wait, and a failed load rejects them.
+ * Forwards to the session `load` builds once its chunk has arrived. Until then `snapshot`
+ * reports `starting` and `isLeader` is `false`; calls wait, in call order. A chunk that fails
+ * to load is fetched again on a backoff and at once on the next asynchronous call, which
+ * rejects with `ERR_NETWORK` if that attempt fails too; telemetry and listeners keep waiting
+ * (telemetry up to `maxWaiting` calls). `shutdown` before the chunk arrived stops the retries.
  *
  * @example
  * ```ts
  * import type { TabOptions } from "./tabs.ts";
  * declare const options: TabOptions;
- * const ds = deferredSession(import("./tabs.ts").then((m) => m.sharedSession(options)));
+ * const ds = deferredSession({
+ *   load: () => import("./tabs.ts").then((m) => m.sharedSession(options)),
+ * });
  * ```
  */
-export function deferredSession(ready: Promise<Shared>): Shared {
-  let ds: Shared | null = null;
-  void ready.then((d) => (ds = d), () => {});
-  const later = (f: (d: Shared) => void) => ds ? f(ds) : void ready.then(f, () => {});
+export function deferredSession(o: DeferredOptions): Shared {
+  const max = o.maxWaiting ?? 1000;
+  type Waiting = { f: (d: Shared) => void; sink: boolean; fail?: (e: Error) => void };
+  let waiting: Waiting[] = [];
+  let sinks = 0; // telemetry calls in `waiting`
+  let closed = false;
+  const chunk = retryingLoad({
+    ...o,
+    onLoad: (d) => {
+      const calls = waiting;
+      waiting = [];
+      sinks = 0;
+      for (const c of calls) c.f(d);
+      if (closed) void d.shutdown().catch(() => {}); // shut down while the chunk was arriving
+    },
+  });
+  const wait = (w: Waiting) => {
+    waiting.push(w);
+    if (w.sink && ++sinks > max) {
+      sinks--;
+      waiting.splice(waiting.findIndex((x) => x.sink), 1);
+    }
+    void chunk.now().catch((e) => {
+      // This attempt failed: a call waiting for an answer gets one; the others wait on.
+      const i = waiting.indexOf(w);
+      if (w.fail === undefined || i === -1) return;
+      waiting.splice(i, 1);
+      w.fail(errorOf("ERR_NETWORK", `the session's chunk did not load: ${String(e)}`));
+    });
+  };
+  const later = (f: (d: Shared) => void, sink = false) => {
+    const d = chunk.value();
+    if (d !== undefined) f(d);
+    else if (!closed) wait({ f, sink });
+  };
+  const call = (m: (typeof ASYNC)[number], a: unknown[]) =>
+    new Promise((resolve, reject) => {
+      const run = (d: Shared) => resolve((d[m] as (...a: unknown[]) => Promise<unknown>)(...a));
+      const d = chunk.value();
+      if (d !== undefined) run(d);
+      else if (closed) reject(errorOf("ERR_CLOSED", "the SDK was shut down"));
+      else wait({ f: run, sink: false, fail: reject });
+    });
   const out = {
-    isLeader: () => ds?.isLeader() ?? false,
-    snapshot: (): SessionSnapshot => ds?.snapshot() ?? STARTING,
+    isLeader: () => chunk.value()?.isLeader() ?? false,
+    snapshot: (): SessionSnapshot => chunk.value()?.snapshot() ?? STARTING,
     on: (l: (e: SessionEvent) => void) => {
       let off: (() => void) | null = null;
       let gone = false;
@@ -71,14 +123,23 @@ export function deferredSession(ready: Promise<Shared>): Shared {
     },
     [SINK]: {
       track: (t: TelemetrySinkType, data: Record<string, unknown>) =>
-        later((d) => d[SINK].track(t, data)),
-      activity: () => later((d) => d[SINK].activity()),
-      pageHide: () => later((d) => d[SINK].pageHide()),
+        later((d) => d[SINK].track(t, data), true),
+      activity: () => later((d) => d[SINK].activity(), true),
+      pageHide: () => later((d) => d[SINK].pageHide(), true),
+    },
+    shutdown: async () => {
+      const d = chunk.value();
+      if (d !== undefined) return await d.shutdown();
+      closed = true; // nothing started here: stop loading; a load in flight is shut down
+      chunk.stop();
+      const calls = waiting;
+      waiting = [];
+      sinks = 0;
+      for (const c of calls) c.fail?.(errorOf("ERR_CLOSED", "the SDK was shut down"));
     },
   } as unknown as Shared;
   for (const m of ASYNC) {
-    (out as unknown as Record<string, unknown>)[m] = async (...a: unknown[]) =>
-      await ((await ready)[m] as (...a: unknown[]) => Promise<unknown>)(...a);
+    (out as unknown as Record<string, unknown>)[m] = (...a: unknown[]) => call(m, a);
   }
   return out;
 }

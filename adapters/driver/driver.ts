@@ -84,20 +84,26 @@ export class MachineDriver {
     this.#prefix = options.storagePrefix ?? "device-session:";
   }
 
-  /** Loads persisted state and initializes the machine (creates the session at once). */
-  async start(o: { userId?: string; attributes?: FlatAttributes } = {}): Promise<void> {
+  /**
+   * Loads persisted state and initializes the machine (creates the session at once). Attributes
+   * still arriving (a promise) are awaited after the storage reads.
+   */
+  async start(
+    o: { userId?: string; attributes?: FlatAttributes | Promise<FlatAttributes | undefined> } = {},
+  ): Promise<void> {
     const device = await this.#ports.storage.get(`${this.#prefix}device`) as
       | { deviceId?: unknown }
       | null;
     const queue = await this.#ports.storage.get(`${this.#prefix}queue`) as QueueSnapshot | null;
     const session = await this.#ports.storage.get(`${this.#prefix}session`);
+    const attributes = o.attributes instanceof Promise ? await o.attributes : o.attributes;
     this.dispatch({
       type: "init",
       deviceId: typeof device?.deviceId === "string" ? device.deviceId : null,
       queue: isQueueSnapshot(queue) ? queue : null,
       session: isPersistedSession(session) ? session as PersistedSession : null,
       ...(o.userId !== undefined ? { userId: o.userId } : {}),
-      ...(o.attributes !== undefined ? { attributes: o.attributes } : {}),
+      ...(attributes !== undefined ? { attributes } : {}),
     });
   }
 

@@ -99,8 +99,11 @@ type Answer = { token: string; actionToken: string; changed: boolean };
 
 /** Extra inputs of `init` for custom runtimes (and of {@link createDeviceSession}). */
 export interface CreateOptions {
-  /** Device attributes sent at session creation and as the first `device` event. */
-  readonly attributes?: FlatAttributes;
+  /**
+   * Device attributes sent at session creation and as the first `device` event — or a promise
+   * of them (still arriving, e.g. in a chunk of their own), awaited after the storage reads.
+   */
+  readonly attributes?: FlatAttributes | Promise<FlatAttributes | undefined>;
   /** Storage key prefix (default `device-session:<clientId>:`). */
   readonly storagePrefix?: string;
 }

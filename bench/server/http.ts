@@ -5,13 +5,16 @@
  * world through our adapter. Each case runs at 1, 10 and 100 keep-alive connections, in
  * interleaved rounds; per case the median round counts. Beside throughput, the server process's
  * CPU time per request (`process.cpuUsage`): on a host shared with other work, throughput moves
- * with whatever else runs, while CPU per request is the server's own cost.
+ * with whatever else runs, while CPU per request is the server's own cost. Each budgeted case
+ * also runs against its floor (bench/server/floor.ts): a bare handler doing only the work no
+ * service can skip, whose ratio is the ceiling of the case's.
  *
  * @module
  */
 import process from "node:process";
 import type { Service } from "../../server.ts";
 import { arg, makeService, serveFn } from "./common.ts";
+import { bareServer } from "./floor.ts";
 import type { LoadResult } from "./loadgen.ts";
 import { median, startLoadgen } from "./loadgen-client.ts";
 import { MISS_SESSIONS } from "./scenarios.ts";
@@ -31,47 +34,23 @@ const CASES = [
   "trigger (session token), cache miss",
 ];
 
-/** A hello world on the runtime's own server, without our adapter. */
-async function bareHello(): Promise<{ port: number; close(): Promise<void> }> {
-  const hello = () => new Response("hello");
-  const gd = globalThis as {
-    Deno?: {
-      serve(o: object, h: () => Response): { addr: { port: number }; shutdown(): Promise<void> };
-    };
-    Bun?: { serve(o: object): { port: number; stop(): void } };
-  };
-  if (gd.Bun) {
-    const s = gd.Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: hello });
-    return { port: s.port, close: () => Promise.resolve(s.stop()) };
-  }
-  if (gd.Deno) {
-    const s = gd.Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, hello);
-    return { port: s.addr.port, close: () => s.shutdown() };
-  }
-  const { createServer } = await import("node:http");
-  const s = createServer((_req, res) => res.end("hello"));
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const port = (s.address() as { port: number }).port;
-  return { port, close: () => new Promise((r) => (s.closeAllConnections(), s.close(() => r()))) };
-}
-
-/** The load generator process, one command at a time. */
-
 /** Ratios (throughput / bare hello world) and latency figures, per concurrency. */
 export async function http(ms: number, rounds: number): Promise<{
   ratios: Record<string, number>;
   budgets: Record<string, number>;
   figures: Record<string, number>;
+  ceilings: Record<string, string>;
 }> {
   const serve = await serveFn();
-  const bare = await bareHello();
+  const bare = await bareServer("hello");
+  const floor = await bareServer("floor");
   const hello = await serve({ port: 0, fetch: () => new Response("hello") });
   let service: Service | null = null;
   const server = await serve({ port: 0, fetch: (req, info) => service!.fetch(req, info) });
   service = await makeService(server.url);
   const gen = startLoadgen(server.url, [
     `--sessions=${arg("miss-sessions", String(MISS_SESSIONS))}`,
-    `--prepared=${arg("prepared", "12000")}`,
+    `--prepared=${arg("prepared", "30000")}`,
   ]);
   await gen.ready;
   const slots = CONCURRENCY.flatMap((c) => [
@@ -80,6 +59,13 @@ export async function http(ms: number, rounds: number): Promise<{
     ...CASES.slice(1).map((name) => ({
       key: `c=${c} ${name}`,
       port: server.port,
+      case: name,
+      concurrency: c,
+    })),
+    // The same requests to a bare handler that does only their unavoidable work (floor.ts).
+    ...BUDGETED.map((name) => ({
+      key: `c=${c} floor: ${name}`,
+      port: floor.port,
       case: name,
       concurrency: c,
     })),
@@ -107,6 +93,7 @@ export async function http(ms: number, rounds: number): Promise<{
   const ratios: Record<string, number> = {};
   const budgets: Record<string, number> = {};
   const figures: Record<string, number> = {};
+  const ceilings: Record<string, string> = {};
   console.log(`\n## loopback HTTP/1.1 keep-alive, load generator in its own process\n`);
   console.log(
     "| connections | case | req/s | p50 ms | p99 ms | × bare hello req/s | server CPU µs/req | bare hello CPU ÷ case CPU |",
@@ -115,7 +102,7 @@ export async function http(ms: number, rounds: number): Promise<{
   for (const c of CONCURRENCY) {
     // Per round, each case against the bare hello world of the same round; median over rounds.
     const base = results.get(`c=${c} bare hello world`)!;
-    for (const name of ["bare hello world", ...CASES]) {
+    for (const name of ["bare hello world", ...CASES, ...BUDGETED.map((n) => `floor: ${n}`)]) {
       const rs = results.get(`c=${c} ${name}`)!;
       const ratio = median(rs.map((r, i) => r.rps / base[i]!.rps));
       const rps = median(rs.map((r) => r.rps));
@@ -128,7 +115,10 @@ export async function http(ms: number, rounds: number): Promise<{
         ratios[`c=${c} ${name} / bare hello (CPU per request)`] = cpuRatio;
       }
       figures[`c=${c} ${name} server CPU µs/req`] = cpu;
-      if (BUDGETED.includes(name)) budgets[`c=${c} ${name} / bare hello`] = 0.4;
+      if (BUDGETED.includes(name)) {
+        budgets[`c=${c} ${name} / bare hello`] = 0.4;
+        ceilings[`c=${c} ${name} / bare hello`] = `c=${c} floor: ${name} / bare hello`;
+      }
       figures[`c=${c} ${name} req/s`] = rps;
       figures[`c=${c} ${name} p50 ms`] = p50;
       figures[`c=${c} ${name} p99 ms`] = p99;
@@ -142,6 +132,7 @@ export async function http(ms: number, rounds: number): Promise<{
   await server.shutdown(2000);
   await hello.shutdown(2000);
   await bare.close();
+  await floor.close();
   await service.close();
-  return { ratios, budgets, figures };
+  return { ratios, budgets, figures, ceilings };
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import { ERROR_CATALOG } from "./catalog.ts";
-import { ERROR_STATUS, type ErrorCode } from "./status.ts";
+import { ERROR_FAMILY, ERROR_STATUS, type ErrorCode } from "./status.ts";
 
 /** Options of {@link DeviceSessionError}. */
 export interface DeviceSessionErrorOptions {
@@ -47,9 +47,8 @@ export class DeviceSessionError extends Error {
 
   /** The JSON error body of SPEC §6.5 (without `time`, which the service adds). */
   toBody(): { code: ErrorCode; message: string; details?: Readonly<Record<string, unknown>> } {
-    return this.details === undefined
-      ? { code: this.code, message: this.message }
-      : { code: this.code, message: this.message, details: this.details };
+    const { code, message, details } = this;
+    return details === undefined ? { code, message } : { code, message, details };
   }
 }
 
@@ -62,10 +61,7 @@ export class DeviceSessionError extends Error {
  * ```
  */
 export class InputError extends DeviceSessionError {
-  constructor(code: ErrorCode, message?: string, options?: DeviceSessionErrorOptions) {
-    super(code, message, options);
-    this.name = "InputError";
-  }
+  override name = "InputError";
 }
 
 /**
@@ -79,10 +75,7 @@ export class InputError extends DeviceSessionError {
  * ```
  */
 export class TokenError extends DeviceSessionError {
-  constructor(code: ErrorCode, message?: string, options?: DeviceSessionErrorOptions) {
-    super(code, message, options);
-    this.name = "TokenError";
-  }
+  override name = "TokenError";
 }
 
 /**
@@ -94,10 +87,7 @@ export class TokenError extends DeviceSessionError {
  * ```
  */
 export class ProtocolError extends DeviceSessionError {
-  constructor(code: ErrorCode, message?: string, options?: DeviceSessionErrorOptions) {
-    super(code, message, options);
-    this.name = "ProtocolError";
-  }
+  override name = "ProtocolError";
 }
 
 /**
@@ -109,49 +99,8 @@ export class ProtocolError extends DeviceSessionError {
  * ```
  */
 export class SessionError extends DeviceSessionError {
-  constructor(code: ErrorCode, message?: string, options?: DeviceSessionErrorOptions) {
-    super(code, message, options);
-    this.name = "SessionError";
-  }
+  override name = "SessionError";
 }
-
-const TOKEN_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
-  "ERR_TOKEN_TOO_LARGE",
-  "ERR_TOKEN_MALFORMED",
-  "ERR_TYP_MISMATCH",
-  "ERR_CRIT_UNSUPPORTED",
-  "ERR_ALG_NOT_ALLOWED",
-  "ERR_KEY_UNKNOWN",
-  "ERR_JWK_INVALID",
-  "ERR_SIGNATURE_INVALID",
-  "ERR_CLAIM_MISSING",
-  "ERR_CLAIM_INVALID",
-  "ERR_VERSION_UNSUPPORTED",
-  "ERR_ISSUER_MISMATCH",
-  "ERR_AUDIENCE_MISMATCH",
-  "ERR_TOKEN_EXPIRED",
-  "ERR_TOKEN_NOT_YET_VALID",
-  "ERR_LIFETIME_EXCEEDED",
-  "ERR_INNER_TOKEN_INVALID",
-  "ERR_BINDING_MISMATCH",
-  "ERR_ACTION_MISMATCH",
-  "ERR_REPLAYED",
-  "ERR_PROOF_TARGET_MISMATCH",
-  "ERR_NONCE_INVALID",
-  "ERR_KEY_MISMATCH",
-]);
-
-const SESSION_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
-  "ERR_DISABLED",
-  "ERR_SESSION_TOKEN_DISABLED",
-  "ERR_CLOSED",
-  "ERR_TIMEOUT",
-  "ERR_NETWORK",
-  "ERR_SERVICE",
-  "ERR_KEY_STORE",
-  "ERR_SESSION_UNKNOWN",
-  "ERR_SESSION_ENDED",
-]);
 
 /**
  * Builds the error of the right class for `code` — used when an error crosses a boundary as
@@ -185,10 +134,16 @@ export function errorOf(
   message?: string,
   options?: DeviceSessionErrorOptions,
 ): DeviceSessionError {
-  if (code === "ERR_INVALID_INPUT" || code === "ERR_CONFIG") {
-    return new InputError(code, message, options);
-  }
-  if (TOKEN_CODES.has(code)) return new TokenError(code, message, options);
-  if (SESSION_CODES.has(code)) return new SessionError(code, message, options);
-  return new ProtocolError(code, message, options);
+  const f = ERROR_FAMILY[code];
+  return new (f === "I"
+    ? InputError
+    : f === "T"
+    ? TokenError
+    : f === "S"
+    ? SessionError
+    : ProtocolError)(
+    code,
+    message,
+    options,
+  );
 }

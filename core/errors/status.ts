@@ -60,6 +60,72 @@ export type ErrorCode =
   | "ERR_KEY_STORE"
   | "ERR_CONFIG";
 
+// deno-fmt-ignore
+/**
+ * Every code in catalog order (SPEC §11), without its `ERR_` prefix: its family (the error
+ * class, error.ts: Input, Token, Session, Protocol) and the HTTP status the service answers it
+ * with (`-`: raised on the caller's side only). One string, so the device SDK carries each
+ * code once.
+ */
+const TABLE = `
+INVALID_INPUT I -
+INVALID_BODY P 400
+INVALID_QUERY P 400
+BODY_TOO_LARGE P 413
+UNSUPPORTED_MEDIA_TYPE P 415
+BAD_REQUEST P 400
+HEADERS_TOO_LARGE P 431
+BATCH_TOO_LARGE P 422
+NOT_FOUND P 404
+METHOD_NOT_ALLOWED P 405
+CONFLICT P 409
+RATE_LIMITED P 429
+INTERNAL P 500
+UNAVAILABLE P 503
+UNAUTHENTICATED P 401
+FORBIDDEN P 403
+CLIENT_UNKNOWN P 404
+TOKEN_TOO_LARGE T 401
+TOKEN_MALFORMED T 401
+TYP_MISMATCH T 401
+CRIT_UNSUPPORTED T 401
+ALG_NOT_ALLOWED T 401
+KEY_UNKNOWN T 401
+JWK_INVALID T 401
+SIGNATURE_INVALID T 401
+CLAIM_MISSING T 401
+CLAIM_INVALID T 401
+VERSION_UNSUPPORTED T 401
+ISSUER_MISMATCH T 401
+AUDIENCE_MISMATCH T 403
+TOKEN_EXPIRED T 401
+TOKEN_NOT_YET_VALID T 401
+LIFETIME_EXCEEDED T 401
+INNER_TOKEN_INVALID T 401
+BINDING_MISMATCH T 401
+ACTION_MISMATCH T 403
+REPLAYED T 409
+PROOF_TARGET_MISMATCH T 401
+NONCE_INVALID T 401
+KEY_MISMATCH T 401
+SESSION_UNKNOWN S 404
+SESSION_ENDED S 410
+ACTION_UNKNOWN P 404
+RULE_UNKNOWN P 404
+DISABLED S -
+SESSION_TOKEN_DISABLED S -
+CLOSED S -
+TIMEOUT S -
+NETWORK S -
+SERVICE S -
+KEY_STORE S -
+CONFIG I -`;
+
+/** The class family of a code: `I`nput, `T`oken, `S`ession or `P`rotocol (error.ts). */
+export type ErrorFamily = "I" | "T" | "S" | "P";
+
+const ROWS = TABLE.trim().split("\n").map((l) => l.split(" ") as [string, ErrorFamily, string]);
+
 /**
  * HTTP status of every code, or `null` for errors raised only on the caller's side.
  *
@@ -68,57 +134,18 @@ export type ErrorCode =
  * ERROR_STATUS.ERR_REPLAYED; // 409
  * ```
  */
-export const ERROR_STATUS: Readonly<Record<ErrorCode, number | null>> = {
-  ERR_INVALID_INPUT: null,
-  ERR_INVALID_BODY: 400,
-  ERR_INVALID_QUERY: 400,
-  ERR_BODY_TOO_LARGE: 413,
-  ERR_UNSUPPORTED_MEDIA_TYPE: 415,
-  ERR_BAD_REQUEST: 400,
-  ERR_HEADERS_TOO_LARGE: 431,
-  ERR_BATCH_TOO_LARGE: 422,
-  ERR_NOT_FOUND: 404,
-  ERR_METHOD_NOT_ALLOWED: 405,
-  ERR_CONFLICT: 409,
-  ERR_RATE_LIMITED: 429,
-  ERR_INTERNAL: 500,
-  ERR_UNAVAILABLE: 503,
-  ERR_UNAUTHENTICATED: 401,
-  ERR_FORBIDDEN: 403,
-  ERR_CLIENT_UNKNOWN: 404,
-  ERR_TOKEN_TOO_LARGE: 401,
-  ERR_TOKEN_MALFORMED: 401,
-  ERR_TYP_MISMATCH: 401,
-  ERR_CRIT_UNSUPPORTED: 401,
-  ERR_ALG_NOT_ALLOWED: 401,
-  ERR_KEY_UNKNOWN: 401,
-  ERR_JWK_INVALID: 401,
-  ERR_SIGNATURE_INVALID: 401,
-  ERR_CLAIM_MISSING: 401,
-  ERR_CLAIM_INVALID: 401,
-  ERR_VERSION_UNSUPPORTED: 401,
-  ERR_ISSUER_MISMATCH: 401,
-  ERR_AUDIENCE_MISMATCH: 403,
-  ERR_TOKEN_EXPIRED: 401,
-  ERR_TOKEN_NOT_YET_VALID: 401,
-  ERR_LIFETIME_EXCEEDED: 401,
-  ERR_INNER_TOKEN_INVALID: 401,
-  ERR_BINDING_MISMATCH: 401,
-  ERR_ACTION_MISMATCH: 403,
-  ERR_REPLAYED: 409,
-  ERR_PROOF_TARGET_MISMATCH: 401,
-  ERR_NONCE_INVALID: 401,
-  ERR_KEY_MISMATCH: 401,
-  ERR_SESSION_UNKNOWN: 404,
-  ERR_SESSION_ENDED: 410,
-  ERR_ACTION_UNKNOWN: 404,
-  ERR_RULE_UNKNOWN: 404,
-  ERR_DISABLED: null,
-  ERR_SESSION_TOKEN_DISABLED: null,
-  ERR_CLOSED: null,
-  ERR_TIMEOUT: null,
-  ERR_NETWORK: null,
-  ERR_SERVICE: null,
-  ERR_KEY_STORE: null,
-  ERR_CONFIG: null,
-};
+export const ERROR_STATUS: Readonly<Record<ErrorCode, number | null>> = Object.fromEntries(
+  ROWS.map(([c, , s]) => [`ERR_${c}`, s === "-" ? null : Number(s)]),
+) as Record<ErrorCode, number | null>;
+
+/**
+ * The class family of every code (error.ts picks the class from it).
+ *
+ * @example
+ * ```ts
+ * ERROR_FAMILY.ERR_REPLAYED; // "T"
+ * ```
+ */
+export const ERROR_FAMILY: Readonly<Record<ErrorCode, ErrorFamily>> = Object.fromEntries(
+  ROWS.map(([c, f]) => [`ERR_${c}`, f]),
+) as Record<ErrorCode, ErrorFamily>;

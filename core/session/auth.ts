@@ -11,12 +11,13 @@ import type { ConfigResponse } from "../wire/device.ts";
 import { dropSessionTokenIfIdle, retagPending } from "./tags.ts";
 import type { Effect, MachineState } from "./types.ts";
 import {
-  backoffDelay,
+  emit,
   errorBody,
   jtiFrom,
   learnOffset,
   localMs,
   newId,
+  retryTime,
   serviceSeconds,
   tokenIat,
   uniform,
@@ -104,35 +105,33 @@ export function authFailed(
   now: number,
   random: Uint8Array,
   fx: Fx,
-  why: { code: string; message: string; retryAfterS?: number },
+  code: string,
+  message: string,
+  retryAfterS?: number,
 ): void {
-  s.auth.failures++;
-  s.auth.retryAt = now + backoffDelay({
-    n: s.auth.failures,
-    u: uniform(random, 20),
-    baseMs: s.options.backoffBaseMs,
-    capMs: s.options.backoffCapMs,
-    ...(why.retryAfterS !== undefined ? { retryAfterS: why.retryAfterS } : {}),
-  });
-  fx.push({ type: "emit", event: { type: "error", code: asCode(why.code), message: why.message } });
+  s.auth.retryAt = retryTime(s, ++s.auth.failures, now, random, 20, retryAfterS);
+  emit(fx, { type: "error", code: asCode(code), message });
 }
 
 function asCode(code: string) {
   return (/^ERR_[A-Z_]+$/.test(code) ? code : "ERR_SERVICE") as "ERR_SERVICE";
 }
 
+/** An answer to a request of the machine, with what the handler knows about it. */
+export interface AuthAnswer {
+  status: number;
+  body: unknown;
+  retryAfter?: number | undefined;
+  sentAt: number;
+  now: number;
+  random: Uint8Array;
+}
+
 /** Handles the answer to config, create or refresh. */
 export function onAuthResponse(
   s: MachineState,
   purpose: "config" | "create" | "refresh",
-  r: {
-    status: number;
-    body: unknown;
-    retryAfter?: number;
-    sentAt: number;
-    now: number;
-    random: Uint8Array;
-  },
+  r: AuthAnswer,
   fx: Fx,
 ): void {
   learnOffset(s, (r.body as { time?: unknown } | null)?.time, r.sentAt, r.now);
@@ -145,7 +144,7 @@ export function onAuthResponse(
       s.config = { tokenLifetimeS: c.token_lifetime_s, secureMaxS: c.secure_token_max_s };
       s.auth.failures = 0;
       s.auth.retryAt = 0;
-    } else authFailed(s, r.now, r.random, fx, failure(r));
+    } else failure(s, r, fx);
     return;
   }
   s.auth.inflight = null;
@@ -168,16 +167,14 @@ export function onAuthResponse(
     return endSession(s, code, fx);
   }
   if (code === "ERR_KEY_MISMATCH") return keyLost(s, "service reported ERR_KEY_MISMATCH", fx);
-  authFailed(s, r.now, r.random, fx, failure(r));
+  failure(s, r, fx);
 }
 
-function failure(r: { status: number; body: unknown; retryAfter?: number }) {
+/** An answer that is neither the expected one nor a known error: back off (SPEC §9.5). */
+function failure(s: MachineState, r: AuthAnswer, fx: Fx): void {
   const { code } = errorBody(r.body);
-  return {
-    code: code || "ERR_SERVICE",
-    message: `service answered ${r.status}${code ? ` ${code}` : ""}`,
-    ...(r.retryAfter !== undefined ? { retryAfterS: r.retryAfter } : {}),
-  };
+  const message = `service answered ${r.status}${code ? ` ${code}` : ""}`;
+  authFailed(s, r.now, r.random, fx, code || "ERR_SERVICE", message, r.retryAfter);
 }
 
 interface TokenAnswer {
@@ -219,10 +216,7 @@ function tokenReceived(
       fx.push({ type: "persist", key: "device", value: { deviceId: a.device_id! } });
     }
     retagPending(s, a.session_id!);
-    fx.push({
-      type: "emit",
-      event: { type: "session_started", sessionId: a.session_id!, deviceId: a.device_id! },
-    });
+    emit(fx, { type: "session_started", sessionId: a.session_id!, deviceId: a.device_id! });
   } else {
     s.session!.token = a.session_token;
     s.session!.tokenIat = iat;
@@ -233,10 +227,7 @@ function tokenReceived(
   const life = Math.max(1, s.session!.tokenExp - iat);
   const jitter = (uniform(random, 16) * 2 - 1) * s.options.refreshJitter * life;
   s.session!.refreshDueAt = Math.floor(localMs(s, iat + s.options.refreshAt * life + jitter));
-  fx.push({
-    type: "emit",
-    event: { type: "token_refreshed", sessionId: s.session!.id, expiresAt: s.session!.tokenExp },
-  });
+  emit(fx, { type: "token_refreshed", sessionId: s.session!.id, expiresAt: s.session!.tokenExp });
   persistSession(s, fx);
 }
 
@@ -294,10 +285,10 @@ export function endSession(s: MachineState, reason: string, fx: Fx): void {
   s.session = null;
   abandonAuth(s);
   dropSessionTokenIfIdle(s, old.id);
-  fx.push({ type: "emit", event: { type: "session_ended", sessionId: old.id, reason } });
+  emit(fx, { type: "session_ended", sessionId: old.id, reason });
   if (s.user !== null) {
     s.user = null;
-    fx.push({ type: "emit", event: { type: "user_cleared", reason: "session_ended" } });
+    emit(fx, { type: "user_cleared", reason: "session_ended" });
   }
   persistSession(s, fx);
 }
@@ -329,7 +320,7 @@ export function keyLost(s: MachineState, reason: string, fx: Fx): void {
   s.keyInflight = true;
   // Secure tokens being signed with the lost key are minted again with the new one.
   for (const w of s.waiters) if (w.kind === "secure") delete w.signId;
-  fx.push({ type: "emit", event: { type: "key_lost", reason } });
+  emit(fx, { type: "key_lost", reason });
   fx.push({ type: "generate_key", reason: "lost" });
 }
 

@@ -16,9 +16,9 @@ import {
 } from "../telemetry/queue.ts";
 import { beaconBody, buildBatch, flushReason, startBatch } from "../telemetry/sender.ts";
 import type { Effect, MachineState } from "./types.ts";
-import { endSession } from "./auth.ts";
+import { type AuthAnswer, endSession } from "./auth.ts";
 import { currentSid, dropSessionTokenIfIdle } from "./tags.ts";
-import { backoffDelay, errorBody, learnOffset, newId, uniform } from "./util.ts";
+import { emit, errorBody, learnOffset, newId, reject, resolve, retryTime } from "./util.ts";
 
 type Fx = Effect[];
 
@@ -44,10 +44,7 @@ export function track(
     dataJson: JSON.stringify(data),
   });
   if (r.dropped > 0) {
-    fx.push({
-      type: "emit",
-      event: { type: "dropped", sessionId: sid, count: r.dropped, reason: "queue_full" },
-    });
+    emit(fx, { type: "dropped", sessionId: sid, count: r.dropped, reason: "queue_full" });
   }
   if (type === "action" || type === "identify") s.sender.urgent = true;
   // High-value events are persisted at once; the rest within PERSIST_EVERY_MS (coalesced, so an
@@ -109,14 +106,7 @@ export function maybeFlush(s: MachineState, now: number, fx: Fx): void {
 export function onTelemetryResponse(
   s: MachineState,
   id: string,
-  r: {
-    status: number;
-    body: unknown;
-    retryAfter?: number;
-    sentAt: number;
-    now: number;
-    random: Uint8Array;
-  },
+  r: AuthAnswer,
   fx: Fx,
 ): void {
   const inflight = s.sender.inflight;
@@ -135,22 +125,21 @@ export function onTelemetryResponse(
     s.sender.retryAt = 0;
     const prev = s.sender.ackedDropped[inflight.sid] ?? 0;
     s.sender.ackedDropped[inflight.sid] = Math.max(prev, inflight.droppedTotal);
-    fx.push({
-      type: "emit",
-      event: {
-        type: "acked",
-        sessionId: inflight.sid,
-        seq: inflight.maxSeq,
-        count: inflight.count,
-      },
+    emit(fx, {
+      type: "acked",
+      sessionId: inflight.sid,
+      seq: inflight.maxSeq,
+      count: inflight.count,
     });
     settleActions(s, inflight.sid, inflight.maxSeq, ack.actions, fx);
     adoptUser(s, inflight.sid, ack.user_id);
   } else if (r.status === 410 || r.status === 404) {
     const n = removeInflight(s.queue, true).length + dropSession(s.queue, inflight.sid);
-    fx.push({
-      type: "emit",
-      event: { type: "dropped", sessionId: inflight.sid, count: n, reason: code || "session_gone" },
+    emit(fx, {
+      type: "dropped",
+      sessionId: inflight.sid,
+      count: n,
+      reason: code || "session_gone",
     });
     failActions(s, (w) => w.sid === inflight.sid, "ERR_SESSION_ENDED", fx);
     delete s.tokens[inflight.sid];
@@ -159,28 +148,18 @@ export function onTelemetryResponse(
     }
   } else if ([400, 401, 413, 422].includes(r.status)) {
     const n = removeInflight(s.queue, true).length;
-    fx.push({
-      type: "emit",
-      event: {
-        type: "dropped",
-        sessionId: inflight.sid,
-        count: n,
-        reason: code || `http_${r.status}`,
-      },
+    emit(fx, {
+      type: "dropped",
+      sessionId: inflight.sid,
+      count: n,
+      reason: code || `http_${r.status}`,
     });
     failActions(s, (w) => w.sid === inflight.sid && w.seq! <= inflight.maxSeq, "ERR_SERVICE", fx);
   } else {
     releaseInflight(s.queue);
     // Retry when the backoff ends, not at the next flush interval (SPEC §8.5).
     if (s.queue.events.length > 0) s.sender.urgent = true;
-    s.sender.failures++;
-    s.sender.retryAt = r.now + backoffDelay({
-      n: s.sender.failures,
-      u: uniform(r.random, 24),
-      baseMs: s.options.backoffBaseMs,
-      capMs: s.options.backoffCapMs,
-      ...(r.retryAfter !== undefined ? { retryAfterS: r.retryAfter } : {}),
-    });
+    s.sender.retryAt = retryTime(s, ++s.sender.failures, r.now, r.random, 24, r.retryAfter);
     return;
   }
   dropSessionTokenIfIdle(s, inflight.sid);
@@ -197,16 +176,8 @@ function settleActions(
   s.waiters = s.waiters.filter((w) => {
     if (w.kind !== "action" || w.sid !== sid || w.seq! > maxSeq) return true;
     const a = actions.find((x) => x.seq === w.seq);
-    fx.push(
-      a
-        ? { type: "resolve", waiter: w.id, value: { kind: "action", actionToken: a.action_token } }
-        : {
-          type: "reject",
-          waiter: w.id,
-          code: "ERR_SERVICE",
-          message: "no action record for the event",
-        },
-    );
+    if (a) resolve(fx, w.id, { kind: "action", actionToken: a.action_token });
+    else reject(fx, w.id, "ERR_SERVICE", "no action record for the event");
     return false;
   });
 }
@@ -219,7 +190,7 @@ function failActions(
 ): void {
   s.waiters = s.waiters.filter((w) => {
     if (w.kind !== "action" || !match(w)) return true;
-    fx.push({ type: "reject", waiter: w.id, code, message: "the action event was not accepted" });
+    reject(fx, w.id, code, "the action event was not accepted");
     return false;
   });
 }

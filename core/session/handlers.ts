@@ -20,16 +20,13 @@ import {
 import { onTelemetryResponse, pageHide, track } from "./events.ts";
 import { currentSid } from "./tags.ts";
 import type { Effect, Input, MachineState } from "./types.ts";
-import { setPhase } from "./util.ts";
+import { emit, reject, resolve, setPhase } from "./util.ts";
 
 type Fx = Effect[];
 type In<T extends Input["type"]> = Extract<Input, { type: T }>;
 
 /** A handler: applies one input to the state. */
 export type Handler = (s: MachineState, input: Input, fx: Fx) => void;
-
-const reject = (fx: Fx, waiter: number, code: ErrorCode, message: string) =>
-  fx.push({ type: "reject", waiter, code, message });
 
 /** Rejects a caller's request with a fixed code (disabled, closed, not started). */
 export function rejectWith(code: ErrorCode, message: string): Handler {
@@ -71,7 +68,7 @@ export const onKeyReady: Handler = (s, input) => {
 export const onKeyFailed: Handler = (s, input, fx) => {
   const i = input as In<"key_failed">;
   s.keyInflight = false;
-  authFailed(s, i.now, i.random, fx, { code: "ERR_KEY_STORE", message: i.message });
+  authFailed(s, i.now, i.random, fx, "ERR_KEY_STORE", i.message);
 };
 
 export const onSigned: Handler = (s, input, fx) => {
@@ -83,7 +80,7 @@ export const onSigned: Handler = (s, input, fx) => {
     const token = secureSigned(s, i.id, i.signature);
     if (w === undefined) return;
     s.waiters = s.waiters.filter((x) => x !== w);
-    fx.push({ type: "resolve", waiter: w.id, value: { kind: "token", token } });
+    resolve(fx, w.id, { kind: "token", token });
     return;
   }
   if (s.auth.inflight !== i.id) { // a proof signed by a key we have since replaced
@@ -107,17 +104,11 @@ export const onResponse: Handler = (s, input, fx) => {
   const p = s.pending[i.id];
   if (p === undefined) return; // duplicate or late answer
   delete s.pending[i.id];
-  const status = i.type === "response" ? i.status : 0;
-  const body = i.type === "response" ? i.body : { code: i.code };
-  const retryAfter = i.type === "response" ? i.retryAfter : undefined;
-  const r = {
-    status,
-    body,
-    sentAt: p.sentAt,
-    now: i.now,
-    random: i.random,
-    ...(retryAfter !== undefined ? { retryAfter } : {}),
-  };
+  const ok = i.type === "response";
+  const status = ok ? i.status : 0;
+  const body = ok ? i.body : { code: i.code };
+  const retryAfter = ok ? i.retryAfter : undefined;
+  const r = { status, body, sentAt: p.sentAt, now: i.now, random: i.random, retryAfter };
   if (p.purpose === "telemetry") return onTelemetryResponse(s, i.id, r, fx);
   if (p.purpose !== "config" && p.purpose !== "create" && p.purpose !== "refresh") return;
   if (status === 0) {
@@ -127,7 +118,7 @@ export const onResponse: Handler = (s, input, fx) => {
       if (s.auth.stale) return void (s.auth.stale = false);
     }
     const code = (body as { code: string }).code;
-    return authFailed(s, i.now, i.random, fx, { code, message: `${p.purpose} failed: ${code}` });
+    return authFailed(s, i.now, i.random, fx, code, `${p.purpose} failed: ${code}`);
   }
   onAuthResponse(s, p.purpose, r, fx);
 };
@@ -218,14 +209,14 @@ export const onSetUser: Handler = (s, input, fx) => {
     track(s, "identify", { user_id: next, previous_user_id: s.user }, i.now, fx);
     s.user = next;
     persistSession(s, fx);
-    fx.push({
-      type: "emit",
-      event: next === null
+    emit(
+      fx,
+      next === null
         ? { type: "user_cleared", reason: "clear_user" }
         : { type: "user_set", userId: next },
-    });
+    );
   }
-  fx.push({ type: "resolve", waiter: i.waiter, value: { kind: "done", changed } });
+  resolve(fx, i.waiter, { kind: "done", changed });
 };
 
 export const onFlush: Handler = (s, input) => {
@@ -258,5 +249,5 @@ export const onShutdown: Handler = (s, input, fx) => {
 export const onShutdownDormant: Handler = (s, input, fx) => {
   const i = input as In<"shutdown">;
   setPhase(s, "closed", fx);
-  fx.push({ type: "resolve", waiter: i.waiter, value: { kind: "done", changed: false } });
+  resolve(fx, i.waiter, { kind: "done", changed: false });
 };

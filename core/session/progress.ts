@@ -10,7 +10,7 @@ import { flushDeadline } from "../telemetry/sender.ts";
 import { endSession, startAuth, startConfig, startSecureMint } from "./auth.ts";
 import { maybeFlush, maybePersist, PERSIST_EVERY_MS, persistQueue } from "./events.ts";
 import type { Effect, MachineState, Phase } from "./types.ts";
-import { localMs, serviceSeconds, setPhase, tokenUsable } from "./util.ts";
+import { localMs, reject, resolve, serviceSeconds, setPhase, tokenUsable } from "./util.ts";
 
 type Fx = Effect[];
 
@@ -50,12 +50,7 @@ function expireWaiters(s: MachineState, now: number, fx: Fx): void {
     if (w.kind === "shutdown" || now < w.deadline) return true;
     // A secure token whose signature is on its way is not abandoned mid-flight.
     if (w.kind === "secure" && w.signId !== undefined) return true;
-    fx.push({
-      type: "reject",
-      waiter: w.id,
-      code: "ERR_TIMEOUT",
-      message: `${w.kind} not available in time`,
-    });
+    reject(fx, w.id, "ERR_TIMEOUT", `${w.kind} not available in time`);
     return false;
   });
 }
@@ -100,14 +95,14 @@ function serveWaiters(s: MachineState, now: number, random: Uint8Array, fx: Fx):
   let k = 0;
   s.waiters = s.waiters.filter((w) => {
     if (w.kind === "token" && usable) {
-      fx.push({ type: "resolve", waiter: w.id, value: { kind: "token", token: s.session!.token } });
+      resolve(fx, w.id, { kind: "token", token: s.session!.token });
       return false;
     }
     if (w.kind === "secure" && usable && w.signId === undefined && s.key !== null) {
       startSecureMint(s, w, now, random, k++, fx);
     }
     if (w.kind === "flush" && s.queue.events.length === 0) {
-      fx.push({ type: "resolve", waiter: w.id, value: { kind: "done", changed: true } });
+      resolve(fx, w.id, { kind: "done", changed: true });
       return false;
     }
     return true;
@@ -120,11 +115,8 @@ function finishClosing(s: MachineState, now: number, fx: Fx): void {
   if (sendable && now < s.closeDeadline) return;
   persistQueue(s, fx, now);
   for (const w of s.waiters) {
-    fx.push(
-      w.kind === "shutdown"
-        ? { type: "resolve", waiter: w.id, value: { kind: "done", changed: true } }
-        : { type: "reject", waiter: w.id, code: "ERR_CLOSED", message: "the SDK was shut down" },
-    );
+    if (w.kind === "shutdown") resolve(fx, w.id, { kind: "done", changed: true });
+    else reject(fx, w.id, "ERR_CLOSED", "the SDK was shut down");
   }
   s.waiters = [];
   setPhase(s, "closed", fx);

@@ -6,7 +6,9 @@
  */
 import { errorOf } from "../errors/error.ts";
 import { ALPHABET, encodeBase64Url } from "../token/base64url.ts";
-import type { Effect, Input, MachineState, Phase } from "./types.ts";
+import { isObject } from "../wire/guards.ts";
+import type { ErrorCode } from "../errors/catalog.ts";
+import type { Effect, Emitted, Input, MachineState, Phase, Resolution, WaiterId } from "./types.ts";
 
 /** Bytes each input must carry: 16 for a jti, 4 each for jitter, auth and telemetry backoff. */
 export const RANDOM_BYTES = 32;
@@ -41,7 +43,7 @@ export function jtiFrom(random: Uint8Array, k = 0): string {
  * `min(cap, base·2^(n−1))`, at least 250 ms, raised to `Retry-After` (capped at 300 s).
  */
 export function backoffDelay(
-  o: { n: number; u: number; baseMs: number; capMs: number; retryAfterS?: number },
+  o: { n: number; u: number; baseMs: number; capMs: number; retryAfterS?: number | undefined },
 ): number {
   const ceiling = Math.min(o.capMs, o.baseMs * 2 ** Math.min(o.n - 1, 30));
   let d = Math.max(250, Math.floor(o.u * ceiling));
@@ -49,6 +51,19 @@ export function backoffDelay(
     d = Math.max(d, Math.min(o.retryAfterS, 300) * 1000);
   }
   return d;
+}
+
+/** When to retry after the `n`-th failure: `backoffDelay` with the options' base and cap. */
+export function retryTime(
+  s: MachineState,
+  n: number,
+  now: number,
+  random: Uint8Array,
+  offset: 20 | 24,
+  retryAfterS: number | undefined,
+): number {
+  const { backoffBaseMs: baseMs, backoffCapMs: capMs } = s.options;
+  return now + backoffDelay({ n, u: uniform(random, offset), baseMs, capMs, retryAfterS });
 }
 
 /** Service time in whole seconds (SPEC §9.7). */
@@ -76,9 +91,20 @@ export function newId(s: MachineState, prefix: string): string {
 /** Emits a `state` event when the phase changes. */
 export function setPhase(s: MachineState, to: Phase, fx: Effect[]): void {
   if (s.phase === to) return;
-  fx.push({ type: "emit", event: { type: "state", from: s.phase, to } });
+  emit(fx, { type: "state", from: s.phase, to });
   s.phase = to;
 }
+
+/** Pushes an `emit` effect. */
+export const emit = (fx: Effect[], event: Emitted): number => fx.push({ type: "emit", event });
+
+/** Pushes a `resolve` effect: the caller `waiter` gets `value`. */
+export const resolve = (fx: Effect[], waiter: WaiterId, value: Resolution): number =>
+  fx.push({ type: "resolve", waiter, value });
+
+/** Pushes a `reject` effect: the caller `waiter` gets an error. */
+export const reject = (fx: Effect[], waiter: WaiterId, code: ErrorCode, message: string): number =>
+  fx.push({ type: "reject", waiter, code, message });
 
 /** Whether the current token may be handed out now (SPEC §9.4: `exp − margin`). */
 export function tokenUsable(s: MachineState, now: number): boolean {
@@ -88,17 +114,10 @@ export function tokenUsable(s: MachineState, now: number): boolean {
 
 /** Reads `code` and `details` from an error body, if it is one. */
 export function errorBody(body: unknown): { code: string; details: Record<string, unknown> } {
-  if (
-    typeof body === "object" && body !== null &&
-    typeof (body as { code?: unknown }).code === "string"
-  ) {
-    const b = body as { code: string; details?: unknown };
-    const details = typeof b.details === "object" && b.details !== null
-      ? b.details as Record<string, unknown>
-      : {};
-    return { code: b.code, details };
-  }
-  return { code: "", details: {} };
+  const b = body as { code?: unknown; details?: unknown } | null;
+  return typeof b?.code === "string"
+    ? { code: b.code, details: isObject(b.details) ? b.details : {} }
+    : { code: "", details: {} };
 }
 
 /**

@@ -117,19 +117,25 @@ export function enqueue(
     evictOne(q, victim);
     dropped++;
   }
-  q.events.push({
-    sid: e.sid,
-    seq,
-    type: e.type,
-    priority,
-    at: e.at,
-    timeMs: e.timeMs,
-    data: e.dataJson,
-    bytes,
-  });
+  append(q, e.sid, seq, e.type, e.at, e.timeMs, e.dataJson);
+  return { seq, dropped };
+}
+
+/** Appends an event that fits (enqueue checked, or restored from a snapshot). */
+function append(
+  q: QueueState,
+  sid: string,
+  seq: number,
+  type: EventType,
+  at: number,
+  timeMs: number,
+  data: string,
+): void {
+  const priority = EVENT_PRIORITY[type];
+  const bytes = wireBytes(seq, timeMs, type, data);
+  q.events.push({ sid, seq, type, priority, at, timeMs, data, bytes });
   q.bytes += bytes;
   q.evictable[priority - 1]!++;
-  return { seq, dropped };
 }
 
 function lowestEvictable(q: QueueState): 0 | 1 | 2 | 3 {
@@ -232,22 +238,7 @@ function structuredCloneDropped(d: Record<string, Dropped>): Record<string, Drop
 /** Restores a snapshot; restored events count as enqueued at `now` for the flush interval. */
 export function restoreQueue(s: QueueSnapshot, now: number): QueueState {
   const q = emptyQueue();
-  for (const e of s.events) {
-    const priority = EVENT_PRIORITY[e.type];
-    const bytes = wireBytes(e.seq, e.time_ms, e.type, e.data);
-    q.events.push({
-      sid: e.sid,
-      seq: e.seq,
-      type: e.type,
-      priority,
-      at: now,
-      timeMs: e.time_ms,
-      data: e.data,
-      bytes,
-    });
-    q.bytes += bytes;
-    q.evictable[priority - 1]!++;
-  }
+  for (const e of s.events) append(q, e.sid, e.seq, e.type, now, e.time_ms, e.data);
   q.nextSeq = { ...s.nextSeq };
   q.dropped = structuredCloneDropped(s.dropped);
   return q;

@@ -10,7 +10,7 @@
 export const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 // 128 entries: char code → 6-bit value, or 64 for "not in the alphabet". Codes ≥ 128 are
 // rejected before the lookup, so one OR of four values tells whether a quad is valid.
-const LOOKUP: Uint8Array = (() => {
+const LOOKUP: Uint8Array = /* @__PURE__ */ (() => {
   const t = new Uint8Array(128).fill(64);
   for (let i = 0; i < ALPHABET.length; i++) t[ALPHABET.charCodeAt(i)] = i;
   return t;

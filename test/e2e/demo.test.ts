@@ -74,6 +74,10 @@ describe("demo end to end (Chromium + service on loopback)", { skip, timeout: 24
       // Nothing typed ever reaches the service: not the password, not the username keys.
       const sent = demo.seen.map((r: { body: string }) => r.body).join("\n");
       assert.ok(sent.includes('"type":"interaction"'), "interactions were collected");
+      // The device attributes (a chunk of their own) reached the create request and the queue.
+      const create = demo.seen.find((r: { path: string }) => r.path === "/v1/device/sessions");
+      assert.equal(JSON.parse(create.body).attributes?.platform, "browser");
+      assert.ok(sent.includes('"type":"device"'), "the device event was sent");
       // The page loaded the SDK as a user's bundler splits it: the collectors in their own chunk.
       const scripts: string[] = await page.evaluate(() =>
         performance.getEntriesByType("resource").map((e) => e.name).filter((n) => n.endsWith(".js"))
@@ -155,6 +159,39 @@ describe("demo end to end (Chromium + service on loopback)", { skip, timeout: 24
       );
       assert.ok(
         JSON.parse(beacon.body).events.some((e: { type: string }) => e.type === "interaction"),
+      );
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("the tabs and collector chunks are fetched again: the session starts, interactions arrive", async () => {
+    const context = await launch();
+    try {
+      // The first request for each lazy chunk fails as a dropped connection would.
+      const failed = new Map<string, number>();
+      // deno-lint-ignore no-explicit-any
+      await context.route(/\/demo\/(tabs|listeners)-[^/]+\.js$/, (route: any) => {
+        const name = new URL(route.request().url()).pathname;
+        failed.set(name, (failed.get(name) ?? 0) + 1);
+        return failed.get(name) === 1 ? route.abort("connectionreset") : route.continue();
+      });
+      const page = await open(context);
+      const token: string = await page.evaluate(() => deviceSession.getSessionToken());
+      assert.equal(token.split(".").length, 3);
+      // Until the collectors' chunk has arrived a click is not collected: click and send until
+      // an interaction reaches the service (the test's timeout is the ceiling).
+      const before = demo.seen.length;
+      let sent = "";
+      while (!sent.includes('"type":"interaction"')) {
+        await page.click("#amount");
+        await page.evaluate(() => deviceSession.flush());
+        sent = demo.seen.slice(before).map((r: { body: string }) => r.body).join("\n");
+      }
+      assert.deepEqual(
+        [...failed.values()].sort(),
+        [2, 2],
+        `each chunk failed once, then loaded: ${[...failed.keys()].join(" ")}`,
       );
     } finally {
       await context.close();

@@ -113,6 +113,39 @@ describe("SDK facade", () => {
       .map(([, e]) => e.type).filter((t) => t !== "device");
     assert.deepEqual(order, ["action", "page", "identify"]);
   });
+
+  it("awaits device attributes still arriving: the create request and the device event carry them", async () => {
+    // The browser entry passes a promise (its attributes collector is a chunk of its own).
+    const time = new VirtualTime();
+    const service = new FakeService({ now: () => time.now(), base: BASE });
+    const creates: string[] = [];
+    const transport = new ScriptedTransport({
+      time,
+      handle: (r) => {
+        if (r.url.endsWith("/v1/device/sessions")) creates.push(r.body ?? "");
+        return service.handle(r);
+      },
+    });
+    const work = new RealWork();
+    let arrive = (_: { platform: string }) => {};
+    const attributes = new Promise<{ platform: string }>((r) => (arrive = r));
+    const ds = init({ clientId: "demo", serverPath: BASE, enableSessionToken: true }, {
+      clock: time,
+      scheduler: time,
+      random: new SeededRandom(5),
+      keys: work.keys(new MemoryKeyStore()),
+      transport,
+      storage: new MemoryStorage(),
+    }, { attributes });
+    arrive({ platform: "late" });
+    await within(time, ds.getSessionToken(), 60_000, work);
+    assert.equal(creates.length, 1);
+    assert.deepEqual(JSON.parse(creates[0]!).attributes, { platform: "late" });
+    await within(time, ds.flush(), 60_000, work);
+    const [session] = [...service.sessions.values()];
+    const device = [...session!.events.values()].filter((e) => e.type === "device");
+    assert.deepEqual(device.map((e) => e.data), [{ platform: "late" }]);
+  });
 });
 
 function setupWith(o: Record<string, unknown>) {
