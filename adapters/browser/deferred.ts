@@ -53,8 +53,8 @@ export interface DeferredOptions extends Omit<RetryOptions<Shared>, "onLoad"> {
 /**
  * Forwards to the session `load` builds once its chunk has arrived. Until then `snapshot`
  * reports `starting` and `isLeader` is `false`; calls wait, in call order. A chunk that fails
- * to load is fetched again on a backoff and at once on the next asynchronous call, which
- * rejects with `ERR_NETWORK` if that attempt fails too; telemetry and listeners keep waiting
+ * to load is fetched again on a backoff and at once on the next asynchronous call (not on
+ * telemetry, which comes with every scroll and click), which rejects with `ERR_NETWORK` if that attempt fails too; telemetry and listeners keep waiting
  * (telemetry up to `maxWaiting` calls). `shutdown` before the chunk arrived stops the retries.
  *
  * @example
@@ -82,24 +82,30 @@ export function deferredSession(o: DeferredOptions): Shared {
       if (closed) void d.shutdown().catch(() => {}); // shut down while the chunk was arriving
     },
   });
+  const forget = (w: Waiting): boolean => {
+    const i = waiting.indexOf(w);
+    if (i !== -1) waiting.splice(i, 1);
+    return i !== -1;
+  };
   const wait = (w: Waiting) => {
     waiting.push(w);
     if (w.sink && ++sinks > max) {
       sinks--;
       waiting.splice(waiting.findIndex((x) => x.sink), 1);
     }
+    // Only a call waiting for an answer brings a retry forward: telemetry comes with every
+    // scroll and click, and each would fetch the chunk again, defeating the backoff.
+    const fail = w.fail;
+    if (fail === undefined) return;
     void chunk.now().catch((e) => {
-      // This attempt failed: a call waiting for an answer gets one; the others wait on.
-      const i = waiting.indexOf(w);
-      if (w.fail === undefined || i === -1) return;
-      waiting.splice(i, 1);
-      w.fail(errorOf("ERR_NETWORK", `the session's chunk did not load: ${String(e)}`));
+      // This attempt failed: the call gets its answer, unless it already has one.
+      if (forget(w)) fail(errorOf("ERR_NETWORK", `the session's chunk did not load: ${String(e)}`));
     });
   };
-  const later = (f: (d: Shared) => void, sink = false) => {
+  const later = (w: Waiting) => {
     const d = chunk.value();
-    if (d !== undefined) f(d);
-    else if (!closed) wait({ f, sink });
+    if (d !== undefined) w.f(d);
+    else if (!closed) wait(w);
   };
   const call = (m: (typeof ASYNC)[number], a: unknown[]) =>
     new Promise((resolve, reject) => {
@@ -115,17 +121,19 @@ export function deferredSession(o: DeferredOptions): Shared {
     on: (l: (e: SessionEvent) => void) => {
       let off: (() => void) | null = null;
       let gone = false;
-      later((d) => gone || (off = d.on(l)));
+      const w: Waiting = { f: (d) => void (gone || (off = d.on(l))), sink: false };
+      later(w);
       return () => {
         gone = true;
+        forget(w); // removed before the chunk arrived: not kept until it does
         off?.();
       };
     },
     [SINK]: {
       track: (t: TelemetrySinkType, data: Record<string, unknown>) =>
-        later((d) => d[SINK].track(t, data), true),
-      activity: () => later((d) => d[SINK].activity(), true),
-      pageHide: () => later((d) => d[SINK].pageHide(), true),
+        later({ f: (d) => d[SINK].track(t, data), sink: true }),
+      activity: () => later({ f: (d) => d[SINK].activity(), sink: true }),
+      pageHide: () => later({ f: (d) => d[SINK].pageHide(), sink: true }),
     },
     shutdown: async () => {
       const d = chunk.value();

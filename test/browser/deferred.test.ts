@@ -105,7 +105,7 @@ describe("deferred session", () => {
             if (loaded) expected.push(entry);
             else {
               queued.push(c.k === "flush" ? { entry, flush: i } : { entry });
-              start();
+              if (c.k === "flush") start(); // only a call awaiting an answer brings a retry forward
             }
           } else if (c.k === "fail" && inflight) {
             h.attempts.at(-1)!.reject();
@@ -151,6 +151,30 @@ describe("deferred session", () => {
     await drain();
     assert.equal(loads, 9);
     assert.deepEqual(delays, [1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000, 60000]);
+  });
+
+  it("telemetry and listeners wait for the backoff: they never fetch the chunk again at once", async () => {
+    const h = harness();
+    h.attempts[0]!.reject();
+    await drain();
+    for (let i = 0; i < 50; i++) (track(h.ds, i), h.ds[SINK].activity(), h.ds.on(() => {}));
+    await drain();
+    assert.equal(h.attempts.length, 1, "no attempt before the retry is due");
+    assert.equal(h.timers.size, 1);
+    [...h.timers.values()][0]!();
+    h.attempts[1]!.resolve();
+    await drain();
+    assert.equal(h.log.filter((l) => l.startsWith("track")).length, 50);
+  });
+
+  it("a listener removed before the chunk arrived is never registered", async () => {
+    const h = harness();
+    const off = h.ds.on("L" as unknown as () => void);
+    h.ds.on("M" as unknown as () => void);
+    off();
+    h.attempts[0]!.resolve();
+    await drain();
+    assert.deepEqual(h.log, ["on M"]);
   });
 
   it("keeps at most maxWaiting telemetry calls (the oldest go), never a listener", async () => {
