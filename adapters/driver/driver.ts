@@ -86,7 +86,8 @@ export class MachineDriver {
 
   /**
    * Loads persisted state and initializes the machine (creates the session at once). Attributes
-   * still arriving (a promise) are awaited after the storage reads.
+   * still arriving (a promise) are awaited after the storage reads, for at most the request
+   * timeout: every call waits for `start`, so attributes that fail or never arrive are left out.
    */
   async start(
     o: { userId?: string; attributes?: FlatAttributes | Promise<FlatAttributes | undefined> } = {},
@@ -96,7 +97,7 @@ export class MachineDriver {
       | null;
     const queue = await this.#ports.storage.get(`${this.#prefix}queue`) as QueueSnapshot | null;
     const session = await this.#ports.storage.get(`${this.#prefix}session`);
-    const attributes = o.attributes instanceof Promise ? await o.attributes : o.attributes;
+    const attributes = await this.#arrived(o.attributes);
     this.dispatch({
       type: "init",
       deviceId: typeof device?.deviceId === "string" ? device.deviceId : null,
@@ -104,6 +105,19 @@ export class MachineDriver {
       session: isPersistedSession(session) ? session as PersistedSession : null,
       ...(o.userId !== undefined ? { userId: o.userId } : {}),
       ...(attributes !== undefined ? { attributes } : {}),
+    });
+  }
+
+  /** `a` if it arrives within the request timeout and without failing; else none. */
+  #arrived(
+    a: FlatAttributes | Promise<FlatAttributes | undefined> | undefined,
+  ): Promise<FlatAttributes | undefined> {
+    if (!(a instanceof Promise)) return Promise.resolve(a);
+    const { clock, scheduler } = this.#ports;
+    return new Promise((resolve) => {
+      const timer = scheduler.set(clock.now() + this.#timeoutMs, () => resolve(undefined));
+      const done = (x: FlatAttributes | undefined) => (scheduler.clear(timer), resolve(x));
+      a.then(done, () => done(undefined));
     });
   }
 
