@@ -97,7 +97,14 @@ export class MachineDriver {
       | null;
     const queue = await this.#ports.storage.get(`${this.#prefix}queue`) as QueueSnapshot | null;
     const session = await this.#ports.storage.get(`${this.#prefix}session`);
-    const attributes = await this.#arrived(o.attributes);
+    const a = o.attributes;
+    const { clock, scheduler } = this.#ports;
+    const attributes = a instanceof Promise // left out if it fails or takes too long
+      ? await new Promise<FlatAttributes | void>((r) => {
+        const timer = scheduler.set(clock.now() + this.#timeoutMs, r);
+        a.then(r, () => r()).finally(() => scheduler.clear(timer));
+      })
+      : a;
     this.dispatch({
       type: "init",
       deviceId: typeof device?.deviceId === "string" ? device.deviceId : null,
@@ -105,19 +112,6 @@ export class MachineDriver {
       session: isPersistedSession(session) ? session as PersistedSession : null,
       ...(o.userId !== undefined ? { userId: o.userId } : {}),
       ...(attributes !== undefined ? { attributes } : {}),
-    });
-  }
-
-  /** `a` if it arrives within the request timeout and without failing; else none. */
-  #arrived(
-    a: FlatAttributes | Promise<FlatAttributes | undefined> | undefined,
-  ): Promise<FlatAttributes | undefined> {
-    if (!(a instanceof Promise)) return Promise.resolve(a);
-    const { clock, scheduler } = this.#ports;
-    return new Promise((resolve) => {
-      const timer = scheduler.set(clock.now() + this.#timeoutMs, () => resolve(undefined));
-      const done = (x: FlatAttributes | undefined) => (scheduler.clear(timer), resolve(x));
-      a.then(done, () => done(undefined));
     });
   }
 
