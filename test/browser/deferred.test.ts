@@ -209,4 +209,21 @@ describe("deferred session", () => {
     await h.ds.shutdown();
     assert.equal(h.timers.size, 0);
   });
+
+  it("a call that brings the retry forward cancels its timer; a load failing after shutdown schedules none", async () => {
+    const h = harness();
+    h.attempts[0]!.reject();
+    await drain();
+    assert.equal(h.timers.size, 1);
+    const answer = flush(h.ds, 1).catch((e) => e.code);
+    await drain();
+    assert.equal(h.attempts.length, 2, "fetched again at once");
+    assert.equal(h.timers.size, 0, "the retry it replaced is cancelled");
+    await h.ds.shutdown(); // while the second attempt is in flight
+    assert.equal(await answer, "ERR_CLOSED");
+    h.attempts[1]!.reject();
+    await drain();
+    assert.equal(h.timers.size, 0, "no retry after shutdown");
+    assert.equal(h.attempts.length, 2);
+  });
 });
