@@ -77,7 +77,7 @@ export function init(options: BrowserOptions): BrowserDeviceSession {
   const ds = shareTabs
     ? deferredSession({ // the multi-tab coordinator is a chunk of its own
       load: () =>
-        import("./adapters/browser/tabs.ts").then(({ sharedSession }) =>
+        import("./adapters/browser/tabs.ts").then(({ sharedSession }) => () =>
           sharedSession({
             clientId: o.clientId,
             lead,

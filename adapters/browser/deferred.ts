@@ -45,7 +45,12 @@ const ASYNC = [
 ] as const;
 
 /** Options of {@link deferredSession}. */
-export interface DeferredOptions extends Omit<RetryOptions<Shared>, "onLoad"> {
+export interface DeferredOptions extends Omit<RetryOptions<Shared>, "onLoad" | "load"> {
+  /**
+   * Loads the chunk (called again after a failure) and answers how to start the session: it is
+   * started only if the SDK was not shut down meanwhile, so nothing runs after `shutdown`.
+   */
+  load: () => Promise<() => Shared>;
   /** Calls kept while the chunk is missing, telemetry only (default 1000; oldest dropped). */
   maxWaiting?: number;
 }
@@ -55,14 +60,15 @@ export interface DeferredOptions extends Omit<RetryOptions<Shared>, "onLoad"> {
  * reports `starting` and `isLeader` is `false`; calls wait, in call order. A chunk that fails
  * to load is fetched again on a backoff and at once on the next asynchronous call (not on
  * telemetry, which comes with every scroll and click), which rejects with `ERR_NETWORK` if that attempt fails too; telemetry and listeners keep waiting
- * (telemetry up to `maxWaiting` calls). `shutdown` before the chunk arrived stops the retries.
+ * (telemetry up to `maxWaiting` calls). `shutdown` before the chunk arrived stops the retries, and a chunk arriving after
+ * it starts no session.
  *
  * @example
  * ```ts
  * import type { TabOptions } from "./tabs.ts";
  * declare const options: TabOptions;
  * const ds = deferredSession({
- *   load: () => import("./tabs.ts").then((m) => m.sharedSession(options)),
+ *   load: () => import("./tabs.ts").then((m) => () => m.sharedSession(options)),
  * });
  * ```
  */
@@ -72,14 +78,19 @@ export function deferredSession(o: DeferredOptions): Shared {
   let waiting: Waiting[] = [];
   let sinks = 0; // telemetry calls in `waiting`
   let closed = false;
+  const shutDown = () => errorOf("ERR_CLOSED", "the SDK was shut down");
   const chunk = retryingLoad({
     ...o,
+    load: () =>
+      o.load().then((start) => {
+        if (closed) throw shutDown(); // not retried: stopped
+        return start();
+      }),
     onLoad: (d) => {
       const calls = waiting;
       waiting = [];
       sinks = 0;
       for (const c of calls) c.f(d);
-      if (closed) void d.shutdown().catch(() => {}); // shut down while the chunk was arriving
     },
   });
   const forget = (w: Waiting): boolean => {
@@ -112,7 +123,7 @@ export function deferredSession(o: DeferredOptions): Shared {
       const run = (d: Shared) => resolve((d[m] as (...a: unknown[]) => Promise<unknown>)(...a));
       const d = chunk.value();
       if (d !== undefined) run(d);
-      else if (closed) reject(errorOf("ERR_CLOSED", "the SDK was shut down"));
+      else if (closed) reject(shutDown());
       else wait({ f: run, sink: false, fail: reject });
     });
   const out = {
@@ -138,12 +149,12 @@ export function deferredSession(o: DeferredOptions): Shared {
     shutdown: async () => {
       const d = chunk.value();
       if (d !== undefined) return await d.shutdown();
-      closed = true; // nothing started here: stop loading; a load in flight is shut down
+      closed = true; // nothing started yet: stop loading; a chunk still arriving starts nothing
       chunk.stop();
       const calls = waiting;
       waiting = [];
       sinks = 0;
-      for (const c of calls) c.fail?.(errorOf("ERR_CLOSED", "the SDK was shut down"));
+      for (const c of calls) c.fail?.(shutDown());
     },
   } as unknown as Shared;
   for (const m of ASYNC) {

@@ -27,6 +27,7 @@ function harness(maxWaiting?: number) {
     clear: (h) => void timers.delete(h as number),
   };
   let shutdowns = 0;
+  let built = 0;
   const session = {
     isLeader: () => true,
     snapshot: () => ({ ...STARTING, phase: "active" }),
@@ -42,13 +43,16 @@ function harness(maxWaiting?: number) {
   } as unknown as Shared;
   const ds = deferredSession({
     load: () =>
-      new Promise<Shared>((resolve, reject) =>
-        attempts.push({ resolve: () => resolve(session), reject: () => reject(new TypeError("x")) })
+      new Promise<() => Shared>((resolve, reject) =>
+        attempts.push({
+          resolve: () => resolve(() => (built++, session)),
+          reject: () => reject(new TypeError("x")),
+        })
       ),
     timer,
     ...(maxWaiting !== undefined ? { maxWaiting } : {}),
   });
-  return { ds, log, attempts, timers, shutdowns: () => shutdowns };
+  return { ds, log, attempts, timers, shutdowns: () => shutdowns, built: () => built };
 }
 
 const flush = (ds: Shared, n: number) => (ds.flush as unknown as (n: number) => Promise<number>)(n);
@@ -186,7 +190,7 @@ describe("deferred session", () => {
     assert.deepEqual(h.log, ["on L", "track 3", "track 4", "track 5"]);
   });
 
-  it("shutdown before the chunk arrived: waiting calls get ERR_CLOSED, no more retries, a late session is shut down", async () => {
+  it("shutdown before the chunk arrived: waiting calls get ERR_CLOSED, no more retries, a late chunk starts no session", async () => {
     const h = harness();
     const waiting = flush(h.ds, 1).catch((e) => e.code);
     await h.ds.shutdown();
@@ -196,7 +200,8 @@ describe("deferred session", () => {
     h.attempts[0]!.resolve();
     await drain();
     assert.deepEqual(h.log, []);
-    assert.equal(h.shutdowns(), 1);
+    assert.equal(h.built(), 0, "nothing is started (no requests) once shut down");
+    assert.equal(h.shutdowns(), 0);
     assert.equal(h.timers.size, 0);
     assert.equal(h.attempts.length, 1);
   });
