@@ -59,9 +59,12 @@ export function init(options: BrowserOptions): BrowserDeviceSession {
   const o = parseInitOptions({ ...rest, serverPath: absolute(rest.serverPath) });
   // The device attributes are a chunk of their own, fetched now: in parallel with the tab
   // coordinator's chunk (which the session waits for anyway) or, without it, with the storage
-  // reads the session starts with. A chunk that does not load leaves them out.
-  const attributes = o.enabled === false ? {} : import("./adapters/browser/collectors/device.ts")
-    .then((m) => m.deviceAttributes(), () => undefined);
+  // reads the session starts with. A failed load is tried once more at once (a browser fetches a
+  // failed module again); a chunk that does not load then leaves them out.
+  const device = () => import("./adapters/browser/collectors/device.ts");
+  const attributes = o.enabled === false
+    ? {}
+    : device().catch(device).then((m) => m.deviceAttributes(), () => undefined);
   const lead = () =>
     createDeviceSession(o, {
       clock: systemClock,
@@ -77,7 +80,7 @@ export function init(options: BrowserOptions): BrowserDeviceSession {
   const ds = shareTabs
     ? deferredSession({ // the multi-tab coordinator is a chunk of its own
       load: () =>
-        import("./adapters/browser/tabs.ts").then(({ sharedSession }) =>
+        import("./adapters/browser/tabs.ts").then(({ sharedSession }) => () =>
           sharedSession({
             clientId: o.clientId,
             lead,

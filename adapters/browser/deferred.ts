@@ -45,7 +45,12 @@ const ASYNC = [
 ] as const;
 
 /** Options of {@link deferredSession}. */
-export interface DeferredOptions extends Omit<RetryOptions<Shared>, "onLoad"> {
+export interface DeferredOptions extends Omit<RetryOptions<Shared>, "onLoad" | "load"> {
+  /**
+   * Loads the chunk (called again after a failure) and answers how to start the session: it is
+   * started only if the SDK was not shut down meanwhile, so nothing runs after `shutdown`.
+   */
+  load: () => Promise<() => Shared>;
   /** Calls kept while the chunk is missing, telemetry only (default 1000; oldest dropped). */
   maxWaiting?: number;
 }
@@ -53,16 +58,17 @@ export interface DeferredOptions extends Omit<RetryOptions<Shared>, "onLoad"> {
 /**
  * Forwards to the session `load` builds once its chunk has arrived. Until then `snapshot`
  * reports `starting` and `isLeader` is `false`; calls wait, in call order. A chunk that fails
- * to load is fetched again on a backoff and at once on the next asynchronous call, which
- * rejects with `ERR_NETWORK` if that attempt fails too; telemetry and listeners keep waiting
- * (telemetry up to `maxWaiting` calls). `shutdown` before the chunk arrived stops the retries.
+ * to load is fetched again on a backoff and at once on the next asynchronous call (not on
+ * telemetry, which comes with every scroll and click), which rejects with `ERR_NETWORK` if that attempt fails too; telemetry and listeners keep waiting
+ * (telemetry up to `maxWaiting` calls). `shutdown` before the chunk arrived stops the retries, and a chunk arriving after
+ * it starts no session.
  *
  * @example
  * ```ts
  * import type { TabOptions } from "./tabs.ts";
  * declare const options: TabOptions;
  * const ds = deferredSession({
- *   load: () => import("./tabs.ts").then((m) => m.sharedSession(options)),
+ *   load: () => import("./tabs.ts").then((m) => () => m.sharedSession(options)),
  * });
  * ```
  */
@@ -72,41 +78,52 @@ export function deferredSession(o: DeferredOptions): Shared {
   let waiting: Waiting[] = [];
   let sinks = 0; // telemetry calls in `waiting`
   let closed = false;
+  const shutDown = () => errorOf("ERR_CLOSED", "the SDK was shut down");
   const chunk = retryingLoad({
     ...o,
+    load: () =>
+      o.load().then((start) => {
+        if (closed) throw shutDown(); // not retried: stopped
+        return start();
+      }),
     onLoad: (d) => {
       const calls = waiting;
       waiting = [];
       sinks = 0;
       for (const c of calls) c.f(d);
-      if (closed) void d.shutdown().catch(() => {}); // shut down while the chunk was arriving
     },
   });
+  const forget = (w: Waiting): boolean => {
+    const i = waiting.indexOf(w);
+    if (i !== -1) waiting.splice(i, 1);
+    return i !== -1;
+  };
   const wait = (w: Waiting) => {
     waiting.push(w);
     if (w.sink && ++sinks > max) {
       sinks--;
       waiting.splice(waiting.findIndex((x) => x.sink), 1);
     }
+    // Only a call waiting for an answer brings a retry forward: telemetry comes with every
+    // scroll and click, and each would fetch the chunk again, defeating the backoff.
+    const fail = w.fail;
+    if (fail === undefined) return;
     void chunk.now().catch((e) => {
-      // This attempt failed: a call waiting for an answer gets one; the others wait on.
-      const i = waiting.indexOf(w);
-      if (w.fail === undefined || i === -1) return;
-      waiting.splice(i, 1);
-      w.fail(errorOf("ERR_NETWORK", `the session's chunk did not load: ${String(e)}`));
+      // This attempt failed: the call gets its answer, unless it already has one.
+      if (forget(w)) fail(errorOf("ERR_NETWORK", `the session's chunk did not load: ${String(e)}`));
     });
   };
-  const later = (f: (d: Shared) => void, sink = false) => {
+  const later = (w: Waiting) => {
     const d = chunk.value();
-    if (d !== undefined) f(d);
-    else if (!closed) wait({ f, sink });
+    if (d !== undefined) w.f(d);
+    else if (!closed) wait(w);
   };
   const call = (m: (typeof ASYNC)[number], a: unknown[]) =>
     new Promise((resolve, reject) => {
       const run = (d: Shared) => resolve((d[m] as (...a: unknown[]) => Promise<unknown>)(...a));
       const d = chunk.value();
       if (d !== undefined) run(d);
-      else if (closed) reject(errorOf("ERR_CLOSED", "the SDK was shut down"));
+      else if (closed) reject(shutDown());
       else wait({ f: run, sink: false, fail: reject });
     });
   const out = {
@@ -115,27 +132,29 @@ export function deferredSession(o: DeferredOptions): Shared {
     on: (l: (e: SessionEvent) => void) => {
       let off: (() => void) | null = null;
       let gone = false;
-      later((d) => gone || (off = d.on(l)));
+      const w: Waiting = { f: (d) => void (gone || (off = d.on(l))), sink: false };
+      later(w);
       return () => {
         gone = true;
+        forget(w); // removed before the chunk arrived: not kept until it does
         off?.();
       };
     },
     [SINK]: {
       track: (t: TelemetrySinkType, data: Record<string, unknown>) =>
-        later((d) => d[SINK].track(t, data), true),
-      activity: () => later((d) => d[SINK].activity(), true),
-      pageHide: () => later((d) => d[SINK].pageHide(), true),
+        later({ f: (d) => d[SINK].track(t, data), sink: true }),
+      activity: () => later({ f: (d) => d[SINK].activity(), sink: true }),
+      pageHide: () => later({ f: (d) => d[SINK].pageHide(), sink: true }),
     },
     shutdown: async () => {
       const d = chunk.value();
       if (d !== undefined) return await d.shutdown();
-      closed = true; // nothing started here: stop loading; a load in flight is shut down
+      closed = true; // nothing started yet: stop loading; a chunk still arriving starts nothing
       chunk.stop();
       const calls = waiting;
       waiting = [];
       sinks = 0;
-      for (const c of calls) c.fail?.(errorOf("ERR_CLOSED", "the SDK was shut down"));
+      for (const c of calls) c.fail?.(shutDown());
     },
   } as unknown as Shared;
   for (const m of ASYNC) {

@@ -86,7 +86,8 @@ export class MachineDriver {
 
   /**
    * Loads persisted state and initializes the machine (creates the session at once). Attributes
-   * still arriving (a promise) are awaited after the storage reads.
+   * still arriving (a promise) are awaited after the storage reads, for at most the request
+   * timeout: every call waits for `start`, so attributes that fail or never arrive are left out.
    */
   async start(
     o: { userId?: string; attributes?: FlatAttributes | Promise<FlatAttributes | undefined> } = {},
@@ -96,7 +97,14 @@ export class MachineDriver {
       | null;
     const queue = await this.#ports.storage.get(`${this.#prefix}queue`) as QueueSnapshot | null;
     const session = await this.#ports.storage.get(`${this.#prefix}session`);
-    const attributes = o.attributes instanceof Promise ? await o.attributes : o.attributes;
+    const a = o.attributes;
+    const { clock, scheduler } = this.#ports;
+    const attributes = a instanceof Promise // left out if it fails or takes too long
+      ? await new Promise<FlatAttributes | void>((r) => {
+        const timer = scheduler.set(clock.now() + this.#timeoutMs, r);
+        a.then(r, () => r()).finally(() => scheduler.clear(timer));
+      })
+      : a;
     this.dispatch({
       type: "init",
       deviceId: typeof device?.deviceId === "string" ? device.deviceId : null,

@@ -155,6 +155,15 @@ export async function scenarios(
     },
     { name: "recommendation (GET)", expect: 200, next: () => recommendation },
   ];
+  // For the floors (floor.ts), which keep no replay record: one secure token, sent again and
+  // again, so they spend none of the single-use ones the service's case needs.
+  const reused = {
+    method: "POST",
+    path: "/v1/backend/actions",
+    headers: backend,
+    body: JSON.stringify({ action_type: "transaction", secured_session_token: await secure() }),
+  };
+  cases.push({ name: "trigger (secure token), one token", expect: 201, next: () => reused });
   if (many.length > 0) {
     cases.push(
       { name: "telemetry, cache miss", expect: 200, next: () => batch(rotate()) },

@@ -117,7 +117,7 @@ export function enqueue(
     evictOne(q, victim);
     dropped++;
   }
-  append(q, e.sid, seq, e.type, e.at, e.timeMs, e.dataJson);
+  append(q, e.sid, seq, e.type, e.at, e.timeMs, e.dataJson, bytes);
   return { seq, dropped };
 }
 
@@ -130,9 +130,9 @@ function append(
   at: number,
   timeMs: number,
   data: string,
+  bytes: number = wireBytes(seq, timeMs, type, data), // enqueue has measured it already
 ): void {
   const priority = EVENT_PRIORITY[type];
-  const bytes = wireBytes(seq, timeMs, type, data);
   q.events.push({ sid, seq, type, priority, at, timeMs, data, bytes });
   q.bytes += bytes;
   q.evictable[priority - 1]!++;

@@ -27,6 +27,7 @@ function harness(maxWaiting?: number) {
     clear: (h) => void timers.delete(h as number),
   };
   let shutdowns = 0;
+  let built = 0;
   const session = {
     isLeader: () => true,
     snapshot: () => ({ ...STARTING, phase: "active" }),
@@ -42,13 +43,16 @@ function harness(maxWaiting?: number) {
   } as unknown as Shared;
   const ds = deferredSession({
     load: () =>
-      new Promise<Shared>((resolve, reject) =>
-        attempts.push({ resolve: () => resolve(session), reject: () => reject(new TypeError("x")) })
+      new Promise<() => Shared>((resolve, reject) =>
+        attempts.push({
+          resolve: () => resolve(() => (built++, session)),
+          reject: () => reject(new TypeError("x")),
+        })
       ),
     timer,
     ...(maxWaiting !== undefined ? { maxWaiting } : {}),
   });
-  return { ds, log, attempts, timers, shutdowns: () => shutdowns };
+  return { ds, log, attempts, timers, shutdowns: () => shutdowns, built: () => built };
 }
 
 const flush = (ds: Shared, n: number) => (ds.flush as unknown as (n: number) => Promise<number>)(n);
@@ -105,7 +109,7 @@ describe("deferred session", () => {
             if (loaded) expected.push(entry);
             else {
               queued.push(c.k === "flush" ? { entry, flush: i } : { entry });
-              start();
+              if (c.k === "flush") start(); // only a call awaiting an answer brings a retry forward
             }
           } else if (c.k === "fail" && inflight) {
             h.attempts.at(-1)!.reject();
@@ -153,6 +157,30 @@ describe("deferred session", () => {
     assert.deepEqual(delays, [1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000, 60000]);
   });
 
+  it("telemetry and listeners wait for the backoff: they never fetch the chunk again at once", async () => {
+    const h = harness();
+    h.attempts[0]!.reject();
+    await drain();
+    for (let i = 0; i < 50; i++) (track(h.ds, i), h.ds[SINK].activity(), h.ds.on(() => {}));
+    await drain();
+    assert.equal(h.attempts.length, 1, "no attempt before the retry is due");
+    assert.equal(h.timers.size, 1);
+    [...h.timers.values()][0]!();
+    h.attempts[1]!.resolve();
+    await drain();
+    assert.equal(h.log.filter((l) => l.startsWith("track")).length, 50);
+  });
+
+  it("a listener removed before the chunk arrived is never registered", async () => {
+    const h = harness();
+    const off = h.ds.on("L" as unknown as () => void);
+    h.ds.on("M" as unknown as () => void);
+    off();
+    h.attempts[0]!.resolve();
+    await drain();
+    assert.deepEqual(h.log, ["on M"]);
+  });
+
   it("keeps at most maxWaiting telemetry calls (the oldest go), never a listener", async () => {
     const h = harness(3);
     h.ds.on("L" as unknown as () => void);
@@ -162,7 +190,7 @@ describe("deferred session", () => {
     assert.deepEqual(h.log, ["on L", "track 3", "track 4", "track 5"]);
   });
 
-  it("shutdown before the chunk arrived: waiting calls get ERR_CLOSED, no more retries, a late session is shut down", async () => {
+  it("shutdown before the chunk arrived: waiting calls get ERR_CLOSED, no more retries, a late chunk starts no session", async () => {
     const h = harness();
     const waiting = flush(h.ds, 1).catch((e) => e.code);
     await h.ds.shutdown();
@@ -172,7 +200,8 @@ describe("deferred session", () => {
     h.attempts[0]!.resolve();
     await drain();
     assert.deepEqual(h.log, []);
-    assert.equal(h.shutdowns(), 1);
+    assert.equal(h.built(), 0, "nothing is started (no requests) once shut down");
+    assert.equal(h.shutdowns(), 0);
     assert.equal(h.timers.size, 0);
     assert.equal(h.attempts.length, 1);
   });
@@ -184,5 +213,22 @@ describe("deferred session", () => {
     assert.equal(h.timers.size, 1);
     await h.ds.shutdown();
     assert.equal(h.timers.size, 0);
+  });
+
+  it("a call that brings the retry forward cancels its timer; a load failing after shutdown schedules none", async () => {
+    const h = harness();
+    h.attempts[0]!.reject();
+    await drain();
+    assert.equal(h.timers.size, 1);
+    const answer = flush(h.ds, 1).catch((e) => e.code);
+    await drain();
+    assert.equal(h.attempts.length, 2, "fetched again at once");
+    assert.equal(h.timers.size, 0, "the retry it replaced is cancelled");
+    await h.ds.shutdown(); // while the second attempt is in flight
+    assert.equal(await answer, "ERR_CLOSED");
+    h.attempts[1]!.reject();
+    await drain();
+    assert.equal(h.timers.size, 0, "no retry after shutdown");
+    assert.equal(h.attempts.length, 2);
   });
 });

@@ -165,20 +165,25 @@ describe("demo end to end (Chromium + service on loopback)", { skip, timeout: 24
     }
   });
 
-  it("the tabs and collector chunks are fetched again: the session starts, interactions arrive", async () => {
+  it("the tabs, collector and device attribute chunks are fetched again: the session starts with its attributes, interactions arrive", async () => {
     const context = await launch();
     try {
       // The first request for each lazy chunk fails as a dropped connection would.
       const failed = new Map<string, number>();
       // deno-lint-ignore no-explicit-any
-      await context.route(/\/demo\/(tabs|listeners)-[^/]+\.js$/, (route: any) => {
+      await context.route(/\/demo\/(tabs|listeners|device)-[A-Z0-9]+\.js$/, (route: any) => {
         const name = new URL(route.request().url()).pathname;
         failed.set(name, (failed.get(name) ?? 0) + 1);
         return failed.get(name) === 1 ? route.abort("connectionreset") : route.continue();
       });
+      const start = demo.seen.length;
       const page = await open(context);
       const token: string = await page.evaluate(() => deviceSession.getSessionToken());
       assert.equal(token.split(".").length, 3);
+      const create = demo.seen.slice(start).find((r: { path: string }) =>
+        r.path === "/v1/device/sessions"
+      );
+      assert.equal(JSON.parse(create.body).attributes?.platform, "browser");
       // Until the collectors' chunk has arrived a click is not collected: click and send until
       // an interaction reaches the service (the test's timeout is the ceiling).
       const before = demo.seen.length;
@@ -190,7 +195,7 @@ describe("demo end to end (Chromium + service on loopback)", { skip, timeout: 24
       }
       assert.deepEqual(
         [...failed.values()].sort(),
-        [2, 2],
+        [2, 2, 2],
         `each chunk failed once, then loaded: ${[...failed.keys()].join(" ")}`,
       );
     } finally {

@@ -116,27 +116,8 @@ describe("SDK facade", () => {
 
   it("awaits device attributes still arriving: the create request and the device event carry them", async () => {
     // The browser entry passes a promise (its attributes collector is a chunk of its own).
-    const time = new VirtualTime();
-    const service = new FakeService({ now: () => time.now(), base: BASE });
-    const creates: string[] = [];
-    const transport = new ScriptedTransport({
-      time,
-      handle: (r) => {
-        if (r.url.endsWith("/v1/device/sessions")) creates.push(r.body ?? "");
-        return service.handle(r);
-      },
-    });
-    const work = new RealWork();
     let arrive = (_: { platform: string }) => {};
-    const attributes = new Promise<{ platform: string }>((r) => (arrive = r));
-    const ds = init({ clientId: "demo", serverPath: BASE, enableSessionToken: true }, {
-      clock: time,
-      scheduler: time,
-      random: new SeededRandom(5),
-      keys: work.keys(new MemoryKeyStore()),
-      transport,
-      storage: new MemoryStorage(),
-    }, { attributes });
+    const { time, service, ds, work, creates } = withAttributes(new Promise((r) => (arrive = r)));
     arrive({ platform: "late" });
     await within(time, ds.getSessionToken(), 60_000, work);
     assert.equal(creates.length, 1);
@@ -145,6 +126,19 @@ describe("SDK facade", () => {
     const [session] = [...service.sessions.values()];
     const device = [...session!.events.values()].filter((e) => e.type === "device");
     assert.deepEqual(device.map((e) => e.data), [{ platform: "late" }]);
+  });
+
+  it("device attributes that fail or never arrive are left out: the session starts anyway", async () => {
+    for (
+      const attributes of [Promise.reject(new TypeError("chunk")), new Promise<never>(() => {})]
+    ) {
+      const { time, ds, work, creates } = withAttributes(attributes);
+      const token = await within(time, ds.getSessionToken(), 60_000, work);
+      assert.equal(token.split(".").length, 3);
+      assert.equal(creates.length, 1);
+      assert.equal(JSON.parse(creates[0]!).attributes, undefined);
+      await within(time, ds.shutdown(), 60_000, work);
+    }
   });
 });
 
@@ -158,4 +152,28 @@ function setupWith(o: Record<string, unknown>) {
     transport: new ScriptedTransport({ time, handle: () => ({ status: 500, body: null }) }),
     storage: new MemoryStorage(),
   });
+}
+
+/** A session whose device attributes are `attributes` (a promise), recording create requests. */
+function withAttributes(attributes: Promise<{ platform: string } | undefined>) {
+  const time = new VirtualTime();
+  const service = new FakeService({ now: () => time.now(), base: BASE });
+  const creates: string[] = [];
+  const transport = new ScriptedTransport({
+    time,
+    handle: (r) => {
+      if (r.url.endsWith("/v1/device/sessions")) creates.push(r.body ?? "");
+      return service.handle(r);
+    },
+  });
+  const work = new RealWork();
+  const ds = init({ clientId: "demo", serverPath: BASE, enableSessionToken: true }, {
+    clock: time,
+    scheduler: time,
+    random: new SeededRandom(5),
+    keys: work.keys(new MemoryKeyStore()),
+    transport,
+    storage: new MemoryStorage(),
+  }, { attributes });
+  return { time, service, ds, work, creates };
 }
