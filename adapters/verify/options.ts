@@ -156,14 +156,19 @@ export function checkOptions<T>(schema: OptionsSchema, options: unknown): T {
   if (hit !== undefined && hit.schema === schema && unchanged(key as never, hit)) {
     return hit.output as T;
   }
-  const output = parseOrThrow(schema, options, "ERR_INVALID_INPUT");
-  if (key !== null) {
-    const names = Object.keys(schema.entries);
-    const values = names.map((n) => {
-      const x = (key as Record<string, unknown>)[n];
-      return Array.isArray(x) ? [...x] : x;
-    });
-    validated.set(key, { schema, names, values, output });
+  if (key === null) return parseOrThrow(schema, options, "ERR_INVALID_INPUT") as T;
+  // Each member is read once, and what that read answered is both validated and remembered: a
+  // getter, a Proxy or an array's own iterator cannot show validation one value and the memory
+  // another. A null-prototype copy: nothing inherited from Object.prototype becomes a member.
+  const names = Object.keys(schema.entries), read = Object.create(null), values: unknown[] = [];
+  for (const n of names) {
+    const has = n in key;
+    let x = has ? (key as Record<string, unknown>)[n] : undefined;
+    if (Array.isArray(x)) x = Array.from({ length: x.length }, (_, j) => (x as unknown[])[j]);
+    if (has) read[n] = x;
+    values.push(x);
   }
+  const output = parseOrThrow(schema, read, "ERR_INVALID_INPUT");
+  validated.set(key, { schema, names, values, output });
   return output as T;
 }
