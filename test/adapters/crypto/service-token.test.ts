@@ -44,10 +44,42 @@ const fake = (async: boolean): VerifyCrypto => ({
   ) => (async ? Promise.resolve(sig[1]! % 3 !== 0) : sig[1]! % 3 !== 0),
   sha256: () => new Uint8Array(32),
 });
+// A thenable that is no promise: both paths must adopt it as a promise.
+const thenable = <T>(x: T): PromiseLike<T> => ({
+  then: (ok, fail) => Promise.resolve(x).then(ok, fail) as never,
+});
+// Ports that answer at once for one call and later for another (by a signature byte), answer a
+// truthy non-`true`, answer a thenable, or start another verification from inside the port
+// (its synchronous part runs at once: parse memory, header cache, key cache in between).
+const nested = (): void => {
+  void runServiceToken(NESTED, "session", NESTED_RULES, {
+    crypto: new CryptoCache(fake(false)),
+    keys: { getKey: () => JWK },
+  }, (c) => c).catch(() => {});
+};
+const odd: VerifyCrypto[] = [
+  {
+    ...fake(false),
+    verify: (_a, _k, _i, sig) =>
+      sig[2]! & 1 ? Promise.resolve(sig[1]! % 3 !== 0) : sig[1]! % 3 !== 0,
+  },
+  { ...fake(false), verify: (_a, _k, _i, sig) => (sig[1]! % 3 !== 0 ? 1 : true) as never },
+  { ...fake(false), verify: (_a, _k, _i, sig) => thenable(sig[1]! % 3 !== 0) as never },
+  {
+    ...fake(false),
+    verify: (
+      _a,
+      _k,
+      _i,
+      sig,
+    ) => (nested(), sig[2]! & 1 ? thenable(sig[1]! % 3 !== 0) as never : sig[1]! % 3 !== 0),
+  },
+];
 const cryptos: (() => CryptoCache)[] = [
   () => new CryptoCache(webCrypto),
   () => new CryptoCache(fake(false)),
   () => new CryptoCache(fake(true)),
+  ...odd.map((c) => () => new CryptoCache(c)),
 ];
 const sources: KeySource[] = [
   // Answers at once, or a promise of it (cycled by the draw's index), or throws, or rejects.
@@ -59,6 +91,8 @@ const sources: KeySource[] = [
     },
   },
   { getKey: () => Promise.reject(new TypeError("no key source today")) },
+  { getKey: (kid) => thenable(kid === KID ? JWK : null) },
+  { getKey: (kid) => (nested(), kid === KID ? JWK : null) },
 ];
 
 const claim = fc.constantFrom<unknown>(
@@ -116,7 +150,7 @@ const setting = fc.record({
   // "expected": the kind's audience (the issuer for an access token, else the client id).
   audience: maybe("expected", "demo", "other", ISSUER),
   crypto: fc.nat(cryptos.length - 1),
-  keys: maybe(0, 1, 2, 3),
+  keys: maybe(0, 1, 2, 3, 4, 5),
 });
 
 type Draw = {
@@ -168,6 +202,25 @@ const outcome = (p: Promise<unknown>): Promise<unknown> =>
     }),
   );
 
+// The token a port verifies from inside itself: a valid session token.
+const NESTED = await tokenOf({
+  typ: "kind",
+  alg: "EdDSA",
+  kid: KID,
+  crit: false,
+  iss: ISSUER,
+  edits: [],
+  lifetime: 600,
+  signature: "valid",
+}, "session");
+const NESTED_RULES: ServiceTokenRules = {
+  algorithms: ["EdDSA"],
+  issuer: ISSUER,
+  audience: "demo",
+  now: IAT,
+  tolerance: 30,
+};
+
 describe("runServiceToken", { timeout: 300_000 }, () => {
   it("resolves and rejects as runVerify over the core's steps, on generated tokens", async () => {
     const seen = new Set<string>();
@@ -181,7 +234,7 @@ describe("runServiceToken", { timeout: 300_000 }, () => {
           now: s.now,
           tolerance: 30,
         };
-        // keys 0: the draw's index picks an answering source, sync or async; 1–3 the others.
+        // keys 0: the draw's index picks an answering source, sync or async; 1–5 the others.
         const keys = sources[s.keys === 0 ? (s.crypto & 1) : s.keys]!;
         const env = (): VerifyEnv => ({ crypto: cryptos[s.crypto]!(), keys });
         // Twice each: the second time, the token may be answered from the parse memory.
