@@ -107,14 +107,31 @@ async function checkInputs(crypto: VerifyCrypto): Promise<void> {
   const key = await generateDeviceKey({ alg: "EdDSA" });
   const signer = webCryptoSigner("EdDSA", key.privateKey);
   const k = (await crypto.importKey(key.jwk, "EdDSA"))!;
-  const inputs = [input, `${input}x`, input.slice(0, 5), "a".repeat(9000), `${input}.`, ""];
+  // Among them inputs of one length that differ in their first, a middle or their last
+  // character, or in a non-ASCII one (more bytes than characters), and inputs too long.
+  const same = (at: number, ch: string) => input.slice(0, at) + ch + input.slice(at + 1);
+  const inputs = [
+    input,
+    `${input}x`,
+    input.slice(0, 5),
+    "a".repeat(9000),
+    `${input}.`,
+    "",
+    same(0, "f"),
+    same(15, "A"),
+    same(input.length - 1, "R"),
+    same(input.length - 1, "é"),
+    "é".repeat(5000),
+  ];
   const sigs = await Promise.all(inputs.map((i) => signer.sign(new TextEncoder().encode(i))));
-  const order = [0, 0, 1, 0, 2, 3, 2, 0, 3, 3, 4, 5, 0, 5, 1];
-  for (const a of order) {
-    for (const b of [a, (a + 1) % inputs.length]) {
-      // A copy: an equal string that is another object.
-      const text = [...inputs[a]!].join("");
-      assert.equal(await crypto.verify("EdDSA", k, text, sigs[b]!), a === b, `${a} ${b}`);
+  // Every input right after every other, each against its own signature and the other's.
+  for (let a = 0; a < inputs.length; a++) {
+    for (let b = 0; b < inputs.length; b++) {
+      for (const [i, s] of [[a, a], [b, b], [b, a]]) {
+        // A copy: an equal string that is another object.
+        const text = [...inputs[i]!].join("");
+        assert.equal(await crypto.verify("EdDSA", k, text, sigs[s]!), i === s, `${a} ${b}`);
+      }
     }
   }
 }
