@@ -91,7 +91,7 @@ const sources: KeySource[] = [
     },
   },
   { getKey: () => Promise.reject(new TypeError("no key source today")) },
-  { getKey: (kid) => thenable(kid === KID ? JWK : null) },
+  { getKey: (kid) => thenable(kid === KID ? JWK : null) as never },
   { getKey: (kid) => (nested(), kid === KID ? JWK : null) },
 ];
 
