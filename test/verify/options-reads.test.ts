@@ -48,6 +48,24 @@ describe("verifier options: a remembered result is what validating now gives", {
     }
   });
 
+  it("a member polluted into Object.prototype is no member of a null-prototype object", () => {
+    const o = Object.assign(Object.create(null), { issuer: "https://i", jwks });
+    const proto = Object.prototype as Record<string, unknown>;
+    try {
+      proto.audience = "demo";
+      for (let i = 0; i < 2; i++) {
+        assert.equal(outcome(() => checkOptions(TokenOptions, o)), "ERR_INVALID_INPUT");
+      }
+      // An ordinary object inherits it, as validating it reads it.
+      const plain = { issuer: "https://i", jwks };
+      assert.equal(checkOptions<{ audience: string }>(TokenOptions, plain).audience, "demo");
+      delete proto.audience;
+      assert.equal(outcome(() => checkOptions(TokenOptions, plain)), "ERR_INVALID_INPUT");
+    } finally {
+      delete proto.audience;
+    }
+  });
+
   it("an array whose iterator answers other elements than its indices", () => {
     const algorithms = ["EdDSA"];
     (algorithms as unknown as { [Symbol.iterator]: unknown })[Symbol.iterator] = function* () {
