@@ -18,11 +18,9 @@ import {
   hasDuplicateMembersIn,
   parseJws,
 } from "../../core/token/mod.ts";
+import { propertyRuns } from "../support/property-runs.ts";
 
-const RUNS = Number(
-  (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env
-    .PROPERTY_RUNS ?? 300,
-);
+const RUNS = propertyRuns(300);
 
 /** What the ASCII fast path must answer, from the plain decoder. */
 function expected(s: string): string | null | undefined {

@@ -9,11 +9,9 @@ import * as v from "valibot";
 import { isSessionClaims } from "../../core/token/mod.ts";
 import { parseClaims } from "../../core/wire/parse.ts";
 import { SessionClaimsSchema } from "../../core/wire/tokens.ts";
+import { propertyRuns } from "../support/property-runs.ts";
 
-const RUNS = Number(
-  (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env
-    .PROPERTY_RUNS ?? 300,
-);
+const RUNS = propertyRuns(300);
 const NAMES = ["iss", "aud", "sub", "did", "cnf", "iat", "exp", "jti", "ver"] as const;
 
 const b64 = (min: number, max: number) =>

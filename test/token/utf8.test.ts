@@ -5,11 +5,9 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { decodeUtf8, encodeUtf8 } from "../../core/token/utf8.ts";
+import { propertyRuns } from "../support/property-runs.ts";
 
-const RUNS = Number(
-  (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env
-    .PROPERTY_RUNS ?? 300,
-);
+const RUNS = propertyRuns(300);
 const strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const hostDecode = (b: Uint8Array): string | null => {
   try {

@@ -7,11 +7,9 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { parseOrThrow } from "../../core/wire/mod.ts";
 import { checkOptions, TokenOptions } from "../../adapters/verify/options.ts";
+import { propertyRuns } from "../support/property-runs.ts";
 
-const RUNS = Number(
-  (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env
-    .PROPERTY_RUNS ?? 300,
-);
+const RUNS = propertyRuns(300);
 const jwks = { keys: [] };
 const BASE = { issuer: "https://i", audience: "demo", jwks, algorithms: ["EdDSA"] };
 

@@ -19,11 +19,9 @@ import { TOKEN_TYP } from "../../core/wire/mod.ts";
 import { CryptoCache } from "../../adapters/crypto/driver.ts";
 import { runServiceToken } from "../../adapters/crypto/service-token.ts";
 import type { VerifyCrypto } from "../../adapters/crypto/types.ts";
+import { propertyRuns } from "../support/property-runs.ts";
 
-const RUNS = Number(
-  (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env
-    .PROPERTY_RUNS ?? 300,
-);
+const RUNS = propertyRuns(300);
 const ISSUER = "https://risk.example.com";
 const IAT = 1_800_000_000;
 const JWK = { kty: "OKP", crv: "Ed25519", x: "A".repeat(43), kid: "k1" } as PublicJwk;

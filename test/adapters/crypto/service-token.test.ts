@@ -21,11 +21,9 @@ import type { VerifyCrypto } from "../../../adapters/crypto/types.ts";
 import { webCrypto } from "../../../adapters/crypto/webcrypto.ts";
 import type { KeySource } from "../../../adapters/keys/key-set.ts";
 import { generateServiceKey } from "../../../adapters/keys/service-key.ts";
+import { propertyRuns } from "../../support/property-runs.ts";
 
-const RUNS = Number(
-  (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env
-    .PROPERTY_RUNS ?? 300,
-);
+const RUNS = propertyRuns(300);
 const ISSUER = "https://risk.example.com";
 const IAT = 1_800_000_000;
 const service = await generateServiceKey({ alg: "EdDSA" });

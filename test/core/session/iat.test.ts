@@ -7,11 +7,9 @@ import fc from "fast-check";
 import { tokenIat } from "../../../core/session/util.ts";
 import { decodeBase64Url, encodeBase64Url } from "../../../core/token/base64url.ts";
 import { decodeUtf8, encodeUtf8 } from "../../../core/token/utf8.ts";
+import { propertyRuns } from "../../support/property-runs.ts";
 
-const RUNS = Number(
-  (globalThis as { process?: { env: Record<string, string> } }).process?.env
-    .PROPERTY_RUNS ?? 200,
-);
+const RUNS = propertyRuns(200);
 
 /** The reference: strict base64url, strict UTF-8, JSON, a numeric `iat`. */
 function reference(token: string): number | null {

@@ -9,11 +9,9 @@ import { createMachine, type SessionEffect, type SessionInput, step } from "../.
 import type { Phase } from "../../../core/session/types.ts";
 import { isPhaseChange, PHASE_CHANGES } from "../../../core/session/rules.ts";
 import { encodeJsonSegment } from "../../../core/token/jws.ts";
+import { propertyRuns } from "../../support/property-runs.ts";
 
-const RUNS = Number(
-  (globalThis as { process?: { env: Record<string, string> } }).process?.env
-    .PROPERTY_RUNS ?? 200,
-);
+const RUNS = propertyRuns(200);
 const T0 = 1767225600000;
 const KEY = {
   alg: "EdDSA" as const,

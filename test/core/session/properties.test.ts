@@ -8,11 +8,9 @@ import { step } from "../../../core/mod.ts";
 import type { SessionEffect, SessionInput } from "../../../core/mod.ts";
 import { commands, coverage, coveringExample, network, scenario } from "../../support/model.ts";
 import { payloadOf } from "../../support/sim.ts";
+import { propertyRuns } from "../../support/property-runs.ts";
 
-const RUNS = Number(
-  (globalThis as { process?: { env: Record<string, string> } }).process?.env
-    .PROPERTY_RUNS ?? 200,
-);
+const RUNS = propertyRuns(200);
 
 const property = (mutant?: typeof step) =>
   fc.asyncProperty(

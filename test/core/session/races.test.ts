@@ -14,11 +14,9 @@ import {
 } from "../../../adapters/testing/mod.ts";
 import type { KeyStore, Transport } from "../../../adapters/ports.ts";
 import { BASE, payloadOf } from "../../support/sim.ts";
+import { propertyRuns } from "../../support/property-runs.ts";
 
-const RUNS = Number(
-  (globalThis as { process?: { env: Record<string, string> } }).process?.env
-    .PROPERTY_RUNS ?? 200,
-);
+const RUNS = propertyRuns(200);
 
 async function race(
   sch: fc.Scheduler,
