@@ -20,6 +20,7 @@ import { CryptoCache } from "../../adapters/crypto/driver.ts";
 import { runServiceToken } from "../../adapters/crypto/service-token.ts";
 import type { VerifyCrypto } from "../../adapters/crypto/types.ts";
 import { propertyRuns } from "../support/property-runs.ts";
+import { everyClaim } from "../support/claims.ts";
 
 const RUNS = propertyRuns(300);
 const ISSUER = "https://risk.example.com";
@@ -58,20 +59,9 @@ const signature = fc.uint8Array({ minLength: 64, maxLength: 64 });
 
 function tokenOf(h: Head, sig: Uint8Array): string {
   const header = encodeJsonSegment({ alg: h.alg, typ: TOKEN_TYP[h.kind], kid: h.kid });
-  const payload = encodeJsonSegment({
-    iss: h.iss,
-    aud: h.aud,
-    sub: h.sub,
-    did: "d_1",
-    cnf: { jkt: "a".repeat(43) },
-    aid: "a_1",
-    act: "login",
-    scope: "events",
-    iat: IAT,
-    exp: IAT + h.lifetime,
-    jti: "j".repeat(22),
-    ver: 1,
-  });
+  const payload = encodeJsonSegment(
+    everyClaim({ iss: h.iss, aud: h.aud, sub: h.sub, iat: IAT, lifetime: h.lifetime }),
+  );
   return `${header}.${payload}.${encodeBase64Url(sig)}`;
 }
 

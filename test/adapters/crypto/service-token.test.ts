@@ -22,6 +22,7 @@ import { webCrypto } from "../../../adapters/crypto/webcrypto.ts";
 import type { KeySource } from "../../../adapters/keys/key-set.ts";
 import { generateServiceKey } from "../../../adapters/keys/service-key.ts";
 import { propertyRuns } from "../../support/property-runs.ts";
+import { everyClaim } from "../../support/claims.ts";
 
 const RUNS = propertyRuns(300);
 const ISSUER = "https://risk.example.com";
@@ -165,20 +166,13 @@ async function tokenOf(d: Draw, kind: keyof typeof TOKEN_TYP): Promise<string> {
   const typ = d.typ === "kind" ? TOKEN_TYP[kind] : d.typ;
   const header: Record<string, unknown> = { alg: d.alg, typ, kid: d.kid };
   if (d.crit) header.crit = ["b64"];
-  const payload: Record<string, unknown> = {
+  const payload = everyClaim({
     iss: d.iss,
     aud: kind === "access" ? ISSUER : "demo",
     sub: "s_1",
-    did: "d_1",
-    cnf: { jkt: "a".repeat(43) },
-    aid: "a_1",
-    act: "login",
-    scope: "events",
     iat: IAT,
-    exp: IAT + d.lifetime,
-    jti: "j".repeat(22),
-    ver: 1,
-  };
+    lifetime: d.lifetime,
+  });
   for (const [k, v] of d.edits) {
     if (v === undefined) delete payload[k];
     else payload[k] = v;
