@@ -110,7 +110,7 @@ export function init(options: BrowserOptions): BrowserDeviceSession {
     : null;
   // Back online: send what waited instead of sitting out the rest of a backoff.
   const online = () => {
-    if (listeners?.value() === undefined) void listeners?.now().catch(() => {});
+    void listeners?.now().catch(() => {}); // loads the collectors if they are still missing
     void ds.flush().catch(() => {});
   };
   const target = globalThis as { addEventListener?: (t: string, f: () => void) => void };

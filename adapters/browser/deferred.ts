@@ -59,9 +59,10 @@ export interface DeferredOptions extends Omit<RetryOptions<Shared>, "onLoad" | "
  * Forwards to the session `load` builds once its chunk has arrived. Until then `snapshot`
  * reports `starting` and `isLeader` is `false`; calls wait, in call order. A chunk that fails
  * to load is fetched again on a backoff and at once on the next asynchronous call (not on
- * telemetry, which comes with every scroll and click), which rejects with `ERR_NETWORK` if that attempt fails too; telemetry and listeners keep waiting
- * (telemetry up to `maxWaiting` calls). `shutdown` before the chunk arrived stops the retries, and a chunk arriving after
- * it starts no session.
+ * telemetry, which comes with every scroll and click), which rejects with `ERR_NETWORK` if that
+ * attempt fails too; telemetry and listeners keep waiting (telemetry up to `maxWaiting` calls).
+ * `shutdown` before the chunk arrived stops the retries, and a chunk arriving after it starts
+ * no session.
  *
  * @example
  * ```ts
@@ -87,12 +88,15 @@ export function deferredSession(o: DeferredOptions): Shared {
         return start();
       }),
     onLoad: (d) => {
-      const calls = waiting;
-      waiting = [];
-      sinks = 0;
-      for (const c of calls) c.f(d);
+      for (const c of take()) c.f(d);
     },
   });
+  const take = (): Waiting[] => {
+    const calls = waiting;
+    waiting = [];
+    sinks = 0;
+    return calls;
+  };
   const forget = (w: Waiting): boolean => {
     const i = waiting.indexOf(w);
     if (i !== -1) waiting.splice(i, 1);
@@ -151,10 +155,7 @@ export function deferredSession(o: DeferredOptions): Shared {
       if (d !== undefined) return await d.shutdown();
       closed = true; // nothing started yet: stop loading; a chunk still arriving starts nothing
       chunk.stop();
-      const calls = waiting;
-      waiting = [];
-      sinks = 0;
-      for (const c of calls) c.fail?.(shutDown());
+      for (const c of take()) c.fail?.(shutDown());
     },
   } as unknown as Shared;
   for (const m of ASYNC) {

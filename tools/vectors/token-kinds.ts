@@ -195,3 +195,33 @@ export function tokenOfEachKind(f: Fixtures): Record<TokenKind, string> {
 }
 
 export { jti };
+
+/**
+ * A function adding session-token cases to `c`, for the tables of cases.
+ *
+ * @example
+ * ```ts
+ * const c: Case[] = [];
+ * const s = sessionCaseAdder(c);
+ * s("exp missing", ["Claims"], "e30.e30.e30", "ERR_CLAIM_MISSING");
+ * ```
+ */
+export function sessionCaseAdder(
+  c: Case[],
+): (
+  comment: string,
+  flags: string[],
+  token: string,
+  expect: Case["expect"],
+  options?: Case["options"],
+) => void {
+  return (comment, flags, token, expect, options) =>
+    void c.push({
+      kind: "session",
+      comment,
+      flags,
+      token,
+      expect,
+      ...(options ? { options } : {}),
+    });
+}
