@@ -4,6 +4,10 @@
  * source and the replay store. The service (`adapters/server/tokens.ts`) and the backend
  * middleware use these same functions; the root `verify.ts` entry only re-exports them.
  *
+ * Failures of the token or the options reject with a `DeviceSessionError`; an error a port of the
+ * caller's throws (crypto, key source, replay store, nonce check) is passed on unchanged: it is
+ * the caller's own, and must not pass for a verdict on the token.
+ *
  * @module
  */
 import { errorFromCode } from "../../core/errors/mod.ts";

@@ -83,7 +83,11 @@ export function parseJws(token: string, asciiText?: AsciiText, share = false): P
     // A token seen before, character for character: it passed every step below then, and they
     // are a pure function of the token, so its parts are those it had (one frozen object).
     const known = payloads.get(charsKey(token, token.length - KEY_AT));
-    if (known !== undefined && known.token === token) return known.parsed;
+    // The same conversion too: a caller's own `asciiText` that answers wrong text must not hand
+    // its parse to callers of another (a custom crypto is trusted with its own calls only).
+    if (known !== undefined && known.token === token && known.asciiText === asciiText) {
+      return known.parsed;
+    }
   }
   // S1 counts UTF-8 bytes; only a string longer than MAX/3 code units can exceed it.
   if (
@@ -108,7 +112,7 @@ export function parseJws(token: string, asciiText?: AsciiText, share = false): P
   const header = headerOf(token.slice(0, dot1));
   const payload = decodeObject(token, dot1 + 1, dot2, "payload", asciiText);
   const parsed = { header, payload, signingInput: token.slice(0, dot2), signature };
-  if (share) remember(token, parsed);
+  if (share) remember(token, parsed, asciiText);
   return parsed;
 }
 
@@ -166,6 +170,8 @@ const payloads = new Map<number, Known>();
 const KEY_AT = 8;
 interface Known {
   readonly token: string;
+  /** The conversion that decoded the payload. */
+  readonly asciiText: AsciiText | undefined;
   /** Shared by every hit: deeply frozen but the signature, which is only ever read. */
   readonly parsed: ParsedJws;
 }
@@ -177,7 +183,7 @@ function charsKey(token: string, at: number): number {
     ((token.charCodeAt(at + 2) & 127) << 7) | (token.charCodeAt(at + 3) & 127);
 }
 
-function remember(token: string, parsed: ParsedJws): void {
+function remember(token: string, parsed: ParsedJws, asciiText: AsciiText | undefined): void {
   const key = charsKey(token, token.length - KEY_AT);
   const mark = charsKey(token, token.length - KEY_AT - 4) | 1 << 30;
   if (SEEN[key & 4095] !== mark) {
@@ -188,7 +194,7 @@ function remember(token: string, parsed: ParsedJws): void {
   if (!payloads.has(key) && payloads.size >= PAYLOAD_CACHE_MAX) {
     payloads.delete(payloads.keys().next().value!);
   }
-  payloads.set(key, { token, parsed: Object.freeze(parsed) });
+  payloads.set(key, { token, asciiText, parsed: Object.freeze(parsed) });
 }
 
 function deepFreeze<T>(value: T): T {

@@ -12,6 +12,7 @@ import {
   verifySecureSessionToken,
   verifySessionToken,
 } from "../../verify.ts";
+import { webCrypto } from "../../adapters/crypto/webcrypto.ts";
 import { CLIENT, HTU, ISSUER, NONCE, world } from "./support.ts";
 
 const codeOf = async (p: Promise<unknown>): Promise<string | null> => {
@@ -187,6 +188,62 @@ describe("verify entry", () => {
       "ERR_TOKEN_EXPIRED",
     );
   });
+});
+
+describe("a port that fails", () => {
+  // The caller's own error, thrown or rejected, is what the verify call rejects with: never a
+  // verdict on the token, never a wrapped or a plain TypeError of ours.
+  const ways = ["throws", "rejects"] as const;
+  const failing = (way: (typeof ways)[number], e: Error) => (..._: unknown[]): never => {
+    if (way === "throws") throw e;
+    return Promise.reject(e) as never;
+  };
+
+  for (const way of ways) {
+    it(`${way}: crypto, key source, replay store and nonce check reach the caller unchanged`, async () => {
+      const w = await world();
+      const boom = new Error(`port ${way}`);
+      const base = { issuer: ISSUER, audience: CLIENT, jwks: w.jwks };
+      const sha256 = (b: Uint8Array) => webCrypto.sha256(b);
+      const crypto = { importKey: failing(way, boom), verify: () => true, sha256 };
+      const keys = { getKey: failing(way, boom) };
+      const replayStore = { consume: failing(way, boom) };
+      const calls: [string, () => Promise<unknown>][] = [
+        ["crypto", () => verifySessionToken(w.tokens.session, { ...base, crypto })],
+        ["key source", () => verifyActionToken(w.tokens.action, { ...base, jwks: keys })],
+        [
+          "replay store",
+          () =>
+            verifySecureSessionToken(w.tokens.secure, { ...base, action: "login", replayStore }),
+        ],
+        [
+          "nonce check",
+          () =>
+            verifyDeviceProof(w.tokens.proof, {
+              method: "POST",
+              url: HTU,
+              isNonceValid: failing(way, boom),
+              replayStore: createMemoryReplayStore(),
+            }),
+        ],
+      ];
+      for (const [port, call] of calls) {
+        await assert.rejects(call(), (e) => e === boom, port);
+      }
+      // A crypto stripped of `verify` after its options were validated and remembered: its own
+      // TypeError, as a rejection (never a synchronous throw).
+      const mutable: Record<string, unknown> = {
+        importKey: (jwk: unknown) => jwk,
+        verify: () => true,
+        sha256,
+      };
+      const o = { ...base, crypto: mutable as never };
+      assert.equal(await codeOf(verifySessionToken(w.tokens.session, o)), null);
+      delete mutable.verify;
+      const p = verifySessionToken(`${w.tokens.session.slice(0, -2)}AA`, o);
+      await assert.rejects(p, TypeError);
+    });
+  }
 });
 
 describe("replay window (SPEC §5.7.1): independent of the consumer's tolerance and clock", () => {

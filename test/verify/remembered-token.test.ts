@@ -55,6 +55,15 @@ const rules = fc.record({
   audience: fc.constantFrom("demo", "other"),
   now: fc.constantFrom(0, -100, 100, 3700).map((d) => IAT + d),
 });
+const HONEST = {
+  kind: "session",
+  alg: "EdDSA",
+  kid: "k1",
+  iss: ISSUER,
+  aud: "demo",
+  lifetime: 600,
+  sub: "s_1",
+} as const;
 const signature = fc.uint8Array({ minLength: 64, maxLength: 64 });
 
 function tokenOf(h: Head, sig: Uint8Array): string {
@@ -133,16 +142,7 @@ describe("the remembered token", { timeout: 300_000 }, () => {
   });
 
   it("a payload handed out cannot change what a later verification of the token answers", async () => {
-    const h = {
-      kind: "session",
-      alg: "EdDSA",
-      kid: "k1",
-      iss: ISSUER,
-      aud: "demo",
-      lifetime: 600,
-      sub: "s_1",
-    } as const;
-    const token = tokenOf(h, new Uint8Array(64).fill(7));
+    const token = tokenOf(HONEST, new Uint8Array(64).fill(7));
     const r = {
       kind: "session" as const,
       algorithms: ["EdDSA" as const],
@@ -165,6 +165,31 @@ describe("the remembered token", { timeout: 300_000 }, () => {
       } catch (e) {
         assert.ok(e instanceof TypeError);
       }
+    }
+  });
+
+  it("a parse decoded by one caller's asciiText is never answered to a caller of another", async () => {
+    // A token for audience "other", and a conversion that lies: it answers "demo" instead.
+    const h = { ...HONEST, aud: "other" } as const;
+    const token = tokenOf(h, new Uint8Array(64).fill(9));
+    const liar = (bytes: Uint8Array) =>
+      String.fromCharCode(...bytes).replace('"aud":"other"', '"aud":"demo"');
+    const r = {
+      kind: "session" as const,
+      algorithms: ["EdDSA" as const],
+      issuer: ISSUER,
+      audience: "demo",
+      now: IAT,
+    };
+    const ask = (asciiText?: (b: Uint8Array) => string) =>
+      outcome(
+        runServiceToken(token, "session", { ...r, tolerance: 30, asciiText }, env(), (c) => c),
+      );
+    // The liar's own calls are its own business: seen twice, its parse is remembered.
+    for (let i = 0; i < 3; i++) assert.ok("value" in (await ask(liar) as object));
+    for (const honest of [undefined, (b: Uint8Array) => String.fromCharCode(...b)]) {
+      assert.equal((await ask(honest) as { code?: string }).code, "ERR_AUDIENCE_MISMATCH");
+      assert.equal(parseJws(token, honest, true).payload.aud, "other");
     }
   });
 });
