@@ -5,7 +5,9 @@
  */
 import { encodeBase64Url, encodeUtf8, thumbprintInput } from "../../core/token/mod.ts";
 import type { VerifyCrypto } from "./types.ts";
-import { webCrypto } from "./webcrypto.ts";
+import { webSha256 } from "./webcrypto.ts";
+
+const WEB = { sha256: webSha256 };
 
 /**
  * The RFC 7638 SHA-256 thumbprint of a JWK (any key type RFC 7638 defines: EC, OKP, RSA, oct).
@@ -17,7 +19,7 @@ import { webCrypto } from "./webcrypto.ts";
  */
 export async function jwkThumbprint(
   jwk: object,
-  crypto: Pick<VerifyCrypto, "sha256"> = webCrypto,
+  crypto: Pick<VerifyCrypto, "sha256"> = WEB,
 ): Promise<string> {
   const input = thumbprintInput(jwk as Record<string, unknown>);
   return encodeBase64Url(await crypto.sha256(encodeUtf8(input)));

@@ -12,6 +12,22 @@ import type { TokenSigner, VerifyCrypto } from "./types.ts";
 
 const subtle = (): SubtleCrypto => globalThis.crypto.subtle;
 let encoder: TextEncoder | undefined;
+// Verify parameters, one object each: WebCrypto reads them during the call.
+const ED25519 = { name: "Ed25519" }, ECDSA = { name: "ECDSA", hash: "SHA-256" };
+
+// The signing input is ASCII; the host's TextEncoder (made on first use: a module that never
+// verifies loads on engines without one) is several times faster than the core's. A session
+// token recurs, and the verifier's memory hands out its signing input as the same string, so
+// the bytes of the input encoded last are kept (never written to: WebCrypto copies its input).
+let lastInput = "";
+let lastBytes = /* @__PURE__ */ new Uint8Array(0);
+function bytesOf(input: string): Uint8Array<ArrayBuffer> {
+  if (input !== lastInput) {
+    lastBytes = (encoder ??= new TextEncoder()).encode(input);
+    lastInput = input;
+  }
+  return buf(lastBytes);
+}
 
 // WebCrypto's BufferSource excludes views of SharedArrayBuffer; ours never are.
 const buf = (b: Uint8Array): Uint8Array<ArrayBuffer> => b as Uint8Array<ArrayBuffer>;
@@ -60,18 +76,31 @@ export const webCrypto: VerifyCrypto<CryptoKey> = {
   },
   async verify(alg: Alg, key: CryptoKey, input: string, signature: Uint8Array) {
     try {
-      // The signing input is ASCII; the host's TextEncoder (made on first use: a module that
-      // never verifies loads on engines without one) is several times faster than the core's.
-      const data = buf((encoder ??= new TextEncoder()).encode(input));
-      return await subtle().verify(signAlgorithm(alg), key, buf(signature), data);
+      return await subtle().verify(
+        alg === "EdDSA" ? ED25519 : ECDSA,
+        key,
+        buf(signature),
+        bytesOf(input),
+      );
     } catch {
       return false;
     }
   },
-  async sha256(data: Uint8Array): Promise<Uint8Array> {
-    return new Uint8Array(await subtle().digest("SHA-256", buf(data)));
-  },
+  sha256: webSha256,
 };
+
+/**
+ * SHA-256 with WebCrypto: `webCrypto.sha256` on its own, so that code hashing a thumbprint
+ * (a device key's `jkt`) does not carry the verifier.
+ *
+ * @example
+ * ```ts
+ * const digest = await webSha256(new TextEncoder().encode("abc")); // 32 bytes
+ * ```
+ */
+export async function webSha256(data: Uint8Array): Promise<Uint8Array> {
+  return new Uint8Array(await subtle().digest("SHA-256", buf(data)));
+}
 
 /**
  * Generates a key pair; the private key is non-extractable unless asked otherwise.
