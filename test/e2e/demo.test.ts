@@ -202,6 +202,43 @@ describe("demo end to end (Chromium + service on loopback)", { skip, timeout: 24
       await context.close();
     }
   });
+
+  it("a collectors chunk that failed loads again at once when the page is back online", async () => {
+    const context = await launch();
+    try {
+      let online = false, requests = 0, served = 0;
+      // deno-lint-ignore no-explicit-any
+      await context.route(/\/demo\/listeners-[A-Z0-9]+\.js$/, (route: any) => {
+        requests++;
+        if (!online) return route.abort("internetdisconnected");
+        served++;
+        return route.continue();
+      });
+      // The page's timers run on a clock the test can stop: once it is stopped, the retry's
+      // backoff never fires, and only the page's "online" event can fetch the chunk again.
+      await context.clock.install();
+      const page = await open(context);
+      while (requests === 0) {
+        await page.evaluate(() => new Promise((r) => requestAnimationFrame(r)));
+      }
+      await page.clock.pauseAt(await page.evaluate(() => Date.now() + 1));
+      online = true;
+      await page.evaluate(() => dispatchEvent(new Event("online")));
+      while (served === 0) await page.evaluate(() => new Promise((r) => requestAnimationFrame(r)));
+      await page.clock.resume();
+      // The collectors it holds run: a click reaches the service as an interaction.
+      const before = demo.seen.length;
+      let sent = "";
+      while (!sent.includes('"type":"interaction"')) {
+        await page.click("#amount");
+        await page.evaluate(() => deviceSession.flush());
+        sent = demo.seen.slice(before).map((r: { body: string }) => r.body).join("\n");
+      }
+      assert.equal(served, 1);
+    } finally {
+      await context.close();
+    }
+  });
 });
 
 describe("two tabs (Chromium + service on loopback)", { skip, timeout: 240_000 }, () => {
