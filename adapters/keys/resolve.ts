@@ -20,7 +20,12 @@ interface LocalEntry {
 }
 
 const locals = new WeakMap<object, WeakMap<object, LocalEntry>>();
+// One key source per JWKS URL, bounded: an application that builds the URL from input (a
+// tenant's name, say) must not grow it without end. The oldest is forgotten first; it only
+// costs a fetch of its JWKS if it is used again. Kept in the order they were made (a hit moves
+// nothing: no map write on the hot path).
 const remotes = new Map<string, KeySource>();
+const MAX_REMOTES = 256;
 const caches = new WeakMap<object, CryptoCache>();
 
 // What identifies a JWKS's content; compared on every call (without allocating) so an object
@@ -54,6 +59,7 @@ export function keySourceFor(jwks: JwksOption, crypto: VerifyCrypto): KeySource 
     let source = remotes.get(href);
     if (source === undefined) {
       source = remoteKeySet(href, { crypto });
+      if (remotes.size >= MAX_REMOTES) remotes.delete(remotes.keys().next().value!);
       remotes.set(href, source);
     }
     return source;

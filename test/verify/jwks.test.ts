@@ -11,6 +11,8 @@ import {
   rotateKeyring,
 } from "../../adapters/keys/keyring.ts";
 import { parseMaxAge, remoteKeySet } from "../../adapters/keys/remote.ts";
+import { keySourceFor } from "../../adapters/keys/resolve.ts";
+import { webCrypto } from "../../adapters/crypto/webcrypto.ts";
 import { generateServiceKey } from "../../adapters/keys/service-key.ts";
 import { verifySessionToken } from "../../verify.ts";
 import { CLIENT, ISSUER, world } from "./support.ts";
@@ -45,6 +47,17 @@ function server(body: () => unknown, init: { status?: number; cacheControl?: str
 }
 
 describe("remote JWKS", () => {
+  it("one key source per URL, the 256 made last kept: a URL built from input cannot grow it", () => {
+    const url = (i: number) => `https://tenant-${i}.example.com/.well-known/jwks.json`;
+    const first = keySourceFor(url(0), webCrypto);
+    assert.equal(keySourceFor(url(0), webCrypto), first);
+    assert.equal(keySourceFor(new URL(url(0)), webCrypto), first);
+    for (let i = 1; i < 256; i++) keySourceFor(url(i), webCrypto);
+    assert.equal(keySourceFor(url(0), webCrypto), first, "256 URLs fit");
+    keySourceFor(url(256), webCrypto);
+    assert.notEqual(keySourceFor(url(0), webCrypto), first, "the oldest went first");
+  });
+
   it("caches for max-age and refetches once it is stale", async () => {
     const w = await world();
     let t = 1000;
