@@ -20,11 +20,12 @@ interface LocalEntry {
 }
 
 const locals = new WeakMap<object, WeakMap<object, LocalEntry>>();
-// One key source per JWKS URL, bounded: an application that builds the URL from input (a
-// tenant's name, say) must not grow it without end. The oldest is forgotten first; it only
-// costs a fetch of its JWKS if it is used again. Kept in the order they were made (a hit moves
-// nothing: no map write on the hot path).
-const remotes = new Map<string, KeySource>();
+// One key source per JWKS URL and crypto implementation (a crypto checks the keys' thumbprints:
+// a custom one is trusted with its own calls only), bounded: an application that builds the URL
+// from input (a tenant's name, say) must not grow it without end. The oldest URL is forgotten
+// first; it only costs a fetch of its JWKS if it is used again. Kept in the order they were
+// made (a hit moves nothing: no map write on the hot path).
+const remotes = new Map<string, WeakMap<VerifyCrypto, KeySource>>();
 const MAX_REMOTES = 256;
 const caches = new WeakMap<object, CryptoCache>();
 
@@ -56,12 +57,13 @@ function sameFingerprint(jwks: Jwks, fp: unknown[]): boolean {
 export function keySourceFor(jwks: JwksOption, crypto: VerifyCrypto): KeySource {
   if (typeof jwks === "string" || jwks instanceof URL) {
     const href = String(jwks);
-    let source = remotes.get(href);
-    if (source === undefined) {
-      source = remoteKeySet(href, { crypto });
+    let byCrypto = remotes.get(href);
+    if (byCrypto === undefined) {
       if (remotes.size >= MAX_REMOTES) remotes.delete(remotes.keys().next().value!);
-      remotes.set(href, source);
+      remotes.set(href, byCrypto = new WeakMap());
     }
+    let source = byCrypto.get(crypto);
+    if (source === undefined) byCrypto.set(crypto, source = remoteKeySet(href, { crypto }));
     return source;
   }
   if (typeof (jwks as KeySource).getKey === "function") return jwks as KeySource;

@@ -58,6 +58,14 @@ describe("remote JWKS", () => {
     assert.notEqual(keySourceFor(url(0), webCrypto), first, "the oldest went first");
   });
 
+  it("a URL's key source is its crypto's own: another crypto's thumbprints never decide", () => {
+    const url = "https://risk.example.com/own/.well-known/jwks.json";
+    const liar = { ...webCrypto, sha256: () => Promise.resolve(new Uint8Array(32)) };
+    const theirs = keySourceFor(url, liar);
+    assert.notEqual(keySourceFor(url, webCrypto), theirs);
+    assert.equal(keySourceFor(url, liar), theirs);
+  });
+
   it("caches for max-age and refetches once it is stale", async () => {
     const w = await world();
     let t = 1000;
