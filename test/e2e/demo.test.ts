@@ -50,6 +50,18 @@ describe("demo end to end (Chromium + service on loopback)", { skip, timeout: 24
   }
   // deno-lint-ignore no-explicit-any
   const snap = (page: any): Promise<Snap> => page.evaluate(() => deviceSession.snapshot());
+  // Until the collectors' chunk has arrived a click is not collected: click and send until an
+  // interaction reaches the service (the test's timeout is the ceiling).
+  // deno-lint-ignore no-explicit-any
+  async function clickUntilInteraction(page: any): Promise<void> {
+    const before = demo.seen.length;
+    let sent = "";
+    while (!sent.includes('"type":"interaction"')) {
+      await page.click("#amount");
+      await page.evaluate(() => deviceSession.flush());
+      sent = demo.seen.slice(before).map((r: { body: string }) => r.body).join("\n");
+    }
+  }
 
   it("login and transfer: a secure token per action, verified locally, recommendation shown", async () => {
     const context = await launch();
@@ -184,15 +196,7 @@ describe("demo end to end (Chromium + service on loopback)", { skip, timeout: 24
         r.path === "/v1/device/sessions"
       );
       assert.equal(JSON.parse(create.body).attributes?.platform, "browser");
-      // Until the collectors' chunk has arrived a click is not collected: click and send until
-      // an interaction reaches the service (the test's timeout is the ceiling).
-      const before = demo.seen.length;
-      let sent = "";
-      while (!sent.includes('"type":"interaction"')) {
-        await page.click("#amount");
-        await page.evaluate(() => deviceSession.flush());
-        sent = demo.seen.slice(before).map((r: { body: string }) => r.body).join("\n");
-      }
+      await clickUntilInteraction(page);
       assert.deepEqual(
         [...failed.values()].sort(),
         [2, 2, 2],
@@ -206,34 +210,29 @@ describe("demo end to end (Chromium + service on loopback)", { skip, timeout: 24
   it("a collectors chunk that failed loads again at once when the page is back online", async () => {
     const context = await launch();
     try {
-      let online = false, requests = 0, served = 0;
+      let online = false, served = 0;
+      let failedOnce!: () => void, servedOnce!: () => void;
+      const failed = new Promise<void>((r) => failedOnce = r);
+      const arrived = new Promise<void>((r) => servedOnce = r);
       // deno-lint-ignore no-explicit-any
       await context.route(/\/demo\/listeners-[A-Z0-9]+\.js$/, (route: any) => {
-        requests++;
-        if (!online) return route.abort("internetdisconnected");
+        if (!online) return failedOnce(), route.abort("internetdisconnected");
         served++;
+        servedOnce();
         return route.continue();
       });
       // The page's timers run on a clock the test can stop: once it is stopped, the retry's
       // backoff never fires, and only the page's "online" event can fetch the chunk again.
       await context.clock.install();
       const page = await open(context);
-      while (requests === 0) {
-        await page.evaluate(() => new Promise((r) => requestAnimationFrame(r)));
-      }
+      await failed;
       await page.clock.pauseAt(await page.evaluate(() => Date.now() + 1));
       online = true;
       await page.evaluate(() => dispatchEvent(new Event("online")));
-      while (served === 0) await page.evaluate(() => new Promise((r) => requestAnimationFrame(r)));
+      await arrived;
       await page.clock.resume();
       // The collectors it holds run: a click reaches the service as an interaction.
-      const before = demo.seen.length;
-      let sent = "";
-      while (!sent.includes('"type":"interaction"')) {
-        await page.click("#amount");
-        await page.evaluate(() => deviceSession.flush());
-        sent = demo.seen.slice(before).map((r: { body: string }) => r.body).join("\n");
-      }
+      await clickUntilInteraction(page);
       assert.equal(served, 1);
     } finally {
       await context.close();

@@ -64,6 +64,14 @@ const HONEST = {
   lifetime: 600,
   sub: "s_1",
 } as const;
+// Rules the HONEST token passes.
+const SESSION_RULES = {
+  kind: "session" as const,
+  algorithms: ["EdDSA" as const],
+  issuer: ISSUER,
+  audience: "demo",
+  now: IAT,
+};
 const signature = fc.uint8Array({ minLength: 64, maxLength: 64 });
 
 function tokenOf(h: Head, sig: Uint8Array): string {
@@ -143,15 +151,8 @@ describe("the remembered token", { timeout: 300_000 }, () => {
 
   it("a payload handed out cannot change what a later verification of the token answers", async () => {
     const token = tokenOf(HONEST, new Uint8Array(64).fill(7));
-    const r = {
-      kind: "session" as const,
-      algorithms: ["EdDSA" as const],
-      issuer: ISSUER,
-      audience: "demo",
-      now: IAT,
-    };
     for (let i = 0; i < 4; i++) {
-      const got = (await verify(token, r)) as { value: Record<string, unknown> };
+      const got = (await verify(token, SESSION_RULES)) as { value: Record<string, unknown> };
       assert.equal(got.value.sub, "s_1");
       assert.deepEqual(got.value.cnf, { jkt: "a".repeat(43) });
       // The caller's own copy may change (the first sighting's); a remembered one may not.
@@ -174,16 +175,15 @@ describe("the remembered token", { timeout: 300_000 }, () => {
     const token = tokenOf(h, new Uint8Array(64).fill(9));
     const liar = (bytes: Uint8Array) =>
       String.fromCharCode(...bytes).replace('"aud":"other"', '"aud":"demo"');
-    const r = {
-      kind: "session" as const,
-      algorithms: ["EdDSA" as const],
-      issuer: ISSUER,
-      audience: "demo",
-      now: IAT,
-    };
     const ask = (asciiText?: (b: Uint8Array) => string) =>
       outcome(
-        runServiceToken(token, "session", { ...r, tolerance: 30, asciiText }, env(), (c) => c),
+        runServiceToken(
+          token,
+          "session",
+          { ...SESSION_RULES, tolerance: 30, asciiText },
+          env(),
+          (c) => c,
+        ),
       );
     // The liar's own calls are its own business: seen twice, its parse is remembered.
     for (let i = 0; i < 3; i++) assert.ok("value" in (await ask(liar) as object));
