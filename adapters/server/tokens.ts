@@ -20,6 +20,7 @@ import {
   accessTokenSteps,
   actionToken,
   actionTokenSteps,
+  type AsciiText,
   proofSteps,
   secureTokenSteps,
   type ServiceTokenRules,
@@ -29,6 +30,7 @@ import {
 } from "../../core/token/mod.ts";
 import { signServiceToken } from "./sign.ts";
 import { runVerify } from "../crypto/driver.ts";
+import { asciiTextOf } from "../crypto/ascii.ts";
 import { cacheFor } from "../keys/resolve.ts";
 import type { KeySource } from "../keys/key-set.ts";
 import type { VerifyCrypto } from "../crypto/types.ts";
@@ -76,9 +78,12 @@ export interface ServiceTokensDeps {
 export class ServiceTokens {
   readonly #d: ServiceTokensDeps;
   readonly #verified: VerifiedCache;
+  /** The crypto's native ASCII conversion, for the token parser (as the public verifiers). */
+  readonly #ascii: AsciiText | undefined;
 
   constructor(deps: ServiceTokensDeps & { readonly cacheSize?: number }) {
     this.#d = deps;
+    this.#ascii = asciiTextOf(deps.crypto);
     // Bounded: a few MB whatever the number of sessions (a token is ~0.6 KB).
     this.#verified = new VerifiedCache(deps.cacheSize ?? 4096);
   }
@@ -136,6 +141,7 @@ export class ServiceTokens {
       audience,
       now: Math.floor(now),
       tolerance: this.#d.opts.limits.clockToleranceS,
+      asciiText: this.#ascii,
     };
   }
 
@@ -305,6 +311,7 @@ export class ServiceTokens {
       sessionAlgorithms: SERVICE_ALGORITHMS,
       action: o.action,
       maxLifetime: this.#d.opts.limits.secureTokenMaxS,
+      asciiText: this.#ascii,
     });
     return this.#run(steps, this.#d.keys, this.#replay(o.beforeConsume));
   }

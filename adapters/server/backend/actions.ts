@@ -24,6 +24,7 @@ import { sessionUnknown } from "../tokens.ts";
 import { backendClient } from "./auth.ts";
 import { commonTrigger } from "./trigger-check.ts";
 import { peekSecureSessionId } from "../jws-peek.ts";
+import { asciiTextOf } from "../../crypto/ascii.ts";
 
 /**
  * Triggers an action event from a backend.
@@ -108,7 +109,7 @@ export async function presentedSession(
     s !== null && s.clientId === clientId && sessionStatus(s, r.now, l.retentionS) !== "gone";
   if (t.secureToken !== undefined) {
     // Look the session up first, so that an unknown session refuses before the jti is consumed.
-    const sid = peekSecureSessionId(t.secureToken);
+    const sid = peekSecureSessionId(t.secureToken, asciiTextOf(d.crypto));
     const candidate = sid === null ? null : await d.store.getSession(sid);
     const verified = await d.tokens.verifySecure(t.secureToken, {
       clientId,
