@@ -104,11 +104,11 @@ export class ServiceTokens {
       checkTime: kind !== "telemetry",
     };
     // Telemetry shares the session entries: a session token verified either way is the same.
-    const key = `${kind === "telemetry" ? "session" : kind}\n${audience}\n${token}`;
-    const hit = this.#verified.get<T>(key, time);
+    const as = kind === "telemetry" ? "session" : kind;
+    const hit = this.#verified.get<T>(token, as, audience, time);
     if (hit !== undefined) return hit;
     const result = await verify();
-    this.#verified.set(key, result);
+    this.#verified.set(token, as, audience, result);
     return result;
   }
 
