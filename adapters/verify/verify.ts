@@ -25,7 +25,6 @@ import {
 } from "../../core/token/mod.ts";
 import { runVerify, type VerifyEnv } from "../crypto/driver.ts";
 import { runServiceToken } from "../crypto/service-token.ts";
-import type { VerifyCrypto } from "../crypto/types.ts";
 import { webCrypto } from "../crypto/webcrypto.ts";
 import { asciiTextOf } from "../crypto/ascii.ts";
 import { cacheFor, keySourceFor } from "../keys/resolve.ts";
