@@ -79,7 +79,10 @@ export interface Req {
 export async function rateLimit(d: Deps, r: Req, key: string, limit: number): Promise<void> {
   if (limit === 0) return;
   const hit = await d.store.incrWindow(`ds:rl:${key}`, r.nowMs, 60_000);
-  const decision = rateDecision({ ...hit, nowMs: r.nowMs }, { limit, windowS: 60 });
+  const decision = rateDecision(
+    { count: hit.count, resetAtMs: hit.resetAtMs, nowMs: r.nowMs },
+    { limit, windowS: 60 },
+  );
   if (!decision.allowed) {
     throw errorFromCode("ERR_RATE_LIMITED", "too many requests", {
       details: { retry_after_s: decision.retryAfterS },

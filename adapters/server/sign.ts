@@ -4,7 +4,7 @@
  * it to that (test/server/service/sign.test.ts) — built for less. The header segment is the same
  * for every token of a key and kind, so it is encoded once; the payload and the signature go
  * through the runtime's native base64url where there is one (`Buffer`, on Node and Bun), and
- * `TextEncoder` encodes the UTF-8.
+ * the UTF-8 comes from the faster of `Buffer` and `TextEncoder` on each runtime.
  *
  * @module
  */
@@ -14,7 +14,7 @@ import type { TokenSigner } from "../crypto/types.ts";
 const encoder = new TextEncoder();
 
 type NativeBuffer = {
-  from(s: string, enc: "utf8"): { toString(enc: "base64url"): string };
+  from(s: string, enc: "utf8"): Uint8Array & { toString(enc: "base64url"): string };
   from(b: ArrayBufferLike, offset: number, length: number): { toString(enc: "base64url"): string };
 };
 const Native = (globalThis as { Buffer?: NativeBuffer }).Buffer;
@@ -28,6 +28,15 @@ const textSegment: (text: string) => string = Native !== undefined
 const bytesSegment: (bytes: Uint8Array) => string = Native !== undefined
   ? (b) => Native.from(b.buffer, b.byteOffset, b.byteLength).toString("base64url")
   : encodeBase64Url;
+
+/**
+ * UTF-8 of `text`, to sign. Node's TextEncoder costs ~2 µs on a signing input, its Buffer a
+ * quarter of that; on Bun (a Buffer too) and Deno TextEncoder is the faster.
+ */
+const utf8Bytes: (text: string) => Uint8Array =
+  Native !== undefined && (globalThis as { Bun?: unknown }).Bun === undefined
+    ? (text) => Native.from(text, "utf8")
+    : (text) => encoder.encode(text);
 
 /** Header segments by their JSON (a service has a few keys and four token kinds). */
 const headers = new Map<string, string>();
@@ -66,7 +75,7 @@ export async function signServiceToken(
   claims: object,
 ): Promise<string> {
   const input = `${headerSegment(header)}.${textSegment(JSON.stringify(claims))}`;
-  const signature = await signer.sign(encoder.encode(input));
+  const signature = await signer.sign(utf8Bytes(input));
   if (signature.length !== 64) throw errorFromCode("ERR_INTERNAL", "a signature is 64 bytes");
   return `${input}.${bytesSegment(signature)}`;
 }

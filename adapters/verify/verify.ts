@@ -16,7 +16,6 @@ import {
   accessTokenSteps,
   type ActionTokenResult,
   actionTokenSteps,
-  type AsciiText,
   DEFAULT_ALGORITHMS,
   DEFAULT_CLOCK_TOLERANCE,
   type ProofResult,
@@ -30,8 +29,8 @@ import {
 } from "../../core/token/mod.ts";
 import { runVerify, type VerifyEnv } from "../crypto/driver.ts";
 import { runServiceToken } from "../crypto/service-token.ts";
-import type { VerifyCrypto } from "../crypto/types.ts";
 import { webCrypto } from "../crypto/webcrypto.ts";
+import { asciiTextOf } from "../crypto/ascii.ts";
 import { cacheFor, keySourceFor } from "../keys/resolve.ts";
 import type { ReplayStore } from "../replay/types.ts";
 import {
@@ -62,23 +61,6 @@ function rules(o: ServiceVerifyOptions, audience: string): ServiceTokenRules {
     tolerance: o.clockTolerance ?? DEFAULT_CLOCK_TOLERANCE,
     asciiText: asciiTextOf(o.crypto ?? webCrypto),
   };
-}
-
-// The crypto's native ASCII conversion, bound once per implementation (a bound method per call
-// would cost what it saves); else the host's TextDecoder (ASCII is UTF-8 of one character per
-// byte, without BOM), which every runtime with WebCrypto has; else the core's own.
-const asciiTexts = new WeakMap<VerifyCrypto, AsciiText | undefined>();
-let decoder: TextDecoder | undefined;
-const hostAscii: AsciiText | undefined = typeof TextDecoder === "function"
-  ? (bytes) => (decoder ??= new TextDecoder()).decode(bytes)
-  : undefined;
-function asciiTextOf(crypto: VerifyCrypto): AsciiText | undefined {
-  let f = asciiTexts.get(crypto);
-  if (f === undefined) {
-    f = typeof crypto.asciiText === "function" ? crypto.asciiText.bind(crypto) : hostAscii;
-    asciiTexts.set(crypto, f);
-  }
-  return f;
 }
 
 // Object literals without spreads on this path: a spread copies through a slow generic path.

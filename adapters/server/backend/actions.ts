@@ -24,6 +24,7 @@ import { sessionUnknown } from "../tokens.ts";
 import { backendClient } from "./auth.ts";
 import { commonTrigger } from "./trigger-check.ts";
 import { peekSecureSessionId } from "../jws-peek.ts";
+import { asciiTextOf } from "../../crypto/ascii.ts";
 
 /**
  * Triggers an action event from a backend.
@@ -48,27 +49,27 @@ export async function triggerAction(d: Deps, r: Req): Promise<Response> {
   });
   const body = commonTrigger(value) ??
     parseOrThrow(TriggerActionRequestSchema, value, "ERR_INVALID_BODY");
-  const { session, secure } = await presentedSession(d, r, client.id, {
-    ...(body.session_token !== undefined ? { sessionToken: body.session_token } : {}),
-    ...(body.secured_session_token !== undefined
-      ? { secureToken: body.secured_session_token }
-      : {}),
+  // Members set one by one: on Node 20 a member after an object spread costs a slow runtime call.
+  const presented: { sessionToken?: string; secureToken?: string; action: string } = {
     action: body.action_type,
-  });
+  };
+  if (body.session_token !== undefined) presented.sessionToken = body.session_token;
+  if (body.secured_session_token !== undefined) {
+    presented.secureToken = body.secured_session_token;
+  }
+  const { session, secure } = await presentedSession(d, r, client.id, presented);
   const l = d.opts.limits;
   const after = await d.store.patchSession(session.id, { seen: r.now }, r.now, l.retentionS) ??
     session;
   const ip = body.ip === undefined ? null : parseIp(body.ip);
-  const data: ActionEventData = {
-    action_type: body.action_type,
-    ...(body.correlation_id !== undefined ? { correlation_id: body.correlation_id } : {}),
-    ...(body.claimed_user_id !== undefined ? { claimed_user_id: body.claimed_user_id } : {}),
-    ...(body.claimed_user_id_type !== undefined
-      ? { claimed_user_id_type: body.claimed_user_id_type }
-      : {}),
-    ...(body.transaction_data !== undefined ? { transaction_data: body.transaction_data } : {}),
-    ...(body.custom_attributes !== undefined ? { custom_attributes: body.custom_attributes } : {}),
-  };
+  const data: ActionEventData = { action_type: body.action_type };
+  if (body.correlation_id !== undefined) data.correlation_id = body.correlation_id;
+  if (body.claimed_user_id !== undefined) data.claimed_user_id = body.claimed_user_id;
+  if (body.claimed_user_id_type !== undefined) {
+    data.claimed_user_id_type = body.claimed_user_id_type;
+  }
+  if (body.transaction_data !== undefined) data.transaction_data = body.transaction_data;
+  if (body.custom_attributes !== undefined) data.custom_attributes = body.custom_attributes;
   const action = await recordAction(d, {
     session: after,
     source: secure ? "secure" : "session",
@@ -108,7 +109,7 @@ export async function presentedSession(
     s !== null && s.clientId === clientId && sessionStatus(s, r.now, l.retentionS) !== "gone";
   if (t.secureToken !== undefined) {
     // Look the session up first, so that an unknown session refuses before the jti is consumed.
-    const sid = peekSecureSessionId(t.secureToken);
+    const sid = peekSecureSessionId(t.secureToken, asciiTextOf(d.crypto));
     const candidate = sid === null ? null : await d.store.getSession(sid);
     const verified = await d.tokens.verifySecure(t.secureToken, {
       clientId,
