@@ -221,10 +221,18 @@ describe("demo end to end (Chromium + service on loopback)", { skip, timeout: 24
       while (requests === 0) {
         await page.evaluate(() => new Promise((r) => requestAnimationFrame(r)));
       }
-      await page.clock.pauseAt(await page.evaluate(() => Date.now() + 1));
+      // Paused a little ahead of the page's time (a round trip later it must still be ahead),
+      // far before the first retry's 1 s backoff.
+      await page.clock.pauseAt(await page.evaluate(() => Date.now() + 200));
       online = true;
-      await page.evaluate(() => dispatchEvent(new Event("online")));
-      while (served === 0) await page.evaluate(() => new Promise((r) => requestAnimationFrame(r)));
+      // The event again until the chunk is asked for: the first one may come while the failed
+      // attempt is still settling (then it answers that attempt). Waiting on the test's own
+      // clock: the page's timers and animation frames are paused.
+      for (let i = 0; served === 0; i++) {
+        assert.ok(i < 250, "back online, the chunk is not asked for again");
+        await page.evaluate(() => dispatchEvent(new Event("online")));
+        await new Promise((r) => setTimeout(r, 20));
+      }
       await page.clock.resume();
       // The collectors it holds run: a click reaches the service as an interaction.
       const before = demo.seen.length;
