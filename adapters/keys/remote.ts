@@ -58,6 +58,12 @@ export function remoteKeySet(url: string | URL, options: RemoteKeySetOptions = {
   let lastFetchAt = -Infinity;
   let inflight: Promise<void> | null = null;
 
+  // A failure of the transfer (the request, or the body breaking off) is ERR_NETWORK; what the
+  // caller's crypto throws while checking the keys' thumbprints reaches the caller unchanged.
+  const network = (e: unknown): never => {
+    if (e instanceof DeviceSessionError) throw e;
+    throw errorFromCode("ERR_NETWORK", `JWKS fetch failed: ${href}`, { cause: e });
+  };
   const load = async (): Promise<void> => {
     lastFetchAt = now();
     let res: Response;
@@ -67,13 +73,13 @@ export function remoteKeySet(url: string | URL, options: RemoteKeySetOptions = {
         signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
       });
     } catch (e) {
-      throw errorFromCode("ERR_NETWORK", `JWKS fetch failed: ${href}`, { cause: e });
+      return network(e);
     }
     if (res.status !== 200) {
-      await res.body?.cancel();
+      await res.body?.cancel().catch(network);
       throw errorFromCode("ERR_SERVICE", `JWKS fetch answered ${res.status}`);
     }
-    const text = await readCapped(res, MAX_JWKS_BYTES);
+    const text = await readCapped(res, MAX_JWKS_BYTES).catch(network);
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -109,7 +115,7 @@ export function remoteKeySet(url: string | URL, options: RemoteKeySetOptions = {
         () => lookup(kid),
         (e) => {
           if (index !== null) return lookup(kid);
-          throw e instanceof DeviceSessionError ? e : errorFromCode("ERR_NETWORK", String(e));
+          throw e; // a DeviceSessionError, or the caller's crypto's own
         },
       );
     },

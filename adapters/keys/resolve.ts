@@ -22,11 +22,28 @@ interface LocalEntry {
 const locals = new WeakMap<object, WeakMap<object, LocalEntry>>();
 // One key source per JWKS URL and crypto implementation (a crypto checks the keys' thumbprints:
 // a custom one is trusted with its own calls only), bounded: an application that builds the URL
-// from input (a tenant's name, say) must not grow it without end. The oldest URL is forgotten
-// first; it only costs a fetch of its JWKS if it is used again. Kept in the order they were
-// made (a hit moves nothing: no map write on the hot path).
-const remotes = new Map<string, WeakMap<VerifyCrypto, KeySource>>();
+// from input (a tenant's name, say) must not grow it without end. The oldest URL not used since
+// it last came up for eviction is forgotten first (a second chance: a URL in use is kept however
+// many new ones come, where dropping it would cost a fetch, and its stale keys during an outage
+// of its service); it only costs a fetch of its JWKS if it is used again. A hit only sets a
+// flag: no map write on the hot path.
+interface RemoteEntry {
+  readonly sources: WeakMap<VerifyCrypto, KeySource>;
+  used: boolean;
+}
+const remotes = new Map<string, RemoteEntry>();
 const MAX_REMOTES = 256;
+
+// Makes room for one URL: the oldest entries used since their last turn go to the back (their
+// flag cleared), the first one unused is dropped. At most one pass, amortized O(1).
+function evictRemote(): void {
+  for (const [href, entry] of remotes) {
+    remotes.delete(href);
+    if (!entry.used) return;
+    entry.used = false;
+    remotes.set(href, entry);
+  }
+}
 const caches = new WeakMap<object, CryptoCache>();
 
 // What identifies a JWKS's content; compared on every call (without allocating) so an object
@@ -57,13 +74,19 @@ function sameFingerprint(jwks: Jwks, fp: unknown[]): boolean {
 export function keySourceFor(jwks: JwksOption, crypto: VerifyCrypto): KeySource {
   if (typeof jwks === "string" || jwks instanceof URL) {
     const href = String(jwks);
-    let byCrypto = remotes.get(href);
-    if (byCrypto === undefined) {
-      if (remotes.size >= MAX_REMOTES) remotes.delete(remotes.keys().next().value!);
-      remotes.set(href, byCrypto = new WeakMap());
+    const entry = remotes.get(href);
+    let source = entry?.sources.get(crypto);
+    if (source !== undefined) {
+      entry!.used = true;
+      return source;
     }
-    let source = byCrypto.get(crypto);
-    if (source === undefined) byCrypto.set(crypto, source = remoteKeySet(href, { crypto }));
+    // Made first: a URL remoteKeySet refuses (not https, say) throws before it takes a place.
+    source = remoteKeySet(href, { crypto });
+    if (entry !== undefined) entry.sources.set(crypto, source);
+    else {
+      if (remotes.size >= MAX_REMOTES) evictRemote();
+      remotes.set(href, { sources: new WeakMap([[crypto, source]]), used: false });
+    }
     return source;
   }
   if (typeof (jwks as KeySource).getKey === "function") return jwks as KeySource;

@@ -32,7 +32,11 @@ export interface ServiceVerifyOptions {
   now?: number;
   /** Clock tolerance in seconds, 0–300 (default 30). */
   clockTolerance?: number;
-  /** Crypto implementation (default WebCrypto; on Node, `nodeCrypto` is faster). */
+  /**
+   * Crypto implementation (default WebCrypto; on Node, `nodeCrypto` is faster). Imported keys,
+   * and the keys fetched from a `jwks` URL, are kept per crypto object: pass the same object on
+   * every call (a new one per call imports, and fetches the JWKS, every time).
+   */
   crypto?: VerifyCrypto;
 }
 

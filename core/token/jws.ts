@@ -67,8 +67,9 @@ export type AsciiText = (bytes: Uint8Array) => string;
  * canonical base64url segments, UTF-8 JSON objects without duplicate member names. Throws
  * `ERR_TOKEN_TOO_LARGE` or `ERR_TOKEN_MALFORMED`. `asciiText`, a host's native conversion,
  * only changes how fast an ASCII payload becomes text. With `share`, the result may be shared
- * with other calls (of a bounded memory) that pass the same token again, for tokens that recur
- * (session tokens): it and its payload then are frozen, and the signature must only be read.
+ * with other calls (of a bounded memory) that pass the same token again with the same
+ * `asciiText` (the same function object), for tokens that recur (session tokens): it and its
+ * payload then are frozen, and the signature must only be read.
  * Without it, every part is a fresh object of the caller's own.
  *
  * @example

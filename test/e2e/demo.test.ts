@@ -226,10 +226,18 @@ describe("demo end to end (Chromium + service on loopback)", { skip, timeout: 24
       await context.clock.install();
       const page = await open(context);
       await failed;
-      await page.clock.pauseAt(await page.evaluate(() => Date.now() + 1));
+      // Paused a little ahead of the page's time (a round trip later it must still be ahead),
+      // far before the first retry's 1 s backoff.
+      await page.clock.pauseAt(await page.evaluate(() => Date.now() + 200));
       online = true;
-      await page.evaluate(() => dispatchEvent(new Event("online")));
-      await arrived;
+      // The event again until the chunk is asked for: the first one may come while the failed
+      // attempt is still settling (then it answers that attempt). Waiting on the test's own
+      // clock: the page's timers and animation frames are paused.
+      for (let i = 0; served === 0; i++) {
+        assert.ok(i < 250, "back online, the chunk is not asked for again");
+        await page.evaluate(() => dispatchEvent(new Event("online")));
+        await Promise.race([arrived, new Promise((r) => setTimeout(r, 20))]);
+      }
       await page.clock.resume();
       // The collectors it holds run: a click reaches the service as an interaction.
       await clickUntilInteraction(page);

@@ -246,6 +246,28 @@ describe("a port that fails", () => {
   }
 });
 
+describe("a crypto that fails behind a JWKS URL", () => {
+  it("its own error reaches the caller unchanged, not as a network error", async () => {
+    const w = await world();
+    const boom = new Error("hash down");
+    const crypto = { ...webCrypto, sha256: () => Promise.reject(boom) };
+    const real = globalThis.fetch;
+    globalThis.fetch = () => Promise.resolve(Response.json(w.jwks));
+    try {
+      const jwks = "https://risk.example.com/failing-hash/.well-known/jwks.json";
+      const p = verifySessionToken(w.tokens.session, {
+        issuer: ISSUER,
+        audience: CLIENT,
+        jwks,
+        crypto,
+      });
+      await assert.rejects(p, (e) => e === boom);
+    } finally {
+      globalThis.fetch = real;
+    }
+  });
+});
+
 describe("replay window (SPEC §5.7.1): independent of the consumer's tolerance and clock", () => {
   const secureAt = (
     w: Awaited<ReturnType<typeof world>>,

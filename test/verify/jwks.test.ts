@@ -47,15 +47,39 @@ function server(body: () => unknown, init: { status?: number; cacheControl?: str
 }
 
 describe("remote JWKS", () => {
-  it("one key source per URL, the 256 made last kept: a URL built from input cannot grow it", () => {
+  it("one key source per URL, at most 256 kept: a URL built from input cannot grow it", () => {
     const url = (i: number) => `https://tenant-${i}.example.com/.well-known/jwks.json`;
     const first = keySourceFor(url(0), webCrypto);
     assert.equal(keySourceFor(url(0), webCrypto), first);
     assert.equal(keySourceFor(new URL(url(0)), webCrypto), first);
-    for (let i = 1; i < 256; i++) keySourceFor(url(i), webCrypto);
+    const made = [first];
+    for (let i = 1; i < 256; i++) made.push(keySourceFor(url(i), webCrypto));
     assert.equal(keySourceFor(url(0), webCrypto), first, "256 URLs fit");
     keySourceFor(url(256), webCrypto);
-    assert.notEqual(keySourceFor(url(0), webCrypto), first, "the oldest went first");
+    // url(0) was used again; url(1), the oldest of those that were not, went first.
+    assert.equal(keySourceFor(url(0), webCrypto), first, "the one in use stays");
+    assert.equal(keySourceFor(url(2), webCrypto), made[2]);
+    assert.notEqual(keySourceFor(url(1), webCrypto), made[1], "the oldest unused went first");
+  });
+
+  it("a URL in use outlives any number of new ones: the ones unused since are forgotten", () => {
+    const hot = "https://risk.example.com/hot/.well-known/jwks.json";
+    const source = keySourceFor(hot, webCrypto);
+    for (let i = 0; i < 1000; i++) {
+      keySourceFor(`https://churn-${i}.example.com/.well-known/jwks.json`, webCrypto);
+      assert.equal(keySourceFor(hot, webCrypto), source, `after ${i + 1} new URLs`);
+    }
+  });
+
+  it("a URL that is refused takes no place: bad URLs never push a good one out", () => {
+    const good = "https://risk.example.com/kept/.well-known/jwks.json";
+    const source = keySourceFor(good, webCrypto);
+    for (let i = 0; i < 300; i++) {
+      assert.throws(() => keySourceFor(`http://tenant-${i}.example.com/jwks.json`, webCrypto), {
+        code: "ERR_INVALID_INPUT",
+      });
+    }
+    assert.equal(keySourceFor(good, webCrypto), source);
   });
 
   it("a URL's key source is its crypto's own: another crypto's thumbprints never decide", () => {
