@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { AsciiText } from "../../core/token/mod.ts";
+import { type AsciiText, isExactAscii, markExactAscii } from "../../core/token/mod.ts";
 import type { VerifyCrypto } from "./types.ts";
 
 // The crypto's native ASCII conversion, bound once per implementation (a bound method per call
@@ -13,7 +13,7 @@ import type { VerifyCrypto } from "./types.ts";
 const asciiTexts = new WeakMap<VerifyCrypto, AsciiText | undefined>();
 let decoder: TextDecoder | undefined;
 const hostAscii: AsciiText | undefined = typeof TextDecoder === "function"
-  ? (bytes) => (decoder ??= new TextDecoder()).decode(bytes)
+  ? markExactAscii((bytes) => (decoder ??= new TextDecoder()).decode(bytes))
   : undefined;
 
 /**
@@ -30,7 +30,10 @@ const hostAscii: AsciiText | undefined = typeof TextDecoder === "function"
 export function asciiTextOf(crypto: VerifyCrypto): AsciiText | undefined {
   let f = asciiTexts.get(crypto);
   if (f === undefined) {
-    f = typeof crypto.asciiText === "function" ? crypto.asciiText.bind(crypto) : hostAscii;
+    const own = crypto.asciiText;
+    // An exact conversion (node:crypto's, and so a copy of that port) needs no `this`: passed
+    // as is, the token memory knows it for what it is.
+    f = typeof own !== "function" ? hostAscii : isExactAscii(own) ? own : own.bind(crypto);
     asciiTexts.set(crypto, f);
   }
   return f;

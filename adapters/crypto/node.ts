@@ -16,7 +16,7 @@ import {
 } from "node:crypto";
 import { Buffer } from "node:buffer";
 import type { Alg } from "../../core/wire/mod.ts";
-import type { PublicJwk } from "../../core/token/mod.ts";
+import { markExactAscii, type PublicJwk } from "../../core/token/mod.ts";
 import type { TokenSigner, VerifyCrypto } from "./types.ts";
 import { publicMembers } from "./webcrypto.ts";
 
@@ -89,6 +89,8 @@ export const nodeCrypto: VerifyCrypto<KeyObject> = {
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("latin1");
   },
 };
+// Exact (and free of `this`): a token parsed through it is shared with verifiers on WebCrypto.
+markExactAscii(nodeCrypto.asciiText!);
 
 /** A private JWK of a device or service key (`d` is the private scalar). */
 export interface PrivateJwk {

@@ -20,7 +20,7 @@ interface LocalEntry {
 }
 
 const locals = new WeakMap<object, WeakMap<object, LocalEntry>>();
-// One key source per JWKS URL and crypto implementation (a crypto checks the keys' thumbprints:
+// One key source per JWKS URL (however it is spelled) and crypto implementation (a crypto checks the keys' thumbprints:
 // a custom one is trusted with its own calls only), bounded: an application that builds the URL
 // from input (a tenant's name, say) must not grow it without end. The oldest URL not used since
 // it last came up for eviction is forgotten first (a second chance: a URL in use is kept however
@@ -75,18 +75,9 @@ export function keySourceFor(jwks: JwksOption, crypto: VerifyCrypto): KeySource 
   if (typeof jwks === "string" || jwks instanceof URL) {
     const href = String(jwks);
     const entry = remotes.get(href);
-    let source = entry?.sources.get(crypto);
-    if (source !== undefined) {
-      entry!.used = true;
-      return source;
-    }
-    // Made first: a URL remoteKeySet refuses (not https, say) throws before it takes a place.
-    source = remoteKeySet(href, { crypto });
-    if (entry !== undefined) entry.sources.set(crypto, source);
-    else {
-      if (remotes.size >= MAX_REMOTES) evictRemote();
-      remotes.set(href, { sources: new WeakMap([[crypto, source]]), used: false });
-    }
+    const source = entry?.sources.get(crypto);
+    if (source === undefined) return remoteSource(href, entry, crypto);
+    entry!.used = true;
     return source;
   }
   if (typeof (jwks as KeySource).getKey === "function") return jwks as KeySource;
@@ -99,6 +90,38 @@ export function keySourceFor(jwks: JwksOption, crypto: VerifyCrypto): KeySource 
   const source = localKeySet(set, { crypto });
   byCrypto.set(crypto, { fingerprint: fingerprint(set), source });
   return source;
+}
+
+// A URL's first call with a crypto. The entry is the URL's as `new URL` spells it (the URL a
+// remote key set fetches), so spellings of one URL (`HTTPS://Risk.example.com/…`, a default
+// port) share one key source and one cached JWKS; a spelling other than that one is kept as an
+// alias of the entry, within the same bound.
+function remoteSource(
+  href: string,
+  entry: RemoteEntry | undefined,
+  crypto: VerifyCrypto,
+): KeySource {
+  // Made first: a URL remoteKeySet refuses (not https, say) throws before it takes a place.
+  const fresh = remoteKeySet(href, { crypto });
+  let canonical = href;
+  if (entry === undefined) {
+    canonical = new URL(href).href; // parses: remoteKeySet accepted it
+    entry = remotes.get(canonical);
+  }
+  const source = entry?.sources.get(crypto) ?? fresh;
+  if (entry !== undefined) entry.sources.set(crypto, source);
+  else {
+    entry = { sources: new WeakMap([[crypto, source]]), used: false };
+    place(canonical, entry);
+  }
+  if (canonical !== href) place(href, entry);
+  return source;
+}
+
+function place(href: string, entry: RemoteEntry): void {
+  if (remotes.has(href)) return;
+  if (remotes.size >= MAX_REMOTES) evictRemote();
+  remotes.set(href, entry);
 }
 
 /**

@@ -62,14 +62,55 @@ export interface ParsedJws {
  */
 export type AsciiText = (bytes: Uint8Array) => string;
 
+// Conversions known to answer exactly `String.fromCharCode` of the bytes (the hosts' own: Buffer,
+// TextDecoder). The token memory treats them all as the core's own conversion: a parse decoded
+// with one is the parse every other exact one would make, so a process whose service and
+// verifier convert differently (node:crypto's Buffer and WebCrypto's TextDecoder) shares it.
+const EXACT = new WeakSet<AsciiText>();
+
+/**
+ * Declares `asciiText` exact: for every ASCII byte array it answers `String.fromCharCode` of the
+ * bytes, and it does not depend on `this`. For a host's native conversion (the crypto adapters
+ * mark theirs); a parse decoded by an exact conversion is shared with callers of any other exact
+ * one, so a conversion marked wrongly would hand its wrong text to them. Returns `asciiText`.
+ *
+ * @example
+ * ```ts
+ * const ascii = markExactAscii((bytes) => String.fromCharCode(...bytes));
+ * isExactAscii(ascii); // true
+ * ```
+ */
+export function markExactAscii(asciiText: AsciiText): AsciiText {
+  EXACT.add(asciiText);
+  return asciiText;
+}
+
+/**
+ * Whether `asciiText` was declared exact with {@link markExactAscii}.
+ *
+ * @example
+ * ```ts
+ * isExactAscii((b) => String.fromCharCode(...b)); // false: never declared
+ * ```
+ */
+export function isExactAscii(asciiText: AsciiText): boolean {
+  return EXACT.has(asciiText);
+}
+
+// The conversion a remembered parse is answered for: one class for the core's own and every
+// exact conversion, and each other conversion a class of its own.
+const conversionOf = (asciiText: AsciiText | undefined): AsciiText | undefined =>
+  asciiText === undefined || EXACT.has(asciiText) ? undefined : asciiText;
+
 /**
  * Splits and decodes a compact token per SPEC §4.2–§4.3 (steps S1–S2): size cap, three
  * canonical base64url segments, UTF-8 JSON objects without duplicate member names. Throws
  * `ERR_TOKEN_TOO_LARGE` or `ERR_TOKEN_MALFORMED`. `asciiText`, a host's native conversion,
  * only changes how fast an ASCII payload becomes text. With `share`, the result may be shared
  * with other calls (of a bounded memory) that pass the same token again with the same
- * `asciiText` (the same function object), for tokens that recur (session tokens): it and its
- * payload then are frozen, and the signature must only be read.
+ * `asciiText` (the same function object, or any two declared exact with {@link markExactAscii}),
+ * for tokens that recur (session tokens): it and its payload then are frozen, and the signature
+ * must only be read.
  * Without it, every part is a fresh object of the caller's own.
  *
  * @example
@@ -86,7 +127,10 @@ export function parseJws(token: string, asciiText?: AsciiText, share = false): P
     const known = payloads.get(charsKey(token, token.length - KEY_AT));
     // The same conversion too: a caller's own `asciiText` that answers wrong text must not hand
     // its parse to callers of another (a custom crypto is trusted with its own calls only).
-    if (known !== undefined && known.token === token && known.asciiText === asciiText) {
+    if (
+      known !== undefined && known.token === token &&
+      known.asciiText === conversionOf(asciiText)
+    ) {
       return known.parsed;
     }
   }
@@ -171,7 +215,7 @@ const payloads = new Map<number, Known>();
 const KEY_AT = 8;
 interface Known {
   readonly token: string;
-  /** The conversion that decoded the payload. */
+  /** The conversion that decoded the payload (`undefined` for the core's own or an exact one). */
   readonly asciiText: AsciiText | undefined;
   /** Shared by every hit: deeply frozen but the signature, which is only ever read. */
   readonly parsed: ParsedJws;
@@ -195,7 +239,7 @@ function remember(token: string, parsed: ParsedJws, asciiText: AsciiText | undef
   if (!payloads.has(key) && payloads.size >= PAYLOAD_CACHE_MAX) {
     payloads.delete(payloads.keys().next().value!);
   }
-  payloads.set(key, { token, asciiText, parsed: Object.freeze(parsed) });
+  payloads.set(key, { token, asciiText: conversionOf(asciiText), parsed: Object.freeze(parsed) });
 }
 
 function deepFreeze<T>(value: T): T {

@@ -82,6 +82,28 @@ describe("remote JWKS", () => {
     assert.equal(keySourceFor(good, webCrypto), source);
   });
 
+  it("spellings of one URL share its key source (one cached JWKS), in either order", () => {
+    const spellings = [
+      "https://risk.example.com/case/.well-known/jwks.json",
+      "HTTPS://Risk.Example.COM/case/.well-known/jwks.json",
+      "https://risk.example.com:443/case/.well-known/jwks.json",
+    ];
+    const first = keySourceFor(spellings[1]!, webCrypto); // an unusual spelling comes first
+    for (const u of [...spellings, new URL(spellings[2]!), ...spellings]) {
+      assert.equal(keySourceFor(u, webCrypto), first, String(u));
+    }
+    // Another path is another URL.
+    assert.notEqual(
+      keySourceFor("https://risk.example.com/CASE/.well-known/jwks.json", webCrypto),
+      first,
+    );
+    // A spelling seen for the first time with another crypto shares that crypto's source.
+    const liar = { ...webCrypto, sha256: () => Promise.resolve(new Uint8Array(32)) };
+    const theirs = keySourceFor(spellings[0]!, liar);
+    assert.notEqual(theirs, first);
+    assert.equal(keySourceFor("https://RISK.example.com/case/.well-known/jwks.json", liar), theirs);
+  });
+
   it("a URL's key source is its crypto's own: another crypto's thumbprints never decide", () => {
     const url = "https://risk.example.com/own/.well-known/jwks.json";
     const liar = { ...webCrypto, sha256: () => Promise.resolve(new Uint8Array(32)) };

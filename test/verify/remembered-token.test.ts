@@ -11,6 +11,8 @@ import fc from "fast-check";
 import {
   encodeBase64Url,
   encodeJsonSegment,
+  isExactAscii,
+  markExactAscii,
   parseJws,
   type PublicJwk,
   type ServiceTokenRules,
@@ -191,5 +193,31 @@ describe("the remembered token", { timeout: 300_000 }, () => {
       assert.equal((await ask(honest) as { code?: string }).code, "ERR_AUDIENCE_MISMATCH");
       assert.equal(parseJws(token, honest, true).payload.aud, "other");
     }
+  });
+
+  it("a parse is shared by every exact conversion, and by none other", () => {
+    const token = tokenOf(HONEST, new Uint8Array(64).fill(11));
+    // Two hosts' exact conversions (a Buffer's latin1 and a TextDecoder, say), and an honest
+    // one that was never declared exact.
+    const decoder = new TextDecoder();
+    const viaDecoder = markExactAscii((b) => decoder.decode(b));
+    const viaChars = markExactAscii((b) => String.fromCharCode(...b));
+    const undeclared = (b: Uint8Array) => String.fromCharCode(...b);
+    assert.ok(isExactAscii(viaChars) && !isExactAscii(undeclared));
+    parseJws(token, viaDecoder, true);
+    const kept = parseJws(token, viaDecoder, true); // kept from the second sighting on
+    assert.ok(Object.isFrozen(kept));
+    // Alternating callers of exact conversions (and of the core's own) all get the one parse:
+    // none pushes the others' out.
+    for (const f of [viaChars, undefined, viaDecoder, viaChars, undefined]) {
+      assert.equal(parseJws(token, f, true), kept);
+    }
+    // An undeclared conversion is trusted with its own calls only: it never gets the exact
+    // ones' parse, nor they its.
+    const own = parseJws(token, undeclared, true);
+    assert.notEqual(own, kept);
+    assert.deepEqual(own, kept);
+    parseJws(token, undeclared, true);
+    assert.notEqual(parseJws(token, viaChars, true), parseJws(token, undeclared, true));
   });
 });

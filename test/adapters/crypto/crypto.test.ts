@@ -3,7 +3,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { DeviceSessionError } from "../../../core/errors/mod.ts";
-import { parseJws } from "../../../core/token/mod.ts";
+import { isExactAscii, parseJws } from "../../../core/token/mod.ts";
 import type { Alg } from "../../../core/wire/mod.ts";
 import { CryptoCache } from "../../../adapters/crypto/driver.ts";
 import { deviceKeyPair, deviceSigner, generateDeviceKey } from "../../../adapters/crypto/keys.ts";
@@ -98,6 +98,19 @@ describe("node:crypto adapter", { skip: inBrowser && "needs node:crypto" }, () =
   it("answers for each input its own bytes, whatever input it encoded before", async () => {
     const { nodeCrypto } = await import("../../../adapters/crypto/node.ts");
     await checkInputs(nodeCrypto);
+  });
+
+  it("its ASCII conversion is exact, as WebCrypto's: the verifiers of both share a token's parse", async () => {
+    const { nodeCrypto } = await import("../../../adapters/crypto/node.ts");
+    const { asciiTextOf } = await import("../../../adapters/crypto/ascii.ts");
+    const bytes = Uint8Array.from({ length: 128 }, (_, i) => i);
+    for (const c of [nodeCrypto, { ...nodeCrypto }, webCrypto]) {
+      const f = asciiTextOf(c)!;
+      assert.ok(isExactAscii(f));
+      assert.equal(f(bytes), String.fromCharCode(...bytes));
+    }
+    // A copy of the port (spread options, say) converts with the very same function.
+    assert.equal(asciiTextOf({ ...nodeCrypto }), asciiTextOf(nodeCrypto));
   });
 });
 
