@@ -4,8 +4,8 @@
  * medians of per-round ratios. On a shared, noisy machine that is the fairest before/after.
  *
  *   git worktree add /tmp/base main && ln -s "$PWD/node_modules" /tmp/base/node_modules
- *   node --import tsx bench/verify-ab.ts --base=/tmp/base [--alg=ES256] [--rounds=15] [--ms=40]
- *   deno run -A bench/verify-ab.ts --base=/tmp/base · bun bench/verify-ab.ts --base=/tmp/base
+ *   node --expose-gc --import tsx bench/verify-ab.ts --base=/tmp/base [--alg=ES256] [--rounds=15] [--ms=40]
+ *   deno run -A --v8-flags=--expose-gc bench/verify-ab.ts --base=/tmp/base · bun bench/verify-ab.ts --base=/tmp/base
  *
  * Prints, for each side: our JavaScript around the signature in JSON.parse units (a session
  * token verified again and again with a no-op signature check, answered at once or as a promise,
@@ -90,7 +90,15 @@ for (const [name, S] of Object.entries(sides)) {
   cases[`${name} secure`] = () => S.verifySecureSessionToken(secure, sec);
 }
 
+// A full collection before each case, as in bench/verify.ts: a case's leftover garbage is not
+// billed to the next (Bun, or `--expose-gc` on Node; `--v8-flags=--expose-gc` on Deno).
+const bun = (globalThis as { Bun?: { gc(force: boolean): void } }).Bun;
+const collect: () => void = bun !== undefined
+  ? () => bun.gc(true)
+  : (globalThis as { gc?: () => void }).gc ?? (() => {});
+
 async function measure(f: () => unknown, ms: number): Promise<number> {
+  collect();
   const t0 = performance.now();
   let n = 0;
   while (performance.now() - t0 < ms) {

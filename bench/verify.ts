@@ -3,7 +3,8 @@
  * secure-token verification against raw signature verification (WebCrypto, node:crypto) and
  * JWT libraries (jose jwtVerify, fast-jwt without cache), for EdDSA and ES256.
  *
- * Run: `node --import tsx bench/verify.ts` · `deno run -A bench/verify.ts` · `bun bench/verify.ts`
+ * Run: `node --expose-gc --import tsx bench/verify.ts` · `deno run -A --v8-flags=--expose-gc
+ * bench/verify.ts` · `bun bench/verify.ts` (without a `gc` to call, cases are not isolated)
  * Options: `--ms=40` per case and round, `--rounds=30` per run, `--runs=3`, `--json=<file>`,
  * `--alg=EdDSA|ES256` (default both).
  * Every ratio compares a case with its own backend's raw verify (or fast-jwt) within one round;
@@ -40,7 +41,18 @@ const runtime = "Deno" in globalThis
 
 type Case = { name: string; run: () => unknown };
 
+// A full collection before each case (where the runtime exposes one: Bun, or `--expose-gc`, which
+// bench/run.mjs passes to Node and Deno). Without it the garbage a case leaves behind (jose's, the
+// new tokens') is collected during whichever case runs next and billed to it: on Bun the session
+// ÷ raw WebCrypto ratio then swung between 0.81 and 0.98 from one run to the next, against
+// 0.98–1.01 with it. Each case still pays for the garbage it makes while it runs.
+const bun = (globalThis as { Bun?: { gc(force: boolean): void } }).Bun;
+const collect: () => void = bun !== undefined
+  ? () => bun.gc(true)
+  : (globalThis as { gc?: () => void }).gc ?? (() => {});
+
 async function measure(run: () => unknown, ms: number): Promise<number> {
+  collect();
   const t0 = performance.now();
   let n = 0;
   while (performance.now() - t0 < ms) {
