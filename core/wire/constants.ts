@@ -61,11 +61,17 @@ export const EVENT_PRIORITY: Readonly<Record<EventType, 1 | 2 | 3>> = {
 /** The protocol version carried in `ver` (SPEC §13). */
 export const PROTOCOL_VERSION = 1 as const;
 
+/** `typ` of a device proof (SPEC §4.4): on its own, like {@link SECURE_TYP}, so that the device
+ * SDK, which signs only these two kinds, does not carry the whole {@link TOKEN_TYP} table. */
+export const PROOF_TYP = "ds-proof+jwt";
+/** `typ` of a secure session token (SPEC §4.4). */
+export const SECURE_TYP = "ds-secure+jwt";
+
 /** `typ` of each token kind (SPEC §4.4). */
 export const TOKEN_TYP = {
-  proof: "ds-proof+jwt",
+  proof: PROOF_TYP,
   session: "ds-session+jwt",
-  secure: "ds-secure+jwt",
+  secure: SECURE_TYP,
   action: "ds-action+jwt",
   access: "ds-access+jwt",
 } as const;
