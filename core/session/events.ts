@@ -14,7 +14,7 @@ import {
   removeInflight,
   snapshotQueue,
 } from "../telemetry/queue.ts";
-import { beaconBody, buildBatch, flushReason, startBatch } from "../telemetry/sender.ts";
+import { beaconBody, buildBatch, flushDue, startBatch } from "../telemetry/sender.ts";
 import type { Effect, MachineState } from "./types.ts";
 import { type AuthAnswer, endSession } from "./auth.ts";
 import { currentSid, dropSessionTokenIfIdle } from "./tags.ts";
@@ -74,7 +74,7 @@ export function persistQueue(s: MachineState, fx: Fx, now: number): void {
 
 /** Starts a batch if a flush trigger holds (SPEC §8.7). */
 export function maybeFlush(s: MachineState, now: number, fx: Fx): void {
-  if (flushReason(s.queue, s.sender, s.options.flush, now) === null) return;
+  if (!flushDue(s.queue, s.sender, s.options.flush, now)) return;
   const b = buildBatch(s.queue, s.options.flush, {
     clientId: s.options.clientId,
     tokenFor: tokenFor(s),
