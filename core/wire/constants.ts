@@ -61,20 +61,21 @@ export const EVENT_PRIORITY: Readonly<Record<EventType, 1 | 2 | 3>> = {
 /** The protocol version carried in `ver` (SPEC §13). */
 export const PROTOCOL_VERSION = 1 as const;
 
-/** `typ` of a device proof (SPEC §4.4): on its own, like {@link SECURE_TYP}, so that the device
- * SDK, which signs only these two kinds, does not carry the whole {@link TOKEN_TYP} table. */
-export const PROOF_TYP = "ds-proof+jwt";
-/** `typ` of a secure session token (SPEC §4.4). */
-export const SECURE_TYP = "ds-secure+jwt";
-
 /** `typ` of each token kind (SPEC §4.4). */
 export const TOKEN_TYP = {
-  proof: PROOF_TYP,
+  proof: "ds-proof+jwt",
   session: "ds-session+jwt",
-  secure: SECURE_TYP,
+  secure: "ds-secure+jwt",
   action: "ds-action+jwt",
   access: "ds-access+jwt",
 } as const;
+
+// The device SDK signs only proofs and secure session tokens: with these two on their own it does
+// not carry the whole table (the types hold them equal to it).
+/** `typ` of a device proof (SPEC §4.4). */
+export const PROOF_TYP: typeof TOKEN_TYP.proof = "ds-proof+jwt";
+/** `typ` of a secure session token (SPEC §4.4). */
+export const SECURE_TYP: typeof TOKEN_TYP.secure = "ds-secure+jwt";
 
 /** A token kind. */
 export type TokenKind = keyof typeof TOKEN_TYP;
