@@ -7,7 +7,6 @@
  */
 import { TELEMETRY_LIMITS, utf8Length } from "../wire/constants.ts";
 import {
-  type Dropped,
   eventJson,
   markInflight,
   type QueuedEvent,
