@@ -14,7 +14,13 @@ import {
   removeInflight,
   snapshotQueue,
 } from "../telemetry/queue.ts";
-import { beaconBody, buildBatch, flushReason, startBatch } from "../telemetry/sender.ts";
+import {
+  type BatchEnvelope,
+  beaconBody,
+  buildBatch,
+  flushDue,
+  startBatch,
+} from "../telemetry/sender.ts";
 import type { Effect, MachineState } from "./types.ts";
 import { type AuthAnswer, endSession } from "./auth.ts";
 import { currentSid, dropSessionTokenIfIdle } from "./tags.ts";
@@ -22,9 +28,14 @@ import { emit, errorBody, learnOffset, newId, reject, resolve, retryTime } from 
 
 type Fx = Effect[];
 
-/** The telemetry token of a session, if it still has one. */
-export function tokenFor(s: MachineState): (sid: string) => string | null {
-  return (sid) => s.tokens[sid] ?? null;
+/** What a batch sent at `now` carries besides its events: the client, each session's token
+ * (if it still has one) and the sending time in service time. */
+function batchEnvelope(s: MachineState, now: number): BatchEnvelope {
+  return {
+    clientId: s.options.clientId,
+    tokenFor: (sid) => s.tokens[sid] ?? null,
+    sentAtMs: Math.floor(now + s.offsetMs),
+  };
 }
 
 /** Enqueues an event; returns its seq or `null` if it was dropped at once. */
@@ -74,12 +85,8 @@ export function persistQueue(s: MachineState, fx: Fx, now: number): void {
 
 /** Starts a batch if a flush trigger holds (SPEC §8.7). */
 export function maybeFlush(s: MachineState, now: number, fx: Fx): void {
-  if (flushReason(s.queue, s.sender, s.options.flush, now) === null) return;
-  const b = buildBatch(s.queue, s.options.flush, {
-    clientId: s.options.clientId,
-    tokenFor: tokenFor(s),
-    sentAtMs: Math.floor(now + s.offsetMs),
-  });
+  if (!flushDue(s.queue, s.sender, s.options.flush, now)) return;
+  const b = buildBatch(s.queue, s.options.flush, batchEnvelope(s, now));
   if (b === null) return;
   if (b.count === 0 && b.droppedTotal <= (s.sender.ackedDropped[b.sid] ?? 0)) {
     s.sender.urgent = false;
@@ -204,11 +211,7 @@ function adoptUser(s: MachineState, sid: string, userId: string | null): void {
 
 /** Sends the page-hide beacon and persists the queue (SPEC §8.7). */
 export function pageHide(s: MachineState, now: number, fx: Fx): void {
-  const b = beaconBody(s.queue, {
-    clientId: s.options.clientId,
-    tokenFor: tokenFor(s),
-    sentAtMs: Math.floor(now + s.offsetMs),
-  });
+  const b = beaconBody(s.queue, batchEnvelope(s, now));
   if (b !== null) {
     fx.push({
       type: "beacon",

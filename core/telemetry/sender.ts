@@ -7,7 +7,6 @@
  */
 import { TELEMETRY_LIMITS, utf8Length } from "../wire/constants.ts";
 import {
-  type Dropped,
   eventJson,
   markInflight,
   type QueuedEvent,
@@ -71,31 +70,24 @@ export function emptySender(): SenderState {
   };
 }
 
-/** Why a flush is due now, or `null`. */
-export function flushReason(
-  q: QueueState,
-  s: SenderState,
-  cfg: FlushConfig,
-  now: number,
-): "urgent" | "count" | "bytes" | "interval" | "dropped" | null {
-  if (s.inflight !== null || now < s.retryAt) return null;
-  if (q.events.length === 0) return hasUnsentDrops(q, s) && s.urgent ? "dropped" : null;
-  if (s.urgent) return "urgent";
-  if (q.events.length >= cfg.flushCount) return "count";
-  if (q.bytes >= cfg.flushBytes) return "bytes";
-  if (now - q.events[0]!.at >= cfg.flushIntervalMs) return "interval";
-  return null;
+/** Whether a flush is due now (SPEC §8.7): nothing in flight, no backoff, and a trigger holds. */
+export function flushDue(q: QueueState, s: SenderState, cfg: FlushConfig, now: number): boolean {
+  if (s.inflight !== null || now < s.retryAt) return false;
+  if (q.events.length === 0) return s.urgent && hasUnsentDrops(q, s);
+  return pressing(q, s, cfg) || now - q.events[0]!.at >= cfg.flushIntervalMs;
 }
 
-/** The next local time at which {@link flushReason} may become non-null by itself. */
+/** The next local time at which {@link flushDue} may become true by itself. */
 export function flushDeadline(q: QueueState, s: SenderState, cfg: FlushConfig): number | null {
   if (s.inflight !== null) return null;
   if (q.events.length === 0) return s.urgent && hasUnsentDrops(q, s) ? s.retryAt : null;
-  const byInterval = q.events[0]!.at + cfg.flushIntervalMs;
-  const due = s.urgent || q.events.length >= cfg.flushCount || q.bytes >= cfg.flushBytes
-    ? 0
-    : byInterval;
+  const due = pressing(q, s, cfg) ? 0 : q.events[0]!.at + cfg.flushIntervalMs;
   return Math.max(due, s.retryAt);
+}
+
+/** A trigger that does not wait for the interval: urgent, or the count or bytes reached. */
+function pressing(q: QueueState, s: SenderState, cfg: FlushConfig): boolean {
+  return s.urgent || q.events.length >= cfg.flushCount || q.bytes >= cfg.flushBytes;
 }
 
 function hasUnsentDrops(q: QueueState, s: SenderState): boolean {
@@ -121,14 +113,24 @@ export interface BatchEnvelope {
   readonly sentAtMs: number;
 }
 
-function envelope(sid: string, token: string, env: BatchEnvelope, dropped: Dropped | undefined) {
-  const d = dropped ?? { total: 0, by_priority: {} };
+/**
+ * The start of a batch body of session `sid`, up to its events (a body ends with `]}`), and the
+ * session's dropped total it reports; `null` when there is no session or it has no token yet.
+ */
+function envelope(
+  q: QueueState,
+  sid: string | undefined,
+  env: BatchEnvelope,
+): { head: string; total: number } | null {
+  const token = sid === undefined ? null : env.tokenFor(sid);
+  if (token === null) return null;
+  const d = q.dropped[sid!] ?? { total: 0, by_priority: {} };
   const head = `{"ver":1,"client_id":${JSON.stringify(env.clientId)},"session_id":${
     JSON.stringify(sid)
   },"session_token":${JSON.stringify(token)},"dropped":${
     JSON.stringify(d)
   },"sent_at_ms":${env.sentAtMs},"events":[`;
-  return { head, tail: "]}", total: d.total };
+  return { head, total: d.total };
 }
 
 /**
@@ -137,11 +139,9 @@ function envelope(sid: string, token: string, env: BatchEnvelope, dropped: Dropp
  */
 export function buildBatch(q: QueueState, cfg: FlushConfig, env: BatchEnvelope): BuiltBatch | null {
   const sid = q.events[0]?.sid ?? firstSessionWithDrops(q, env);
-  if (sid === undefined) return null;
-  const token = env.tokenFor(sid);
-  if (token === null) return null;
-  const { head, tail, total } = envelope(sid, token, env, q.dropped[sid]);
-  let bytes = utf8Length(head) + tail.length;
+  const e = envelope(q, sid, env);
+  if (e === null) return null;
+  let bytes = utf8Length(e.head) + 2;
   const parts: string[] = [];
   let maxSeq = 0;
   for (const ev of q.events) {
@@ -152,11 +152,11 @@ export function buildBatch(q: QueueState, cfg: FlushConfig, env: BatchEnvelope):
     maxSeq = ev.seq;
   }
   return {
-    sid,
+    sid: sid!,
     count: parts.length,
     maxSeq,
-    body: head + parts.join(",") + tail,
-    droppedTotal: total,
+    body: `${e.head}${parts.join(",")}]}`,
+    droppedTotal: e.total,
   };
 }
 
@@ -182,11 +182,9 @@ export function beaconBody(
   budget: number = TELEMETRY_LIMITS.maxBatchBytes,
 ): { body: string; count: number } | null {
   const sid = q.events[0]?.sid;
-  if (sid === undefined) return null;
-  const token = env.tokenFor(sid);
-  if (token === null) return null;
-  const { head, tail } = envelope(sid, token, env, q.dropped[sid]);
-  let bytes = utf8Length(head) + tail.length;
+  const e = envelope(q, sid, env);
+  if (e === null) return null;
+  let bytes = utf8Length(e.head) + 2;
   const candidates: QueuedEvent[] = q.events.filter((e) => e.sid === sid);
   // Highest priority first, oldest first within a priority (stable sort keeps queue order).
   candidates.sort((a, b) => b.priority - a.priority);
@@ -199,5 +197,5 @@ export function beaconBody(
   }
   if (chosen.length === 0) return null;
   chosen.sort((a, b) => a.seq - b.seq);
-  return { body: head + chosen.map(eventJson).join(",") + tail, count: chosen.length };
+  return { body: `${e.head}${chosen.map(eventJson).join(",")}]}`, count: chosen.length };
 }

@@ -13,7 +13,7 @@ import type {
   SecureClaims,
   SessionClaims,
 } from "../wire/tokens.ts";
-import { PROTOCOL_VERSION, TOKEN_TYP } from "../wire/constants.ts";
+import { PROOF_TYP, PROTOCOL_VERSION, SECURE_TYP, TOKEN_TYP } from "../wire/constants.ts";
 
 /** Header of a device-signed token. */
 export interface DeviceHeader {
@@ -63,7 +63,7 @@ export function proofToken(o: {
   nonce: string;
 }): Unsigned<DeviceHeader, ProofClaims> {
   return {
-    header: { alg: o.alg, typ: TOKEN_TYP.proof, jwk: publicJwk(o.jwk) },
+    header: { alg: o.alg, typ: PROOF_TYP, jwk: publicJwk(o.jwk) },
     claims: {
       htm: o.htm,
       htu: o.htu,
@@ -104,7 +104,7 @@ export function secureToken(o: {
   jti: string;
 }): Unsigned<DeviceHeader, SecureClaims> {
   return {
-    header: { alg: o.alg, typ: TOKEN_TYP.secure, jwk: publicJwk(o.jwk) },
+    header: { alg: o.alg, typ: SECURE_TYP, jwk: publicJwk(o.jwk) },
     claims: {
       tok: o.tok,
       act: o.act,

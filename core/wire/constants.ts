@@ -70,6 +70,13 @@ export const TOKEN_TYP = {
   access: "ds-access+jwt",
 } as const;
 
+// The device SDK signs only proofs and secure session tokens: with these two on their own it does
+// not carry the whole table (the types hold them equal to it).
+/** `typ` of a device proof (SPEC §4.4). */
+export const PROOF_TYP: typeof TOKEN_TYP.proof = "ds-proof+jwt";
+/** `typ` of a secure session token (SPEC §4.4). */
+export const SECURE_TYP: typeof TOKEN_TYP.secure = "ds-secure+jwt";
+
 /** A token kind. */
 export type TokenKind = keyof typeof TOKEN_TYP;
 
