@@ -252,7 +252,7 @@ function deepFreeze<T>(value: T): T {
 
 // Segments decode into one scratch buffer (a token is at most MAX_TOKEN_BYTES, and decoding is
 // synchronous), counting the quotes and backslashes of the text on the way.
-const SCRATCH = new Uint8Array(MAX_TOKEN_BYTES);
+const SCRATCH = /* @__PURE__ */ new Uint8Array(MAX_TOKEN_BYTES);
 const COUNTS = /* @__PURE__ */ new Int32Array(3);
 
 function decodeObject(
