@@ -93,9 +93,9 @@ for (const [name, S] of Object.entries(sides)) {
 // A full collection before each case, as in bench/verify.ts: a case's leftover garbage is not
 // billed to the next (Bun, or `--expose-gc` on Node; `--v8-flags=--expose-gc` on Deno).
 const bun = (globalThis as { Bun?: { gc(force: boolean): void } }).Bun;
-const collect: () => void = bun !== undefined
-  ? () => bun.gc(true)
-  : (globalThis as { gc?: () => void }).gc ?? (() => {});
+const gc = bun !== undefined ? () => bun.gc(true) : (globalThis as { gc?: () => void }).gc;
+const collect: () => void = gc ?? (() => {});
+if (gc === undefined) console.log("(no gc() to call: cases are not isolated; pass --expose-gc)");
 
 async function measure(f: () => unknown, ms: number): Promise<number> {
   collect();

@@ -47,9 +47,8 @@ type Case = { name: string; run: () => unknown };
 // ÷ raw WebCrypto ratio then swung between 0.81 and 0.98 from one run to the next, against
 // 0.98–1.01 with it. Each case still pays for the garbage it makes while it runs.
 const bun = (globalThis as { Bun?: { gc(force: boolean): void } }).Bun;
-const collect: () => void = bun !== undefined
-  ? () => bun.gc(true)
-  : (globalThis as { gc?: () => void }).gc ?? (() => {});
+const gc = bun !== undefined ? () => bun.gc(true) : (globalThis as { gc?: () => void }).gc;
+const collect: () => void = gc ?? (() => {});
 
 async function measure(run: () => unknown, ms: number): Promise<number> {
   collect();
@@ -286,6 +285,8 @@ async function main(): Promise<void> {
   console.log(
     `bench/verify on ${runtime}: ${runs} runs × ${ROUNDS} alternating rounds × ${MS} ms per case`,
   );
+  // Figures taken without a collection before each case do not compare with those taken with one.
+  if (gc === undefined) console.log("(no gc() to call: cases are not isolated; pass --expose-gc)");
   const report = await benchVerify(runs);
   for (const [alg, rows] of Object.entries(report)) {
     console.log(`\n${alg}`);
