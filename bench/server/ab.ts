@@ -1,6 +1,7 @@
 /**
  * Two checkouts side by side: the service of this checkout and of `--base` (another checkout,
- * e.g. a `git worktree` of main), each behind its own Node `serve` adapter in this one process,
+ * e.g. a `git worktree` of main), each behind its own `serve` adapter for the runtime (Node's
+ * `http`, `Deno.serve`, `Bun.serve`: each checkout's own adapter) in this one process,
  * driven in turn by a load generator each, case by case in short interleaved rounds (the order
  * flips every round). On a shared, noisy machine that is the fairest before/after: both see the
  * same load. Prints, per case and connection count, requests/s and p50/p99 of both, the
@@ -9,6 +10,7 @@
  * median per-round ratio base/this (above 1: this checkout costs less).
  *
  *   node --import tsx bench/server/ab.ts --base=/tmp/main-checkout --ms=6000 --rounds=6
+ *   deno run -A bench/server/ab.ts --base=… · bun bench/server/ab.ts --base=…
  *
  * Options: `--cases=a;b` (default: the budgeted cases and the adapter's hello world),
  * `--concurrency=1,10,100`.
@@ -18,7 +20,7 @@
 import process from "node:process";
 import { resolve } from "node:path";
 import type { LoadResult } from "./loadgen.ts";
-import { arg } from "./common.ts";
+import { arg, g, runtime } from "./common.ts";
 import { median, startLoadgen } from "./loadgen-client.ts";
 
 const BASE = resolve(arg("base", ""));
@@ -36,7 +38,9 @@ type Svc = { fetch(r: Request, i: unknown): Promise<Response>; close(): Promise<
 async function side(root: string) {
   const server = await import(`${root}/server.ts`);
   const crypto = await import(`${root}/adapters/crypto/node.ts`);
-  const { serve } = await import(`${root}/adapters/server/serve/node.ts`);
+  // The runtime's own adapter, as the CLI and bench/server.ts serve it.
+  const adapter = g.Bun ? "bun" : g.Deno ? "deno" : "node";
+  const { serve } = await import(`${root}/adapters/server/serve/${adapter}.ts`);
   let service: Svc | null = null;
   const listening = await serve({
     port: 0,
@@ -79,7 +83,9 @@ for (let round = 0; round < ROUNDS; round++) {
     }
   }
 }
-console.log(`# this checkout vs ${BASE} (${ROUNDS} rounds, ${MS} ms per case and side)\n`);
+console.log(
+  `# ${runtime}: this checkout vs ${BASE} (${ROUNDS} rounds, ${MS} ms per case and side)\n`,
+);
 console.log(
   "| c | case | base req/s · p50 / p99 ms | this req/s · p50 / p99 ms | this / base | CPU µs/req base · this | CPU base / this |",
 );
