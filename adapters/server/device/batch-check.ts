@@ -10,7 +10,7 @@
  * @module
  */
 import type { TelemetryBatch } from "../../../core/mod.ts";
-import { isInt, isJws, isObj, isStr, keepRest, type Obj } from "../http/loose.ts";
+import { isInt, isJws, isObj, isStr, keepRest, type Obj, outputAsIs } from "../http/loose.ts";
 
 const MAX_MS = 253402300799999;
 const BATCH = new Set([
@@ -22,7 +22,8 @@ const BATCH = new Set([
   "dropped",
   "sent_at_ms",
 ]);
-const EVENT = new Set(["seq", "time_ms", "type", "data"]);
+const EVENT_KEYS = ["seq", "time_ms", "type", "data"];
+const EVENT = new Set(EVENT_KEYS);
 const DROPPED = new Set(["total", "by_priority"]);
 const NONE = new Set<string>();
 const PRIORITIES = ["1", "2", "3"] as const;
@@ -35,6 +36,8 @@ function plainEvent(x: unknown): Obj | null {
   if (!isInt(seq, 1, Number.MAX_SAFE_INTEGER) || !isInt(time, 0, MAX_MS)) return null;
   if (type !== "page" && type !== "interaction" && type !== "device") return null;
   if (!isObj(data)) return null;
+  // As parsed from JSON and in the schema's order (the SDK's): the event itself, no copies.
+  if (outputAsIs(data, []) && outputAsIs(x, EVENT_KEYS)) return x;
   return keepRest({ seq, time_ms: time, type, data: keepRest({}, data, NONE) }, x, EVENT);
 }
 
