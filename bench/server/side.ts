@@ -9,7 +9,8 @@
  * Started by {@link startSide}, never by hand:
  *
  *   --root=<checkout> --mode=http    serves the service and a hello world with the runtime's own
- *                                    adapter: `{"port","helloPort"}`, then `{"cmd":"cpu"}` → µs
+ *                                    adapter: `{"url","port","helloPort"}`, then
+ *                                    `{"cmd":"cpu"}` → the process's CPU µs so far
  *   --root=<checkout> --mode=inproc  `{"cmd":"run","case","n"}` → CPU µs per `service.fetch`
  *
  * @module
@@ -37,9 +38,9 @@ type Svc = {
 /** A running side, as the parent sees it. */
 export interface Side {
   /** The first line the side printed once ready. */
-  readonly ready: Promise<Record<string, number>>;
+  readonly ready: Promise<Record<string, number & string>>;
   /** Sends a command, answers the side's reply. */
-  ask(command: object): Promise<Record<string, number>>;
+  ask(command: object): Promise<Record<string, number & string>>;
   stop(): void;
 }
 
@@ -105,7 +106,7 @@ async function http(root: string): Promise<void> {
   });
   const hello = await serve({ port: 0, fetch: () => new Response("hello") });
   svc = await service(root, listening.url);
-  console.log(JSON.stringify({ port: listening.port, helloPort: hello.port }));
+  console.log(JSON.stringify({ url: listening.url, port: listening.port, helloPort: hello.port }));
   for await (const l of createInterface({ input: process.stdin })) {
     const c = JSON.parse(l) as { cmd: string };
     if (c.cmd !== "cpu") throw new Error(`unknown command ${l}`);
