@@ -12,7 +12,7 @@ import { TelemetryBatchSchema } from "../../../core/wire/telemetry.ts";
 import { TriggerActionRequestSchema } from "../../../core/wire/backend.ts";
 import { batchLimitProblem } from "../../../core/service/telemetry.ts";
 import { commonBatch } from "../../../adapters/server/device/batch-check.ts";
-import { keepRest, outputAsIs } from "../../../adapters/server/http/loose.ts";
+import { keepRest, outputAsIs, plainPrototype } from "../../../adapters/server/http/loose.ts";
 import { commonTrigger } from "../../../adapters/server/backend/trigger-check.ts";
 
 const RUNS = 1000;
@@ -203,12 +203,12 @@ describe("hand-written body checks agree with the wire schemas", () => {
           if (agree(commonBatch, TelemetryBatchSchema, x) === "fast") {
             const out = commonBatch(x)!;
             out.events.forEach((e, i) => (e === x.events![i] ? same++ : 0));
-          all += out.events.length;
+            all += out.events.length;
           }
         }),
         { numRuns: RUNS },
       );
-    assert.ok(same > all / 4, `only ${same} of ${all} events were answered as parsed`);
+      assert.ok(same > all / 4, `only ${same} of ${all} events were answered as parsed`);
     },
   );
 
@@ -232,6 +232,7 @@ describe("hand-written body checks agree with the wire schemas", () => {
         const ordered: Record<string, unknown> = {};
         for (const k of known) if (k in o) ordered[k] = o[k];
         keepRest(ordered, o, new Set(known));
+        assert.equal(outputAsIs(o, known, true), outputAsIs(o, known), "plain prototype");
         if (outputAsIs(o, known)) {
           asIs++;
           assert.deepStrictEqual(ordered, o);
@@ -243,6 +244,34 @@ describe("hand-written body checks agree with the wire schemas", () => {
       { numRuns: RUNS },
     );
     assert.ok(asIs > RUNS / 10, `only ${asIs} objects were taken as they are`);
+  });
+
+  it("a polluted Object.prototype: the check still answers as the schema", () => {
+    const x = JSON.parse(JSON.stringify({
+      ver: 1,
+      client_id: "c",
+      session_id: "s",
+      session_token: "a.b.c",
+      events: [{ seq: 1, time_ms: 0, type: "page", data: { kind: "load" } }],
+      dropped: { total: 0, by_priority: {} },
+      sent_at_ms: 0,
+    }));
+    assert.equal(plainPrototype(), true);
+    const proto = Object.prototype as Record<string, unknown>;
+    let fast: ReturnType<typeof commonBatch>;
+    proto.polluted = 1; // enumerable: for…in lists it after every object's own members
+    try {
+      assert.equal(plainPrototype(), false);
+      assert.equal(outputAsIs({ seq: 1 }, ["seq"]), false);
+      fast = commonBatch(x); // valibot itself cannot run on such a prototype: compared after
+    } finally {
+      delete proto.polluted;
+    }
+    assert.equal(plainPrototype(), true);
+    assert.notEqual(fast, null);
+    assert.notEqual(fast!.events[0], x.events[0], "copied, not taken as parsed");
+    assert.deepStrictEqual(fast, v.parse(TelemetryBatchSchema, x));
+    assert.equal(agree(commonBatch, TelemetryBatchSchema, x), "fast");
   });
 
   it("action trigger (SPEC §7.2)", TIMEOUT, () => {
