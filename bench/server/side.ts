@@ -3,8 +3,7 @@
  * checkout, alone in its own process of the runtime under test, answering one JSON command per
  * stdin line with one JSON line on stdout. Each side has a process of its own so that neither
  * checkout shares the engine (inline caches, compiled code, heap and collections) with the
- * other's code: in one process, a change that cost nothing when measured alone read 0.85
- * against its base.
+ * other's code, and each is measured as it runs alone.
  *
  * Started by {@link startSide}, never by hand:
  *
