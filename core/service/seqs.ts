@@ -58,7 +58,10 @@ export function highSeq(ranges: readonly number[]): number {
  */
 export function addSeqs(ranges: SeqRanges, seqs: readonly number[]): number[] {
   const fresh: number[] = [];
-  const sorted = [...seqs].sort((a, b) => a - b);
+  // A batch's seqs come strictly ascending (the schema's order): no copy and sort for them.
+  let ascending = true;
+  for (let i = 1; i < seqs.length && ascending; i++) ascending = seqs[i]! > seqs[i - 1]!;
+  const sorted = ascending ? seqs : [...seqs].sort((a, b) => a - b);
   for (let i = 0; i < sorted.length; i++) {
     const s = sorted[i]!;
     if (i > 0 && s === sorted[i - 1]) continue;

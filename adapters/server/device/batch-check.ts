@@ -10,7 +10,16 @@
  * @module
  */
 import type { TelemetryBatch } from "../../../core/mod.ts";
-import { isInt, isJws, isObj, isStr, keepRest, type Obj } from "../http/loose.ts";
+import {
+  isInt,
+  isJws,
+  isObj,
+  isStr,
+  keepRest,
+  type Obj,
+  outputAsIs,
+  plainPrototype,
+} from "../http/loose.ts";
 
 const MAX_MS = 253402300799999;
 const BATCH = new Set([
@@ -22,19 +31,25 @@ const BATCH = new Set([
   "dropped",
   "sent_at_ms",
 ]);
-const EVENT = new Set(["seq", "time_ms", "type", "data"]);
+const EVENT_KEYS = ["seq", "time_ms", "type", "data"];
+const EVENT = new Set(EVENT_KEYS);
 const DROPPED = new Set(["total", "by_priority"]);
 const NONE = new Set<string>();
 const PRIORITIES = ["1", "2", "3"] as const;
 const BY_PRIORITY = new Set<string>(PRIORITIES);
 
-/** An event of a type without a data schema, as the schema outputs it; else `null`. */
-function plainEvent(x: unknown): Obj | null {
+/**
+ * An event of a type without a data schema, as the schema outputs it; else `null`. `plain`:
+ * `Object.prototype` has no enumerable member ({@link plainPrototype}).
+ */
+function plainEvent(x: unknown, plain: boolean): Obj | null {
   if (!isObj(x)) return null;
   const { seq, time_ms: time, type, data } = x;
   if (!isInt(seq, 1, Number.MAX_SAFE_INTEGER) || !isInt(time, 0, MAX_MS)) return null;
   if (type !== "page" && type !== "interaction" && type !== "device") return null;
   if (!isObj(data)) return null;
+  // As parsed from JSON and in the schema's order (the SDK's): the event itself, no copies.
+  if (outputAsIs(data, [], plain) && outputAsIs(x, EVENT_KEYS, plain)) return x;
   return keepRest({ seq, time_ms: time, type, data: keepRest({}, data, NONE) }, x, EVENT);
 }
 
@@ -73,8 +88,9 @@ export function commonBatch(x: unknown): TelemetryBatch | null {
   }
   if (!isJws(token) || !Array.isArray(events) || !isInt(x.sent_at_ms, 0, MAX_MS)) return null;
   const out: Obj[] = [];
+  const plain = plainPrototype();
   for (let i = 0; i < events.length; i++) {
-    const e = plainEvent(events[i]);
+    const e = plainEvent(events[i], plain);
     if (e === null || (i > 0 && (e.seq as number) <= (out[i - 1]!.seq as number))) return null;
     out.push(e);
   }

@@ -45,3 +45,45 @@ export function keepRest(out: Obj, x: Obj, known: ReadonlySet<string>): Obj {
   }
   return out;
 }
+
+/**
+ * Whether `Object.prototype` has no enumerable member, so `for…in` over a plain object lists its
+ * own members only (a polluted prototype's come after them). Asked once per body, it spares
+ * {@link outputAsIs} an own-member check per member.
+ *
+ * @example
+ * ```ts
+ * plainPrototype(); // true, unless something added an enumerable member to Object.prototype
+ * ```
+ */
+export function plainPrototype(): boolean {
+  for (const _ in Object.prototype) return false;
+  return true;
+}
+
+/**
+ * Whether a valibot loose object (or record) with `known` entries outputs `x` as it is: `x` is a
+ * plain object (`Object.prototype`, as `JSON.parse` makes them) whose members are `known` first,
+ * in that order, then its own others, none of which valibot drops. A check may then answer `x`
+ * itself, equal member for member and in order to the copy the schema makes, for less than
+ * {@link keepRest}'s copy (20 events and their data per telemetry batch). `plain`: the caller
+ * saw {@link plainPrototype} true, so every member `for…in` lists is `x`'s own.
+ *
+ * @example
+ * ```ts
+ * outputAsIs(JSON.parse('{"seq":1,"x":2}'), ["seq"]); // true
+ * outputAsIs(JSON.parse('{"x":2,"seq":1}'), ["seq"]); // false: the schema puts seq first
+ * ```
+ */
+export function outputAsIs(x: Obj, known: readonly string[], plain = false): boolean {
+  if (Object.getPrototypeOf(x) !== Object.prototype) return false;
+  let i = 0;
+  for (const k in x) {
+    if (!plain && !Object.hasOwn(x, k)) return false;
+    if (i < known.length) {
+      if (k !== known[i]) return false;
+    } else if (k === "__proto__" || k === "prototype" || k === "constructor") return false;
+    i++;
+  }
+  return i >= known.length;
+}

@@ -15,6 +15,57 @@ import { errorResponse } from "./respond.ts";
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 /**
+ * The facts of one request (see {@link newReq}). The client IP and the parsed query are made on
+ * first read: most requests never read the query, and with rate limits and request logs off
+ * nothing reads the IP, whose peer address costs a call into the runtime's server on Bun and
+ * Deno (the `serve` adapters hand it over lazily too). Each is read while the request is being
+ * handled, so the peer is still known.
+ */
+class RequestFacts implements Req {
+  readonly raw: Request;
+  readonly path: string;
+  id: string | undefined = undefined;
+  readonly origin: string | null;
+  readonly nowMs: number;
+  readonly now: number;
+  clientId: string | undefined = undefined;
+  code: string | undefined = undefined;
+  aborted?: boolean;
+  readonly requestId: string;
+  /** The query: its text until first read (a plain URL), then the parsed parameters. */
+  #query: URLSearchParams | string;
+  #ip: string | null | undefined = undefined;
+  readonly #info: ConnectionInfo;
+  readonly #hops: number;
+
+  constructor(request: Request, info: ConnectionInfo, t: number, hops: number) {
+    const { path, query } = pathAndSearch(request.url);
+    const given = request.headers.get("x-request-id");
+    this.raw = request;
+    this.path = path;
+    this.#query = query;
+    this.origin = request.headers.get("origin");
+    this.nowMs = t;
+    this.now = Math.floor(t / 1000);
+    this.requestId = given !== null && REQUEST_ID.test(given) ? given : newId("req_");
+    this.#info = info;
+    this.#hops = hops;
+  }
+
+  get query(): URLSearchParams {
+    const q = this.#query;
+    return typeof q === "string" ? (this.#query = new URLSearchParams(q)) : q;
+  }
+
+  get ip(): string | null {
+    if (this.#ip === undefined) {
+      this.#ip = clientIp(this.raw, this.#info.remoteAddr ?? null, this.#hops);
+    }
+    return this.#ip;
+  }
+}
+
+/**
  * The facts of one request: path, query, client IP (socket or trusted proxies), origin, time,
  * request id (the caller's `X-Request-Id` when sane).
  *
@@ -25,21 +76,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
  * ```
  */
 export function newReq(request: Request, info: ConnectionInfo, t: number, hops: number): Req {
-  const { path, query } = pathAndQuery(request.url);
-  const given = request.headers.get("x-request-id");
-  return {
-    raw: request,
-    path,
-    query,
-    id: undefined,
-    ip: clientIp(request, info.remoteAddr ?? null, hops),
-    origin: request.headers.get("origin"),
-    nowMs: t,
-    now: Math.floor(t / 1000),
-    clientId: undefined,
-    code: undefined,
-    requestId: given !== null && REQUEST_ID.test(given) ? given : newId("req_"),
-  };
+  return new RequestFacts(request, info, t, hops);
 }
 
 // An absolute URL the WHATWG parser leaves as it is: a host it accepts as written (a dotted
@@ -61,8 +98,14 @@ const PLAIN_URL =
  * ```
  */
 export function pathAndQuery(url: string): { path: string; query: URLSearchParams } {
+  const { path, query } = pathAndSearch(url);
+  return { path, query: typeof query === "string" ? new URLSearchParams(query) : query };
+}
+
+/** {@link pathAndQuery}, with a plain URL's query as its text (parsed when a handler asks). */
+function pathAndSearch(url: string): { path: string; query: URLSearchParams | string } {
   const m = PLAIN_URL.exec(url);
-  if (m !== null) return { path: m[1]!, query: new URLSearchParams(m[2] ?? "") };
+  if (m !== null) return { path: m[1]!, query: m[2] ?? "" };
   let parsed: URL;
   try {
     parsed = new URL(url);

@@ -12,6 +12,7 @@
  *
  * @module
  */
+import type { ConnectionInfo } from "../context.ts";
 import type { RunningServer, ServeOptions } from "./types.ts";
 import { listenUrl } from "./types.ts";
 
@@ -34,6 +35,25 @@ interface BunNs {
 }
 
 /**
+ * The peer of a request, asked of the server only when read: `requestIP` is a call into Bun's
+ * server that a handler with rate limits and request logs off never needs (the service reads it
+ * while the request is in flight, when Bun still knows the peer).
+ */
+class Peer implements ConnectionInfo {
+  readonly #req: Request;
+  readonly #server: BunServer;
+  #addr: string | null | undefined = undefined;
+  constructor(req: Request, server: BunServer) {
+    this.#req = req;
+    this.#server = server;
+  }
+  get remoteAddr(): string | null {
+    if (this.#addr === undefined) this.#addr = this.#server.requestIP(this.#req)?.address ?? null;
+    return this.#addr;
+  }
+}
+
+/**
  * Listens and serves `fetch` until `shutdown`.
  *
  * @example
@@ -52,7 +72,7 @@ export function serve(options: ServeOptions): Promise<RunningServer> {
     // a bare 413 (no SPEC §6.5 body), or none at all.
     maxRequestBodySize: Number.MAX_SAFE_INTEGER,
     ...(options.reusePort ? { reusePort: true } : {}),
-    fetch: (req, s) => options.fetch(req, { remoteAddr: s.requestIP(req)?.address ?? null }),
+    fetch: (req, s) => options.fetch(req, new Peer(req, s)),
   });
   return Promise.resolve({
     port: server.port,

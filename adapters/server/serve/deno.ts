@@ -12,6 +12,7 @@
  *
  * @module
  */
+import type { ConnectionInfo } from "../context.ts";
 import type { RunningServer, ServeOptions } from "./types.ts";
 import { listenUrl } from "./types.ts";
 
@@ -38,6 +39,20 @@ interface DenoNs {
 }
 
 /**
+ * The peer of a request, read from Deno's connection info only when asked: a handler with rate
+ * limits and request logs off never needs it.
+ */
+class Peer implements ConnectionInfo {
+  readonly #info: DenoServeInfo;
+  constructor(info: DenoServeInfo) {
+    this.#info = info;
+  }
+  get remoteAddr(): string | null {
+    return this.#info.remoteAddr.hostname ?? null;
+  }
+}
+
+/**
  * Listens and serves `fetch` until `shutdown`.
  *
  * @example
@@ -56,7 +71,7 @@ export function serve(options: ServeOptions): Promise<RunningServer> {
         ...(options.reusePort ? { reusePort: true } : {}),
         onListen: () => {}, // the caller prints what it wants
       },
-      (req, info) => options.fetch(req, { remoteAddr: info.remoteAddr.hostname ?? null }),
+      (req, info) => options.fetch(req, new Peer(info)),
     );
     const port = server.addr.port;
     resolve({

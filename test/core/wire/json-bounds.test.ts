@@ -123,6 +123,22 @@ describe("JSON bounds (SPEC §12)", { timeout: 120_000 }, () => {
     assert.ok(bounded > 200, `only ${bounded} texts gave a finite bound`);
   });
 
+  it("jsonScan told the text is ASCII answers as it does by itself", () => {
+    const ascii = (t: string) => !/[\u0080-\uffff]/.test(t);
+    fc.assert(
+      fc.property(
+        fc.oneof(text, text.map((t) => t.replace(/[\u0080-\uffff]/g, "a"))),
+        fc.integer({ min: 0, max: 4 }),
+        (t, at) => {
+          if (!ascii(t)) return;
+          assert.deepEqual(jsonScan(t, MAX_JSON_DEPTH, at, true), jsonScan(t, MAX_JSON_DEPTH, at));
+          assert.deepEqual(jsonScan(t, 3, at, true), jsonScan(t, 3, at));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
   it("jsonScan: exponents and characters beyond ASCII leave the bound open", () => {
     const at4 = (data: string) => jsonScan(`{"events":[{"data":${data}}]}`, 32, 4).spanBound;
     assert.equal(at4('{"a":1}'), 7);

@@ -93,6 +93,31 @@ describe(
       }
     });
 
+    it("the peer address reaches the handler, read after the body and read again", async () => {
+      // The Bun and Deno adapters ask their server for the peer only when the handler reads it.
+      const m = await import("../support/harness.ts");
+      const serveMod = m.runtimeName() === "bun"
+        ? await import("../../../adapters/server/serve/bun.ts")
+        : m.runtimeName() === "deno"
+        ? await import("../../../adapters/server/serve/deno.ts")
+        : await import("../../../adapters/server/serve/node.ts");
+      const server = await serveMod.serve({
+        port: 0,
+        fetch: async (req, info) => {
+          await req.text();
+          return new Response(JSON.stringify([info.remoteAddr, info.remoteAddr]));
+        },
+      });
+      try {
+        const r = await fetch(server.url, { method: "POST", body: "x" });
+        const [first, again] = await r.json() as [string, string];
+        assert.equal(first, again);
+        assert.match(first, /^(?:127\.0\.0\.1|::ffff:127\.0\.0\.1|::1)$/);
+      } finally {
+        await server.shutdown(5000);
+      }
+    });
+
     it("service.drain waits for in-flight requests", async () => {
       const { createService } = await import("../../../adapters/server/mod.ts");
       const service = await createService({

@@ -12,9 +12,13 @@ import { TelemetryBatchSchema } from "../../../core/wire/telemetry.ts";
 import { TriggerActionRequestSchema } from "../../../core/wire/backend.ts";
 import { batchLimitProblem } from "../../../core/service/telemetry.ts";
 import { commonBatch } from "../../../adapters/server/device/batch-check.ts";
+import { keepRest, outputAsIs, plainPrototype } from "../../../adapters/server/http/loose.ts";
 import { commonTrigger } from "../../../adapters/server/backend/trigger-check.ts";
 
 const RUNS = 1000;
+
+const isPlainObject = (o: unknown): o is Record<string, unknown> =>
+  typeof o === "object" && o !== null && !Array.isArray(o);
 const TIMEOUT = { timeout: 120_000 };
 
 type Check = (x: unknown) => unknown;
@@ -177,6 +181,97 @@ const withinLimits = (x: unknown) => batchLimitProblem(x, 0) === null;
 describe("hand-written body checks agree with the wire schemas", () => {
   it("telemetry batch (SPEC §8.3)", TIMEOUT, () => {
     property(commonBatch, TelemetryBatchSchema, validAndMutated(batch), withinLimits);
+  });
+
+  it(
+    "telemetry batch parsed from JSON: events answered as parsed, as the schema outputs them",
+    TIMEOUT,
+    () => {
+      let same = 0;
+      let all = 0;
+      fc.assert(
+        fc.property(batch, (b) => {
+          // Events in the schema's order, as the SDK writes them (extra members after).
+          const events = (b as { events: Record<string, unknown>[] }).events.map((e) => {
+            const { seq, time_ms, type, data, ...rest } = e;
+            return { seq, time_ms, type, data, ...rest };
+          });
+          const x = JSON.parse(JSON.stringify({ ...b as object, events })) as {
+            events?: unknown[];
+          };
+          if (!withinLimits(x)) return;
+          if (agree(commonBatch, TelemetryBatchSchema, x) === "fast") {
+            const out = commonBatch(x)!;
+            out.events.forEach((e, i) => (e === x.events![i] ? same++ : 0));
+            all += out.events.length;
+          }
+        }),
+        { numRuns: RUNS },
+      );
+      assert.ok(same > all / 4, `only ${same} of ${all} events were answered as parsed`);
+    },
+  );
+
+  it("outputAsIs: only when keepRest's copy equals the object, members and order", TIMEOUT, () => {
+    const known = ["seq", "data"];
+    let asIs = 0;
+    const obj = fc.oneof(
+      fc.tuple(fc.option(fc.nat()), fc.option(fc.nat()), extra, fc.boolean()).map(
+        ([a, b, e, first]) => {
+          const o: Record<string, unknown> = first ? {} : { ...e };
+          if (a !== null) o.seq = a;
+          if (b !== null) o.data = b;
+          return first ? Object.assign(o, e) : o;
+        },
+      ),
+      fc.json().map((t) => JSON.parse(t)).filter((o) => isPlainObject(o)),
+    );
+    fc.assert(
+      fc.property(obj, (o) => {
+        const copy = keepRest({}, o, new Set(known));
+        const ordered: Record<string, unknown> = {};
+        for (const k of known) if (k in o) ordered[k] = o[k];
+        keepRest(ordered, o, new Set(known));
+        assert.equal(outputAsIs(o, known, true), outputAsIs(o, known), "plain prototype");
+        if (outputAsIs(o, known)) {
+          asIs++;
+          assert.deepStrictEqual(ordered, o);
+          assert.deepStrictEqual(Object.keys(ordered), Object.keys(o));
+          assert.ok(known.every((k) => Object.hasOwn(o, k)));
+          assert.equal(Object.keys(copy).length + known.length, Object.keys(o).length);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+    assert.ok(asIs > RUNS / 10, `only ${asIs} objects were taken as they are`);
+  });
+
+  it("a polluted Object.prototype: the check still answers as the schema", () => {
+    const x = JSON.parse(JSON.stringify({
+      ver: 1,
+      client_id: "c",
+      session_id: "s",
+      session_token: "a.b.c",
+      events: [{ seq: 1, time_ms: 0, type: "page", data: { kind: "load" } }],
+      dropped: { total: 0, by_priority: {} },
+      sent_at_ms: 0,
+    }));
+    assert.equal(plainPrototype(), true);
+    const proto = Object.prototype as Record<string, unknown>;
+    let fast: ReturnType<typeof commonBatch>;
+    proto.polluted = 1; // enumerable: for…in lists it after every object's own members
+    try {
+      assert.equal(plainPrototype(), false);
+      assert.equal(outputAsIs({ seq: 1 }, ["seq"]), false);
+      fast = commonBatch(x); // valibot itself cannot run on such a prototype: compared after
+    } finally {
+      delete proto.polluted;
+    }
+    assert.equal(plainPrototype(), true);
+    assert.notEqual(fast, null);
+    assert.notEqual(fast!.events[0], x.events[0], "copied, not taken as parsed");
+    assert.deepStrictEqual(fast, v.parse(TelemetryBatchSchema, x));
+    assert.equal(agree(commonBatch, TelemetryBatchSchema, x), "fast");
   });
 
   it("action trigger (SPEC §7.2)", TIMEOUT, () => {

@@ -1,7 +1,50 @@
 // IPv4/IPv6 parsing and CIDR matching for rules (core/service/ip.ts), table-driven.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import { cidrContains, formatIp, parseCidr, parseIp } from "../../../core/service/ip.ts";
+
+/** IPv4 as it was parsed before the one-pass parser: split, a regular expression per octet. */
+function referenceV4(s: string): number[] | null {
+  const parts = s.split(".");
+  if (parts.length !== 4) return null;
+  const out: number[] = [];
+  for (const p of parts) {
+    if (!/^(0|[1-9]\d{0,2})$/.test(p) || Number(p) > 255) return null;
+    out.push(Number(p));
+  }
+  return out;
+}
+
+describe("IPv4 one-pass parsing", () => {
+  it("agrees with split and a regular expression per octet, and formats as join", () => {
+    const near = fc.string({
+      unit: fc.constantFrom("0", "1", "2", "5", "9", ".", ".", "a", " ", "-", "+", "٣", ":"),
+      maxLength: 18,
+    });
+    const quad = fc.tuple(
+      fc.nat(300),
+      fc.nat(300),
+      fc.nat(300),
+      fc.nat(300),
+      fc.constantFrom("", "0", ".", ".1", " "),
+    )
+      .map(([a, b, c, d, x]) => `${a}.${b}.${c}.${d}${x}`);
+    fc.assert(
+      fc.property(fc.oneof(near, quad), (t) => {
+        const want = referenceV4(t);
+        const got = parseIp(t);
+        if (want === null) {
+          assert.ok(got === null || got.version === 6, t);
+        } else {
+          assert.deepEqual(got, { version: 4, bytes: new Uint8Array(want) }, t);
+          assert.equal(formatIp(got!), want.join("."));
+        }
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});
 
 describe("parseIp", () => {
   // deno-fmt-ignore

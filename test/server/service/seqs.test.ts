@@ -57,4 +57,24 @@ describe("seq ranges", () => {
       { numRuns: 300 },
     );
   });
+
+  it("ascending batches (the schema's order, taken without sorting) agree with the model", () => {
+    const ascending = fc.uniqueArray(fc.integer({ min: 1, max: 200 }), { maxLength: 30 })
+      .map((b) => b.sort((x, y) => x - y));
+    fc.assert(
+      fc.property(fc.array(ascending, { maxLength: 20 }), (batches) => {
+        const r: number[] = [];
+        const model = new Set<number>();
+        for (const b of batches) {
+          const expected = b.filter((s) => !model.has(s));
+          const given = [...b];
+          assert.deepEqual(addSeqs(r, b), expected);
+          assert.deepEqual(b, given, "the batch's array is not touched");
+          for (const s of b) model.add(s);
+          for (let s = 1; s <= 200; s++) assert.equal(hasSeq(r, s), model.has(s));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
