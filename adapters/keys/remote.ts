@@ -49,7 +49,7 @@ const MAX_CACHE_S = 86400;
  * ```
  */
 export function remoteKeySet(url: string | URL, options: RemoteKeySetOptions = {}): RemoteKeySet {
-  const href = checkUrl(url);
+  const href = jwksUrl(url);
   const now = options.now ?? (() => Date.now() / 1000);
   const minInterval = options.minRefreshInterval ?? 30;
   const doFetch = options.fetch ?? ((u: string, init: RequestInit) => globalThis.fetch(u, init));
@@ -122,7 +122,16 @@ export function remoteKeySet(url: string | URL, options: RemoteKeySetOptions = {
   };
 }
 
-function checkUrl(url: string | URL): string {
+/**
+ * The URL a {@link remoteKeySet} fetches, as `new URL` spells it; `ERR_INVALID_INPUT` unless it
+ * is absolute and https (http only on a loopback host).
+ *
+ * @example
+ * ```ts
+ * jwksUrl("HTTPS://Risk.Example.com:443/.well-known/jwks.json"); // "https://risk.example.com/.well-known/jwks.json"
+ * ```
+ */
+export function jwksUrl(url: string | URL): string {
   let u: URL;
   try {
     u = new URL(url);

@@ -9,7 +9,7 @@ import type { Jwks } from "../../core/wire/mod.ts";
 import { CryptoCache } from "../crypto/driver.ts";
 import type { VerifyCrypto } from "../crypto/types.ts";
 import { type KeySource, localKeySet } from "./key-set.ts";
-import { remoteKeySet } from "./remote.ts";
+import { jwksUrl, remoteKeySet } from "./remote.ts";
 
 /** Where a verifier gets service keys: a JWKS object, its URL, or any {@link KeySource}. */
 export type JwksOption = Jwks | string | URL | KeySource;
@@ -101,14 +101,12 @@ function remoteSource(
   entry: RemoteEntry | undefined,
   crypto: VerifyCrypto,
 ): KeySource {
-  // Made first: a URL remoteKeySet refuses (not https, say) throws before it takes a place.
-  const fresh = remoteKeySet(href, { crypto });
-  let canonical = href;
-  if (entry === undefined) {
-    canonical = new URL(href).href; // parses: remoteKeySet accepted it
-    entry = remotes.get(canonical);
-  }
-  const source = entry?.sources.get(crypto) ?? fresh;
+  // Checked first: a URL remoteKeySet would refuse (not https, say) throws before it takes a
+  // place. A spelling found in the map is its entry's already.
+  const canonical = entry === undefined ? jwksUrl(href) : href;
+  entry ??= remotes.get(canonical);
+  let source = entry?.sources.get(crypto);
+  if (source === undefined) source = remoteKeySet(canonical, { crypto });
   if (entry !== undefined) entry.sources.set(crypto, source);
   else {
     entry = { sources: new WeakMap([[crypto, source]]), used: false };

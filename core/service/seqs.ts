@@ -41,6 +41,21 @@ export function hasSeq(ranges: readonly number[], seq: number): boolean {
   return false;
 }
 
+/**
+ * Whether `xs` is strictly ascending (a batch's seqs, as the schema admits them; the fresh ones
+ * {@link addSeqs} returns).
+ *
+ * @example
+ * ```ts
+ * ascending([1, 2, 5]); // true
+ * ascending([1, 1]); // false
+ * ```
+ */
+export function ascending(xs: readonly number[]): boolean {
+  for (let i = 1; i < xs.length; i++) if (!(xs[i]! > xs[i - 1]!)) return false;
+  return true;
+}
+
 /** The largest stored `seq`, or 0. */
 export function highSeq(ranges: readonly number[]): number {
   return ranges.length === 0 ? 0 : ranges[ranges.length - 1]!;
@@ -59,9 +74,7 @@ export function highSeq(ranges: readonly number[]): number {
 export function addSeqs(ranges: SeqRanges, seqs: readonly number[]): number[] {
   const fresh: number[] = [];
   // A batch's seqs come strictly ascending (the schema's order): no copy and sort for them.
-  let ascending = true;
-  for (let i = 1; i < seqs.length && ascending; i++) ascending = seqs[i]! > seqs[i - 1]!;
-  const sorted = ascending ? seqs : [...seqs].sort((a, b) => a - b);
+  const sorted = ascending(seqs) ? seqs : [...seqs].sort((a, b) => a - b);
   for (let i = 0; i < sorted.length; i++) {
     const s = sorted[i]!;
     if (i > 0 && s === sorted[i - 1]) continue;

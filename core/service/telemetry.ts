@@ -8,6 +8,7 @@
 import type { TelemetryBatch, TelemetryEvent } from "../wire/telemetry.ts";
 import { jsonBytes } from "../wire/primitives.ts";
 import { BATCH_LIMITS } from "./limits.ts";
+import { ascending } from "./seqs.ts";
 import type { SessionPatch, SessionRecord } from "./session.ts";
 
 /**
@@ -87,12 +88,9 @@ function freshTest(
   fresh: readonly number[],
   events: readonly TelemetryEvent[],
 ): (seq: number) => boolean {
-  let ascending = true;
-  for (let i = 1; i < fresh.length && ascending; i++) ascending = fresh[i]! > fresh[i - 1]!;
-  for (let i = 1; i < events.length && ascending; i++) {
-    ascending = events[i]!.seq > events[i - 1]!.seq;
-  }
-  if (!ascending) {
+  let inOrder = ascending(fresh);
+  for (let i = 1; i < events.length && inOrder; i++) inOrder = events[i]!.seq > events[i - 1]!.seq;
+  if (!inOrder) {
     const set = new Set(fresh);
     return (seq) => set.has(seq);
   }
