@@ -11,11 +11,7 @@ describe(
     it("shutdown lets an in-flight request finish, then refuses connections", async () => {
       const m = await import("../support/harness.ts");
       const h = await m.startHarness();
-      const serveMod = m.runtimeName() === "bun"
-        ? await import("../../../adapters/server/serve/bun.ts")
-        : m.runtimeName() === "deno"
-        ? await import("../../../adapters/server/serve/deno.ts")
-        : await import("../../../adapters/server/serve/node.ts");
+      const serve = await m.runtimeServe();
       // The request is held inside the handler until the test lets it go: it is in flight for
       // certain when the shutdown starts, whatever the machine's speed.
       let arrived!: () => void;
@@ -23,7 +19,7 @@ describe(
       let release!: () => void;
       const released = new Promise<void>((r) => (release = r));
       let handlerDone = false;
-      const slow = await serveMod.serve({
+      const slow = await serve({
         port: 0,
         fetch: async (req, info) => {
           arrived();
@@ -52,12 +48,8 @@ describe(
       // The Node adapter builds its Request lazily; a clone (a proxy or recorder in front of the
       // service does this) must hand the body to the clone and the original alike.
       const m = await import("../support/harness.ts");
-      const serveMod = m.runtimeName() === "bun"
-        ? await import("../../../adapters/server/serve/bun.ts")
-        : m.runtimeName() === "deno"
-        ? await import("../../../adapters/server/serve/deno.ts")
-        : await import("../../../adapters/server/serve/node.ts");
-      const server = await serveMod.serve({
+      const serve = await m.runtimeServe();
+      const server = await serve({
         port: 0,
         fetch: async (req) => {
           const copy = req.clone();
@@ -96,12 +88,8 @@ describe(
     it("the peer address reaches the handler, read after the body and read again", async () => {
       // The Bun and Deno adapters ask their server for the peer only when the handler reads it.
       const m = await import("../support/harness.ts");
-      const serveMod = m.runtimeName() === "bun"
-        ? await import("../../../adapters/server/serve/bun.ts")
-        : m.runtimeName() === "deno"
-        ? await import("../../../adapters/server/serve/deno.ts")
-        : await import("../../../adapters/server/serve/node.ts");
-      const server = await serveMod.serve({
+      const serve = await m.runtimeServe();
+      const server = await serve({
         port: 0,
         fetch: async (req, info) => {
           await req.text();

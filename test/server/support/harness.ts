@@ -27,7 +27,10 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-async function serveFor(): Promise<typeof import("../../../adapters/server/serve/node.ts").serve> {
+/** This runtime's own `serve` adapter (Bun's, Deno's or Node's). */
+export async function runtimeServe(): Promise<
+  typeof import("../../../adapters/server/serve/node.ts").serve
+> {
   const g = globalThis as { Deno?: unknown; Bun?: unknown };
   if (g.Bun !== undefined) return (await import("../../../adapters/server/serve/bun.ts")).serve;
   if (g.Deno !== undefined) return (await import("../../../adapters/server/serve/deno.ts")).serve;
@@ -47,7 +50,7 @@ export async function startHarness(
   extra: Partial<CreateServiceOptions> = {},
 ): Promise<Harness> {
   const { createService } = await import("../../../adapters/server/mod.ts");
-  const serve = await serveFor();
+  const serve = await runtimeServe();
   let skew = 0;
   const now = () => Date.now() + skew;
   let service: Service | null = null;
