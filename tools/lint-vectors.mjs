@@ -1,7 +1,8 @@
 // Lints the vector files (vectors/**/*.json; format in vectors/README.md): the envelope's schema,
 // unique positive tcIds, numberOfTests equal to the tests present, every flag documented in
 // `notes`, results and error codes from the catalog, and canonical formatting
-// (`JSON.stringify(v, null, 2) + "\n"`, which also rules out duplicate member names).
+// (`JSON.stringify(v, null, 2) + "\n"`, which also rules out duplicate member names); and the
+// test counts vectors/README.md's table quotes equal to each file's numberOfTests.
 // Usage: node tools/lint-vectors.mjs [--self-test] [files...]
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -110,6 +111,29 @@ export function lintVectorText(name, text, env) {
   return problems;
 }
 
+/**
+ * Problems of vectors/README.md's file table: each row's `tests` count must be the file's
+ * `numberOfTests` (a row of `—` is a file without tests).
+ * @param {string} readme the README's text
+ * @param {Map<string, number | undefined>} counts numberOfTests by path under vectors/
+ * @returns {string[]}
+ */
+export function readmeCountProblems(readme, counts) {
+  const problems = [];
+  for (const m of readme.matchAll(/^\| `([^`]+\.json)` \|[^|\n]*\| ([^|\n]+?) \|/gm)) {
+    const [, path, quoted] = m;
+    if (!counts.has(path)) {
+      problems.push(`vectors/README.md: ${path} is not a vector file`);
+      continue;
+    }
+    const want = counts.get(path) === undefined ? "—" : String(counts.get(path));
+    if (quoted !== want) {
+      problems.push(`vectors/README.md: ${path} quotes ${quoted} tests, the file has ${want}`);
+    }
+  }
+  return problems;
+}
+
 function vectorFiles() {
   const out = [];
   const walk = (dir) => {
@@ -163,7 +187,19 @@ function selfTest(env) {
   const missed = planted.filter(([re, t]) =>
     !lintVectorText("fixture", t, env).some((m) => re.test(m))
   );
-  const falseAlarms = lintVectorText("fixture", text(good), env);
+  const table = "| `a/b.json` | what | 2 | run |\n| `a/keys.json` | keys | — | — |\n";
+  const counts = new Map([["a/b.json", 2], ["a/keys.json", undefined]]);
+  const readmePlanted = [
+    [/quotes 3 tests, the file has 2/, table.replace("| 2 |", "| 3 |")],
+    [/a\/c\.json is not a vector file/, table + "| `a/c.json` | x | 1 | y |\n"],
+  ];
+  for (const [re, t] of readmePlanted) {
+    if (!readmeCountProblems(t, counts).some((m) => re.test(m))) missed.push([re, t]);
+  }
+  const falseAlarms = [
+    ...lintVectorText("fixture", text(good), env),
+    ...readmeCountProblems(table, counts),
+  ];
   if (missed.length || falseAlarms.length) {
     console.error(
       `lint-vectors self-test FAILED: missed ${missed.map(([re]) => re).join(", ") || "none"}; ` +
@@ -171,7 +207,8 @@ function selfTest(env) {
     );
     return false;
   }
-  console.log(`lint-vectors self-test ok (${planted.length} planted problems reported)`);
+  const n = planted.length + readmePlanted.length;
+  console.log(`lint-vectors self-test ok (${n} planted problems reported)`);
   return true;
 }
 
@@ -184,6 +221,20 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const problems = list.flatMap((f) =>
     lintVectorText(relative(ROOT, f), readFileSync(f, "utf8"), env)
   );
+  if (!files.length) {
+    const counts = new Map(list.map((f) => {
+      let n;
+      try {
+        n = JSON.parse(readFileSync(f, "utf8")).numberOfTests;
+      } catch {
+        n = NaN; // reported above as not JSON
+      }
+      return [relative(join(ROOT, "vectors"), f), n];
+    }));
+    problems.push(
+      ...readmeCountProblems(readFileSync(join(ROOT, "vectors/README.md"), "utf8"), counts),
+    );
+  }
   if (problems.length) {
     console.error(
       `vector lint: ${problems.length} problem(s)\n` + problems.map((x) => `  - ${x}`).join("\n"),

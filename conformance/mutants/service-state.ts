@@ -1,6 +1,6 @@
 /**
  * More deliberately broken services for the suite's self-test: wrong values, limits counted in
- * characters or off by one, state that ages wrongly (idle sessions that never end, replay stores
+ * characters, off by one or doubled, state that ages wrongly (idle sessions that never end, replay stores
  * that forget early), a JWKS that drops the previous key, origins not enforced, rules in the
  * wrong order, counters off by one. Each names exactly the checks the suite must fail.
  *
@@ -124,6 +124,19 @@ export const STATE_MUTANTS: Readonly<Record<string, ServiceMutant>> = {
       override(base, {
         consume: (key, untilMs) => base.consume(key, untilMs - 400_000),
         consumeProof: (key, untilMs) => base.consumeProof(key, untilMs - 100_000),
+      }),
+  },
+  "limits-doubled": {
+    // SPEC §12 lets a burst across a fixed window's end through up to twice the limit; a service
+    // that lets twice its reported limit through every window is still wrong.
+    description: "admits twice the rate limits it reports, in every window",
+    fails: ["svc.errors.rate-limited"],
+    store: (base) =>
+      override(base, {
+        incrWindow: async (key, nowMs, windowMs) => {
+          const w = await base.incrWindow(key, nowMs, windowMs);
+          return { ...w, count: Math.ceil(w.count / 2) };
+        },
       }),
   },
   "jwks-current-only": {

@@ -36,6 +36,7 @@ const names = [
   "count-limit-off-by-one",
   "idle-never-ends",
   "replay-forgets-early",
+  "limits-doubled",
   "jwks-current-only",
   "any-origin",
   "no-cause",
@@ -77,6 +78,22 @@ describe("conformance: service target", {
       assert.deepEqual(support.failing(runner.results), [], support.explain(runner.results));
       assert.ok(runner.results.length >= 70, `${runner.results.length} checks`);
       assert.deepEqual(runner.results.filter((r) => r.status === "incomplete"), []);
+    } finally {
+      await started.close();
+    }
+  });
+
+  it("a check that needs the test control runs when `only` leaves the discovery check out", async () => {
+    const { suite, run, support } = await load();
+    const started = await support.inProcess();
+    try {
+      const runner = new run.Runner({ only: ["svc.errors.rate-limited", "svc.session.idle-end"] });
+      await suite.runServiceSuite(started.target, runner);
+      assert.deepEqual(
+        runner.results.map((r) => [r.id, r.status]).sort(),
+        [["svc.errors.rate-limited", "pass"], ["svc.session.idle-end", "pass"]],
+        support.explain(runner.results),
+      );
     } finally {
       await started.close();
     }

@@ -43,6 +43,15 @@ export const BACKEND_EXAMPLES: Record<string, MessageExamples> = {
       },
       { comment: "custom action type", apply: set("action_type", "gift_card_redeem") },
       { comment: "IPv6", apply: set("ip", "2001:db8::1") },
+      {
+        // SPEC §7.2, §1.2: 8 + 2 × 1020 = 2048 bytes serialized, each value within 1024 characters.
+        comment: "custom attributes of exactly 2048 bytes",
+        apply: set("custom_attributes", { l: "é".repeat(1020) }),
+      },
+      {
+        comment: "transaction data with members of its own",
+        apply: set("transaction_data", { amount: 1, currency: "EUR", note: "gift" }),
+      },
     ],
     invalid: [
       { comment: "both tokens", apply: set("secured_session_token", JWS) },
@@ -58,6 +67,32 @@ export const BACKEND_EXAMPLES: Record<string, MessageExamples> = {
         apply: set("transaction_data", { amount: 1, currency: "eur" }),
       },
       { comment: "claimed type without id", apply: del("claimed_user_id") },
+      {
+        comment: "transaction data without currency",
+        apply: set("transaction_data", { amount: 1 }),
+      },
+      {
+        comment: "transaction data above 2048 bytes",
+        apply: set("transaction_data", { amount: 1, currency: "EUR", note: "n".repeat(2040) }),
+      },
+      {
+        comment: "custom attributes above 2048 bytes",
+        apply: set("custom_attributes", { l: "é".repeat(1021) }),
+      },
+      {
+        comment: "a custom attribute of 1025 characters",
+        apply: set("custom_attributes", { l: "x".repeat(1025) }),
+      },
+      { comment: "empty correlation_id", apply: set("correlation_id", "") },
+      {
+        comment: "correlation_id of 257 characters",
+        apply: set("correlation_id", "c".repeat(257)),
+      },
+      { comment: "user_agent of 1025 characters", apply: set("user_agent", "u".repeat(1025)) },
+      {
+        comment: "claimed_user_id with a control character",
+        apply: set("claimed_user_id", "a\u0007"),
+      },
       { comment: "bad IP", apply: set("ip", "999.1.1.1") },
       {
         comment: "51 custom attributes",

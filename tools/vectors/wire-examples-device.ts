@@ -111,6 +111,13 @@ export const DEVICE_EXAMPLES: Record<string, MessageExamples> = {
         comment: "device event",
         apply: () => event(4, "device", { platform: "node", automation: false }),
       },
+      // SPEC §1.2: `{"pad":"é…é"}` with 2043 `é` serializes to 10 + 2 × 2043 = 4096 UTF-8 bytes.
+      {
+        comment: "data of exactly 4096 bytes serialized",
+        apply: set("data", { pad: "é".repeat(2043) }),
+      },
+      { comment: "seq 2^53 - 1", apply: set("seq", 2 ** 53 - 1) },
+      { comment: "time_ms the last of year 9999", apply: set("time_ms", 253402300799999) },
     ],
     invalid: [
       { comment: "seq 0", apply: set("seq", 0) },
@@ -118,6 +125,13 @@ export const DEVICE_EXAMPLES: Record<string, MessageExamples> = {
       { comment: "unknown type", apply: set("type", "keystroke") },
       { comment: "data is an array", apply: set("data", [1]) },
       { comment: "data above 4096 bytes", apply: set("data", { pad: "x".repeat(4100) }) },
+      {
+        comment: "data of 4098 bytes serialized (multi-byte characters)",
+        apply: set("data", { pad: "é".repeat(2044) }),
+      },
+      { comment: "seq 2^53", apply: set("seq", 2 ** 53) },
+      { comment: "time_ms negative", apply: set("time_ms", -1) },
+      { comment: "time_ms after year 9999", apply: set("time_ms", 253402300800000) },
       { comment: "action without action_type", apply: () => event(2, "action", {}) },
       {
         comment: "action type upper case",
@@ -153,12 +167,24 @@ export const DEVICE_EXAMPLES: Record<string, MessageExamples> = {
         comment: "empty events carrying only a drop count",
         apply: (v) => ({ ...v, events: [], dropped: { total: 3, by_priority: { "1": 3 } } }),
       },
+      {
+        // SPEC §8.3: only "1", "2" and "3" are checked; other members are ignored (§1.2).
+        comment: "by_priority with members other than the three priorities",
+        apply: set("dropped", { total: 2, by_priority: { "3": 2, "4": -1, x: "y" } }),
+      },
     ],
     invalid: [
       { comment: "events out of order", apply: (v) => ({ ...v, events: [event(2), event(1)] }) },
       { comment: "duplicate seq", apply: (v) => ({ ...v, events: [event(1), event(1)] }) },
       { comment: "ver 0", apply: set("ver", 0) },
       { comment: "negative drop count", apply: set("dropped", { total: -1, by_priority: {} }) },
+      {
+        comment: "negative drop count of a priority",
+        apply: set("dropped", { total: 1, by_priority: { "1": -1 } }),
+      },
+      { comment: "drop count 2^53", apply: set("dropped", { total: 2 ** 53, by_priority: {} }) },
+      { comment: "by_priority missing", apply: set("dropped", { total: 0 }) },
+      { comment: "sent_at_ms negative", apply: set("sent_at_ms", -1) },
       { comment: "missing session_token", apply: del("session_token") },
       // SPEC §6.6: a token member is checked for compact-JWS syntax only, here (400, not 401).
       { comment: "session_token a number", apply: set("session_token", 5) },
