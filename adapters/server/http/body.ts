@@ -18,8 +18,8 @@ const MEDIA: Record<string, MediaType> = {
 };
 
 /**
- * The request's media type among `accepted`; `ERR_UNSUPPORTED_MEDIA_TYPE` otherwise. A body-less
- * request (no `Content-Type`, `Content-Length: 0`) passes when `allowEmpty`.
+ * The request's media type among `accepted`; `ERR_UNSUPPORTED_MEDIA_TYPE` otherwise. No
+ * `Content-Type` is `"empty"` when `allowEmpty` ({@link readJson} then refuses a body with it).
  *
  * @example
  * ```ts
@@ -52,6 +52,19 @@ export function mediaType(
     );
   }
   return kind;
+}
+
+/** Whether the request declares a body: a `Content-Length` other than 0. */
+function declaresBody(request: Request): boolean {
+  const length = request.headers.get("content-length");
+  return length !== null && length.trim() !== "0";
+}
+
+function untypedBody(): Error {
+  return errorFromCode(
+    "ERR_UNSUPPORTED_MEDIA_TYPE",
+    "a request body needs its Content-Type (application/json)",
+  );
 }
 
 function names(kinds: readonly MediaType[]): string {
@@ -209,8 +222,21 @@ export async function readJson(
   request: Request,
   o: { maxBytes: number; accepted: readonly MediaType[]; emptyAs?: unknown; spanDepth?: number },
 ): Promise<{ value: unknown; bytes: number; spanBound: number }> {
-  mediaType(request, o.accepted, o.emptyAs !== undefined);
-  const bytes = await readCapped(request, o.maxBytes);
+  const kind = mediaType(request, o.accepted, o.emptyAs !== undefined);
+  // No Content-Type passes only without a body (SPEC §6.0): a declared length says so before
+  // the body is read; chunks (which may be none) and a request made in process show it once read,
+  // and a body too large to read has one all the same (the media type is checked first, §6.6.1).
+  if (kind === "empty" && declaresBody(request)) throw untypedBody();
+  let bytes: Uint8Array;
+  try {
+    bytes = await readCapped(request, o.maxBytes);
+  } catch (e) {
+    if (kind === "empty" && (e as { code?: unknown }).code === "ERR_BODY_TOO_LARGE") {
+      throw untypedBody();
+    }
+    throw e;
+  }
+  if (kind === "empty" && bytes.byteLength > 0) throw untypedBody();
   const text = utf8(bytes);
   // As many UTF-8 bytes as UTF-16 units: every character is ASCII (jsonScan need not look).
   const ascii = bytes.byteLength === text.length;
