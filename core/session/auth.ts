@@ -223,12 +223,22 @@ function tokenReceived(
     s.session!.tokenExp = a.token_expires_at;
   }
   s.tokens[s.session!.id] = a.session_token;
-  if (a.user_id !== null && a.user_id !== s.user) s.user = a.user_id; // adopted without an event
+  adoptUser(s, s.session!.id, a.user_id);
   const life = Math.max(1, s.session!.tokenExp - iat);
   const jitter = (uniform(random, 16) * 2 - 1) * s.options.refreshJitter * life;
   s.session!.refreshDueAt = Math.floor(localMs(s, iat + s.options.refreshAt * life + jitter));
   emit(fx, { type: "token_refreshed", sessionId: s.session!.id, expiresAt: s.session!.tokenExp });
   persistSession(s, fx);
+}
+
+/**
+ * A user the service echoed for session `sid` (SPEC §9.10): adopted without an event, unless it
+ * is `null` or an `identify` of the session is still queued (the echo then predates it).
+ */
+export function adoptUser(s: MachineState, sid: string, userId: string | null): void {
+  if (s.session?.id !== sid || userId === null || userId === s.user) return;
+  if (s.queue.events.some((e) => e.sid === sid && e.type === "identify")) return;
+  s.user = userId;
 }
 
 /** Persists the current session (or its absence) so a reload or another tab resumes it. */

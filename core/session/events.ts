@@ -22,7 +22,7 @@ import {
   startBatch,
 } from "../telemetry/sender.ts";
 import type { Effect, MachineState } from "./types.ts";
-import { type AuthAnswer, endSession } from "./auth.ts";
+import { adoptUser, type AuthAnswer, endSession } from "./auth.ts";
 import { currentSid, dropSessionTokenIfIdle } from "./tags.ts";
 import { emit, errorBody, learnOffset, newId, reject, resolve, retryTime } from "./util.ts";
 
@@ -200,13 +200,6 @@ function failActions(
     reject(fx, w.id, code, "the action event was not accepted");
     return false;
   });
-}
-
-/** Adopts the service's user unless an identify event of ours is still on its way. */
-function adoptUser(s: MachineState, sid: string, userId: string | null): void {
-  if (s.session?.id !== sid || userId === null || userId === s.user) return;
-  if (s.queue.events.some((e) => e.sid === sid && e.type === "identify")) return;
-  s.user = userId;
 }
 
 /** Sends the page-hide beacon and persists the queue (SPEC §8.7). */

@@ -188,6 +188,28 @@ export const SESSION_SCENARIOS: Named[] = [
         : "action token",
   },
   {
+    // SPEC §9.10: the refresh's echo of bob predates the queued identify (telemetry cannot get
+    // through), so the device keeps the cleared user: every session it persists has none.
+    comment: "an echoed user is not adopted while an identify is queued",
+    flags: ["User", "Refresh"],
+    seed: 43,
+    until: 14 * MIN,
+    init: { userId: "bob" },
+    answer: (p) => p === "telemetry" ? "fail_before" : "ok",
+    script: [{ at: 500, input: input("clear_user", { waiter: 1 }) }],
+    expect: (s) => {
+      const users = effects(s).flatMap((e) =>
+        e.type === "persist" && e.key === "session" && e.value !== null
+          ? [(e.value as { user: string | null }).user]
+          : []
+      );
+      return all(
+        [sends(s, "refresh").length >= 1, "refreshed"],
+        [users.length >= 2 && users.at(-1) === null, `persisted users ${JSON.stringify(users)}`],
+      );
+    },
+  },
+  {
     comment: "set user, same user (no-op), clear user, clear again (no-op)",
     flags: ["User"],
     seed: 16,

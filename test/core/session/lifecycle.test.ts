@@ -132,6 +132,31 @@ describe("session lifecycle (SPEC §9)", () => {
     await assert.rejects(s.driver.setAuthenticatedUser(""), { code: "ERR_INVALID_INPUT" });
   });
 
+  it("an echoed user older than a queued identify is not adopted, by refresh or telemetry (SPEC §9.10)", async () => {
+    // Telemetry cannot get through, so the identify of clearUser stays queued while a refresh
+    // answers with the user the service still has: that echo predates the app's change.
+    let offline = true;
+    const s = sim({
+      fault: (purpose) => offline && purpose === "telemetry" ? "fail_before" : "ok",
+    });
+    await s.driver.start({ userId: "alice" });
+    await within(s.time, s.driver.getSessionToken());
+    assert.equal(await within(s.time, s.driver.clearUser()), true);
+    const refreshes = () => s.transport.sent.filter((x) => x.req.purpose === "refresh").length;
+    await s.time.advance(900_000); // past the refresh time: the token is refreshed
+    assert.ok(refreshes() >= 1, "a refresh was answered");
+    assert.equal(s.driver.state.user, null, "the refresh's echo of alice is not adopted");
+    offline = false;
+    await within(s.time, s.driver.flush());
+    assert.equal(s.driver.state.user, null);
+    const [session] = [...s.service.sessions.values()];
+    assert.equal(session!.user, null, "the service has the app's change");
+    // With nothing queued, the service's user is adopted again (here, set by a later identify).
+    assert.equal(await within(s.time, s.driver.setAuthenticatedUser("bob")), true);
+    await within(s.time, s.driver.flush());
+    assert.equal(s.driver.state.user, "bob");
+  });
+
   it("when the session ends, a new one starts and the user is cleared", async () => {
     const s = sim({ service: { sessionAbsoluteS: 600 } });
     await s.driver.start({ userId: "bob" });
