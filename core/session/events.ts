@@ -56,6 +56,15 @@ export function track(
   });
   if (r.dropped > 0) {
     emit(fx, { type: "dropped", sessionId: sid, count: r.dropped, reason: "queue_full" });
+    // A caller whose action event was evicted gets no token: said at once (SPEC §8.4).
+    const q = s.queue.events;
+    failActions(
+      s,
+      (w) => !q.some((e) => e.sid === w.sid && e.seq === w.seq),
+      "ERR_NETWORK",
+      fx,
+      "the telemetry queue is full",
+    );
   }
   if (type === "action" || type === "identify") s.sender.urgent = true;
   // High-value events are persisted at once; the rest within PERSIST_EVERY_MS (coalesced, so an
@@ -192,12 +201,13 @@ function settleActions(
 function failActions(
   s: MachineState,
   match: (w: MachineState["waiters"][number]) => boolean,
-  code: "ERR_SERVICE" | "ERR_SESSION_ENDED",
+  code: "ERR_SERVICE" | "ERR_SESSION_ENDED" | "ERR_NETWORK",
   fx: Fx,
+  message = "the action event was not accepted",
 ): void {
   s.waiters = s.waiters.filter((w) => {
     if (w.kind !== "action" || !match(w)) return true;
-    reject(fx, w.id, code, "the action event was not accepted");
+    reject(fx, w.id, code, message);
     return false;
   });
 }

@@ -99,6 +99,12 @@ function serveWaiters(s: MachineState, now: number, random: Uint8Array, fx: Fx):
       return false;
     }
     if (w.kind === "secure" && usable && w.signId === undefined && s.key !== null) {
+      // Asked for before the config came, the expiry was only held to 3600 (SPEC §5.4).
+      const max = s.config?.secureMaxS ?? 3600;
+      if ((w.expirationSeconds ?? 300) > max) {
+        reject(fx, w.id, "ERR_INVALID_INPUT", `expirationSeconds must be an integer 1..${max}`);
+        return false;
+      }
       startSecureMint(s, w, now, random, k++, fx);
     }
     if (w.kind === "flush" && s.queue.events.length === 0) {

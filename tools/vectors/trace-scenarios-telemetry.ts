@@ -85,6 +85,23 @@ export const TELEMETRY_SCENARIOS: Named[] = [
     expect: (s) => emitted(s, "dropped").length >= 1 ? null : "evicted",
   },
   {
+    // SPEC §8.4: the callers of evicted action events are told at once, not after action_wait_ms.
+    comment: "an action event evicted from a full queue rejects its caller at once",
+    flags: ["Telemetry", "Drops", "Actions"],
+    seed: 46,
+    until: 3000,
+    options: { maxQueueEvents: 10 },
+    answer: (p) => p === "telemetry" ? "fail_before" : "ok",
+    script: Array.from({ length: 13 }, (_, i) => ({
+      at: 500 + i,
+      input: input("trigger_action", { waiter: i + 1, actionType: "checkout" }),
+    })),
+    expect: (s) =>
+      effects(s).filter((e) => e.type === "reject" && e.code === "ERR_NETWORK").length >= 3
+        ? null
+        : "callers of evicted events rejected",
+  },
+  {
     comment: "an eviction tie: a new event of the lowest queued priority evicts the oldest " +
       "queued one of that priority, not itself (SPEC §8.4)",
     flags: ["Telemetry", "Drops"],

@@ -157,6 +157,72 @@ describe("session lifecycle (SPEC §9)", () => {
     assert.equal(s.driver.state.user, "bob");
   });
 
+  it("an action event evicted from a full queue fails its caller at once, before or in a session (SPEC §8.4)", async () => {
+    for (const before of [true, false]) {
+      // Offline telemetry (and, before a session, no create) fills the queue with actions: the
+      // later ones evict the oldest, whose callers must not wait for, or get, another's token.
+      let offline = true;
+      const s = sim({
+        driver: { maxQueueEvents: 10 },
+        fault: (purpose) =>
+          offline && (purpose === "telemetry" || (before && purpose === "create"))
+            ? "fail_before"
+            : "ok",
+      });
+      await s.driver.start();
+      if (!before) await within(s.time, s.driver.getSessionToken());
+      const outcomes: ({ token: string } | { code: string } | null)[] = [];
+      const calls = Array.from({ length: 14 }, (_, i) => {
+        outcomes.push(null);
+        return s.driver.triggerActionEvent("checkout", { correlation_id: `c${i}` }).then(
+          (v) => void (outcomes[i] = { token: v.actionToken }),
+          (e) => void (outcomes[i] = { code: (e as { code: string }).code }),
+        );
+      });
+      await s.time.advance(100); // far less than actionWaitMs
+      const evicted = outcomes.flatMap((o, i) => o !== null && "code" in o ? [i] : []);
+      assert.ok(evicted.length >= 4, `callers told at once: ${JSON.stringify(outcomes)}`);
+      for (const i of evicted) assert.deepEqual(outcomes[i], { code: "ERR_NETWORK" });
+      offline = false;
+      await within(s.time, Promise.all(calls));
+      const tokens = outcomes.flatMap((o) => o !== null && "token" in o ? [o.token] : []);
+      assert.equal(tokens.length, 14 - evicted.length, `before a session: ${before}`);
+      assert.equal(new Set(tokens).size, tokens.length, "each caller its own action token");
+      // Each token is the action of its own call (the fake service's `aid` is the event's seq).
+      const [session] = [...s.service.sessions.values()];
+      for (const [i, o] of outcomes.entries()) {
+        if (o === null || !("token" in o)) continue;
+        const event = session!.events.get(payloadOf(o.token).aid as number);
+        const data = event?.data as { correlation_id?: string } | undefined;
+        assert.equal(data?.correlation_id, `c${i}`, `call ${i}, before a session: ${before}`);
+      }
+    }
+  });
+
+  it("a secure token asked for before the config is held to the config's secure_token_max_s (SPEC §5.4)", async () => {
+    // The call is checked against 3600 while no config is known; the config then says 600.
+    const s = sim({
+      wrapTransport: (t) => ({
+        beacon: (r) => t.beacon(r),
+        send: async (r, o) => {
+          const answer = await t.send(r, o);
+          if (r.purpose !== "config") return answer;
+          return { ...answer, body: { ...answer.body as object, secure_token_max_s: 600 } };
+        },
+      }),
+    });
+    await s.driver.start();
+    const early = s.driver.getSecureSessionToken("login", 1800);
+    const ok = s.driver.getSecureSessionToken("login", 600);
+    await assert.rejects(within(s.time, early), { code: "ERR_INVALID_INPUT" });
+    const token = await within(s.time, ok);
+    const p = payloadOf(token);
+    assert.equal(Number(p.exp) - Number(p.iat), 600);
+    await assert.rejects(s.driver.getSecureSessionToken("login", 601), {
+      code: "ERR_INVALID_INPUT",
+    });
+  });
+
   it("when the session ends, a new one starts and the user is cleared", async () => {
     const s = sim({ service: { sessionAbsoluteS: 600 } });
     await s.driver.start({ userId: "bob" });
