@@ -110,6 +110,8 @@ export function authFailed(
   retryAfterS?: number,
 ): void {
   s.auth.retryAt = retryTime(s, ++s.auth.failures, now, random, 20, retryAfterS);
+  // Bounded by the retry itself (which caps a Retry-After at 300 s).
+  s.auth.notBefore = Math.min(s.auth.retryAt, now + (retryAfterS ?? 0) * 1000);
   emit(fx, { type: "error", code: asCode(code), message });
 }
 

@@ -176,6 +176,7 @@ export function onTelemetryResponse(
     // Retry when the backoff ends, not at the next flush interval (SPEC §8.5).
     if (s.queue.events.length > 0) s.sender.urgent = true;
     s.sender.retryAt = retryTime(s, ++s.sender.failures, r.now, r.random, 24, r.retryAfter);
+    s.sender.notBefore = Math.min(s.sender.retryAt, r.now + (r.retryAfter ?? 0) * 1000);
     return;
   }
   dropSessionTokenIfIdle(s, inflight.sid);

@@ -227,7 +227,7 @@ export const onFlush: Handler = (s, input) => {
   // An explicit flush may cut a telemetry backoff short, at most once per backoff_base_ms
   // (SPEC §9.5): the app knows the network is back before our timer does.
   const earliest = s.sender.lastSentAt + s.options.backoffBaseMs;
-  if (s.sender.retryAt > i.now) s.sender.retryAt = Math.max(i.now, earliest);
+  if (s.sender.retryAt > i.now) s.sender.retryAt = Math.max(i.now, earliest, s.sender.notBefore);
   s.waiters.push({ id: i.waiter, kind: "flush", deadline: i.now + s.options.tokenWaitMs });
 };
 

@@ -50,6 +50,7 @@ export function createMachine(options: MachineOptionsInput): MachineState {
       inflight: null,
       failures: 0,
       retryAt: 0,
+      notBefore: 0,
       configInflight: false,
       lastAttemptAt: -Infinity,
       stale: false,

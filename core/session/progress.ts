@@ -82,7 +82,7 @@ function driveAuth(s: MachineState, now: number, random: Uint8Array, fx: Fx): vo
  * `backoff_base_ms`: a service that just came back then answers within the caller's wait.
  */
 function callerMayRetryEarly(s: MachineState, now: number): boolean {
-  if (s.config === null || s.key === null) return false;
+  if (s.config === null || s.key === null || now < s.auth.notBefore) return false;
   if (now - s.auth.lastAttemptAt < s.options.backoffBaseMs) return false;
   return s.waiters.some((w) =>
     w.kind === "token" || (w.kind === "secure" && w.signId === undefined)

@@ -248,6 +248,8 @@ export interface MachineState {
     inflight: string | null;
     failures: number;
     retryAt: number;
+    /** Local time before which a `Retry-After` forbids any attempt, even a caller's (§9.5). */
+    notBefore: number;
     configInflight: boolean;
     /** Local time the last create/refresh attempt started. */
     lastAttemptAt: number;

@@ -50,6 +50,8 @@ export interface SenderState {
   failures: number;
   /** Local time before which no batch is sent (backoff), or 0. */
   retryAt: number;
+  /** Local time before which a `Retry-After` forbids a batch, even a flush()'s (SPEC §9.5). */
+  notBefore: number;
   /** An action or identify event, a flush() call or shutdown asks for a batch at once. */
   urgent: boolean;
   /** Dropped totals the service has acknowledged, per session. */
@@ -64,6 +66,7 @@ export function emptySender(): SenderState {
     inflight: null,
     failures: 0,
     retryAt: 0,
+    notBefore: 0,
     urgent: false,
     ackedDropped: {},
     lastSentAt: -Infinity,

@@ -125,6 +125,23 @@ export const SESSION_SCENARIOS: Named[] = [
     expect: phaseIs("active"),
   },
   {
+    // SPEC §9.5: callers waiting for a token may cut a backoff short, never a Retry-After.
+    comment: "callers waiting for a token do not cut a Retry-After short",
+    flags: ["Backoff", "Tokens"],
+    seed: 47,
+    until: 50_000,
+    // The first create (request 1, after the config) is refused for 60 s.
+    answer: (p, n) =>
+      p === "create" && n === 1
+        ? { status: 429, body: { code: "ERR_RATE_LIMITED", message: "", time: 0 }, retryAfter: 60 }
+        : "ok",
+    script: [2000, 13_000, 24_000, 35_000].map((at, i) => ({
+      at,
+      input: input("get_token", { waiter: i + 1 }),
+    })),
+    expect: (s) => sends(s, "create").length === 1 ? null : "one create within the Retry-After",
+  },
+  {
     comment: "secure token: signed on the device, bound to the action, default 300 s",
     flags: ["SecureToken"],
     seed: 12,

@@ -223,6 +223,47 @@ describe("session lifecycle (SPEC §9)", () => {
     });
   });
 
+  it("a waiting caller or flush() never retries before a Retry-After (SPEC §9.5, §12)", async () => {
+    for (const purpose of ["create", "telemetry"]) {
+      let limited = false;
+      let sent = 0;
+      const s = sim({
+        wrapTransport: (t) => ({
+          beacon: (r) => t.beacon(r),
+          send: async (r, o) => {
+            if (r.purpose !== purpose || !limited) return await t.send(r, o);
+            sent++;
+            const body = { code: "ERR_RATE_LIMITED", message: "", time: 0 };
+            return { status: 429, body, retryAfter: 60 };
+          },
+        }),
+      });
+      limited = purpose === "create";
+      await s.driver.start();
+      if (purpose === "telemetry") {
+        await within(s.time, s.driver.getSessionToken());
+        limited = true;
+        void s.driver.triggerActionEvent("login").catch(() => {});
+      }
+      await s.time.advance(100);
+      assert.equal(sent, 1, `${purpose}: the first attempt was answered 429`);
+      // A caller waits (a token, or a flush) and asks again within the 60 s: nothing is sent.
+      const waiting = purpose === "create" ? s.driver.getSessionToken() : s.driver.flush();
+      void waiting.catch(() => {});
+      for (let t = 0; t < 50_000; t += 2_000) {
+        await s.time.advance(2_000);
+        if (purpose === "telemetry") void s.driver.flush().catch(() => {});
+      }
+      assert.equal(sent, 1, `${purpose}: no retry before Retry-After`);
+      limited = false;
+      await s.time.advance(15_000);
+      assert.ok(
+        s.transport.sent.some((x) => x.req.purpose === purpose),
+        `${purpose}: retried once the 60 s passed`,
+      );
+    }
+  });
+
   it("when the session ends, a new one starts and the user is cleared", async () => {
     const s = sim({ service: { sessionAbsoluteS: 600 } });
     await s.driver.start({ userId: "bob" });
