@@ -23,7 +23,8 @@ export function progress(s: MachineState, now: number, random: Uint8Array, fx: F
   endSessionByTime(s, now, fx);
   if (s.phase !== "closing") driveAuth(s, now, random, fx);
   serveWaiters(s, now, random, fx);
-  maybeFlush(s, now, fx);
+  // Past the close deadline a batch would be abandoned as soon as it started (SPEC §9.11).
+  if (s.phase !== "closing" || now < s.closeDeadline) maybeFlush(s, now, fx);
   maybePersist(s, now, fx);
   if (s.phase === "closing") return finishClosing(s, now, fx);
   setPhase(s, derivePhase(s, now), fx);

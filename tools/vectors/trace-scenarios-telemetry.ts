@@ -7,6 +7,7 @@ import {
   effects,
   emitted,
   input,
+  last,
   MIN,
   type Named,
   phaseIs,
@@ -191,6 +192,20 @@ export const TELEMETRY_SCENARIOS: Named[] = [
       { at: 600, input: input("shutdown", { waiter: 9 }) },
     ],
     expect: phaseIs("closed"),
+  },
+  {
+    // SPEC §9.11: with shutdown_flush_ms 0 no batch is started only to be abandoned.
+    comment: "shutdown with shutdown_flush_ms 0 closes at once and sends nothing",
+    flags: ["Shutdown"],
+    seed: 48,
+    until: 5000,
+    options: { shutdownFlushMs: 0 },
+    script: [
+      { at: 500, input: input("track", { eventType: "interaction", data: { kind: "click" } }) },
+      { at: 600, input: input("shutdown", { waiter: 9 }) },
+    ],
+    expect: (s) =>
+      all([last(s).phase === "closed", "closed"], [sends(s, "telemetry").length === 0, "no batch"]),
   },
   {
     comment: "requests after shutdown are rejected with ERR_CLOSED",

@@ -339,4 +339,19 @@ describe("session lifecycle (SPEC §9)", () => {
     await assert.rejects(s.driver.getSessionToken(), { code: "ERR_CLOSED" });
     assert.ok(s.storage.map.has("device-session:queue"));
   });
+
+  it("shutdownFlushMs 0: no final batch is started, the queue is persisted for the next start", async () => {
+    const s = sim({ driver: { shutdownFlushMs: 0 } });
+    await s.driver.start();
+    await within(s.time, s.driver.getSessionToken());
+    s.driver.track("interaction", { kind: "click" });
+    const before = s.transport.sent.filter((x) => x.req.purpose === "telemetry").length;
+    await within(s.time, s.driver.shutdown());
+    assert.equal(s.driver.state.phase, "closed");
+    const after = s.transport.sent.filter((x) => x.req.purpose === "telemetry").length;
+    assert.equal(after, before, "no request that would be abandoned at once");
+    assert.equal(s.driver.state.queue.events.length, 1, "the event stays queued");
+    const stored = JSON.parse(s.storage.map.get("device-session:queue")!) as { events: unknown[] };
+    assert.equal(stored.events.length, 1, "and persisted");
+  });
 });
