@@ -56,13 +56,21 @@ export const onInit: Handler = (s, input, fx) => {
   if (i.attributes !== undefined) track(s, "device", i.attributes, i.now, fx);
 };
 
-export const onKeyReady: Handler = (s, input) => {
+export const onKeyReady: Handler = (s, input, fx) => {
   const i = input as In<"key_ready">;
   s.key = i.key;
   s.keyInflight = false;
   // A new key while a device id is remembered means the old key was lost (SPEC §9.8).
   s.keyEvent = i.event === "created" && s.deviceId !== null ? "lost" : i.event;
+  const named = s.session === null ? s.user : null;
   resumeSession(s, i.now);
+  // The user `init` named replaces a resumed session's other user, as setAuthenticatedUser
+  // would (SPEC §9.15): the service learns it from the identify event.
+  if (s.session !== null && named !== null && named !== s.user) {
+    track(s, "identify", { user_id: named, previous_user_id: s.user }, i.now, fx);
+    s.user = named;
+    persistSession(s, fx);
+  }
 };
 
 export const onKeyFailed: Handler = (s, input, fx) => {

@@ -352,6 +352,44 @@ export const TELEMETRY_SCENARIOS: Named[] = [
     },
   },
   {
+    // SPEC §9.15: the user init names replaces the resumed session's, with an identify event.
+    comment: "a resumed session takes the user init names, with an identify event",
+    flags: ["Persistence", "User"],
+    seed: 49,
+    until: 2000,
+    keyStored: true,
+    init: {
+      deviceId: "d_0000000000000000000001",
+      userId: "erin",
+      session: {
+        v: 1,
+        id: "s_resumed",
+        token: "eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJzX3Jlc3VtZWQifQ.AAAA",
+        tokenIat: 1767224000,
+        tokenExp: 1767224900,
+        expiresAt: 1767300000,
+        idleTimeoutS: 1800,
+        user: "dave",
+        jkt: "ZWVlZWVlZWVlZWVlZWVlZWVlZWVlZWVlZWVlZWVlZWU",
+        offsetMs: 0,
+      },
+    },
+    expect: (s) => {
+      const persisted = effects(s).some((e) =>
+        e.type === "persist" && e.key === "session" &&
+        (e.value as { id?: string; user?: string } | null)?.id === "s_resumed" &&
+        (e.value as { user?: string }).user === "erin"
+      );
+      const queued = effects(s).some((e) =>
+        e.type === "persist" && e.key === "queue" &&
+        (e.value as { events: { type: string; data: string }[] }).events.some((ev) =>
+          ev.type === "identify" && ev.data === '{"user_id":"erin","previous_user_id":"dave"}'
+        )
+      );
+      return all([persisted, "persisted with erin"], [queued, "identify queued"]);
+    },
+  },
+  {
     comment: "regression: events tracked before a resumed session's key loaded join that " +
       "session, numbered after the seqs it already used",
     flags: ["Regression", "Persistence"],

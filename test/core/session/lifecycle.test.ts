@@ -311,6 +311,34 @@ describe("session lifecycle (SPEC §9)", () => {
     assert.equal(creates(), before);
   });
 
+  it("a reload whose init names another user resumes the session and sets that user (SPEC §9.15)", async () => {
+    for (const [persisted, named] of [["carol", "dave"], [null, "dave"], ["carol", "carol"]]) {
+      const first = sim();
+      await first.driver.start(persisted === null ? {} : { userId: persisted });
+      await within(first.time, first.driver.getSessionToken());
+      const sid = first.driver.state.session!.id;
+      const second = sim({
+        storage: first.storage,
+        keys: first.keys,
+        time: first.time,
+        service_: first.service,
+      });
+      const identifies = () =>
+        [...first.service.sessions.get(sid)!.events.values()].filter((e) => e.type === "identify");
+      const before = identifies().length;
+      await second.driver.start({ userId: named! });
+      await within(second.time, second.driver.getSessionToken());
+      await within(second.time, second.driver.flush());
+      assert.equal(second.driver.state.session?.id, sid, "resumed");
+      assert.equal(second.driver.state.user, named, `persisted ${persisted}, init ${named}`);
+      assert.equal(first.service.sessions.get(sid)!.user, named, "the service has it");
+      assert.deepEqual(
+        identifies().slice(before).map((e) => e.data),
+        persisted === named ? [] : [{ user_id: named, previous_user_id: persisted }],
+      );
+    }
+  });
+
   it("a persisted session is not resumed with another key", async () => {
     const first = sim();
     await first.driver.start();
