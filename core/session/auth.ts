@@ -6,7 +6,12 @@
  */
 import { proofToken, secureToken } from "../token/claims.ts";
 import { compact, signingInput } from "../token/jws.ts";
-import { isConfigResponse, isCreateSessionResponse, isRefreshResponse } from "../wire/guards.ts";
+import {
+  isConfigResponse,
+  isCreateSessionResponse,
+  isRefreshResponse,
+  nonce,
+} from "../wire/guards.ts";
 import type { ConfigResponse } from "../wire/device.ts";
 import { dropSessionTokenIfIdle, retagPending } from "./tags.ts";
 import type { Effect, MachineState } from "./types.ts";
@@ -129,6 +134,13 @@ export interface AuthAnswer {
   random: Uint8Array;
 }
 
+/** Takes `x` as the latest nonce if it has the §6.1 form (a hostile answer cannot bloat proofs). */
+export function takeNonce(s: MachineState, x: unknown): boolean {
+  if (!nonce(x)) return false;
+  s.nonce = x as string;
+  return true;
+}
+
 /** Handles the answer to config, create or refresh. */
 export function onAuthResponse(
   s: MachineState,
@@ -137,8 +149,7 @@ export function onAuthResponse(
   fx: Fx,
 ): void {
   learnOffset(s, (r.body as { time?: unknown } | null)?.time, r.sentAt, r.now);
-  const nonce = (r.body as { nonce?: unknown } | null)?.nonce;
-  if (typeof nonce === "string") s.nonce = nonce;
+  takeNonce(s, (r.body as { nonce?: unknown } | null)?.nonce);
   if (purpose === "config") {
     s.auth.configInflight = false;
     if (r.status === 200 && isConfigResponse(r.body)) {
@@ -159,8 +170,8 @@ export function onAuthResponse(
     return tokenReceived(s, purpose, r.body as TokenAnswer, r.now, r.random, fx);
   }
   const { code, details } = errorBody(r.body);
-  if (code === "ERR_NONCE_INVALID" && typeof details.nonce === "string") {
-    s.nonce = details.nonce; // a fresh nonce: retry at once, but count it so a loop backs off
+  if (code === "ERR_NONCE_INVALID" && takeNonce(s, details.nonce)) {
+    // A fresh nonce: retry at once, but count it so a loop backs off.
     s.auth.failures++;
     s.auth.retryAt = s.auth.failures > 2 ? r.now + 1000 : r.now;
     return;

@@ -22,7 +22,7 @@ import {
   startBatch,
 } from "../telemetry/sender.ts";
 import type { Effect, MachineState } from "./types.ts";
-import { adoptUser, type AuthAnswer, endSession } from "./auth.ts";
+import { adoptUser, type AuthAnswer, endSession, takeNonce } from "./auth.ts";
 import { currentSid, dropSessionTokenIfIdle } from "./tags.ts";
 import { emit, errorBody, learnOffset, newId, reject, resolve, retryTime } from "./util.ts";
 
@@ -128,8 +128,7 @@ export function onTelemetryResponse(
   const inflight = s.sender.inflight;
   if (inflight === null || inflight.id !== id) return; // late or duplicated answer: ignore
   if (r.status !== 0) learnOffset(s, (r.body as { time?: unknown } | null)?.time, r.sentAt, r.now);
-  const nonce = (r.body as { nonce?: unknown } | null)?.nonce;
-  if (r.status === 200 && typeof nonce === "string" && nonce.length <= 128) s.nonce = nonce;
+  if (r.status === 200) takeNonce(s, (r.body as { nonce?: unknown } | null)?.nonce);
   const ack = r.status === 200 && isTelemetryAck(r.body) ? r.body as TelemetryAck : null;
   const { code } = errorBody(r.body);
   s.sender.inflight = null;

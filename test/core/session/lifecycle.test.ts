@@ -264,6 +264,28 @@ describe("session lifecycle (SPEC §9)", () => {
     }
   });
 
+  it("a nonce is taken only in its §6.1 form, from any answer (SPEC §6.0, §6.1)", async () => {
+    const bad = ["x".repeat(129), "a b", "", 7];
+    let n = 0;
+    const s = sim({
+      wrapTransport: (t) => ({
+        beacon: (r) => t.beacon(r),
+        send: async (r, o) => {
+          if (r.purpose !== "config" || n >= bad.length) return await t.send(r, o);
+          const body = { code: "ERR_UNAVAILABLE", message: "", time: 0, nonce: bad[n++] };
+          return { status: 503, body };
+        },
+      }),
+    });
+    await s.driver.start();
+    while (n < bad.length) {
+      await s.time.advance(50);
+      assert.ok(!bad.includes(s.driver.state.nonce as never), `${n} answers: a bad nonce taken`);
+    }
+    await within(s.time, s.driver.getSessionToken());
+    assert.match(String(s.driver.state.nonce), /^[A-Za-z0-9._~+/=-]{1,128}$/);
+  });
+
   it("when the session ends, a new one starts and the user is cleared", async () => {
     const s = sim({ service: { sessionAbsoluteS: 600 } });
     await s.driver.start({ userId: "bob" });
