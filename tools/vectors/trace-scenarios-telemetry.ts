@@ -16,6 +16,25 @@ import {
   sends,
 } from "./trace-checks.ts";
 
+/**
+ * The persisted record of session `s_resumed` (SPEC §9.15), bound to the trace key's jkt: a
+ * 900 s token issued at `iat`, its user `user`.
+ */
+function resumed(iat: number, user: string | null) {
+  return {
+    v: 1,
+    id: "s_resumed",
+    token: "eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJzX3Jlc3VtZWQifQ.AAAA",
+    tokenIat: iat,
+    tokenExp: iat + 900,
+    expiresAt: 1767300000,
+    idleTimeoutS: 1800,
+    user,
+    jkt: "ZWVlZWVlZWVlZWVlZWVlZWVlZWVlZWVlZWVlZWVlZWU",
+    offsetMs: 0,
+  };
+}
+
 export const TELEMETRY_SCENARIOS: Named[] = [
   {
     comment: "twenty tracked events flush one batch by count",
@@ -327,18 +346,7 @@ export const TELEMETRY_SCENARIOS: Named[] = [
     keyStored: true,
     init: {
       deviceId: "d_0000000000000000000001",
-      session: {
-        v: 1,
-        id: "s_resumed",
-        token: "eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJzX3Jlc3VtZWQifQ.AAAA",
-        tokenIat: 1767224000,
-        tokenExp: 1767224900,
-        expiresAt: 1767300000,
-        idleTimeoutS: 1800,
-        user: "dave",
-        jkt: "ZWVlZWVlZWVlZWVlZWVlZWVlZWVlZWVlZWVlZWVlZWU",
-        offsetMs: 0,
-      },
+      session: resumed(1767224000, "dave"),
     },
     script: [{ at: 1000, input: input("get_token", { waiter: 1 }) }],
     expect: (s) => {
@@ -361,18 +369,7 @@ export const TELEMETRY_SCENARIOS: Named[] = [
     init: {
       deviceId: "d_0000000000000000000001",
       userId: "erin",
-      session: {
-        v: 1,
-        id: "s_resumed",
-        token: "eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJzX3Jlc3VtZWQifQ.AAAA",
-        tokenIat: 1767224000,
-        tokenExp: 1767224900,
-        expiresAt: 1767300000,
-        idleTimeoutS: 1800,
-        user: "dave",
-        jkt: "ZWVlZWVlZWVlZWVlZWVlZWVlZWVlZWVlZWVlZWVlZWU",
-        offsetMs: 0,
-      },
+      session: resumed(1767224000, "dave"),
     },
     expect: (s) => {
       const persisted = effects(s).some((e) =>
@@ -400,18 +397,7 @@ export const TELEMETRY_SCENARIOS: Named[] = [
       deviceId: "d_0000000000000000000001",
       attributes: { platform: "test" },
       queue: { v: 1, events: [], nextSeq: { s_resumed: 5 }, dropped: {}, tokens: {} },
-      session: {
-        v: 1,
-        id: "s_resumed",
-        token: "eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJzX3Jlc3VtZWQifQ.AAAA",
-        tokenIat: 1767225500,
-        tokenExp: 1767226400,
-        expiresAt: 1767300000,
-        idleTimeoutS: 1800,
-        user: null,
-        jkt: "ZWVlZWVlZWVlZWVlZWVlZWVlZWVlZWVlZWVlZWVlZWU",
-        offsetMs: 0,
-      },
+      session: resumed(1767225500, null),
     },
     expect: (s) => {
       const batch = sends(s, "telemetry")[0]?.request as

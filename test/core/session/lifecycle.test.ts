@@ -317,19 +317,14 @@ describe("session lifecycle (SPEC §9)", () => {
     await first.driver.start({ userId: "carol" });
     await within(first.time, first.driver.getSessionToken());
     const sid = first.driver.state.session!.id;
-    const second = sim({
-      storage: first.storage,
-      keys: first.keys,
-      time: first.time,
-      service_: first.service,
-    });
+    const second = first.makeDriver(); // a reload: same storage, keys, network, service
     const creates = () => first.service.log.filter((l) => l.purpose === "create").length;
     const before = creates();
-    await second.driver.start();
-    const token = await within(second.time, second.driver.getSessionToken());
-    assert.equal(second.driver.state.session?.id, sid);
+    await second.start();
+    const token = await within(first.time, second.getSessionToken());
+    assert.equal(second.state.session?.id, sid);
     assert.equal(payloadOf(token).sub, sid);
-    assert.equal(second.driver.state.user, "carol");
+    assert.equal(second.state.user, "carol");
     assert.equal(creates(), before);
   });
 
@@ -339,20 +334,15 @@ describe("session lifecycle (SPEC §9)", () => {
       await first.driver.start(persisted === null ? {} : { userId: persisted });
       await within(first.time, first.driver.getSessionToken());
       const sid = first.driver.state.session!.id;
-      const second = sim({
-        storage: first.storage,
-        keys: first.keys,
-        time: first.time,
-        service_: first.service,
-      });
+      const second = first.makeDriver(); // a reload: same storage, keys, network, service
       const identifies = () =>
         [...first.service.sessions.get(sid)!.events.values()].filter((e) => e.type === "identify");
       const before = identifies().length;
-      await second.driver.start({ userId: named! });
-      await within(second.time, second.driver.getSessionToken());
-      await within(second.time, second.driver.flush());
-      assert.equal(second.driver.state.session?.id, sid, "resumed");
-      assert.equal(second.driver.state.user, named, `persisted ${persisted}, init ${named}`);
+      await second.start({ userId: named! });
+      await within(first.time, second.getSessionToken());
+      await within(first.time, second.flush());
+      assert.equal(second.state.session?.id, sid, "resumed");
+      assert.equal(second.state.user, named, `persisted ${persisted}, init ${named}`);
       assert.equal(first.service.sessions.get(sid)!.user, named, "the service has it");
       assert.deepEqual(
         identifies().slice(before).map((e) => e.data),
@@ -367,15 +357,10 @@ describe("session lifecycle (SPEC §9)", () => {
     await within(first.time, first.driver.getSessionToken());
     const sid = first.driver.state.session!.id;
     first.keys.lose(); // storage of the key cleared, session record left behind
-    const second = sim({
-      storage: first.storage,
-      keys: first.keys,
-      time: first.time,
-      service_: first.service,
-    });
-    await second.driver.start();
-    await within(second.time, second.driver.getSessionToken());
-    assert.notEqual(second.driver.state.session?.id, sid);
+    const second = first.makeDriver(); // a reload: same storage, keys, network, service
+    await second.start();
+    await within(first.time, second.getSessionToken());
+    assert.notEqual(second.state.session?.id, sid);
   });
 
   it("shutdown flushes the queue, persists it and stops", async () => {
