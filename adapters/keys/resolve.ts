@@ -20,13 +20,13 @@ interface LocalEntry {
 }
 
 const locals = new WeakMap<object, WeakMap<object, LocalEntry>>();
-// One key source per JWKS URL (however it is spelled) and crypto implementation (a crypto checks the keys' thumbprints:
-// a custom one is trusted with its own calls only), bounded: an application that builds the URL
-// from input (a tenant's name, say) must not grow it without end. The oldest URL not used since
-// it last came up for eviction is forgotten first (a second chance: a URL in use is kept however
-// many new ones come, where dropping it would cost a fetch, and its stale keys during an outage
-// of its service); it only costs a fetch of its JWKS if it is used again. A hit only sets a
-// flag: no map write on the hot path.
+// One key source per JWKS URL (however it is spelled) and crypto implementation (a crypto checks
+// the keys' thumbprints: a custom one is trusted with its own calls only), bounded: an
+// application that builds the URL from input (a tenant's name, say) must not grow it without
+// end. The oldest URL not used since it last came up for eviction is forgotten first (a second
+// chance: a URL in use is kept however many new ones come, where dropping it would cost a fetch,
+// and its stale keys during an outage of its service); it only costs a fetch of its JWKS if it
+// is used again. A hit only sets a flag: no map write on the hot path.
 interface RemoteEntry {
   readonly sources: WeakMap<VerifyCrypto, KeySource>;
   used: boolean;

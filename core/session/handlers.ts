@@ -20,7 +20,7 @@ import {
 import { onTelemetryResponse, pageHide, track } from "./events.ts";
 import { currentSid } from "./tags.ts";
 import type { Effect, Input, MachineState } from "./types.ts";
-import { emit, reject, resolve, setPhase } from "./util.ts";
+import { emit, expiryProblem, reject, resolve, setPhase } from "./util.ts";
 
 type Fx = Effect[];
 type In<T extends Input["type"]> = Extract<Input, { type: T }>;
@@ -144,7 +144,6 @@ export const onGetToken: Handler = (s, input, fx) => {
     s.waiters.push({ id: i.waiter, kind: "token", deadline: i.now + s.options.tokenWaitMs });
     return;
   }
-  const max = s.config?.secureMaxS ?? 3600;
   const exp = i.expirationSeconds ?? 300;
   if (!isActionType(i.actionType)) {
     return reject(
@@ -154,14 +153,8 @@ export const onGetToken: Handler = (s, input, fx) => {
       "actionType must match ^[a-z][a-z0-9_]{0,63}$",
     );
   }
-  if (!Number.isInteger(exp) || exp < 1 || exp > max) {
-    return reject(
-      fx,
-      i.waiter,
-      "ERR_INVALID_INPUT",
-      `expirationSeconds must be an integer 1..${max}`,
-    );
-  }
+  const problem = expiryProblem(s, exp);
+  if (problem !== null) return reject(fx, i.waiter, "ERR_INVALID_INPUT", problem);
   s.waiters.push({
     id: i.waiter,
     kind: "secure",

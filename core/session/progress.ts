@@ -10,7 +10,15 @@ import { flushDeadline } from "../telemetry/sender.ts";
 import { endSession, startAuth, startConfig, startSecureMint } from "./auth.ts";
 import { maybeFlush, maybePersist, PERSIST_EVERY_MS, persistQueue } from "./events.ts";
 import type { Effect, MachineState, Phase } from "./types.ts";
-import { localMs, reject, resolve, serviceSeconds, setPhase, tokenUsable } from "./util.ts";
+import {
+  expiryProblem,
+  localMs,
+  reject,
+  resolve,
+  serviceSeconds,
+  setPhase,
+  tokenUsable,
+} from "./util.ts";
 
 type Fx = Effect[];
 
@@ -101,9 +109,9 @@ function serveWaiters(s: MachineState, now: number, random: Uint8Array, fx: Fx):
     }
     if (w.kind === "secure" && usable && w.signId === undefined && s.key !== null) {
       // Asked for before the config came, the expiry was only held to 3600 (SPEC §5.4).
-      const max = s.config?.secureMaxS ?? 3600;
-      if ((w.expirationSeconds ?? 300) > max) {
-        reject(fx, w.id, "ERR_INVALID_INPUT", `expirationSeconds must be an integer 1..${max}`);
+      const problem = expiryProblem(s, w.expirationSeconds ?? 300);
+      if (problem !== null) {
+        reject(fx, w.id, "ERR_INVALID_INPUT", problem);
         return false;
       }
       startSecureMint(s, w, now, random, k++, fx);

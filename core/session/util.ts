@@ -66,6 +66,17 @@ export function retryTime(
   return now + backoffDelay({ n, u: uniform(random, offset), baseMs, capMs, retryAfterS });
 }
 
+/**
+ * Why `exp` is no secure-token expiry the service allows (SPEC §5.4: 1..`secure_token_max_s`,
+ * 3600 while no config is known), or `null`.
+ */
+export function expiryProblem(s: MachineState, exp: number): string | null {
+  const max = s.config?.secureMaxS ?? 3600;
+  return Number.isInteger(exp) && exp >= 1 && exp <= max
+    ? null
+    : `expirationSeconds must be an integer 1..${max}`;
+}
+
 /** Service time in whole seconds (SPEC §9.7). */
 export function serviceSeconds(s: MachineState, now: number): number {
   return Math.floor((now + s.offsetMs) / 1000);

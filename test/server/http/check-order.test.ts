@@ -12,281 +12,27 @@
 // like any other request (SPEC §6.0), so its property draws the missing header too.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import fc from "fast-check";
 import type { Backend as BackendT, Device as DeviceT, Harness } from "../support/harness.ts";
 import type { Store } from "../../../adapters/store/types.ts";
-
-/** One check of an endpoint, in SPEC §6.6.1 order: the fault it detects and its answer. */
-interface Step {
-  readonly fault: string;
-  /** The answer's `code` (its status is the catalog's), by the fault's variant. */
-  readonly code: string | ((variant: string) => string);
-  /** Ways to carry the fault (default: one). */
-  readonly variants?: readonly string[];
-}
-
-/** The statuses of the codes answered here (SPEC §11). */
-const CATALOG: Record<string, number> = {
-  ERR_RATE_LIMITED: 429,
-  ERR_UNSUPPORTED_MEDIA_TYPE: 415,
-  ERR_BODY_TOO_LARGE: 413,
-  ERR_INVALID_BODY: 400,
-  ERR_INVALID_QUERY: 400,
-  ERR_BATCH_TOO_LARGE: 422,
-  ERR_CLIENT_UNKNOWN: 404,
-  ERR_FORBIDDEN: 403,
-  ERR_TOKEN_MALFORMED: 401,
-  ERR_PROOF_TARGET_MISMATCH: 401,
-  ERR_TOKEN_EXPIRED: 401,
-  ERR_KEY_MISMATCH: 401,
-  ERR_SESSION_UNKNOWN: 404,
-  ERR_SESSION_ENDED: 410,
-  ERR_CLAIM_INVALID: 401,
-  ERR_AUDIENCE_MISMATCH: 403,
-  ERR_SIGNATURE_INVALID: 401,
-  ERR_UNAUTHENTICATED: 401,
-};
-
-/** A drawn request: its faults, each fault's variant, and harmless choices. */
-interface Draw {
-  readonly faults: ReadonlySet<string>;
-  readonly v: Readonly<Record<string, string>>;
-  /** The `Origin` a request without the origin fault carries (none, the client's, the service's). */
-  readonly origin: "none" | "client" | "self";
-  /** Where the token endpoint's credentials go. */
-  readonly creds: "basic" | "form";
-  /** A harmless choice among a few (e.g. a valid query). */
-  readonly pick: number;
-}
-
-/**
- * Draws a non-empty set of `steps`' faults: the first one uniformly among the steps (so every
- * check gets to be the first failing one), then any subset of the later ones. `fix` makes the
- * variants agree with the set (a variant that would not be a fault with another fault present).
- */
-function draws(
-  steps: readonly Step[],
-  fix: (d: Draw) => Draw = (d) => d,
-): fc.Arbitrary<Draw> {
-  const variants: Record<string, fc.Arbitrary<string>> = {};
-  for (const s of steps) variants[s.fault] = fc.constantFrom(...(s.variants ?? ["yes"]));
-  return fc.record({
-    first: fc.noBias(fc.integer({ min: 0, max: steps.length - 1 })),
-    more: fc.array(fc.boolean(), { minLength: steps.length, maxLength: steps.length }),
-    v: fc.record(variants),
-    origin: fc.constantFrom("none" as const, "client" as const, "self" as const),
-    creds: fc.constantFrom("basic" as const, "form" as const),
-    pick: fc.nat(2),
-  }).map(({ first, more, v, origin, creds, pick }) =>
-    fix({
-      faults: new Set(
-        steps.filter((_, i) => i === first || (i > first && more[i])).map((s) => s.fault),
-      ),
-      v,
-      origin,
-      creds,
-      pick,
-    })
-  );
-}
-
-/** The answer SPEC §6.6.1 gives `d`: the first of `steps` whose fault it carries. */
-function expected(steps: readonly Step[], d: Draw): { status: number; code: string } {
-  const s = steps.find((s) => d.faults.has(s.fault));
-  if (s === undefined) throw new Error("a draw carries at least one fault");
-  const code = typeof s.code === "string" ? s.code : s.code(d.v[s.fault]!);
-  return { status: CATALOG[code]!, code };
-}
-
-const RATE = { code: "ERR_RATE_LIMITED" };
-const INVALID = { code: "ERR_INVALID_BODY" };
-const TOO_LARGE = { code: "ERR_BODY_TOO_LARGE" };
-/**
- * How an oversized body travels: with its `Content-Length`, or streamed without one. Streamed
- * twice as often: only then is the size check's place pinned (a declared length over the limit
- * may be answered 413 before any other check, SPEC §6.6.1).
- */
-const SIZES = ["declared", "streamed", "streamed"];
-/** Media types an `application/json` endpoint refuses ("none": no `Content-Type` at all). */
-const NOT_JSON = [
-  "text/plain",
-  "application/xml",
-  "application/json; charset=iso-8859-1",
-  "application/x-www-form-urlencoded",
-  "none",
-];
-/** The checks of a JSON body, in order (SPEC §6.6: media type, size, nesting, JSON, schema). */
-const body = (media: readonly string[], schema: readonly string[]): Step[] => [
-  { fault: "media", code: "ERR_UNSUPPORTED_MEDIA_TYPE", variants: media },
-  { fault: "size", ...TOO_LARGE, variants: SIZES },
-  { fault: "nesting", ...INVALID },
-  { fault: "json", ...INVALID },
-  { fault: "schema", ...INVALID, variants: schema },
-];
-
-/** The proof faults, by variant. */
-const PROOF_CODES: Record<string, string> = {
-  missing: "ERR_TOKEN_MALFORMED", // SPEC §6.0
-  target: "ERR_PROOF_TARGET_MISMATCH", // §5.2 step 5
-  "stale-iat": "ERR_TOKEN_EXPIRED", // §5.2 step 6
-  key: "ERR_KEY_MISMATCH", // §5.2 step 8
-};
-
-const CREATE: readonly Step[] = [
-  { fault: "deviceLimit", ...RATE },
-  ...body(NOT_JSON, ["key_event", "key_assurance", "client_id"]),
-  { fault: "client", code: "ERR_CLIENT_UNKNOWN" },
-  { fault: "origin", code: "ERR_FORBIDDEN" },
-  { fault: "proofLimit", ...RATE },
-  {
-    fault: "proof",
-    variants: ["missing", "target", "stale-iat"],
-    code: (v) => PROOF_CODES[v]!,
-  },
-];
-
-const REFRESH: readonly Step[] = [
-  { fault: "deviceLimit", ...RATE },
-  ...body(NOT_JSON, ["array"]),
-  { fault: "proofLimit", ...RATE },
-  {
-    fault: "proof",
-    variants: ["missing", "target", "stale-iat", "key"],
-    code: (v) => PROOF_CODES[v]!,
-  },
-  { fault: "unknown", code: "ERR_SESSION_UNKNOWN" },
-  { fault: "origin", code: "ERR_FORBIDDEN" },
-  { fault: "ended", code: "ERR_SESSION_ENDED" },
-];
-
-/** The session token faults of a telemetry batch, by variant. */
-const TOKEN_CODES: Record<string, string> = {
-  sub: "ERR_CLAIM_INVALID", // SPEC §6.4: a token whose sub is not session_id
-  aud: "ERR_AUDIENCE_MISMATCH", // §6.4: another client's token
-  sig: "ERR_SIGNATURE_INVALID", // §5.3 step 3
-};
-
-const TELEMETRY: readonly Step[] = [
-  { fault: "deviceLimit", ...RATE },
-  {
-    fault: "media",
-    code: "ERR_UNSUPPORTED_MEDIA_TYPE",
-    variants: NOT_JSON.filter((m) => m !== "text/plain").concat("text/plain; charset=utf-16"),
-  },
-  { fault: "size", ...TOO_LARGE, variants: SIZES },
-  { fault: "nesting", ...INVALID },
-  { fault: "json", ...INVALID },
-  { fault: "batch", code: "ERR_BATCH_TOO_LARGE", variants: ["events", "event"] },
-  { fault: "schema", ...INVALID, variants: ["ver", "sent_at_ms", "empty"] },
-  { fault: "client", code: "ERR_CLIENT_UNKNOWN" },
-  { fault: "origin", code: "ERR_FORBIDDEN" },
-  {
-    fault: "token",
-    variants: ["sub", "aud", "sig"],
-    code: (v) => TOKEN_CODES[v]!,
-  },
-  { fault: "gone", code: "ERR_SESSION_ENDED" },
-];
-
-/** The §7 checks before the body: authentication, the client's rate limit. */
-const BACKEND_AUTH: Step[] = [
-  {
-    fault: "auth",
-    code: "ERR_UNAUTHENTICATED",
-    variants: ["missing", "garbage", "tampered", "basic"],
-  },
-  { fault: "backendLimit", ...RATE },
-];
-
-/** §7.0: another client's token is 403 ERR_FORBIDDEN; a failed one, the verifier's code. */
-const BACKEND_TOKEN: Step = {
-  fault: "token",
-  variants: ["aud", "sig"],
-  code: (v) => (v === "aud" ? "ERR_FORBIDDEN" : "ERR_SIGNATURE_INVALID"),
-};
-
-const ACTIONS: readonly Step[] = [
-  ...BACKEND_AUTH,
-  { fault: "query", code: "ERR_INVALID_QUERY", variants: ["maybe", "TRUE", ""] },
-  ...body(NOT_JSON, ["action_type", "both", "neither"]),
-  BACKEND_TOKEN,
-];
-
-const RESULT: readonly Step[] = [
-  ...BACKEND_AUTH,
-  ...body(NOT_JSON, ["result", "challenge_type", "action_token"]),
-  BACKEND_TOKEN,
-];
-
-const OAUTH: readonly Step[] = [
-  { fault: "tokenLimit", ...RATE },
-  {
-    fault: "media",
-    code: "ERR_UNSUPPORTED_MEDIA_TYPE",
-    variants: [
-      "application/json",
-      "text/plain",
-      "application/x-www-form-urlencoded; charset=iso-8859-1",
-      "none",
-    ],
-  },
-  { fault: "form", ...INVALID, variants: ["grant_type", "repeated", "both"] },
-  { fault: "creds", code: "ERR_UNAUTHENTICATED", variants: ["secret", "client"] },
-];
-
-/** `token` with its signature's first character changed (still canonical base64url). */
-function tamper(token: string): string {
-  const i = token.lastIndexOf(".") + 1;
-  return token.slice(0, i) + (token[i] === "A" ? "B" : "A") + token.slice(i + 1);
-}
-
-/** Arrays nested 40 deep (SPEC §12 allows 32). */
-const DEEP: unknown = JSON.parse("[".repeat(40) + "]".repeat(40));
-const EVIL = "https://evil.example";
-
-/**
- * The bytes of a JSON body `value` carrying the body faults of `d`: nesting, size (a member or
- * element past the 65536-byte limit) and invalid JSON (trailing garbage).
- */
-function jsonBytes(value: Record<string, unknown> | unknown[], d: Draw): Uint8Array<ArrayBuffer> {
-  const add = (name: string, x: unknown) => {
-    if (Array.isArray(value)) value.push(x);
-    else value[name] = x;
-  };
-  if (d.faults.has("nesting")) add("deep", DEEP);
-  if (d.faults.has("size")) add("pad", "x".repeat(70_000));
-  const text = JSON.stringify(value) + (d.faults.has("json") ? "}" : "");
-  return new TextEncoder().encode(text);
-}
-
-/**
- * `init` for a body: the media type of the `media` fault (or `type`), and an oversized body
- * streamed without `Content-Length` when the size fault's variant says so.
- */
-function withBody(
-  d: Draw,
-  bytes: Uint8Array<ArrayBuffer>,
-  type: string,
-  headers: Record<string, string>,
-): RequestInit {
-  const media = d.faults.has("media") ? d.v.media! : type;
-  const h: Record<string, string> = { ...headers };
-  if (media !== "none") h["content-type"] = media;
-  if (d.faults.has("size") && d.v.size === "streamed") {
-    return {
-      method: "POST",
-      headers: h,
-      body: new ReadableStream<Uint8Array>({
-        start(c) {
-          for (let i = 0; i < bytes.length; i += 16_384) c.enqueue(bytes.slice(i, i + 16_384));
-          c.close();
-        },
-      }),
-      duplex: "half",
-    } as RequestInit;
-  }
-  return { method: "POST", headers: h, body: bytes };
-}
+import {
+  ACTIONS,
+  chunked,
+  CREATE,
+  type Draw,
+  draws,
+  everyDraw,
+  EVIL,
+  expected,
+  jsonBytes,
+  OAUTH,
+  REFRESH,
+  RESULT,
+  type Step,
+  tamper,
+  TELEMETRY,
+  TOO_LARGE,
+  withBody,
+} from "./check-order-model.ts";
 
 describe("order of checks (SPEC §6.6.1)", {
   skip: typeof window !== "undefined" && "needs a server runtime",
@@ -407,30 +153,27 @@ describe("order of checks (SPEC §6.6.1)", {
     "session create: body, client, origin, proofs' rate limit, proof",
     { timeout: 60_000 },
     async () => {
-      await fc.assert(
-        fc.asyncProperty(draws(CREATE), async (d) => {
-          const body: Record<string, unknown> = {
-            client_id: d.faults.has("client") ? "zz-unknown" : "a",
-            key_assurance: "ephemeral",
-            key_event: "created",
-          };
-          if (d.faults.has("schema")) {
-            if (d.v.schema === "key_event") body.key_event = "bogus";
-            else if (d.v.schema === "key_assurance") delete body.key_assurance;
-            else body.client_id = d.faults.has("client") ? "not a client id!" : 17;
-          }
-          const headers = {
-            ...originOf(d),
-            ...await proofHeader(d, live, "/v1/device/sessions"),
-          };
-          await check(CREATE, d, { deviceLimit: "device", proofLimit: "proof" }, () =>
-            h.fetch(
-              "/v1/device/sessions",
-              withBody(d, jsonBytes(body, d), "application/json", headers),
-            ));
-        }),
-        { numRuns: 100 },
-      );
+      await everyDraw(draws(CREATE), async (d) => {
+        const body: Record<string, unknown> = {
+          client_id: d.faults.has("client") ? "zz-unknown" : "a",
+          key_assurance: "ephemeral",
+          key_event: "created",
+        };
+        if (d.faults.has("schema")) {
+          if (d.v.schema === "key_event") body.key_event = "bogus";
+          else if (d.v.schema === "key_assurance") delete body.key_assurance;
+          else body.client_id = d.faults.has("client") ? "not a client id!" : 17;
+        }
+        const headers = {
+          ...originOf(d),
+          ...await proofHeader(d, live, "/v1/device/sessions"),
+        };
+        await check(CREATE, d, { deviceLimit: "device", proofLimit: "proof" }, () =>
+          h.fetch(
+            "/v1/device/sessions",
+            withBody(d, jsonBytes(body, d), "application/json", headers),
+          ));
+      });
     },
   );
 
@@ -443,23 +186,20 @@ describe("order of checks (SPEC §6.6.1)", {
         d.faults.has("unknown") && d.v.proof === "key"
           ? { ...d, v: { ...d.v, proof: "target" } }
           : d;
-      await fc.assert(
-        fc.asyncProperty(draws(REFRESH, fix), async (d) => {
-          const device = d.faults.has("ended") ? ended : live;
-          const sid = d.faults.has("unknown") ? "s_unknownSessionOfNobody0" : device.sessionId;
-          const path = `/v1/device/sessions/${sid}/refresh`;
-          // The schema fault: an array, not an object (its elements carry the other body faults).
-          const bytes = jsonBytes(d.faults.has("schema") ? [] : {}, d);
-          const headers = { ...originOf(d), ...await proofHeader(d, device, path) };
-          await check(
-            REFRESH,
-            d,
-            { deviceLimit: "device", proofLimit: "proof" },
-            () => h.fetch(path, withBody(d, bytes, "application/json", headers)),
-          );
-        }),
-        { numRuns: 100 },
-      );
+      await everyDraw(draws(REFRESH, fix), async (d) => {
+        const device = d.faults.has("ended") ? ended : live;
+        const sid = d.faults.has("unknown") ? "s_unknownSessionOfNobody0" : device.sessionId;
+        const path = `/v1/device/sessions/${sid}/refresh`;
+        // The schema fault: an array, not an object (its elements carry the other body faults).
+        const bytes = jsonBytes(d.faults.has("schema") ? [] : {}, d);
+        const headers = { ...originOf(d), ...await proofHeader(d, device, path) };
+        await check(
+          REFRESH,
+          d,
+          { deviceLimit: "device", proofLimit: "proof" },
+          () => h.fetch(path, withBody(d, bytes, "application/json", headers)),
+        );
+      });
     },
   );
 
@@ -480,20 +220,15 @@ describe("order of checks (SPEC §6.6.1)", {
       assert.equal((await r.json()).code, "ERR_UNSUPPORTED_MEDIA_TYPE");
     }
     // In chunks (no Content-Length): none is no body, one is a body.
-    const chunked = async (chunks: string[]) =>
+    const sendChunks = async (text: string) =>
       await h.fetch(path, {
         method: "POST",
         headers: { "ds-proof": await live.proof(path) },
-        body: new ReadableStream<Uint8Array>({
-          start(c) {
-            for (const x of chunks) c.enqueue(new TextEncoder().encode(x));
-            c.close();
-          },
-        }),
+        body: chunked(new TextEncoder().encode(text), 1),
         duplex: "half",
       } as RequestInit);
-    assert.equal((await chunked([])).status, 200, "no chunks, no Content-Type");
-    const r = await chunked(["{", "}"]);
+    assert.equal((await sendChunks("")).status, 200, "no chunks, no Content-Type");
+    const r = await sendChunks("{}");
     assert.equal(r.status, 415, "a chunked body without a Content-Type");
     assert.equal((await r.json()).code, "ERR_UNSUPPORTED_MEDIA_TYPE");
   });
@@ -504,45 +239,42 @@ describe("order of checks (SPEC §6.6.1)", {
     // An empty batch cannot carry too many events: then the schema fault is another one.
     const fix = (d: Draw): Draw =>
       d.faults.has("batch") && d.v.schema === "empty" ? { ...d, v: { ...d.v, schema: "ver" } } : d;
-    await fc.assert(
-      fc.asyncProperty(draws(TELEMETRY, fix), async (d) => {
-        const session = d.faults.has("gone") ? gone : live;
-        let token = session.sessionToken;
-        if (d.faults.has("token")) {
-          token = d.v.token === "sub"
-            ? other.sessionToken
-            : d.v.token === "aud"
-            ? foreign.sessionToken
-            : tamper(session.sessionToken);
-        }
-        let events = [m.ev(1, "page", { kind: "load" })];
-        if (d.faults.has("batch")) {
-          events = d.v.batch === "events"
-            ? Array.from({ length: 101 }, (_, i) => m.ev(i + 1, "page", { kind: "load" }))
-            : [m.ev(1, "page", { kind: "load", blob: "y".repeat(5000) })];
-        }
-        const batch: Record<string, unknown> = {
-          ver: 1,
-          client_id: d.faults.has("client") ? "zz-unknown" : "a",
-          session_id: session.sessionId,
-          session_token: token,
-          events,
-          dropped: { total: 0, by_priority: {} },
-          sent_at_ms: Date.now(),
-        };
-        if (d.faults.has("schema")) {
-          if (d.v.schema === "ver") batch.ver = 2;
-          else if (d.v.schema === "sent_at_ms") batch.sent_at_ms = "now";
-          else batch.events = [];
-        }
-        await check(TELEMETRY, d, { deviceLimit: "device" }, () =>
-          h.fetch(
-            "/v1/device/telemetry",
-            withBody(d, jsonBytes(batch, d), "text/plain;charset=UTF-8", originOf(d)),
-          ));
-      }),
-      { numRuns: 100 },
-    );
+    await everyDraw(draws(TELEMETRY, fix), async (d) => {
+      const session = d.faults.has("gone") ? gone : live;
+      let token = session.sessionToken;
+      if (d.faults.has("token")) {
+        token = d.v.token === "sub"
+          ? other.sessionToken
+          : d.v.token === "aud"
+          ? foreign.sessionToken
+          : tamper(session.sessionToken);
+      }
+      let events = [m.ev(1, "page", { kind: "load" })];
+      if (d.faults.has("batch")) {
+        events = d.v.batch === "events"
+          ? Array.from({ length: 101 }, (_, i) => m.ev(i + 1, "page", { kind: "load" }))
+          : [m.ev(1, "page", { kind: "load", blob: "y".repeat(5000) })];
+      }
+      const batch: Record<string, unknown> = {
+        ver: 1,
+        client_id: d.faults.has("client") ? "zz-unknown" : "a",
+        session_id: session.sessionId,
+        session_token: token,
+        events,
+        dropped: { total: 0, by_priority: {} },
+        sent_at_ms: Date.now(),
+      };
+      if (d.faults.has("schema")) {
+        if (d.v.schema === "ver") batch.ver = 2;
+        else if (d.v.schema === "sent_at_ms") batch.sent_at_ms = "now";
+        else batch.events = [];
+      }
+      await check(TELEMETRY, d, { deviceLimit: "device" }, () =>
+        h.fetch(
+          "/v1/device/telemetry",
+          withBody(d, jsonBytes(batch, d), "text/plain;charset=UTF-8", originOf(d)),
+        ));
+    });
   });
 
   /** The `Authorization` of a backend request, or the auth fault of `d`. */
@@ -563,91 +295,82 @@ describe("order of checks (SPEC §6.6.1)", {
   it("POST /v1/backend/actions: authentication, rate limit, query, body, token", {
     timeout: 60_000,
   }, async () => {
-    await fc.assert(
-      fc.asyncProperty(draws(ACTIONS), async (d) => {
-        let token = live.sessionToken;
-        if (d.faults.has("token")) {
-          token = d.v.token === "aud" ? foreign.sessionToken : tamper(live.sessionToken);
-        }
-        const body: Record<string, unknown> = { action_type: "login", session_token: token };
-        if (d.faults.has("schema")) {
-          if (d.v.schema === "action_type") body.action_type = "Not A Type";
-          else if (d.v.schema === "both") body.secured_session_token = token;
-          else delete body.session_token;
-        }
-        const query = d.faults.has("query")
-          ? `?get_recommendation=${d.v.query}`
-          : ["", "?get_recommendation=true", "?get_recommendation=false"][d.pick]!;
-        await check(ACTIONS, d, { backendLimit: "backend" }, () =>
-          h.fetch(
-            `/v1/backend/actions${query}`,
-            withBody(d, jsonBytes(body, d), "application/json", authOf(d)),
-          ));
-      }),
-      { numRuns: 100 },
-    );
+    await everyDraw(draws(ACTIONS), async (d) => {
+      let token = live.sessionToken;
+      if (d.faults.has("token")) {
+        token = d.v.token === "aud" ? foreign.sessionToken : tamper(live.sessionToken);
+      }
+      const body: Record<string, unknown> = { action_type: "login", session_token: token };
+      if (d.faults.has("schema")) {
+        if (d.v.schema === "action_type") body.action_type = "Not A Type";
+        else if (d.v.schema === "both") body.secured_session_token = token;
+        else delete body.session_token;
+      }
+      const query = d.faults.has("query")
+        ? `?get_recommendation=${d.v.query}`
+        : ["", "?get_recommendation=true", "?get_recommendation=false"][d.pick]!;
+      await check(ACTIONS, d, { backendLimit: "backend" }, () =>
+        h.fetch(
+          `/v1/backend/actions${query}`,
+          withBody(d, jsonBytes(body, d), "application/json", authOf(d)),
+        ));
+    });
   });
 
   it("POST /v1/backend/actions/result: authentication, rate limit, body, token", {
     timeout: 60_000,
   }, async () => {
-    await fc.assert(
-      fc.asyncProperty(draws(RESULT), async (d) => {
-        let token = actionA;
-        if (d.faults.has("token")) token = d.v.token === "aud" ? actionB : tamper(actionA);
-        const body: Record<string, unknown> = { action_token: token, result: "failure" };
-        if (d.faults.has("schema")) {
-          if (d.v.schema === "result") body.result = "maybe";
-          else if (d.v.schema === "challenge_type") body.challenge_type = "carrier_pigeon";
-          else body.action_token = "x";
-        }
-        await check(RESULT, d, { backendLimit: "backend" }, () =>
-          h.fetch(
-            "/v1/backend/actions/result",
-            withBody(d, jsonBytes(body, d), "application/json", authOf(d)),
-          ));
-      }),
-      { numRuns: 100 },
-    );
+    await everyDraw(draws(RESULT), async (d) => {
+      let token = actionA;
+      if (d.faults.has("token")) token = d.v.token === "aud" ? actionB : tamper(actionA);
+      const body: Record<string, unknown> = { action_token: token, result: "failure" };
+      if (d.faults.has("schema")) {
+        if (d.v.schema === "result") body.result = "maybe";
+        else if (d.v.schema === "challenge_type") body.challenge_type = "carrier_pigeon";
+        else body.action_token = "x";
+      }
+      await check(RESULT, d, { backendLimit: "backend" }, () =>
+        h.fetch(
+          "/v1/backend/actions/result",
+          withBody(d, jsonBytes(body, d), "application/json", authOf(d)),
+        ));
+    });
   });
 
   it(
     "POST /v1/oauth/token: rate limit, media type, form, credentials",
     { timeout: 60_000 },
     async () => {
-      await fc.assert(
-        fc.asyncProperty(draws(OAUTH), async (d) => {
-          const id = d.faults.has("creds") && d.v.creds === "client" ? "zz-unknown" : "a";
-          const secret = d.faults.has("creds") && d.v.creds === "secret"
-            ? "not-the-secret-0123456789"
-            : m.SECRET_A;
-          const form = new URLSearchParams({ grant_type: "client_credentials" });
-          const headers: Record<string, string> = {};
-          const basic = `Basic ${btoa(`${id}:${secret}`)}`;
-          const inForm = () => {
-            form.set("client_id", id);
-            form.set("client_secret", secret);
-          };
-          if (d.creds === "basic") headers.authorization = basic;
-          else inForm();
-          if (d.faults.has("form")) {
-            if (d.v.form === "grant_type") form.set("grant_type", "password");
-            else if (d.v.form === "repeated") form.append("grant_type", "client_credentials");
-            // RFC 6749 §2.3: credentials both as Basic and in the form.
-            else if (d.creds === "basic") inForm();
-            else headers.authorization = basic;
-          }
-          const media = d.faults.has("media") ? d.v.media! : "application/x-www-form-urlencoded";
-          if (media !== "none") headers["content-type"] = media;
-          await check(OAUTH, d, { tokenLimit: "token" }, () =>
-            h.fetch("/v1/oauth/token", {
-              method: "POST",
-              headers,
-              body: new TextEncoder().encode(form.toString()),
-            }));
-        }),
-        { numRuns: 100 },
-      );
+      await everyDraw(draws(OAUTH), async (d) => {
+        const id = d.faults.has("creds") && d.v.creds === "client" ? "zz-unknown" : "a";
+        const secret = d.faults.has("creds") && d.v.creds === "secret"
+          ? "not-the-secret-0123456789"
+          : m.SECRET_A;
+        const form = new URLSearchParams({ grant_type: "client_credentials" });
+        const headers: Record<string, string> = {};
+        const basic = `Basic ${btoa(`${id}:${secret}`)}`;
+        const inForm = () => {
+          form.set("client_id", id);
+          form.set("client_secret", secret);
+        };
+        if (d.creds === "basic") headers.authorization = basic;
+        else inForm();
+        if (d.faults.has("form")) {
+          if (d.v.form === "grant_type") form.set("grant_type", "password");
+          else if (d.v.form === "repeated") form.append("grant_type", "client_credentials");
+          // RFC 6749 §2.3: credentials both as Basic and in the form.
+          else if (d.creds === "basic") inForm();
+          else headers.authorization = basic;
+        }
+        const media = d.faults.has("media") ? d.v.media! : "application/x-www-form-urlencoded";
+        if (media !== "none") headers["content-type"] = media;
+        await check(OAUTH, d, { tokenLimit: "token" }, () =>
+          h.fetch("/v1/oauth/token", {
+            method: "POST",
+            headers,
+            body: new TextEncoder().encode(form.toString()),
+          }));
+      });
     },
   );
 });
